@@ -1,0 +1,80 @@
+// Lint: TypeScript rules plus the layer rules of DESIGN.md. Layers import only
+// downwards: ui -> host -> (vault, reader) -> card-sim -> protocol, and host never
+// imports card-sim. Tests that wire layers together live in test/, not in src/.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const layer = (name, forbidden, extra = []) => ({
+  files: [`src/${name}/**/*.{ts,tsx}`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `^(\\.\\./)+(${forbidden.join('|')})(/|$)`,
+            message: `src/${name} may not import this layer (DESIGN.md: layers import only downwards).`,
+          },
+          {
+            regex: '^node:',
+            message: 'Browser code: no Node built-ins in src/.',
+          },
+          ...extra,
+        ],
+      },
+    ],
+  },
+});
+
+const noDom = {
+  files: ['src/protocol/**/*.ts', 'src/card-sim/**/*.ts'],
+  rules: {
+    'no-restricted-globals': [
+      'error',
+      ...['window', 'document', 'navigator', 'localStorage', 'indexedDB', 'Buffer', 'process'].map((name) => ({
+        name,
+        message: 'protocol and card-sim are pure TypeScript: no DOM, no Node globals.',
+      })),
+    ],
+  },
+};
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'bench/results.json'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'MemberExpression[object.name="Buffer"]', message: 'Use Uint8Array, not Buffer.' },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-globals': ['error', { name: 'Buffer', message: 'Use Uint8Array, not Buffer.' }],
+    },
+  },
+  layer('protocol', ['card-sim', 'reader', 'host', 'vault', 'ui']),
+  layer('card-sim', ['reader', 'host', 'vault', 'ui']),
+  layer('reader', ['card-sim', 'host', 'vault', 'ui']),
+  layer('vault', ['card-sim', 'reader', 'host', 'ui']),
+  layer('host', ['card-sim', 'ui']),
+  layer('ui', []),
+  noDom,
+  {
+    files: ['src/ui/**/*.tsx', 'src/ui/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+    },
+  },
+);
