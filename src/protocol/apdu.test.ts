@@ -48,7 +48,7 @@ describe('encodeCommand (ISO 7816-4 §5.1)', () => {
 
 describe('decodeCommand', () => {
   it('refuses truncated and inconsistent length fields with a typed error', () => {
-    for (const bad of ['', '00', '00A404', '00A4040002A0', '00A404000000', '00A4040000000300', '80C2000000']) {
+    for (const bad of ['', '00', '00A404', '00A4040002A0', '00A404000000', '00A4040000000300', '80C2000000010203']) {
       const r = decodeCommand(fromHex(bad));
       expect(r.ok, bad).toBe(false);
     }
