@@ -1,0 +1,30 @@
+/**
+ * Class and instruction bytes of the icvault card (docs/architecture.md table,
+ * docs/protocol.md). The card's dispatcher and the host's commands read the same table.
+ */
+export const CLA_ISO = 0x00;
+export const CLA_PROPRIETARY = 0x80;
+/** ISO 7816-4 §5.4.1: CLA bit b5 = "command is not the last of a chain". */
+export const CLA_CHAIN_BIT = 0x10;
+
+export const INS = {
+  SELECT: 0xa4,
+  VERIFY: 0x20,
+  CHANGE_REFERENCE_DATA: 0x24,
+  GET_RESPONSE: 0xc0,
+  INITIALISE: 0x10,
+  GET_DATA: 0xca,
+  BACKUP: 0xb0,
+  BACKUP_DATA_TRANSFER: 0xb2,
+  BACKUP_COMPLETE: 0xb4,
+  BACKUP_ABORT: 0xb6,
+  RESTORE: 0xc0,
+  RESTORE_DATA_TRANSFER: 0xc2,
+  RESTORE_COMPLETE: 0xc4,
+  RESTORE_ABORT: 0xc6,
+  KEY_EXPORT: 0xd0,
+  KEY_IMPORT: 0xd2,
+} as const;
+
+/** P2 of VERIFY / CHANGE REFERENCE DATA: the cardholder PIN, a specific (DF-level) reference. */
+export const PIN_REFERENCE = 0x81;

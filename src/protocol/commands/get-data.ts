@@ -1,0 +1,34 @@
+/** GET DATA (80 CA 01 xx): the card's identity, layout, AP table, backup status, load history, PIN status. */
+import { command, type CommandApdu } from '../apdu.ts';
+import type { Decoded } from '../result.ts';
+import { badResponse, checkSw } from './card-error.ts';
+import { CLA_PROPRIETARY, INS } from './codes.ts';
+import {
+  DATA_OBJECT,
+  decodeApTableInfo,
+  decodeBackupStatus,
+  decodeIdentityInfo,
+  decodeLoadHistory,
+  decodeMemoryLayout,
+  decodePinStatus,
+} from './get-data-codecs.ts';
+
+function getData<T>(tag: number, name: string, decode: (b: Uint8Array) => Decoded<T>) {
+  return {
+    /** Ne 256 in short form; a longer answer comes back with 61xx (short cards) or whole (extended Ne). */
+    getApdu: (ne = 256): CommandApdu => command(CLA_PROPRIETARY, INS.GET_DATA, tag >>> 8, tag & 0xff, undefined, ne),
+    parseResponse(response: Uint8Array): T {
+      const { data } = checkSw(response, `GET DATA ${name}`);
+      const d = decode(data);
+      if (!d.ok) throw badResponse(`GET DATA ${name}`, d.error.message, d.error);
+      return d.value;
+    },
+  };
+}
+
+export const getIdentity = getData(DATA_OBJECT.IDENTITY, 'identity', decodeIdentityInfo);
+export const getMemoryLayout = getData(DATA_OBJECT.MEMORY_LAYOUT, 'memory layout', decodeMemoryLayout);
+export const getApTable = getData(DATA_OBJECT.AP_TABLE, 'AP table', decodeApTableInfo);
+export const getBackupStatus = getData(DATA_OBJECT.BACKUP_STATUS, 'backup status', decodeBackupStatus);
+export const getLoadHistory = getData(DATA_OBJECT.LOAD_HISTORY, 'load history', decodeLoadHistory);
+export const getPinStatus = getData(DATA_OBJECT.PIN_STATUS, 'PIN status', decodePinStatus);
