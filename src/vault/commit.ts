@@ -1,0 +1,162 @@
+/**
+ * The write path: one backup from the card into the vault, all or nothing.
+ * Validation that needs no storage runs first; then ONE readwrite transaction reads the
+ * card row and the base manifest, checks sequence and page map, and writes
+ * blobs -> manifest -> backup row -> card head. Any refusal aborts it, so nothing of a
+ * refused or interrupted backup is ever visible.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import {
+  decodeHeader,
+  decodeWrappedKey,
+  headerHash,
+  TAG_BYTES,
+  type BackupHeader,
+  type SealedRecord,
+} from '../protocol/backup-format.ts';
+import { storageError, VaultError } from './errors.ts';
+import { shortHash, toHex } from './hash.ts';
+import { manifestMapHash, overlay, pageCountOf } from './manifest.ts';
+import type { BackupRow, CardRow, VaultDB } from './schema.ts';
+import { inTransaction } from './tx.ts';
+
+export interface CommitInput {
+  /** 79-byte wrapped card-unique key, as the card sent it. */
+  wrappedKey: Uint8Array;
+  /** 126-byte backup header, as the card sent it. */
+  header: Uint8Array;
+  /** Only the records that travelled (a diff's changed pages). */
+  records: readonly SealedRecord[];
+  /** Name for the card if the vault has not seen it before. */
+  label?: string;
+}
+
+interface Prepared {
+  fields: BackupHeader;
+  headerHash: string;
+  carried: { page: number; hash: Uint8Array; hex: string; sealed: Uint8Array }[];
+  bytes: number;
+}
+
+const bad = (msg: string) => new VaultError('BAD_INPUT', `backup refused: ${msg}`);
+
+/** Checks that need no storage: header and key decode, records fit the header. */
+function prepare(input: CommitInput): Prepared {
+  const h = decodeHeader(input.header);
+  if (!h.ok) throw new VaultError('BAD_INPUT', `backup refused: ${h.error.message}`, { cause: h.error });
+  const f = h.value;
+  const k = decodeWrappedKey(input.wrappedKey);
+  if (!k.ok) throw new VaultError('BAD_INPUT', `backup refused: ${k.error.message}`, { cause: k.error });
+  if (k.value.cardNumber !== f.cardNumber || k.value.issuer !== f.issuer || k.value.epoch !== f.epoch)
+    throw bad(`wrapped key is for card ${k.value.cardNumber} epoch ${k.value.epoch}, header for card ${f.cardNumber} epoch ${f.epoch}`);
+  const pageCount = f.memorySize / f.pageSize;
+  if (input.records.length !== f.recordCount) throw bad(`header of seq ${f.seq} announces ${f.recordCount} records, ${input.records.length} arrived`);
+  const seen = new Set<number>();
+  const carried: Prepared['carried'] = [];
+  let bytes = input.wrappedKey.length + input.header.length;
+  for (const r of input.records) {
+    if (!Number.isInteger(r.page) || r.page < 0 || r.page >= pageCount) throw bad(`page ${r.page} is outside 0..${pageCount - 1}`);
+    if (seen.has(r.page)) throw bad(`page ${r.page} arrived twice`);
+    if (r.sealed.length !== f.pageSize + TAG_BYTES) throw bad(`page ${r.page} is ${r.sealed.length} bytes, expected ${f.pageSize + TAG_BYTES}`);
+    seen.add(r.page);
+    const hash = sha256(r.sealed);
+    carried.push({ page: r.page, hash, hex: toHex(hash), sealed: r.sealed.slice() });
+    bytes += 2 + r.sealed.length;
+  }
+  carried.sort((a, b) => a.page - b.page);
+  return { fields: f, headerHash: toHex(headerHash(input.header)), carried, bytes };
+}
+
+function checkCard(card: CardRow, f: BackupHeader): void {
+  if (card.issuer !== f.issuer || card.memorySize !== f.memorySize || card.pageSize !== f.pageSize)
+    throw new VaultError(
+      'CARD_MISMATCH',
+      `backup refused: card ${f.cardNumber} is known as issuer ${card.issuer}, ${card.memorySize} bytes in ${card.pageSize}-byte pages; this header says issuer ${f.issuer}, ${f.memorySize} bytes in ${f.pageSize}-byte pages`,
+    );
+}
+
+/** Store one backup. Returns the stored row (unconfirmed until confirmBackup). */
+export async function commitBackup(db: VaultDB, input: CommitInput, now: () => number): Promise<BackupRow> {
+  const p = prepare(input);
+  const f = p.fields;
+  const cn = f.cardNumber;
+  const tx = db.transaction(['blobs', 'manifests', 'backups', 'cards'], 'readwrite');
+  try {
+    return await inTransaction(tx, async (track) => {
+      const known = await tx.objectStore('cards').get(cn);
+      if (known) checkCard(known, f);
+      const headSeq = known?.headSeq ?? 0;
+      if (f.seq <= headSeq)
+        throw new VaultError('SEQ_NOT_NEWER', `backup refused: card ${cn} seq ${f.seq} is not newer than seq ${headSeq} already in the vault`);
+      const pageCount = f.memorySize / f.pageSize;
+      let base;
+      if (f.kind === 'diff') {
+        base = await tx.objectStore('manifests').get([cn, f.baseSeq]);
+        if (!base) throw new VaultError('MISSING_BASE', `backup refused: diff seq ${f.seq} of card ${cn} is relative to seq ${f.baseSeq}, which the vault does not hold`);
+        if (pageCountOf(base) !== pageCount) throw new VaultError('CORRUPT', `manifest of card ${cn} seq ${f.baseSeq} does not cover ${pageCount} pages`);
+      }
+      const manifest = overlay(cn, f.seq, f.kind, pageCount, base, p.carried);
+      const mapHash = manifestMapHash(manifest);
+      if (mapHash !== toHex(f.pageMapHash))
+        throw new VaultError(
+          'PAGE_MAP_MISMATCH',
+          `backup refused: card ${cn} seq ${f.seq}: the pages stored add up to page map ${shortHash(mapHash)}, the header says ${shortHash(toHex(f.pageMapHash))}`,
+        );
+      const row: BackupRow = {
+        cardNumber: cn,
+        seq: f.seq,
+        date: f.date,
+        kind: f.kind,
+        baseSeq: f.baseSeq,
+        epoch: f.epoch,
+        bytes: p.bytes,
+        pagesCarried: p.carried.length,
+        pagesChanged: p.carried.map((c) => c.page),
+        header: input.header.slice(),
+        wrappedKey: input.wrappedKey.slice(),
+        headerHash: p.headerHash,
+        prevHash: toHex(f.prevHash),
+        confirmed: false,
+        storedAt: now(),
+      };
+      const card: CardRow = {
+        cardNumber: cn,
+        issuer: f.issuer,
+        epoch: f.epoch,
+        label: known?.label ?? input.label ?? '',
+        memorySize: f.memorySize,
+        pageSize: f.pageSize,
+        headSeq: f.seq,
+        headHash: p.headerHash,
+        confirmedSeq: known?.confirmedSeq ?? 0,
+        createdAt: known?.createdAt ?? now(),
+      };
+      // The order the design asks for; the transaction makes it all-or-nothing anyway.
+      const blobs = tx.objectStore('blobs');
+      for (const c of p.carried) track(blobs.put({ hash: c.hex, sealed: c.sealed }));
+      track(tx.objectStore('manifests').put(manifest));
+      track(tx.objectStore('backups').put(row));
+      track(tx.objectStore('cards').put(card));
+      return row;
+    });
+  } catch (e) {
+    throw storageError(e, `backup of card ${cn} seq ${f.seq}`, p.bytes + (f.memorySize / f.pageSize) * 37);
+  }
+}
+
+/** The card acknowledged BACKUP COMPLETE for this backup. */
+export async function confirmBackup(db: VaultDB, card: string, seq: number): Promise<void> {
+  const tx = db.transaction(['backups', 'cards'], 'readwrite');
+  try {
+    await inTransaction(tx, async (track) => {
+      const row = await tx.objectStore('backups').get([card, seq]);
+      if (!row) throw new VaultError('NOT_FOUND', `card ${card} has no backup seq ${seq} to confirm`);
+      const c = await tx.objectStore('cards').get(card);
+      if (row.confirmed) return;
+      track(tx.objectStore('backups').put({ ...row, confirmed: true }));
+      if (c && c.confirmedSeq < seq) track(tx.objectStore('cards').put({ ...c, confirmedSeq: seq }));
+    });
+  } catch (e) {
+    throw storageError(e, `confirming card ${card} seq ${seq}`, 0);
+  }
+}

@@ -1,0 +1,10 @@
+/** Public surface of the vault. */
+export { openVault, Vault, type VaultOptions } from './vault.ts';
+export { VaultError, type VaultErrorCode } from './errors.ts';
+export type { CommitInput } from './commit.ts';
+export type { DeleteResult } from './delete.ts';
+export type { ChainStatus, TimelineEntry, TimelineOptions } from './read.ts';
+export type { CompactedPlan, ReplayPlan, ReplayStep, RestoreMode, RestorePlan } from './restore-plan.ts';
+export type { BackupRow, CardRow } from './schema.ts';
+export { inProcessLocks, type LockManagerLike } from './lock.ts';
+export { requestPersistence } from './persist.ts';

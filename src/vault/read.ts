@@ -1,0 +1,76 @@
+/** Read side: cards, the timeline of a card's backups, single backups. */
+import { VaultError } from './errors.ts';
+import { cardRange, type BackupRow, type CardRow, type VaultDB } from './schema.ts';
+
+export const ZERO_HEX = '0'.repeat(64);
+
+/**
+ * How a backup hangs on its chain: `first` (no predecessor: the card's first backup),
+ * `linked` (its prevHash names a backup the vault holds or deleted on purpose), `gap`
+ * (it names a backup the vault never held). Damage is verify's business, not this one.
+ */
+export type ChainStatus = 'first' | 'linked' | 'gap';
+
+export type TimelineEntry = Omit<BackupRow, 'header' | 'wrappedKey'> & { chain: ChainStatus };
+
+export interface TimelineOptions {
+  /** At most this many entries (default: all). */
+  limit?: number;
+  /** Only backups with seq below this one: the next page after the oldest seq seen. */
+  before?: number;
+}
+
+export const listCards = (db: VaultDB): Promise<CardRow[]> => db.getAll('cards');
+
+export const getCard = (db: VaultDB, card: string): Promise<CardRow | undefined> => db.get('cards', card);
+
+export async function setLabel(db: VaultDB, card: string, label: string): Promise<void> {
+  const tx = db.transaction('cards', 'readwrite');
+  const c = await tx.store.get(card);
+  if (!c) {
+    tx.abort();
+    throw new VaultError('NOT_FOUND', `no card ${card} in the vault`);
+  }
+  await tx.store.put({ ...c, label });
+  await tx.done;
+}
+
+export const getBackup = (db: VaultDB, card: string, seq: number): Promise<BackupRow | undefined> => db.get('backups', [card, seq]);
+
+/** The newest backup of a card; by default only one the card has acknowledged. */
+export async function latest(db: VaultDB, card: string, opts: { includeUnconfirmed?: boolean } = {}): Promise<BackupRow | undefined> {
+  const tx = db.transaction('backups');
+  for (let c = await tx.store.openCursor(cardRange(card), 'prev'); c; c = await c.continue()) {
+    if (opts.includeUnconfirmed || c.value.confirmed) return c.value;
+  }
+  return undefined;
+}
+
+/** A card's backups, newest first, with what changed in each and how it links. */
+export async function timeline(db: VaultDB, card: string, opts: TimelineOptions = {}): Promise<TimelineEntry[]> {
+  const limit = opts.limit ?? Infinity;
+  if (!(limit >= 0)) throw new RangeError(`timeline limit must be >= 0, got ${limit}`);
+  const tx = db.transaction(['backups', 'tombstones']);
+  const range = cardRange(card, opts.before);
+  const rows: BackupRow[] = [];
+  if (limit === Infinity) {
+    rows.push(...(await tx.objectStore('backups').getAll(range)).reverse());
+  } else {
+    for (let c = await tx.objectStore('backups').openCursor(range, 'prev'); c && rows.length < limit; c = await c.continue()) rows.push(c.value);
+  }
+  const held = new Set(rows.map((r) => r.headerHash));
+  const out: TimelineEntry[] = [];
+  for (const r of rows) {
+    const { header: _h, wrappedKey: _w, ...rest } = r;
+    let chain: ChainStatus = 'linked';
+    if (r.prevHash === ZERO_HEX) chain = 'first';
+    else if (!held.has(r.prevHash)) {
+      const found =
+        (await tx.objectStore('backups').index('byHash').getKey(r.prevHash)) ??
+        (await tx.objectStore('tombstones').index('byHash').getKey(r.prevHash));
+      chain = found && found[0] === card && found[1] < r.seq ? 'linked' : 'gap';
+    }
+    out.push({ ...rest, chain });
+  }
+  return out;
+}

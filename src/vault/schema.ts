@@ -1,0 +1,110 @@
+/**
+ * The vault's IndexedDB schema (idb typed). Stores:
+ *   cards      cardNumber -> what the vault knows of the card and its chain head
+ *   backups    [cardNumber, seq] -> the patent's stored info (fig. 5) and the raw header
+ *   manifests  [cardNumber, seq] -> page -> {seq, blob} for EVERY page of that point
+ *   blobs      SHA-256 hex of the sealed page -> sealed bytes (shared between manifests)
+ *   tombstones [cardNumber, seq] -> header of a deleted backup, so the chain stays checkable
+ *   meta       string -> small values (format notes)
+ * Schema changes only ever add a numbered migration at the end of MIGRATIONS.
+ */
+import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { BackupKind } from '../protocol/backup-format.ts';
+
+export interface CardRow {
+  cardNumber: string;
+  issuer: number;
+  epoch: number;
+  label: string;
+  memorySize: number;
+  pageSize: number;
+  /** Newest sequence number stored (confirmed, unconfirmed or deleted by retention); 0 if none. */
+  headSeq: number;
+  /** Header hash of the newest backup held (hex), '' if none. */
+  headHash: string;
+  /** Newest backup the card acknowledged (BACKUP COMPLETE); 0 if none. */
+  confirmedSeq: number;
+  createdAt: number;
+}
+
+export interface BackupRow {
+  cardNumber: string; // 060
+  seq: number; // 061
+  date: number; // 062, ms since 1970, from the header
+  kind: BackupKind; // 063
+  baseSeq: number;
+  epoch: number;
+  /** Bytes that travelled: wrapped key + header + sealed records. */
+  bytes: number;
+  pagesCarried: number;
+  /** Pages this backup carried, ascending (every page for a full). */
+  pagesChanged: number[];
+  header: Uint8Array; // 126 bytes
+  wrappedKey: Uint8Array; // 79 bytes
+  headerHash: string;
+  prevHash: string;
+  confirmed: boolean;
+  storedAt: number;
+}
+
+/** The page map of one point in time, as parallel arrays indexed by page. */
+export interface ManifestRow {
+  cardNumber: string;
+  seq: number;
+  /** Sequence number of the backup holding each page's newest copy. */
+  seqs: Uint32Array;
+  /** Kind code (1 full, 2 diff) of that backup: the page's AD needs it even after the backup is deleted. */
+  kinds: Uint8Array;
+  /** SHA-256 of each page's sealed copy, 32 bytes per page, concatenated. */
+  hashes: Uint8Array;
+}
+
+export interface BlobRow {
+  hash: string;
+  sealed: Uint8Array;
+}
+
+export interface TombstoneRow {
+  cardNumber: string;
+  seq: number;
+  header: Uint8Array;
+  headerHash: string;
+  prevHash: string;
+  deletedAt: number;
+  reason: string;
+}
+
+export interface VaultSchema extends DBSchema {
+  cards: { key: string; value: CardRow };
+  backups: { key: [string, number]; value: BackupRow; indexes: { byHash: string } };
+  manifests: { key: [string, number]; value: ManifestRow };
+  blobs: { key: string; value: BlobRow };
+  tombstones: { key: [string, number]; value: TombstoneRow; indexes: { byHash: string } };
+  meta: { key: string; value: unknown };
+}
+
+export type VaultDB = IDBPDatabase<VaultSchema>;
+export type Store = StoreNames<VaultSchema>;
+export type UpgradeTx = IDBPTransaction<VaultSchema, Store[], 'versionchange'>;
+
+/** Numbered migrations: index i takes the database from version i to i + 1. */
+const MIGRATIONS: ((db: VaultDB, tx: UpgradeTx) => void)[] = [
+  // 1: the first schema
+  (db) => {
+    db.createObjectStore('cards', { keyPath: 'cardNumber' });
+    db.createObjectStore('backups', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
+    db.createObjectStore('manifests', { keyPath: ['cardNumber', 'seq'] });
+    db.createObjectStore('blobs', { keyPath: 'hash' });
+    db.createObjectStore('tombstones', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
+    db.createObjectStore('meta');
+  },
+];
+
+export const DB_VERSION = MIGRATIONS.length;
+
+export function upgrade(db: VaultDB, oldVersion: number, tx: UpgradeTx): void {
+  for (let v = oldVersion; v < MIGRATIONS.length; v++) (MIGRATIONS[v] as (typeof MIGRATIONS)[number])(db, tx);
+}
+
+/** Key range of every row of one card in a [cardNumber, seq] store, optionally below a seq. */
+export const cardRange = (card: string, below = 0x1_0000_0000): IDBKeyRange => IDBKeyRange.bound([card, 0], [card, below], false, true);

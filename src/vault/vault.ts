@@ -1,0 +1,90 @@
+/**
+ * The vault: the cardholder's backup store. A thin facade over one IndexedDB database;
+ * each operation lives in its own module and takes the database handle.
+ */
+import { wrap } from 'idb';
+import { commitBackup, confirmBackup, type CommitInput } from './commit.ts';
+import { deleteBackups, discardBackup, type DeleteResult } from './delete.ts';
+import { VaultError } from './errors.ts';
+import { cardLockName, defaultLocks, type LockManagerLike } from './lock.ts';
+import { getBackup, getCard, latest, listCards, setLabel, timeline, type TimelineEntry, type TimelineOptions } from './read.ts';
+import { restorePlan, type RestoreMode, type RestorePlan } from './restore-plan.ts';
+import { DB_VERSION, upgrade, type BackupRow, type CardRow, type VaultDB } from './schema.ts';
+
+export interface VaultOptions {
+  /** Where the database lives; defaults to the global indexedDB. Tests pass a fresh one. */
+  factory?: IDBFactory;
+  /** Database name (default 'icvault'). */
+  name?: string;
+  /** Lock manager; defaults to navigator.locks, else an in-process queue. */
+  locks?: LockManagerLike;
+  /** Clock for storedAt and tombstones. */
+  now?: () => number;
+}
+
+export async function openVault(opts: VaultOptions = {}): Promise<Vault> {
+  const factory = opts.factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+  if (!factory) throw new VaultError('STORAGE', 'this browser has no IndexedDB: the vault cannot open');
+  // idb's openDB always uses the global factory; this is its body with ours.
+  const request = factory.open(opts.name ?? 'icvault', DB_VERSION);
+  request.addEventListener('upgradeneeded', (ev) => {
+    upgrade(wrap(request.result) as unknown as VaultDB, ev.oldVersion, wrap(request.transaction as IDBTransaction) as never);
+  });
+  const db = (await wrap(request)) as unknown as VaultDB;
+  // Another tab upgrading the schema: step aside rather than block it.
+  db.addEventListener('versionchange', () => db.close());
+  return new Vault(db, opts.locks ?? defaultLocks(), opts.now ?? Date.now);
+}
+
+export class Vault {
+  constructor(
+    readonly db: VaultDB,
+    private readonly locks: LockManagerLike,
+    private readonly now: () => number,
+  ) {}
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Hold the card's lock (across tabs) for the whole of `fn`, e.g. a whole backup flow. */
+  withCardLock<T>(card: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.request(cardLockName(card), fn);
+  }
+
+  commitBackup(input: CommitInput): Promise<BackupRow> {
+    return commitBackup(this.db, input, this.now);
+  }
+  confirmBackup(card: string, seq: number): Promise<void> {
+    return confirmBackup(this.db, card, seq);
+  }
+  discardBackup(card: string, seq: number): Promise<DeleteResult> {
+    return discardBackup(this.db, card, seq, this.now);
+  }
+  /** Delete acknowledged backups on purpose (retention uses this); tombstones keep the chain checkable. */
+  deleteBackups(card: string, seqs: readonly number[], reason = 'deleted by the cardholder'): Promise<DeleteResult> {
+    return deleteBackups(this.db, card, seqs, { reason, tombstone: true, now: this.now });
+  }
+
+  listCards(): Promise<CardRow[]> {
+    return listCards(this.db);
+  }
+  getCard(card: string): Promise<CardRow | undefined> {
+    return getCard(this.db, card);
+  }
+  setLabel(card: string, label: string): Promise<void> {
+    return setLabel(this.db, card, label);
+  }
+  timeline(card: string, opts?: TimelineOptions): Promise<TimelineEntry[]> {
+    return timeline(this.db, card, opts);
+  }
+  getBackup(card: string, seq: number): Promise<BackupRow | undefined> {
+    return getBackup(this.db, card, seq);
+  }
+  latest(card: string, opts?: { includeUnconfirmed?: boolean }): Promise<BackupRow | undefined> {
+    return latest(this.db, card, opts);
+  }
+  restorePlan(card: string, seq: number, mode: RestoreMode): Promise<RestorePlan> {
+    return restorePlan(this.db, card, seq, mode);
+  }
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { encodeHeader, decodeHeader, pageMapHash } from '../../src/protocol/backup-format.ts';
+import { VaultError } from '../../src/vault/index.ts';
+import { CardModel } from './card-model.ts';
+import { dump, freshFactory, store } from './setup.ts';
+
+const code = async (p: Promise<unknown>) => {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof VaultError) return { code: e.code, message: e.message };
+    throw e;
+  }
+  throw new Error('expected a VaultError');
+};
+
+describe('commitBackup', () => {
+  it('stores a full and diffs, and the chain survives a new connection', async () => {
+    const f = freshFactory();
+    const card = new CardModel();
+    let v = await f.open();
+    await store(v, card.next('full'));
+    for (let i = 0; i < 5; i++) await store(v, card.next('diff', 4));
+    v.close();
+    v = await f.open();
+    const [c] = await v.listCards();
+    expect(c).toMatchObject({ cardNumber: card.cardNumber, headSeq: 6, confirmedSeq: 6, memorySize: 4096, pageSize: 64 });
+    const t = await v.timeline(card.cardNumber);
+    expect(t.map((e) => e.seq)).toEqual([6, 5, 4, 3, 2, 1]);
+    expect(t.map((e) => e.chain)).toEqual(['linked', 'linked', 'linked', 'linked', 'linked', 'first']);
+    expect(t[0]).toMatchObject({ kind: 'diff', baseSeq: 5, pagesCarried: 4, confirmed: true });
+    expect(t[0]?.pagesChanged).toHaveLength(4);
+    expect(t[5]).toMatchObject({ kind: 'full', pagesCarried: 64, bytes: 79 + 126 + 64 * (2 + 80) });
+    expect((await v.latest(card.cardNumber))?.seq).toBe(6);
+    v.close();
+  });
+
+  it('pages the timeline newest first with limit and before', async () => {
+    const f = freshFactory();
+    const card = new CardModel();
+    const v = await f.open();
+    await store(v, card.next('full'));
+    for (let i = 0; i < 9; i++) await store(v, card.next('diff', 2));
+    const first = await v.timeline(card.cardNumber, { limit: 4 });
+    expect(first.map((e) => e.seq)).toEqual([10, 9, 8, 7]);
+    const second = await v.timeline(card.cardNumber, { limit: 4, before: 7 });
+    expect(second.map((e) => e.seq)).toEqual([6, 5, 4, 3]);
+    expect(second.every((e) => e.chain === 'linked')).toBe(true);
+    v.close();
+  });
+
+  it('keeps a backup unconfirmed until the card acknowledged it', async () => {
+    const v = await freshFactory().open();
+    const card = new CardModel();
+    const b = card.backup('full');
+    await v.commitBackup(b.input);
+    expect(await v.latest(card.cardNumber)).toBeUndefined();
+    expect((await v.latest(card.cardNumber, { includeUnconfirmed: true }))?.seq).toBe(1);
+    expect((await v.getCard(card.cardNumber))?.confirmedSeq).toBe(0);
+    await v.confirmBackup(card.cardNumber, 1);
+    expect((await v.latest(card.cardNumber))?.confirmed).toBe(true);
+    expect(await code(v.confirmBackup(card.cardNumber, 9))).toMatchObject({ code: 'NOT_FOUND' });
+    v.close();
+  });
+
+  it('refuses a seq that is not newer, and a diff whose base is missing', async () => {
+    const v = await freshFactory().open();
+    const card = new CardModel();
+    const full = card.next('full');
+    await store(v, full);
+    expect(await code(v.commitBackup(full.input))).toMatchObject({ code: 'SEQ_NOT_NEWER' });
+    const d2 = card.next('diff');
+    // seq 3 is a diff on seq 2, which never reached the vault
+    const d3 = card.next('diff');
+    const refused = await code(v.commitBackup(d3.input));
+    expect(refused.code).toBe('MISSING_BASE');
+    expect(refused.message).toContain('seq 2');
+    await store(v, d2);
+    await store(v, d3);
+    expect((await v.timeline(card.cardNumber)).map((e) => e.seq)).toEqual([3, 2, 1]);
+    v.close();
+  });
+
+  it('refuses bad records, a wrong count, and a page map that does not add up; nothing is written', async () => {
+    const v = await freshFactory().open();
+    const card = new CardModel();
+    await store(v, card.next('full'));
+    const before = await dump(v);
+    const d = card.backup('diff', [1, 2, 3]);
+    const [r1, r2] = d.records as [(typeof d.records)[0], (typeof d.records)[0]];
+    expect(await code(v.commitBackup({ ...d.input, records: [r1, r2] }))).toMatchObject({ code: 'BAD_INPUT' });
+    expect(await code(v.commitBackup({ ...d.input, records: [r1, r1, r2] }))).toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('twice') });
+    expect(await code(v.commitBackup({ ...d.input, records: [r1, r2, { page: 64, sealed: r1.sealed }] }))).toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('outside') });
+    expect(await code(v.commitBackup({ ...d.input, records: [r1, r2, { page: 9, sealed: r1.sealed.subarray(1) }] }))).toMatchObject({ code: 'BAD_INPUT' });
+    // the same count of records, but for other pages than the header's page map says
+    expect(await code(v.commitBackup({ ...d.input, records: [r1, r2, { page: 9, sealed: r1.sealed }] }))).toMatchObject({ code: 'PAGE_MAP_MISMATCH' });
+    const h = decodeHeader(d.input.header);
+    if (!h.ok) throw h.error;
+    const wrongMap = encodeHeader({ ...h.value, pageMapHash: pageMapHash(new Uint32Array(64)) });
+    expect(await code(v.commitBackup({ ...d.input, header: wrongMap }))).toMatchObject({ code: 'PAGE_MAP_MISMATCH' });
+    expect(await code(v.commitBackup({ ...d.input, header: d.input.header.subarray(1) }))).toMatchObject({ code: 'BAD_INPUT' });
+    const other = new CardModel({ cardNumber: '9999000011112222' });
+    expect(await code(v.commitBackup({ ...d.input, wrappedKey: other.wrappedKey }))).toMatchObject({ code: 'BAD_INPUT' });
+    expect(await dump(v)).toEqual(before);
+    await v.commitBackup(d.input);
+    v.close();
+  });
+
+  it('refuses a backup whose card layout differs from the card the vault knows', async () => {
+    const v = await freshFactory().open();
+    await store(v, new CardModel().next('full'));
+    const bigger = new CardModel({ memorySize: 8192 });
+    bigger.next('full');
+    expect(await code(v.commitBackup(bigger.next('full').input))).toMatchObject({ code: 'CARD_MISMATCH' });
+    v.close();
+  });
+
+  it('shares blobs between manifests: a diff stores only the pages it carried', async () => {
+    const v = await freshFactory().open();
+    const card = new CardModel();
+    await store(v, card.next('full'));
+    await store(v, card.next('diff', [5, 6]));
+    expect(await v.db.count('blobs')).toBe(66);
+    expect(await v.db.count('manifests')).toBe(2);
+    v.close();
+  });
+});
