@@ -8,3 +8,5 @@ export type { CompactedPlan, ReplayPlan, ReplayStep, RestoreMode, RestorePlan } 
 export type { BackupRow, CardRow } from './schema.ts';
 export { inProcessLocks, type LockManagerLike } from './lock.ts';
 export { requestPersistence } from './persist.ts';
+export type { Finding, FindingCode } from './checks.ts';
+export type { VerifyOptions } from './verify.ts';

@@ -9,6 +9,8 @@ import { VaultError } from './errors.ts';
 import { cardLockName, defaultLocks, type LockManagerLike } from './lock.ts';
 import { getBackup, getCard, latest, listCards, setLabel, timeline, type TimelineEntry, type TimelineOptions } from './read.ts';
 import { restorePlan, type RestoreMode, type RestorePlan } from './restore-plan.ts';
+import { verify, type VerifyOptions } from './verify.ts';
+import type { Finding } from './checks.ts';
 import { DB_VERSION, upgrade, type BackupRow, type CardRow, type VaultDB } from './schema.ts';
 
 export interface VaultOptions {
@@ -86,5 +88,9 @@ export class Vault {
   }
   restorePlan(card: string, seq: number, mode: RestoreMode): Promise<RestorePlan> {
     return restorePlan(this.db, card, seq, mode);
+  }
+  /** Structural verify; [] when all is well. */
+  verify(opts?: VerifyOptions): Promise<Finding[]> {
+    return verify(this.db, opts);
   }
 }

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import type { Vault } from '../../src/vault/index.ts';
+import { CardModel } from './card-model.ts';
+import { freshFactory, store } from './setup.ts';
+
+async function chainOf(n: number): Promise<{ v: Vault; card: CardModel }> {
+  const v = await freshFactory().open();
+  const card = new CardModel();
+  await store(v, card.next('full'));
+  for (let i = 1; i < n; i++) await store(v, card.next('diff', [i % 64, (i * 7) % 64]));
+  return { v, card };
+}
+
+/** The blob holding page `page` of point `seq`, as the manifest names it. */
+async function blobOf(v: Vault, card: string, seq: number, page: number): Promise<string> {
+  const m = await v.db.get('manifests', [card, seq]);
+  if (!m) throw new Error('no manifest');
+  return [...m.hashes.subarray(page * 32, page * 32 + 32)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+describe('verify', () => {
+  it('finds nothing wrong in a sound vault, nor across backups deleted on purpose', async () => {
+    const { v, card } = await chainOf(8);
+    expect(await v.verify()).toEqual([]);
+    await v.deleteBackups(card.cardNumber, [1, 4, 5]);
+    expect(await v.verify({ card: card.cardNumber })).toEqual([]);
+    v.close();
+  });
+
+  it('finds a deleted blob and an altered blob, naming card, seq, page and blob', async () => {
+    const { v, card } = await chainOf(6);
+    const gone = await blobOf(v, card.cardNumber, 3, 14); // seq 3 carried pages 2 and 14
+    await v.db.delete('blobs', gone);
+    const altered = await blobOf(v, card.cardNumber, 1, 40);
+    const row = await v.db.get('blobs', altered);
+    if (!row) throw new Error('no blob');
+    row.sealed[17] = (row.sealed[17] as number) ^ 1;
+    await v.db.put('blobs', row);
+    const f = await v.verify();
+    expect(f).toEqual([
+      expect.objectContaining({ card: card.cardNumber, seq: 1, page: 40, blob: altered, code: 'BLOB_HASH', severity: 'damage', message: expect.stringContaining('needed by 6 points') }),
+      expect.objectContaining({ card: card.cardNumber, seq: 3, page: 14, blob: gone, code: 'BLOB_MISSING', severity: 'damage', message: expect.stringContaining('needed by 4 points, seq 3..6') }),
+    ]);
+    v.close();
+  });
+
+  it('finds an altered header, and an altered manifest by its page map', async () => {
+    const { v, card } = await chainOf(5);
+    const b = await v.db.get('backups', [card.cardNumber, 2]);
+    if (!b) throw new Error('no backup');
+    b.header[30] = (b.header[30] as number) ^ 0x80; // a byte of the date
+    await v.db.put('backups', b);
+    const m = await v.db.get('manifests', [card.cardNumber, 4]);
+    if (!m) throw new Error('no manifest');
+    m.seqs[10] = 2;
+    await v.db.put('manifests', m);
+    const f = await v.verify();
+    expect(f.map((x) => [x.seq, x.code])).toEqual([
+      [2, 'HEADER_HASH'],
+      [2, 'HEADER_MISMATCH'],
+      [4, 'PAGE_MAP'],
+    ]);
+    v.close();
+  });
+
+  it('reports a backup the vault never held as a gap, and a contradicting link as damage', async () => {
+    const { v, card } = await chainOf(6);
+    // seq 3 vanishes without a tombstone, as if it never arrived
+    await v.db.delete('backups', [card.cardNumber, 3]);
+    await v.db.delete('manifests', [card.cardNumber, 3]);
+    const f = await v.verify();
+    expect(f).toEqual([expect.objectContaining({ seq: 4, code: 'CHAIN_GAP', severity: 'gap', message: expect.stringContaining('seqs 3..3 are missing') })]);
+    // now seq 5's header is swapped for a copy naming another predecessor: the chain skips seq 4
+    const five = await v.db.get('backups', [card.cardNumber, 5]);
+    const two = await v.db.get('backups', [card.cardNumber, 2]);
+    if (!five || !two) throw new Error('missing');
+    await v.db.put('backups', { ...five, prevHash: two.headerHash });
+    const g = await v.verify();
+    expect(g.map((x) => [x.seq, x.code])).toContainEqual([5, 'CHAIN_BROKEN']);
+    v.close();
+  });
+
+  it('notices a card head that disagrees with the backups', async () => {
+    const { v, card } = await chainOf(3);
+    const c = await v.getCard(card.cardNumber);
+    if (!c) throw new Error('no card');
+    await v.db.put('cards', { ...c, confirmedSeq: 1 });
+    expect((await v.verify()).map((x) => x.code)).toEqual(['CARD_HEAD']);
+    await expect(v.verify({ card: '0000000000000000' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    v.close();
+  });
+});
