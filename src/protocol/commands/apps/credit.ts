@@ -12,11 +12,12 @@
  *   04 limit   credit limit in yen, u32
  *   05 brand   ASCII printable, 1..16
  */
-import { command, type CommandApdu, type ResponseApdu } from '../../apdu.ts';
+import { command, type CommandApdu } from '../../apdu.ts';
 import { concat, readU16be, readU32be, u16be, u32be } from '../../bytes.ts';
 import { fail, ok, type Decoded } from '../../result.ts';
 import { APP_CLA, CREDIT_FIELD, INS } from './ids.ts';
-import { parseRead, parseWith, type AppResult } from './reply.ts';
+import { expectEmpty } from '../card-error.ts';
+import { parsePlain } from './reply.ts';
 import { decodeAscii } from './text.ts';
 
 export interface CreditAccount {
@@ -90,11 +91,11 @@ export function decodeCreditAccount(b: Uint8Array): Decoded<CreditAccount> {
 
 export const creditRead = {
   getApdu: (): CommandApdu => command(APP_CLA, INS.credit.read, 0, 0, undefined, 256),
-  parseResponse: (r: ResponseApdu): AppResult<CreditAccount> => parseRead(r, decodeCreditAccount),
+  parseResponse: (r: Uint8Array): CreditAccount => parsePlain(r, 'credit READ', decodeCreditAccount),
 };
 
 export const creditUpdate = {
   getApdu: <F extends Field>(field: F, value: CreditAccount[F]): CommandApdu =>
     command(APP_CLA, INS.credit.update, CREDIT_FIELD[field], 0, encodeCreditField(field, value)),
-  parseResponse: (r: ResponseApdu): AppResult<true | undefined> => parseWith(r, (d) => (d.length === 0 ? ok(true as const) : fail('credit update', 'unexpected data'))),
+  parseResponse: (r: Uint8Array): void => expectEmpty(r, 'credit UPDATE'),
 };

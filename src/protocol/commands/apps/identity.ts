@@ -11,11 +11,12 @@
  * Fields: 01 name (UTF-8, 1..64 bytes), 02 birth date (year u16, month, day),
  *         03 address (UTF-8, 1..160 bytes), 04 photo (see photo.ts, 0..1200 bytes).
  */
-import { command, type CommandApdu, type ResponseApdu } from '../../apdu.ts';
+import { command, type CommandApdu } from '../../apdu.ts';
 import { concat, readU16be, u16be } from '../../bytes.ts';
 import { fail, ok, type Decoded } from '../../result.ts';
 import { APP_CLA, ID_FIELD, INS } from './ids.ts';
-import { parseRead, parseWith, type AppResult } from './reply.ts';
+import { expectEmpty } from '../card-error.ts';
+import { parsePlain } from './reply.ts';
 import { decodeCalendarDate, decodeText } from './text.ts';
 
 export type IdField = keyof typeof ID_FIELD;
@@ -59,7 +60,7 @@ export const idRead = {
     if (!Number.isInteger(max) || max < 1 || max > 65534) throw new RangeError(`chunk size out of range: ${max}`);
     return command(APP_CLA, INS.id.read, ID_FIELD[field], 0, u16be(offset), max + 2);
   },
-  parseResponse: (r: ResponseApdu): AppResult<IdChunk> => parseRead(r, decodeIdChunk),
+  parseResponse: (r: Uint8Array): IdChunk => parsePlain(r, 'ID READ', decodeIdChunk),
 };
 
 export const idUpdate = {
@@ -71,5 +72,5 @@ export const idUpdate = {
     for (let o = 0; o === 0 || o < value.length; o += chunk) out.push(idUpdate.getApdu(field, o, value.subarray(o, o + chunk)));
     return out;
   },
-  parseResponse: (r: ResponseApdu): AppResult<true | undefined> => parseWith(r, (d) => (d.length === 0 ? ok(true as const) : fail('ID update', 'unexpected data'))),
+  parseResponse: (r: Uint8Array): void => expectEmpty(r, 'ID UPDATE'),
 };

@@ -4,23 +4,25 @@
  * (src/card-sim/apps) and the host, so both ends name the same bytes.
  * docs/protocol-apps.md is the prose reference.
  */
-import { fromHex } from '../../bytes.ts';
+import { concat } from '../../bytes.ts';
+import { CLA_PROPRIETARY } from '../codes.ts';
+import { APPLICATION_AID_PREFIX } from '../select.ts';
 
-/** Registered application provider id of the icvault demo issuer, then 02 = "application". */
-const RID_PIX = 'A00000099902';
+const aid = (n: number) => concat(APPLICATION_AID_PREFIX, Uint8Array.of(n));
 
+/** A00000099902 01..05 (the card manager is A0000009990100). */
 export const APP_AID = {
-  emoney: fromHex(`${RID_PIX}01`),
-  credit: fromHex(`${RID_PIX}02`),
-  id: fromHex(`${RID_PIX}03`),
-  medical: fromHex(`${RID_PIX}04`),
-  membership: fromHex(`${RID_PIX}05`),
+  emoney: aid(0x01),
+  credit: aid(0x02),
+  id: aid(0x03),
+  medical: aid(0x04),
+  membership: aid(0x05),
 } as const;
 
 export type AppKey = keyof typeof APP_AID;
 
 /** Every application command is proprietary class (ISO 7816-4 §5.4.1: CLA 80). */
-export const APP_CLA = 0x80;
+export const APP_CLA = CLA_PROPRIETARY;
 
 /**
  * Instruction bytes. Each application has its own range so a trace is readable, and

@@ -7,11 +7,11 @@
  * Record: date u64 (ms since 1970) || code len u8 || code (ICD-10 style, e.g. "J45.9")
  *         || note len u8 || note (UTF-8, 0..48 bytes)
  */
-import { command, type CommandApdu, type ResponseApdu } from '../../apdu.ts';
+import { command, type CommandApdu } from '../../apdu.ts';
 import { concat, readU64be, u64be } from '../../bytes.ts';
 import { fail, ok, type Decoded } from '../../result.ts';
 import { APP_CLA, INS } from './ids.ts';
-import { parseRead, parseWith, type AppResult } from './reply.ts';
+import { parsePlain } from './reply.ts';
 import { decodeAscii, decodeText, encodeUtf8 } from './text.ts';
 
 export const MEDICAL_CODE_MAX = 8;
@@ -51,17 +51,16 @@ export function decodeMedicalRecord(b: Uint8Array): Decoded<MedicalRecord> {
 
 export const medicalReadRecord = {
   getApdu: (n: number): CommandApdu => command(APP_CLA, INS.medical.readRecord, n, 0, undefined, 256),
-  parseResponse: (r: ResponseApdu): AppResult<MedicalRecord> => parseRead(r, decodeMedicalRecord),
+  parseResponse: (r: Uint8Array): MedicalRecord => parsePlain(r, 'READ RECORD', decodeMedicalRecord),
 };
 
 export const medicalAppendRecord = {
   getApdu: (rec: MedicalRecord): CommandApdu => command(APP_CLA, INS.medical.appendRecord, 0, 0, encodeMedicalRecord(rec), 1),
-  parseResponse: (r: ResponseApdu): AppResult<number | undefined> =>
-    parseWith(r, (d) => (d.length === 1 ? ok(d[0] as number) : fail('append record', 'expected the new count'))),
+  parseResponse: (r: Uint8Array): number => parsePlain(r, 'APPEND RECORD', (d) => (d.length === 1 ? ok(d[0] as number) : fail('append record', 'expected the new count'))),
 };
 
 export const medicalCount = {
   getApdu: (): CommandApdu => command(APP_CLA, INS.medical.count, 0, 0, undefined, 2),
-  parseResponse: (r: ResponseApdu): AppResult<{ count: number; capacity: number }> =>
-    parseRead(r, (d) => (d.length === 2 ? ok({ count: d[0] as number, capacity: d[1] as number }) : fail('record count', 'expected 2 bytes'))),
+  parseResponse: (r: Uint8Array): { count: number; capacity: number } =>
+    parsePlain(r, 'RECORD COUNT', (d) => (d.length === 2 ? ok({ count: d[0] as number, capacity: d[1] as number }) : fail('record count', 'expected 2 bytes'))),
 };

@@ -4,11 +4,11 @@
  * shop terminal sends (no PIN; recorded in the load history, claims 18-23); REDEEM
  * spends points and needs the PIN.
  */
-import { command, type CommandApdu, type ResponseApdu } from '../../apdu.ts';
+import { command, type CommandApdu } from '../../apdu.ts';
 import { ByteReader } from '../../bytes.ts';
 import { fail, ok, type Decoded } from '../../result.ts';
 import { APP_CLA, INS, TIERS, type Tier } from './ids.ts';
-import { parseRead, parseWith, type AppResult } from './reply.ts';
+import { parseValueChange, parseValueRead, type ValueReply } from './reply.ts';
 import { decodeLog, decodeU32, encodeValueCommand, type LogEntry } from './value-log.ts';
 
 const I = INS.membership;
@@ -36,23 +36,23 @@ export function decodeMembershipInfo(b: Uint8Array): Decoded<MembershipInfo> {
 /** READ: 80 70 00 00 15 -> MembershipInfo. */
 export const membershipRead = {
   getApdu: (): CommandApdu => command(APP_CLA, I.read, 0, 0, undefined, MEMBERSHIP_INFO_BYTES),
-  parseResponse: (r: ResponseApdu): AppResult<MembershipInfo> => parseRead(r, decodeMembershipInfo),
+  parseResponse: (r: Uint8Array): ValueReply<MembershipInfo> => parseValueRead(r, 'membership READ', decodeMembershipInfo),
 };
 
 /** ADD POINTS: 80 72 00 00 0C points u32 date u64 04 -> points after. */
 export const membershipAddPoints = {
   getApdu: (points: number, date: number): CommandApdu => command(APP_CLA, I.addPoints, 0, 0, encodeValueCommand(points, date), 4),
-  parseResponse: (r: ResponseApdu): AppResult<number | undefined> => parseWith(r, decodeU32),
+  parseResponse: (r: Uint8Array): ValueReply<number | undefined> => parseValueChange(r, 'ADD POINTS', decodeU32),
 };
 
 /** REDEEM: 80 74 00 00 0C points u32 date u64 04 -> points after (needs PIN). */
 export const membershipRedeem = {
   getApdu: (points: number, date: number): CommandApdu => command(APP_CLA, I.redeem, 0, 0, encodeValueCommand(points, date), 4),
-  parseResponse: (r: ResponseApdu): AppResult<number | undefined> => parseWith(r, decodeU32),
+  parseResponse: (r: Uint8Array): ValueReply<number | undefined> => parseValueChange(r, 'REDEEM', decodeU32),
 };
 
 /** READ LOG: 80 76 00 00 00 -> entries newest first. */
 export const membershipReadLog = {
   getApdu: (): CommandApdu => command(APP_CLA, I.readLog, 0, 0, undefined, 256),
-  parseResponse: (r: ResponseApdu): AppResult<LogEntry[]> => parseRead(r, decodeLog),
+  parseResponse: (r: Uint8Array): ValueReply<LogEntry[]> => parseValueRead(r, 'membership READ LOG', decodeLog),
 };

@@ -1,54 +1,45 @@
 /**
- * How a host reads an application's answer: one place where status words become a
- * typed result (DESIGN.md: one place where status words become domain errors).
+ * Reading an application's answer. Status words become CardError in the one place the
+ * card commands use (../card-error.ts); this adds what only value applications have:
+ * SW 6283, "restored, value initialised" (fig. 20, the patent's alternative of telling
+ * the host by a response code).
  */
-import type { ResponseApdu } from '../../apdu.ts';
 import type { Decoded } from '../../result.ts';
-import { describeSw, SW } from '../../status-words.ts';
+import { SW } from '../../status-words.ts';
+import { badResponse, checkSw } from '../card-error.ts';
 
-/** The card refused the command; `sw` says why (docs/protocol-apps.md lists them). */
-export class AppStatusError extends Error {
-  readonly code = 'APP_STATUS' as const;
-  readonly sw: number;
-  constructor(sw: number, options?: { cause?: unknown }) {
-    super(`application answered ${describeSw(sw)}`, options);
-    this.name = 'AppStatusError';
-    this.sw = sw;
-  }
+export interface ValueReply<T> {
+  /** undefined only when a value command was answered 6283 and therefore not executed. */
+  value: T;
+  /**
+   * True on SW 6283: the application was restored and has just set its value to zero.
+   * A read still returns its data (showing the zero); a value command was NOT executed.
+   */
+  valueReset: boolean;
 }
 
-export type AppResult<T> =
-  | {
-      ok: true;
-      value: T;
-      /**
-       * SW 6283 (fig. 20, the patent's "tell the host by a response code"): the
-       * application was restored and has just set its value to zero. On a read the
-       * value is the read data; on a value command the command was NOT executed.
-       */
-      valueReset: boolean;
-    }
-  | { ok: false; sw: number; error: Error };
-
-/**
- * Turn a response into a result: 9000 and 6283 decode the data, anything else is an
- * AppStatusError. A 6283 with no data (a value command that was not executed) gives
- * `value: undefined`, so callers of value commands see `T | undefined`.
- */
-export function parseWith<T>(r: ResponseApdu, decode: (data: Uint8Array) => Decoded<T>): AppResult<T | undefined> {
-  if (r.sw !== SW.OK && r.sw !== SW.VALUE_RESET) return { ok: false, sw: r.sw, error: new AppStatusError(r.sw) };
-  const valueReset = r.sw === SW.VALUE_RESET;
-  if (valueReset && r.data.length === 0) return { ok: true, value: undefined, valueReset };
-  const d = decode(r.data);
-  if (!d.ok) return { ok: false, sw: r.sw, error: d.error };
-  return { ok: true, value: d.value, valueReset };
+/** Throws CardError unless 9000; decodes the data. For applications without value. */
+export function parsePlain<T>(response: Uint8Array, name: string, decode: (data: Uint8Array) => Decoded<T>): T {
+  const { data } = checkSw(response, name);
+  const d = decode(data);
+  if (!d.ok) throw badResponse(name, d.error.message, d.error);
+  return d.value;
 }
 
-/** For reads, which always return data (also with 6283). */
-export function parseRead<T>(r: ResponseApdu, decode: (data: Uint8Array) => Decoded<T>): AppResult<T> {
-  const res = parseWith(r, decode);
-  if (res.ok && res.value === undefined) {
-    return { ok: false, sw: r.sw, error: new AppStatusError(r.sw) };
+/** A value application's read: 9000 or 6283, data in both cases. */
+export function parseValueRead<T>(response: Uint8Array, name: string, decode: (data: Uint8Array) => Decoded<T>): ValueReply<T> {
+  const { data, sw } = checkSw(response, name, [SW.OK, SW.VALUE_RESET]);
+  const d = decode(data);
+  if (!d.ok) throw badResponse(name, d.error.message, d.error);
+  return { value: d.value, valueReset: sw === SW.VALUE_RESET };
+}
+
+/** A value command: 9000 with the new value, or 6283 with no data (not executed). */
+export function parseValueChange<T>(response: Uint8Array, name: string, decode: (data: Uint8Array) => Decoded<T>): ValueReply<T | undefined> {
+  const { data, sw } = checkSw(response, name, [SW.OK, SW.VALUE_RESET]);
+  if (sw === SW.VALUE_RESET) {
+    if (data.length !== 0) throw badResponse(name, 'value command answered 6283 with data');
+    return { value: undefined, valueReset: true };
   }
-  return res as AppResult<T>;
+  return { value: parsePlain(response, name, decode), valueReset: false };
 }
