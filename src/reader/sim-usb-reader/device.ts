@@ -1,0 +1,211 @@
+/**
+ * A simulated USB CCID reader with the USBDevice surface the driver uses
+ * (src/reader/usb-surface.ts). It answers GET_DESCRIPTOR with real configuration
+ * descriptor bytes, runs CCID over its bulk endpoints, reports card insertion and
+ * removal on its interrupt endpoint, and can be unplugged: transfers pending at that
+ * moment fail with NetworkError and later calls with NotFoundError, as Chrome's do.
+ */
+import { encodeNotifySlotChange } from '../../protocol/ccid/interrupt.ts';
+import { decodePcToRdr } from '../../protocol/ccid/pc-to-rdr.ts';
+import { encodeRdrToPc } from '../../protocol/ccid/rdr-to-pc.ts';
+import type { CardLike } from '../../protocol/transport.ts';
+import type { UsbControlSetup, UsbDeviceLike, UsbInResult, UsbOutResult } from '../usb-surface.ts';
+import { BULK_IN, BULK_OUT, INTERRUPT_IN, simConfig, simConfigurationBytes, type SimLevel, type SimReaderConfig } from './config.ts';
+import { SimEngine } from './engine.ts';
+
+interface Waiter {
+  resolve(r: UsbInResult): void;
+  reject(e: unknown): void;
+}
+
+const result = (bytes: Uint8Array): UsbInResult => ({ status: 'ok', data: new DataView(bytes.slice().buffer) });
+
+export class SimUsbReader implements UsbDeviceLike {
+  readonly config: SimReaderConfig;
+  readonly vendorId: number;
+  readonly productId: number;
+  readonly productName: string;
+  opened = false;
+  configuration: { configurationValue: number } | null = null;
+  private plugged = true;
+  private claimed = false;
+  private readonly engine: SimEngine;
+  private commands: Uint8Array[] = [];
+  private answers: Uint8Array[] = [];
+  private interrupts: Uint8Array[] = [];
+  private bulkWaiters: Waiter[] = [];
+  private interruptWaiters: Waiter[] = [];
+
+  constructor(config: SimReaderConfig | SimLevel = 'extended-apdu') {
+    this.config = typeof config === 'string' ? simConfig(config) : config;
+    this.vendorId = this.config.vendorId;
+    this.productId = this.config.productId;
+    this.productName = this.config.productName;
+    this.engine = new SimEngine(this.config);
+  }
+
+  // --- the reader's physical side -------------------------------------------------
+
+  insertCard(card: CardLike, slot = 0): void {
+    const s = this.engine.slots[slot];
+    if (!s) throw new RangeError(`no slot ${slot}`);
+    s.card = card;
+    s.powered = false;
+    this.notify(slot);
+  }
+
+  /** Pull the card: it loses power mid-whatever, and the reader notices. */
+  removeCard(slot = 0): void {
+    const s = this.engine.slots[slot];
+    if (!s?.card) return;
+    s.card.powerOff();
+    s.card = undefined;
+    s.powered = false;
+    s.clearExchange();
+    this.notify(slot);
+  }
+
+  /** Pull the USB cable. */
+  unplug(): void {
+    if (!this.plugged) return;
+    this.plugged = false;
+    for (const s of this.engine.slots) {
+      if (s.powered) s.card?.powerOff();
+      s.powered = false;
+    }
+    this.failAll(() => new DOMException('A transfer error has occurred.', 'NetworkError'));
+    this.opened = false;
+    this.configuration = null;
+    this.claimed = false;
+    this.commands = [];
+    this.answers = [];
+    this.interrupts = [];
+  }
+
+  /** Plug the cable back in: the same reader, closed, cards still in their slots. */
+  replug(): void {
+    this.plugged = true;
+  }
+
+  get isPlugged(): boolean {
+    return this.plugged;
+  }
+
+  // --- USBDevice surface -------------------------------------------------------------
+
+  async open(): Promise<void> {
+    this.check(false);
+    this.opened = true;
+  }
+
+  async close(): Promise<void> {
+    this.check(false);
+    this.failAll(() => new DOMException('The transfer was cancelled.', 'AbortError'));
+    this.opened = false;
+    this.claimed = false;
+  }
+
+  async selectConfiguration(value: number): Promise<void> {
+    this.check();
+    if (value !== 1) throw new DOMException('The configuration value provided is not supported by the device.', 'NotFoundError');
+    this.configuration = { configurationValue: 1 };
+  }
+
+  async claimInterface(n: number): Promise<void> {
+    this.check();
+    if (n !== 0) throw new DOMException('The interface number provided is not supported by the device in its current configuration.', 'NotFoundError');
+    this.claimed = true;
+  }
+
+  async controlTransferIn(setup: UsbControlSetup, length: number): Promise<UsbInResult> {
+    this.check();
+    // GET_DESCRIPTOR (bRequest 6) for CONFIGURATION (wValue high byte 2), USB 2.0 §9.4.3
+    if (setup.requestType === 'standard' && setup.request === 6 && setup.value >>> 8 === 2) {
+      return result(simConfigurationBytes(this.config).subarray(0, length));
+    }
+    return { status: 'stall' };
+  }
+
+  async transferOut(endpoint: number, data: Uint8Array<ArrayBuffer>): Promise<UsbOutResult> {
+    this.checkClaimed();
+    if (endpoint !== BULK_OUT) throw new DOMException('The specified endpoint is not part of a claimed and selected alternate interface.', 'NotFoundError');
+    this.commands.push(data.slice());
+    this.pump();
+    return { status: 'ok', bytesWritten: data.length };
+  }
+
+  transferIn(endpoint: number, _length: number): Promise<UsbInResult> {
+    try {
+      this.checkClaimed();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return new Promise<UsbInResult>((resolve, reject) => {
+      if (endpoint === BULK_IN) {
+        this.bulkWaiters.push({ resolve, reject });
+        this.pump();
+      } else if (endpoint === INTERRUPT_IN && this.config.interrupt) {
+        this.interruptWaiters.push({ resolve, reject });
+        this.pumpInterrupts();
+      } else {
+        reject(new DOMException('The specified endpoint is not part of a claimed and selected alternate interface.', 'NotFoundError'));
+      }
+    });
+  }
+
+  // --- inside the reader --------------------------------------------------------------
+
+  /**
+   * Commands are answered when the host reads, so a card pulled between the command
+   * and the read is seen by the reader, as with a real card that is still working.
+   */
+  private pump(): void {
+    while (this.bulkWaiters.length > 0 && (this.answers.length > 0 || this.commands.length > 0)) {
+      if (this.answers.length === 0) this.process(this.commands.shift() as Uint8Array);
+      const next = this.answers.shift();
+      if (next) (this.bulkWaiters.shift() as Waiter).resolve(result(next));
+    }
+  }
+
+  private process(bytes: Uint8Array): void {
+    const d = decodePcToRdr(bytes);
+    if (!d.ok) {
+      // A malformed message gets a failed SlotStatus naming the bad offset (§6.2.6).
+      const slot = bytes[5] ?? 0;
+      const seq = bytes[6] ?? 0;
+      this.answers.push(encodeRdrToPc({ type: 'SlotStatus', slot, seq, bStatus: 0x40 | 0x02, bError: d.error.offset ?? 0, specific: 0, data: new Uint8Array(0) }));
+      return;
+    }
+    for (const a of this.engine.handle(d.value, bytes.length)) this.answers.push(encodeRdrToPc(a));
+  }
+
+  private notify(slot: number): void {
+    if (!this.config.interrupt) return;
+    const states = this.engine.slots.map((s, i) => ({ present: s.card !== undefined, changed: i === slot }));
+    this.interrupts.push(encodeNotifySlotChange(states));
+    this.pumpInterrupts();
+  }
+
+  private pumpInterrupts(): void {
+    while (this.interruptWaiters.length > 0 && this.interrupts.length > 0) {
+      (this.interruptWaiters.shift() as Waiter).resolve(result(this.interrupts.shift() as Uint8Array));
+    }
+  }
+
+  private failAll(error: () => DOMException): void {
+    const waiters = [...this.bulkWaiters, ...this.interruptWaiters];
+    this.bulkWaiters = [];
+    this.interruptWaiters = [];
+    for (const w of waiters) w.reject(error());
+  }
+
+  private check(mustBeOpen = true): void {
+    if (!this.plugged) throw new DOMException('The device was disconnected.', 'NotFoundError');
+    if (mustBeOpen && !this.opened) throw new DOMException('The device must be opened first.', 'InvalidStateError');
+  }
+
+  private checkClaimed(): void {
+    this.check();
+    if (!this.claimed) throw new DOMException('The specified endpoint is not part of a claimed and selected alternate interface.', 'NotFoundError');
+  }
+}

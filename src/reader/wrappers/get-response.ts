@@ -1,0 +1,31 @@
+/**
+ * 61xx: "SW2 more bytes available" (ISO/IEC 7816-4 §5.6, §7.6.1). Fetch them with GET
+ * RESPONSE (INS C0, Le = SW2, 00 = 256) until the card gives a final status word, and
+ * return all data followed by that status.
+ */
+import { concat } from '../../protocol/bytes.ts';
+import type { Transport } from '../../protocol/transport.ts';
+import { ReaderError } from '../errors.ts';
+
+/** A card could keep saying 61xx forever; 65536 bytes of answer is the most an APDU holds. */
+const MAX_ROUNDS = 257;
+
+export function withGetResponse(inner: Transport): Transport {
+  return {
+    get limits() {
+      return inner.limits;
+    },
+    async transmit(apdu, options) {
+      let r = await inner.transmit(apdu, options);
+      const parts: Uint8Array[] = [];
+      // Logical channel bits of the command's class byte stay; chaining (0x10) does not.
+      const cla = (apdu[0] ?? 0) & ~0x10 & 0xff;
+      for (let round = 0; r.length >= 2 && r[r.length - 2] === 0x61; round++) {
+        if (round >= MAX_ROUNDS) throw new ReaderError('PROTOCOL_ERROR', 'the card keeps answering 61xx');
+        parts.push(r.subarray(0, r.length - 2));
+        r = await inner.transmit(Uint8Array.of(cla, 0xc0, 0x00, 0x00, r[r.length - 1] as number), options);
+      }
+      return parts.length === 0 ? r : concat(...parts, r);
+    },
+  };
+}
