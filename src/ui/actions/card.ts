@@ -1,0 +1,80 @@
+/** Connecting, card events, reading the card, demo controls. */
+import { errorCode } from '../errors.ts';
+import type { ReaderInfo } from '../model.ts';
+import type { DemoControls, Services } from '../services.ts';
+import type { Stores } from '../state/stores.ts';
+
+export function cardActions(services: Services, stores: Stores, onCardChanged: () => void) {
+  const { connection, card } = stores;
+  let unsubscribe: (() => void) | null = null;
+
+  async function refreshCard(): Promise<void> {
+    card.setState({ loading: true, error: null });
+    try {
+      card.setState({ card: await services.readCard(), loading: false });
+    } catch (e) {
+      card.setState({ loading: false, error: errorCode(e) });
+    }
+    onCardChanged();
+  }
+
+  function onEvent(type: 'inserted' | 'removed' | 'reader-lost') {
+    connection.getState().dispatch({ type: type === 'inserted' ? 'card-inserted' : type === 'removed' ? 'card-removed' : 'reader-lost' });
+    if (type === 'inserted') void refreshCard();
+    else card.setState({ card: null });
+  }
+
+  async function connect(via: ReaderInfo['kind']): Promise<void> {
+    connection.getState().dispatch({ type: 'connect', via });
+    try {
+      const reader = via === 'demo' ? await services.connectDemo() : await services.connectReader();
+      const present = await services.cardPresent();
+      unsubscribe?.();
+      unsubscribe = services.onCardEvent((e) => onEvent(e.type));
+      connection.getState().dispatch({ type: 'connected', reader, cardPresent: present });
+      if (present) await refreshCard();
+    } catch (e) {
+      connection.getState().dispatch({ type: 'failed', code: errorCode(e) });
+    }
+  }
+
+  async function disconnect(): Promise<void> {
+    unsubscribe?.();
+    unsubscribe = null;
+    try {
+      await services.disconnect();
+    } finally {
+      connection.getState().dispatch({ type: 'disconnected' });
+      card.setState({ card: null, error: null });
+    }
+  }
+
+  /** Runs one demo control, then re-reads the card so the memory map shows the change. */
+  async function demo(name: string, run: (d: DemoControls) => Promise<void>): Promise<void> {
+    const d = services.demo();
+    if (!d || card.getState().busyAction) return;
+    card.setState({ busyAction: name, error: null });
+    try {
+      await run(d);
+      card.setState({ busyAction: null });
+      if (await services.cardPresent()) await refreshCard();
+      else card.setState({ card: null });
+    } catch (e) {
+      card.setState({ busyAction: null, error: errorCode(e) });
+    }
+  }
+
+  return {
+    connectDemo: () => connect('demo'),
+    connectReader: () => connect('usb'),
+    disconnect,
+    refreshCard,
+    spend: (amount: number) => demo('spend', (d) => d.spend(amount)),
+    load: (amount: number) => demo('load', (d) => d.load(amount)),
+    addPoints: (n: number) => demo('points', (d) => d.addPoints(n)),
+    editRecord: (field: string, value: string) => demo('record', (d) => d.editRecord({ app: 'medical', field, value })),
+    issueReplacementCard: () => demo('replace', (d) => d.issueReplacementCard()),
+    loseCard: () => demo('lose', (d) => d.loseCard()),
+    resetDemo: () => demo('reset', (d) => d.resetDemo()),
+  };
+}

@@ -1,0 +1,25 @@
+/** Everything the views can do, built over one `Services` and the stores. */
+import type { Services } from '../services.ts';
+import type { Stores } from '../state/stores.ts';
+import { cardActions } from './card.ts';
+import { timelineActions } from './timeline.ts';
+import { transferActions } from './transfer.ts';
+import { vaultActions } from './vault.ts';
+
+export function createActions(services: Services, stores: Stores) {
+  const timeline = timelineActions(services, stores);
+  // After anything that changes the card or the vault: re-read what the views show.
+  const afterChange = async () => {
+    if (stores.connection.getState().state.status === 'card-present') await card.refreshCard();
+    else await Promise.all([timeline.reload(), vault.refreshStatus()]);
+  };
+  const vault = vaultActions(services, stores, afterChange);
+  const card = cardActions(services, stores, () => {
+    void timeline.reload();
+    void vault.refreshStatus();
+  });
+  const transfer = transferActions(services, stores, afterChange);
+  return { card, timeline, transfer, vault };
+}
+
+export type Actions = ReturnType<typeof createActions>;

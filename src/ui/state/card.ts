@@ -1,0 +1,15 @@
+/** The card as last read, and whether a read is under way. */
+import { createStore } from 'zustand/vanilla';
+import type { ServiceErrorCode } from '../errors.ts';
+import type { CardInfo } from '../model.ts';
+
+export interface CardStore {
+  card: CardInfo | null;
+  loading: boolean;
+  error: ServiceErrorCode | null;
+  /** A demo action in flight ("spend"), so its buttons can show it. */
+  busyAction: string | null;
+}
+
+export const createCardStore = () =>
+  createStore<CardStore>()(() => ({ card: null, loading: false, error: null, busyAction: null }));
