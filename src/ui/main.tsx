@@ -1,16 +1,17 @@
 import { createRoot } from 'react-dom/client';
+import { createActions } from './actions/index.ts';
+import { App } from './components/App.tsx';
+import { pickLanguage } from './state/language.ts';
+import { createStores } from './state/stores.ts';
+import { unwiredServices } from './unwired.ts';
+import './styles/index.ts';
 
-// Placeholder root until the app views land (issue 6); it renders the product name
-// so the end-to-end harness has a real page to check.
-function App() {
-  return (
-    <main>
-      <h1>icvault</h1>
-      <p>Back up and restore your IC card, encrypted inside the card.</p>
-    </main>
-  );
-}
+// The real services (host flows over the reader stack and the vault, demo card in a
+// simulated USB reader) are wired here once those layers land; until then every call
+// answers "unavailable" and the app shows its connect screen.
+const stores = createStores(pickLanguage(navigator.languages));
+const actions = createActions(unwiredServices, stores);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
-createRoot(root).render(<App />);
+createRoot(root).render(<App value={{ stores, actions }} />);

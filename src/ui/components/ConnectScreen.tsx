@@ -1,0 +1,43 @@
+/** Start: the demo, or a real USB reader; failures explained with what to do. */
+import { useActions, useApp, useI18n } from '../state/hooks.ts';
+import { ErrorNotice } from './ErrorNotice.tsx';
+
+export function ConnectScreen() {
+  const { t } = useI18n();
+  const state = useApp('connection', (s) => s.state);
+  const { card } = useActions();
+  const busy = state.status === 'connecting';
+  const failed = state.status === 'error' ? state : null;
+  return (
+    <section className="connect" aria-labelledby="connect-heading">
+      <p className="tagline">{t('app.tagline')}</p>
+      <h2 id="connect-heading">{t('connect.heading')}</h2>
+      <div className="connect-options">
+        <article className="panel connect-option">
+          <h3>{t('connect.demo.title')}</h3>
+          <p>{t('connect.demo.body')}</p>
+          <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void card.connectDemo()}>
+            {busy && state.via === 'demo' ? t('connect.connecting') : t('connect.demo.button')}
+          </button>
+          {failed?.via === 'demo' && <ErrorNotice code={failed.code} />}
+        </article>
+        <article className="panel connect-option">
+          <h3>{t('connect.reader.title')}</h3>
+          <p>{t('connect.reader.body')}</p>
+          <button type="button" className="btn btn-secondary" disabled={busy} onClick={() => void card.connectReader()}>
+            {busy && state.via === 'usb' ? t('connect.connecting') : t('connect.reader.button')}
+          </button>
+          {failed?.via === 'usb' && <ErrorNotice code={failed.code} />}
+        </article>
+      </div>
+      <aside className="how" aria-labelledby="how-heading">
+        <h3 id="how-heading">{t('connect.how.title')}</h3>
+        <ol>
+          <li>{t('connect.how.1')}</li>
+          <li>{t('connect.how.2')}</li>
+          <li>{t('connect.how.3')}</li>
+        </ol>
+      </aside>
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+/** Demo only: use the card as a terminal would, lose it, get a replacement, start over. */
+import { useState, type FormEvent } from 'react';
+import { formatYen } from '../format.ts';
+import { useActions, useApp, useI18n } from '../state/hooks.ts';
+
+export function DemoControls() {
+  const { t, lang } = useI18n();
+  const { card } = useActions();
+  const busy = useApp('card', (s) => s.busyAction);
+  const present = useApp('card', (s) => s.card !== null);
+  const allergies = useApp('card', (s) => s.card?.apps.find((a) => a.kind === 'medical')?.fields.find((f) => f.id === 'allergies')?.value ?? '');
+  const [record, setRecord] = useState<string | null>(null);
+  const shown = record ?? allergies;
+
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    void card.editRecord('allergies', shown).then(() => setRecord(null));
+  };
+  const off = busy !== null || !present;
+
+  return (
+    <section className="panel demo" aria-labelledby="demo-heading" aria-busy={busy !== null}>
+      <h2 id="demo-heading">{t('demo.heading')}</h2>
+      <p className="muted">{t('demo.note')}</p>
+      <div className="button-row">
+        <button type="button" className="btn btn-secondary" disabled={off} onClick={() => void card.spend(500)}>
+          {t('demo.spend', { amount: formatYen(lang, 500) })}
+        </button>
+        <button type="button" className="btn btn-secondary" disabled={off} onClick={() => void card.load(1000)}>
+          {t('demo.load', { amount: formatYen(lang, 1000) })}
+        </button>
+        <button type="button" className="btn btn-secondary" disabled={off} onClick={() => void card.addPoints(50)}>
+          {t('demo.points', { points: 50 })}
+        </button>
+      </div>
+      <form className="record-form" onSubmit={save}>
+        <label htmlFor="record-allergies">{t('demo.record.label')}</label>
+        <div className="inline-field">
+          <input id="record-allergies" type="text" maxLength={40} value={shown} disabled={off} onChange={(e) => setRecord(e.target.value)} />
+          <button type="submit" className="btn btn-secondary" disabled={off || record === null}>
+            {t('demo.record.save')}
+          </button>
+        </div>
+      </form>
+      <h3>{t('demo.card.heading')}</h3>
+      <div className="button-row">
+        <button type="button" className="btn btn-secondary" disabled={busy !== null || !present} onClick={() => void card.loseCard()}>
+          {t('demo.lose')}
+        </button>
+        <button type="button" className="btn btn-secondary" disabled={busy !== null} onClick={() => void card.issueReplacementCard()}>
+          {t('demo.replace')}
+        </button>
+      </div>
+      <div className="demo-reset">
+        <button type="button" className="btn btn-danger-quiet" disabled={busy !== null} aria-describedby="demo-reset-help" onClick={() => void card.resetDemo()}>
+          {t('demo.reset')}
+        </button>
+        <p id="demo-reset-help" className="muted small">
+          {t('demo.reset.help')}
+        </p>
+      </div>
+    </section>
+  );
+}

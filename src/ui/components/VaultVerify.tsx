@@ -1,0 +1,46 @@
+/** Verify the vault; damaged backups listed plainly, one line each. */
+import { useState } from 'react';
+import { damagedSeqs } from '../state/vault.ts';
+import { useActions, useApp, useI18n } from '../state/hooks.ts';
+
+export function VaultVerify() {
+  const { t } = useI18n();
+  const { vault } = useActions();
+  const report = useApp('vault', (s) => s.report);
+  const busy = useApp('vault', (s) => s.busy);
+  const present = useApp('card', (s) => s.card !== null);
+  const [deep, setDeep] = useState(false);
+  const damaged = report ? damagedSeqs(report) : [];
+  return (
+    <div className="vault-block">
+      <div className="inline-field">
+        <button type="button" className="btn btn-secondary" disabled={busy !== null} onClick={() => void vault.verify(deep && present)}>
+          {busy === 'verify' ? t('vault.verify.running') : t('vault.verify')}
+        </button>
+        <label className="check">
+          <input type="checkbox" checked={deep && present} disabled={!present} onChange={(e) => setDeep(e.target.checked)} />
+          {t('vault.verify.deep')}
+        </label>
+      </div>
+      <div aria-live="polite">
+        {report && damaged.length === 0 && (
+          <p className="notice notice-ok" data-testid="verify-ok">
+            {t('vault.verify.ok', { count: report.checked })}
+          </p>
+        )}
+        {report && damaged.length > 0 && (
+          <div className="notice notice-error" role="alert" data-testid="verify-damaged">
+            <p className="notice-title">{t('vault.verify.bad', { count: damaged.length })}</p>
+            <ul>
+              {report.problems.map((p, i) => (
+                <li key={`${p.seq}-${i}`} title={p.detail}>
+                  {t('vault.damaged.row', { seq: p.seq, problem: t(`problem.${p.kind}`) })}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
