@@ -8,11 +8,10 @@
 import { HASH_BYTES } from '../protocol/backup-format.ts';
 import { storageError, VaultError } from './errors.ts';
 import { blobHashes, blobHashOf, pageCountOf } from './manifest.ts';
-import { cardRange, type ManifestRow, type VaultDB } from './schema.ts';
+import { refreshCard, writeAllTx, type WriteAllTx } from './head.ts';
+import type { ManifestRow, VaultDB } from './schema.ts';
 import { inTransaction, type Track } from './tx.ts';
 
-type DeleteTx = ReturnType<typeof deleteTx>;
-const deleteTx = (db: VaultDB) => db.transaction(['backups', 'manifests', 'tombstones', 'cards', 'blobs'], 'readwrite');
 
 const prefix = (h: string) => parseInt(h.slice(0, 8), 16);
 
@@ -29,7 +28,7 @@ function markReferenced(m: ManifestRow, candidates: Map<number, Set<string>>): v
 }
 
 /** Delete the blobs among `hashes` that no manifest references any more. Returns how many. */
-async function collect(tx: DeleteTx, hashes: Set<string>, track: Track): Promise<number> {
+async function collect(tx: WriteAllTx, hashes: Set<string>, track: Track): Promise<number> {
   const candidates = new Map<number, Set<string>>();
   for (const h of hashes) {
     const k = prefix(h);
@@ -47,25 +46,6 @@ async function collect(tx: DeleteTx, hashes: Set<string>, track: Track): Promise
   return n;
 }
 
-/** Recompute the card's head after deletions: newest held backup and newest confirmed. */
-async function refreshCard(tx: DeleteTx, card: string, track: Track): Promise<void> {
-  const c = await tx.objectStore('cards').get(card);
-  if (!c) return;
-  const rows = await tx.objectStore('backups').getAll(cardRange(card));
-  const tombs = await tx.objectStore('tombstones').getAllKeys(cardRange(card));
-  const newest = rows[rows.length - 1];
-  const confirmed = rows.filter((r) => r.confirmed).pop();
-  const newestTomb = tombs[tombs.length - 1]?.[1] ?? 0;
-  track(
-    tx.objectStore('cards').put({
-      ...c,
-      headSeq: Math.max(newest?.seq ?? 0, newestTomb),
-      headHash: newest?.headerHash ?? '',
-      confirmedSeq: confirmed?.seq ?? 0,
-    }),
-  );
-}
-
 export interface DeleteOptions {
   /** Why, kept in the tombstone. */
   reason: string;
@@ -80,7 +60,7 @@ export interface DeleteResult {
 }
 
 export async function deleteBackups(db: VaultDB, card: string, seqs: readonly number[], opts: DeleteOptions): Promise<DeleteResult> {
-  const tx = deleteTx(db);
+  const tx = writeAllTx(db);
   try {
     return await inTransaction(tx, async (track) => {
       const orphans = new Set<string>();

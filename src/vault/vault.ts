@@ -9,6 +9,8 @@ import { VaultError } from './errors.ts';
 import { cardLockName, defaultLocks, type LockManagerLike } from './lock.ts';
 import { getBackup, getCard, latest, listCards, setLabel, timeline, type TimelineEntry, type TimelineOptions } from './read.ts';
 import { restorePlan, type RestoreMode, type RestorePlan } from './restore-plan.ts';
+import { exportVault, type ExportOptions } from './export.ts';
+import { importFile, type ImportReport } from './import.ts';
 import { verify, type VerifyOptions } from './verify.ts';
 import type { Finding } from './checks.ts';
 import { DB_VERSION, upgrade, type BackupRow, type CardRow, type VaultDB } from './schema.ts';
@@ -88,6 +90,14 @@ export class Vault {
   }
   restorePlan(card: string, seq: number, mode: RestoreMode): Promise<RestorePlan> {
     return restorePlan(this.db, card, seq, mode);
+  }
+  /** The whole vault, or one card's chain, as one self-validating file (docs/vault-format.md). */
+  exportFile(opts: ExportOptions = {}): Promise<Uint8Array> {
+    return exportVault(this.db, opts, this.now);
+  }
+  /** Check a file completely, then merge it in one transaction; refuses damaged files unchanged. */
+  importFile(file: Uint8Array): Promise<ImportReport> {
+    return importFile(this.db, file);
   }
   /** Structural verify; [] when all is well. */
   verify(opts?: VerifyOptions): Promise<Finding[]> {

@@ -1,0 +1,133 @@
+/**
+ * What an export file means, checked before anything is written: every header decodes
+ * and hashes to its recorded hash, belongs to its card and fits the card's layout; every
+ * backup has a manifest that covers the card, names blobs in the file, carries as many
+ * pages as its header announces and adds up to its pageMapHash; the chain of each card
+ * holds; nothing is duplicated or left over. The result is the rows to write.
+ */
+import { decodeWrappedKey, KIND_CODE, TAG_BYTES, type BackupHeader } from '../protocol/backup-format.ts';
+import { fromHex } from '../protocol/bytes.ts';
+import { checkChain } from './chain.ts';
+import { checkHeader, checkManifest, findingText } from './checks.ts';
+import { VaultError } from './errors.ts';
+import { toHex } from './hash.ts';
+import type { ExportCard, ExportContents, ExportManifest } from './export-format.ts';
+import type { BackupRow, BlobRow, ManifestRow, TombstoneRow } from './schema.ts';
+
+export interface ImportCard {
+  card: ExportCard;
+  backups: BackupRow[];
+  manifests: ManifestRow[];
+  tombstones: TombstoneRow[];
+}
+
+export interface ImportSet {
+  cards: Map<string, ImportCard>;
+  blobs: BlobRow[];
+}
+
+const bad = (msg: string) => new VaultError('BAD_FILE', `not a usable vault export: ${msg}`);
+
+function toManifest(m: ExportManifest, blobHashes: Uint8Array[], f: BackupHeader): ManifestRow {
+  const n = f.memorySize / f.pageSize;
+  if (m.seqs.length !== n || m.kinds.length !== n || m.blobs.length !== n) throw bad(`manifest of card ${m.card} seq ${m.seq} does not cover the card's ${n} pages`);
+  const hashes = new Uint8Array(n * 32);
+  m.blobs.forEach((b, p) => {
+    const h = blobHashes[b];
+    if (!h) throw bad(`manifest of card ${m.card} seq ${m.seq} page ${p} names blob ${b}, the file has ${blobHashes.length}`);
+    hashes.set(h, p * 32);
+  });
+  return { cardNumber: m.card, seq: m.seq, seqs: Uint32Array.from(m.seqs), kinds: Uint8Array.from(m.kinds), hashes };
+}
+
+export function checkContents(c: ExportContents): ImportSet {
+  const { index } = c;
+  const cards = new Map<string, ImportCard>();
+  for (const card of index.cards) {
+    if (cards.has(card.cardNumber)) throw bad(`card ${card.cardNumber} is listed twice`);
+    if (card.pageSize === 0 || card.memorySize % card.pageSize !== 0) throw bad(`card ${card.cardNumber}: memory size is not a whole number of pages`);
+    cards.set(card.cardNumber, { card, backups: [], manifests: [], tombstones: [] });
+  }
+  const cardOf = (cn: string, what: string) => {
+    const ic = cards.get(cn);
+    if (!ic) throw bad(`${what} belongs to card ${cn}, which the file does not list`);
+    return ic;
+  };
+  const blobHashes = index.blobs.map(([h]) => fromHex(h));
+  const manifests = new Map(index.manifests.map((m) => [`${m.card}/${m.seq}`, m]));
+  if (manifests.size !== index.manifests.length) throw bad('a manifest is listed twice');
+  const used = new Set<number>();
+  const seen = new Set<string>();
+  const once = (cn: string, seq: number) => {
+    if (seen.has(`${cn}/${seq}`)) throw bad(`card ${cn} seq ${seq} is listed twice`);
+    seen.add(`${cn}/${seq}`);
+  };
+  const headerOf = (ic: ImportCard, seq: number, hex: string, hash: string) => {
+    const h = checkHeader(ic.card.cardNumber, seq, fromHex(hex), hash);
+    const first = h.findings[0];
+    if (first || !h.fields) throw bad(first ? findingText(first) : `card ${ic.card.cardNumber} seq ${seq}: header does not decode`);
+    const f = h.fields;
+    if (f.issuer !== ic.card.issuer || f.memorySize !== ic.card.memorySize || f.pageSize !== ic.card.pageSize)
+      throw bad(`card ${ic.card.cardNumber} seq ${seq}: header's issuer or memory layout differs from the card's`);
+    return f;
+  };
+
+  for (const b of index.backups) {
+    const ic = cardOf(b.card, `backup seq ${b.seq}`);
+    once(b.card, b.seq);
+    const header = fromHex(b.header);
+    const f = headerOf(ic, b.seq, b.header, b.headerHash);
+    const k = decodeWrappedKey(fromHex(b.wrappedKey));
+    if (!k.ok) throw bad(`card ${b.card} seq ${b.seq}: ${k.error.message}`);
+    if (k.value.cardNumber !== b.card || k.value.epoch !== f.epoch || k.value.issuer !== f.issuer) throw bad(`card ${b.card} seq ${b.seq}: wrapped key is for another card or epoch`);
+    const em = manifests.get(`${b.card}/${b.seq}`);
+    if (!em) throw bad(`card ${b.card} seq ${b.seq}: manifest is missing`);
+    const m = toManifest(em, blobHashes, f);
+    const mf = checkManifest(b.card, b.seq, f, m)[0];
+    if (mf) throw bad(findingText(mf));
+    const carried: number[] = [];
+    em.seqs.forEach((s, p) => {
+      if (s !== b.seq) return;
+      carried.push(p);
+      if (em.kinds[p] !== KIND_CODE[f.kind]) throw bad(`card ${b.card} seq ${b.seq} page ${p}: kind differs from the header's`);
+      if (index.blobs[em.blobs[p] as number]?.[1] !== f.pageSize + TAG_BYTES) throw bad(`card ${b.card} seq ${b.seq} page ${p}: sealed page has the wrong length`);
+    });
+    if (carried.length !== f.recordCount) throw bad(`card ${b.card} seq ${b.seq}: manifest carries ${carried.length} pages, the header announces ${f.recordCount}`);
+    for (const i of em.blobs) used.add(i);
+    ic.manifests.push(m);
+    ic.backups.push({
+      cardNumber: b.card,
+      seq: b.seq,
+      date: f.date,
+      kind: f.kind,
+      baseSeq: f.baseSeq,
+      epoch: f.epoch,
+      bytes: 79 + 126 + carried.length * (2 + f.pageSize + TAG_BYTES),
+      pagesCarried: carried.length,
+      pagesChanged: carried,
+      header,
+      wrappedKey: fromHex(b.wrappedKey),
+      headerHash: b.headerHash,
+      prevHash: toHex(f.prevHash),
+      confirmed: b.confirmed,
+      storedAt: b.storedAt,
+    });
+  }
+  for (const t of index.tombstones) {
+    const ic = cardOf(t.card, `tombstone seq ${t.seq}`);
+    once(t.card, t.seq);
+    const f = headerOf(ic, t.seq, t.header, t.headerHash);
+    ic.tombstones.push({ cardNumber: t.card, seq: t.seq, header: fromHex(t.header), headerHash: t.headerHash, prevHash: toHex(f.prevHash), deletedAt: t.deletedAt, reason: t.reason });
+  }
+  const backed = new Set(index.backups.map((b) => `${b.card}/${b.seq}`));
+  for (const m of index.manifests) if (!backed.has(`${m.card}/${m.seq}`)) throw bad(`manifest of card ${m.card} seq ${m.seq} has no backup`);
+  index.blobs.forEach(([h], i) => {
+    if (!used.has(i)) throw bad(`blob ${h.slice(0, 8)}… is used by no manifest`);
+  });
+  for (const ic of cards.values()) {
+    const links = [...ic.backups.map((b) => ({ ...b, settled: b.confirmed })), ...ic.tombstones.map((t) => ({ ...t, settled: true }))];
+    const broken = checkChain(links).find((p) => p.severity === 'damage');
+    if (broken) throw bad(`card ${ic.card.cardNumber}: chain broken: ${broken.message}`);
+  }
+  return { cards, blobs: index.blobs.map(([hash], i) => ({ hash, sealed: c.blobs[i] as Uint8Array })) };
+}

@@ -1,0 +1,145 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { describe, expect, it } from 'vitest';
+import { concat } from '../../src/protocol/bytes.ts';
+import { VaultError, type Vault } from '../../src/vault/index.ts';
+import { CardModel } from './card-model.ts';
+import { dump, freshFactory, store } from './setup.ts';
+
+async function populated(): Promise<{ v: Vault; a: CardModel; b: CardModel }> {
+  const v = await freshFactory().open();
+  const a = new CardModel({ seed: 3 });
+  const b = new CardModel({ seed: 4, cardNumber: '5555666677778888', memorySize: 2048, pageSize: 32 });
+  await store(v, a.next('full'));
+  for (let i = 0; i < 6; i++) await store(v, a.next('diff', 3));
+  await v.deleteBackups(a.cardNumber, [2, 3]);
+  await v.commitBackup(a.backup('diff', 2).input); // seq 8, not yet acknowledged
+  await store(v, b.next('full'));
+  await store(v, b.next('diff', 5));
+  return { v, a, b };
+}
+
+/** The same file with a new digest, as a careless or malicious editor would leave it. */
+const resealed = (f: Uint8Array) => {
+  const body = f.subarray(0, f.length - 32);
+  return concat(body, sha256(body));
+};
+
+async function refusal(v: Vault, file: Uint8Array): Promise<VaultError> {
+  const e = await v.importFile(file).then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  if (!(e instanceof VaultError)) throw new Error(`expected a refusal, got ${String(e)}`);
+  return e;
+}
+
+describe('export and import', () => {
+  it('round-trips the whole vault: backups, manifests, blobs, tombstones, unconfirmed state', async () => {
+    const { v } = await populated();
+    const file = await v.exportFile();
+    expect(new TextDecoder().decode(file.subarray(0, 8))).toBe('ICVAULT1');
+    const w = await freshFactory().open();
+    expect(await w.importFile(file)).toEqual({ cards: 2, added: 8, alreadyHeld: 0, tombstones: 2, blobs: expect.any(Number) });
+    expect(await dump(w)).toEqual(await dump(v));
+    expect(await w.verify()).toEqual([]);
+    v.close();
+    w.close();
+  });
+
+  it('merges into a vault holding part of the chain, without duplicates; importing twice changes nothing', async () => {
+    const { v, a } = await populated();
+    const w = await freshFactory().open();
+    const partial = new CardModel({ seed: 3 });
+    await store(w, partial.next('full'));
+    for (let i = 0; i < 3; i++) await store(w, partial.next('diff', 3));
+    const file = await v.exportFile({ card: a.cardNumber });
+    const r = await w.importFile(file);
+    expect(r).toMatchObject({ cards: 1, alreadyHeld: 2, tombstones: 0 });
+    const vRows = (await v.timeline(a.cardNumber)).map((e) => e.seq);
+    // seqs 2 and 3 were deleted in v but are held in w: the merge keeps them
+    expect((await w.timeline(a.cardNumber)).map((e) => e.seq)).toEqual([...vRows.slice(0, -1), 3, 2, 1]);
+    const once = await dump(w);
+    expect(await w.importFile(file)).toMatchObject({ added: 0 });
+    expect(await dump(w)).toEqual(once);
+    expect(await w.verify()).toEqual([]);
+    v.close();
+    w.close();
+  });
+
+  it('refuses truncated files at every length it is cut to, and leaves the vault unchanged', async () => {
+    const { v } = await populated();
+    const file = await v.exportFile();
+    const before = await dump(v);
+    const cuts = [0, 1, 8, 15, 16, 17, file.length - 33, file.length - 32, file.length - 1];
+    for (let n = 20; n < file.length; n += 131) cuts.push(n);
+    for (const n of cuts) {
+      const e = await refusal(v, file.subarray(0, n));
+      expect(e.code).toBe('BAD_FILE');
+      expect(e.message).toMatch(/truncated at byte|not valid JSON/);
+    }
+    expect(await refusal(v, concat(file, Uint8Array.of(0)))).toMatchObject({ code: 'BAD_FILE', message: expect.stringContaining('unexpected bytes') });
+    expect(await dump(v)).toEqual(before);
+    v.close();
+  });
+
+  it('refuses a single flipped byte anywhere, and leaves the vault unchanged', async () => {
+    const { v, a } = await populated();
+    const file = await v.exportFile({ card: a.cardNumber });
+    const before = await dump(v);
+    const offsets = new Set<number>([...Array(24).keys(), ...Array.from({ length: 40 }, (_, i) => file.length - 1 - i)]);
+    for (let o = 0; o < file.length; o += 13) offsets.add(o);
+    for (const o of offsets) {
+      const bad = file.slice();
+      bad[o] = (bad[o] as number) ^ (1 << (o % 8));
+      expect((await refusal(v, bad)).code, `flip at byte ${o}`).toBe('BAD_FILE');
+    }
+    expect(await dump(v)).toEqual(before);
+    v.close();
+  });
+
+  it('names what is wrong: wrong version, an altered blob, an altered header, a broken chain', async () => {
+    const { v, a } = await populated();
+    const file = await v.exportFile({ card: a.cardNumber });
+    const w = await freshFactory().open();
+    const v2 = file.slice();
+    v2[9] = 2;
+    expect((await refusal(w, resealed(v2))).message).toContain('unsupported version 2 (this app reads version 1)');
+
+    const indexEnd = 16 + new DataView(file.buffer, file.byteOffset).getUint32(12);
+    const blobFlip = file.slice();
+    blobFlip[indexEnd + 5] = (blobFlip[indexEnd + 5] as number) ^ 1;
+    expect((await refusal(w, resealed(blobFlip))).message).toMatch(/blob [0-9a-f]{8}… of card 1234567890123456 seq 1 page 0: hash mismatch/);
+
+    const json = new TextDecoder().decode(file.subarray(16, indexEnd));
+    const index = JSON.parse(json) as { backups: { seq: number; header: string }[] };
+    const target = index.backups.find((b) => b.seq === 5);
+    if (!target) throw new Error('no seq 5');
+    const last = target.header.slice(-2) === '00' ? '01' : '00';
+    const alteredJson = json.replace(target.header, target.header.slice(0, -2) + last);
+    const rebuilt = (j: string) => {
+      const bytes = new TextEncoder().encode(j);
+      const head = file.slice(0, 16);
+      new DataView(head.buffer).setUint32(12, bytes.length);
+      return resealed(concat(head, bytes, file.subarray(indexEnd)));
+    };
+    expect((await refusal(w, rebuilt(alteredJson))).message).toContain('card 1234567890123456 seq 5: header hashes to');
+    expect((await refusal(w, rebuilt(json.replace('"icvault-export"', '"something-else"')))).code).toBe('BAD_FILE');
+    expect(await dump(w)).toEqual({ cards: [], backups: [], manifests: [], blobs: [], tombstones: [] });
+    v.close();
+    w.close();
+  });
+
+  it('refuses a file whose backups disagree with what the vault holds', async () => {
+    const { v, a } = await populated();
+    // another vault saw a different seq 1 for the same card number (another card history)
+    const w = await freshFactory().open();
+    const impostor = new CardModel({ seed: 99 });
+    await store(w, impostor.next('full'));
+    const before = await dump(w);
+    const e = await refusal(w, await v.exportFile({ card: a.cardNumber }));
+    expect(e).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('seq 1: the vault holds a different backup') });
+    expect(await dump(w)).toEqual(before);
+    v.close();
+    w.close();
+  });
+});
