@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { en } from '../../src/ui/i18n/en.ts';
+import { catalogs, interpolate, isMessageKey, placeholders, translator } from '../../src/ui/i18n/index.ts';
+import { ja } from '../../src/ui/i18n/ja.ts';
+import { SERVICE_ERROR_CODES } from '../../src/ui/errors.ts';
+import { APP_KINDS } from '../../src/ui/model.ts';
+
+const keys = Object.keys(en).sort();
+
+describe('catalogues', () => {
+  it('Japanese has exactly the English keys', () => {
+    expect(Object.keys(ja).sort()).toEqual(keys);
+  });
+  it('every translation keeps the same {placeholders}', () => {
+    for (const lang of ['en', 'ja'] as const) {
+      for (const k of keys) {
+        if (!isMessageKey(k)) throw new Error(k);
+        expect([lang, k, placeholders(catalogs[lang][k])]).toEqual([lang, k, placeholders(en[k])]);
+      }
+    }
+  });
+  it('no message is empty, and Japanese text is Japanese (not copied English)', () => {
+    const japanese = /[\u3040-\u30ff\u4e00-\u9fff]/;
+    const sameOnPurpose = new Set(['app.title', 'lang.en', 'lang.ja']);
+    for (const k of keys) {
+      if (!isMessageKey(k)) throw new Error(k);
+      expect(en[k].trim()).not.toBe('');
+      if (!sameOnPurpose.has(k)) expect([k, japanese.test(ja[k])]).toEqual([k, true]);
+    }
+  });
+  it('has a title and a help text for every error code, and a name for every application', () => {
+    for (const c of SERVICE_ERROR_CODES) {
+      expect(isMessageKey(`error.${c}.title`)).toBe(true);
+      expect(isMessageKey(`error.${c}.help`)).toBe(true);
+    }
+    for (const a of APP_KINDS) expect(isMessageKey(`appname.${a}`)).toBe(true);
+  });
+  it('the protected-class help names every way out', () => {
+    const help = en['error.protected-class.help'];
+    for (const w of ['0x0B', 'Isolated Web App', 'usb-unrestricted', 'Electron', 'vendor-specific', 'local bridge', 'demo']) expect(help).toContain(w);
+  });
+});
+
+describe('interpolate', () => {
+  it('fills known names and leaves unknown ones', () => {
+    expect(interpolate('{a} of {b} {c}', { a: 1, b: 'two' })).toBe('1 of two {c}');
+    expect(interpolate('no vars')).toBe('no vars');
+    expect(translator('ja')('pin.tries', { count: 2 })).toBe('あと2回入力できます');
+  });
+});
