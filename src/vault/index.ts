@@ -13,3 +13,5 @@ export type { VerifyOptions } from './verify.ts';
 export type { ExportOptions } from './export.ts';
 export type { ImportReport } from './import.ts';
 export { EXPORT_MAGIC, EXPORT_VERSION } from './export-format.ts';
+export type { RetentionOptions, RetentionReport } from './retention.ts';
+export { decideRetention, isoWeek, type RetentionDecision, type RetentionPolicy } from './retention-policy.ts';

@@ -11,6 +11,8 @@ import { getBackup, getCard, latest, listCards, setLabel, timeline, type Timelin
 import { restorePlan, type RestoreMode, type RestorePlan } from './restore-plan.ts';
 import { exportVault, type ExportOptions } from './export.ts';
 import { importFile, type ImportReport } from './import.ts';
+import { applyRetention, type RetentionOptions, type RetentionReport } from './retention.ts';
+import type { RetentionPolicy } from './retention-policy.ts';
 import { verify, type VerifyOptions } from './verify.ts';
 import type { Finding } from './checks.ts';
 import { DB_VERSION, upgrade, type BackupRow, type CardRow, type VaultDB } from './schema.ts';
@@ -98,6 +100,10 @@ export class Vault {
   /** Check a file completely, then merge it in one transaction; refuses damaged files unchanged. */
   importFile(file: Uint8Array): Promise<ImportReport> {
     return importFile(this.db, file);
+  }
+  /** Apply (or with dryRun, only explain) a retention policy; never removes the newest verified point. */
+  retention(policy: RetentionPolicy, opts: RetentionOptions = {}): Promise<RetentionReport[]> {
+    return applyRetention(this.db, policy, opts, (card, fn) => this.withCardLock(card, fn), this.now);
   }
   /** Structural verify; [] when all is well. */
   verify(opts?: VerifyOptions): Promise<Finding[]> {
