@@ -97,7 +97,7 @@ describe('command APDUs, byte for byte', () => {
     expect(more.done).toBe(false);
     expect(more.segments[0]?.records[0]?.page).toBe(3);
     expect(backupTransfer.parseResponse(encodeResponse({ data: seg, sw: 0x9000 }), 64).done).toBe(true);
-    expect(backupTransfer.parseResponse(resp('', 0x9000))).toEqual({ bytes: new Uint8Array(0), segments: [], done: true });
+    expect(backupTransfer.parseResponse(resp('', 0x9000), 64)).toEqual({ bytes: new Uint8Array(0), segments: [], done: true });
     expect(thrown(() => backupTransfer.parseResponse(encodeResponse({ data: seg.subarray(1), sw: 0x9000 }), 64)).code).toBe('BAD_RESPONSE');
   });
   it('RESTORE family', () => {

@@ -1,0 +1,70 @@
+/**
+ * The card OS (patent 030): state shared by the command handlers, and the checks every
+ * handler makes the same way.
+ */
+import type { KeyContext } from '../protocol/backup-format.ts';
+import { hex } from '../protocol/bytes.ts';
+import { SW } from '../protocol/status-words.ts';
+import type { AppSeed, CardApplication } from './app-api.ts';
+import type { RandomSource } from './crypto.ts';
+import type { Eeprom } from './eeprom.ts';
+import type { Identity } from './identity.ts';
+import type { Layout } from './layout.ts';
+import { newSession, refuse, type Session } from './session.ts';
+import { CardStore } from './store.ts';
+
+export interface LinkConfig {
+  extendedLength: boolean;
+  /** Bytes a short-APDU card can hold for GET RESPONSE (and packs into one backup segment). */
+  responseBufferSize: number;
+}
+
+export class CardOs {
+  readonly store: CardStore;
+  session: Session = newSession();
+  readonly apps: Map<string, CardApplication>;
+
+  constructor(
+    readonly eeprom: Eeprom,
+    readonly layout: Layout,
+    readonly link: LinkConfig,
+    readonly random: RandomSource,
+    apps: readonly CardApplication[],
+    readonly appSeed: AppSeed,
+  ) {
+    this.store = new CardStore(eeprom, layout);
+    this.apps = new Map(apps.map((a) => [hex(a.aid), a]));
+  }
+
+  get maxCommandData(): number {
+    return this.link.extendedLength ? 65535 : 255;
+  }
+  get maxResponseData(): number {
+    return this.link.extendedLength ? 65536 : 256;
+  }
+
+  /** The identity of an initialised card, or 6985. */
+  initialised(): Identity {
+    const id = this.store.identity();
+    if (!id.initialised) refuse(SW.CONDITIONS_NOT_SATISFIED, 'card not initialised');
+    return id;
+  }
+
+  /** Backup, restore and key commands need the cardholder PIN in this session (6982). */
+  requirePin(): void {
+    if (!this.session.pinVerified) refuse(SW.SECURITY_NOT_SATISFIED, 'PIN not verified');
+  }
+
+  /** While a backup is in progress the memory must not change (fig. 14, 131). */
+  requireMemoryUnlocked(): void {
+    if (this.session.backup) refuse(SW.CONDITIONS_NOT_SATISFIED, 'backup in progress');
+  }
+
+  keyContext(id: Identity): KeyContext {
+    return { issuer: id.issuer, epoch: id.epoch, cardNumber: id.cardNumber };
+  }
+
+  powerReset(): void {
+    this.session = newSession();
+  }
+}
