@@ -50,13 +50,17 @@ export class SpyDevice implements UsbDeviceLike {
   }
 
   async transferOut(endpoint: number, data: Uint8Array<ArrayBuffer>) {
-    this.beforeBulk?.(this.bulkCount++);
+    this.beforeBulk?.(this.bulkCount);
+    this.bulkCount++;
     this.log.push({ dir: 'out', endpoint, bytes: data.slice() });
     return this.inner.transferOut(endpoint, data);
   }
 
   async transferIn(endpoint: number, length: number): Promise<UsbInResult> {
-    if (endpoint !== this.interruptEndpoint) this.beforeBulk?.(this.bulkCount++);
+    if (endpoint !== this.interruptEndpoint) {
+      this.beforeBulk?.(this.bulkCount);
+      this.bulkCount++;
+    }
     const r = await this.inner.transferIn(endpoint, length);
     const d = r.data;
     this.log.push({ dir: 'in', endpoint, bytes: d ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength).slice() : new Uint8Array(0) });
