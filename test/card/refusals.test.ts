@@ -16,7 +16,7 @@ import {
   signRestoreAuthorisation,
   verifyPin,
 } from '../../src/protocol/commands/index.ts';
-import { authorise, pointRecords, pokeCommand, recordsOf, restorable, runBackup, runRestore, send, verify, type Rec, type StoredBackup } from './helpers.ts';
+import { authorise, pointRecords, pokeCommand, recordsOf, runBackup, runRestore, send, verify, type Rec, type StoredBackup } from './helpers.ts';
 import { pokeApp } from './poke-app.ts';
 
 const AID = fromHex('A0000009990299');
