@@ -5,6 +5,7 @@ import { encodeCommand } from '../protocol/apdu.ts';
 import { decodeResponse } from '../protocol/apdu.ts';
 import { initialise } from '../protocol/commands/initialise.ts';
 import { describeSw } from '../protocol/status-words.ts';
+import { defaultApplications } from './apps/index.ts';
 import { randomSource } from './crypto.ts';
 import { DEMO_ISSUER } from './demo-issuer.ts';
 import { Eeprom } from './eeprom.ts';
@@ -37,10 +38,10 @@ function build(memorySize: number, pageSize: number, eeprom: Uint8Array | undefi
   const layout = makeLayout(memorySize, pageSize);
   if (!Number.isInteger(link.responseBufferSize) || link.responseBufferSize < 256 || link.responseBufferSize > 65536)
     throw new RangeError(`response buffer must be 256..65536 bytes, got ${link.responseBufferSize}`);
-  if (!planApSlots(layout, o.apps ?? [])) throw new RangeError('the applications do not fit in the AP area (or more than 8)');
+  if (!planApSlots(layout, o.apps ?? defaultApplications())) throw new RangeError('the applications do not fit in the AP area (or more than 8)');
   const bytes = eeprom ?? new Uint8Array(layout.physicalSize);
   const e = new Eeprom(bytes, layout.journal, layout.journalSize, o.fault);
-  const os = new CardOs(e, layout, link, randomSource(seedBytes(o.seed)), o.apps ?? [], o.appSeed ?? {});
+  const os = new CardOs(e, layout, link, randomSource(seedBytes(o.seed)), o.apps ?? defaultApplications(), o.appSeed ?? {});
   return new SimCard(os);
 }
 
