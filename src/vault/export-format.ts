@@ -18,21 +18,15 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { concat, readU16be, readU32be, u16be, u32be } from '../protocol/bytes.ts';
 import { VaultError } from './errors.ts';
 import { sha256Hex, shortHash, toHex } from './hash.ts';
+import type { CardRow } from './schema.ts';
 
 export const EXPORT_MAGIC = 'ICVAULT1';
 export const EXPORT_VERSION = 1;
 const PREAMBLE = 16;
 const DIGEST = 32;
 
-export interface ExportCard {
-  cardNumber: string;
-  issuer: number;
-  epoch: number;
-  label: string;
-  memorySize: number;
-  pageSize: number;
-  createdAt: number;
-}
+/** A card as exported: its identity and layout; the head is recomputed on import. */
+export type ExportCard = Pick<CardRow, 'cardNumber' | 'issuer' | 'epoch' | 'label' | 'memorySize' | 'pageSize' | 'createdAt'>;
 
 export interface ExportBackup {
   card: string;

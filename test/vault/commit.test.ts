@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeHeader, decodeHeader, pageMapHash } from '../../src/protocol/backup-format.ts';
-import { VaultError } from '../../src/vault/index.ts';
 import { CardModel } from './card-model.ts';
-import { dump, freshFactory, store } from './setup.ts';
-
-const code = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof VaultError) return { code: e.code, message: e.message };
-    throw e;
-  }
-  throw new Error('expected a VaultError');
-};
+import { dump, freshFactory, refused, store } from './setup.ts';
 
 describe('commitBackup', () => {
   it('stores a full and diffs, and the chain survives a new connection', async () => {
@@ -59,7 +48,7 @@ describe('commitBackup', () => {
     expect((await v.getCard(card.cardNumber))?.confirmedSeq).toBe(0);
     await v.confirmBackup(card.cardNumber, 1);
     expect((await v.latest(card.cardNumber))?.confirmed).toBe(true);
-    expect(await code(v.confirmBackup(card.cardNumber, 9))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await refused(v.confirmBackup(card.cardNumber, 9))).toMatchObject({ code: 'NOT_FOUND' });
     v.close();
   });
 
@@ -68,13 +57,13 @@ describe('commitBackup', () => {
     const card = new CardModel();
     const full = card.next('full');
     await store(v, full);
-    expect(await code(v.commitBackup(full.input))).toMatchObject({ code: 'SEQ_NOT_NEWER' });
+    expect(await refused(v.commitBackup(full.input))).toMatchObject({ code: 'SEQ_NOT_NEWER' });
     const d2 = card.next('diff');
     // seq 3 is a diff on seq 2, which never reached the vault
     const d3 = card.next('diff');
-    const refused = await code(v.commitBackup(d3.input));
-    expect(refused.code).toBe('MISSING_BASE');
-    expect(refused.message).toContain('seq 2');
+    const refusal = await refused(v.commitBackup(d3.input));
+    expect(refusal.code).toBe('MISSING_BASE');
+    expect(refusal.message).toContain('seq 2');
     await store(v, d2);
     await store(v, d3);
     expect((await v.timeline(card.cardNumber)).map((e) => e.seq)).toEqual([3, 2, 1]);
@@ -88,19 +77,19 @@ describe('commitBackup', () => {
     const before = await dump(v);
     const d = card.backup('diff', [1, 2, 3]);
     const [r1, r2] = d.records as [(typeof d.records)[0], (typeof d.records)[0]];
-    expect(await code(v.commitBackup({ ...d.input, records: [r1, r2] }))).toMatchObject({ code: 'BAD_INPUT' });
-    expect(await code(v.commitBackup({ ...d.input, records: [r1, r1, r2] }))).toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('twice') });
-    expect(await code(v.commitBackup({ ...d.input, records: [r1, r2, { page: 64, sealed: r1.sealed }] }))).toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('outside') });
-    expect(await code(v.commitBackup({ ...d.input, records: [r1, r2, { page: 9, sealed: r1.sealed.subarray(1) }] }))).toMatchObject({ code: 'BAD_INPUT' });
+    expect(await refused(v.commitBackup({ ...d.input, records: [r1, r2] }))).toMatchObject({ code: 'BAD_INPUT' });
+    expect(await refused(v.commitBackup({ ...d.input, records: [r1, r1, r2] }))).toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('twice') });
+    expect(await refused(v.commitBackup({ ...d.input, records: [r1, r2, { page: 64, sealed: r1.sealed }] }))).toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('outside') });
+    expect(await refused(v.commitBackup({ ...d.input, records: [r1, r2, { page: 9, sealed: r1.sealed.subarray(1) }] }))).toMatchObject({ code: 'BAD_INPUT' });
     // the same count of records, but for other pages than the header's page map says
-    expect(await code(v.commitBackup({ ...d.input, records: [r1, r2, { page: 9, sealed: r1.sealed }] }))).toMatchObject({ code: 'PAGE_MAP_MISMATCH' });
+    expect(await refused(v.commitBackup({ ...d.input, records: [r1, r2, { page: 9, sealed: r1.sealed }] }))).toMatchObject({ code: 'PAGE_MAP_MISMATCH' });
     const h = decodeHeader(d.input.header);
     if (!h.ok) throw h.error;
     const wrongMap = encodeHeader({ ...h.value, pageMapHash: pageMapHash(new Uint32Array(64)) });
-    expect(await code(v.commitBackup({ ...d.input, header: wrongMap }))).toMatchObject({ code: 'PAGE_MAP_MISMATCH' });
-    expect(await code(v.commitBackup({ ...d.input, header: d.input.header.subarray(1) }))).toMatchObject({ code: 'BAD_INPUT' });
+    expect(await refused(v.commitBackup({ ...d.input, header: wrongMap }))).toMatchObject({ code: 'PAGE_MAP_MISMATCH' });
+    expect(await refused(v.commitBackup({ ...d.input, header: d.input.header.subarray(1) }))).toMatchObject({ code: 'BAD_INPUT' });
     const other = new CardModel({ cardNumber: '9999000011112222' });
-    expect(await code(v.commitBackup({ ...d.input, wrappedKey: other.wrappedKey }))).toMatchObject({ code: 'BAD_INPUT' });
+    expect(await refused(v.commitBackup({ ...d.input, wrappedKey: other.wrappedKey }))).toMatchObject({ code: 'BAD_INPUT' });
     expect(await dump(v)).toEqual(before);
     await v.commitBackup(d.input);
     v.close();
@@ -111,7 +100,7 @@ describe('commitBackup', () => {
     await store(v, new CardModel().next('full'));
     const bigger = new CardModel({ memorySize: 8192 });
     bigger.next('full');
-    expect(await code(v.commitBackup(bigger.next('full').input))).toMatchObject({ code: 'CARD_MISMATCH' });
+    expect(await refused(v.commitBackup(bigger.next('full').input))).toMatchObject({ code: 'CARD_MISMATCH' });
     v.close();
   });
 

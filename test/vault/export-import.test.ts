@@ -1,9 +1,9 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { concat } from '../../src/protocol/bytes.ts';
-import { VaultError, type Vault } from '../../src/vault/index.ts';
+import type { Vault } from '../../src/vault/index.ts';
 import { CardModel } from './card-model.ts';
-import { dump, freshFactory, store } from './setup.ts';
+import { dump, freshFactory, refused, store } from './setup.ts';
 
 async function populated(): Promise<{ v: Vault; a: CardModel; b: CardModel }> {
   const v = await freshFactory().open();
@@ -23,15 +23,6 @@ const resealed = (f: Uint8Array) => {
   const body = f.subarray(0, f.length - 32);
   return concat(body, sha256(body));
 };
-
-async function refusal(v: Vault, file: Uint8Array): Promise<VaultError> {
-  const e = await v.importFile(file).then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  if (!(e instanceof VaultError)) throw new Error(`expected a refusal, got ${String(e)}`);
-  return e;
-}
 
 describe('export and import', () => {
   it('round-trips the whole vault: backups, manifests, blobs, tombstones, unconfirmed state', async () => {
@@ -73,11 +64,11 @@ describe('export and import', () => {
     const cuts = [0, 1, 8, 15, 16, 17, file.length - 33, file.length - 32, file.length - 1];
     for (let n = 20; n < file.length; n += 131) cuts.push(n);
     for (const n of cuts) {
-      const e = await refusal(v, file.subarray(0, n));
+      const e = await refused(v.importFile(file.subarray(0, n)));
       expect(e.code).toBe('BAD_FILE');
       expect(e.message).toMatch(/truncated at byte|not valid JSON/);
     }
-    expect(await refusal(v, concat(file, Uint8Array.of(0)))).toMatchObject({ code: 'BAD_FILE', message: expect.stringContaining('unexpected bytes') });
+    expect(await refused(v.importFile(concat(file, Uint8Array.of(0))))).toMatchObject({ code: 'BAD_FILE', message: expect.stringContaining('unexpected bytes') });
     expect(await dump(v)).toEqual(before);
     v.close();
   });
@@ -91,7 +82,7 @@ describe('export and import', () => {
     for (const o of offsets) {
       const bad = file.slice();
       bad[o] = (bad[o] as number) ^ (1 << (o % 8));
-      expect((await refusal(v, bad)).code, `flip at byte ${o}`).toBe('BAD_FILE');
+      expect((await refused(v.importFile(bad))).code, `flip at byte ${o}`).toBe('BAD_FILE');
     }
     expect(await dump(v)).toEqual(before);
     v.close();
@@ -103,12 +94,12 @@ describe('export and import', () => {
     const w = await freshFactory().open();
     const v2 = file.slice();
     v2[9] = 2;
-    expect((await refusal(w, resealed(v2))).message).toContain('unsupported version 2 (this app reads version 1)');
+    expect((await refused(w.importFile(resealed(v2)))).message).toContain('unsupported version 2 (this app reads version 1)');
 
     const indexEnd = 16 + new DataView(file.buffer, file.byteOffset).getUint32(12);
     const blobFlip = file.slice();
     blobFlip[indexEnd + 5] = (blobFlip[indexEnd + 5] as number) ^ 1;
-    expect((await refusal(w, resealed(blobFlip))).message).toMatch(/blob [0-9a-f]{8}… of card 1234567890123456 seq 1 page 0: hash mismatch/);
+    expect((await refused(w.importFile(resealed(blobFlip)))).message).toMatch(/blob [0-9a-f]{8}… of card 1234567890123456 seq 1 page 0: hash mismatch/);
 
     const json = new TextDecoder().decode(file.subarray(16, indexEnd));
     const index = JSON.parse(json) as { backups: { seq: number; header: string }[] };
@@ -122,8 +113,8 @@ describe('export and import', () => {
       new DataView(head.buffer).setUint32(12, bytes.length);
       return resealed(concat(head, bytes, file.subarray(indexEnd)));
     };
-    expect((await refusal(w, rebuilt(alteredJson))).message).toContain('card 1234567890123456 seq 5: header hashes to');
-    expect((await refusal(w, rebuilt(json.replace('"icvault-export"', '"something-else"')))).code).toBe('BAD_FILE');
+    expect((await refused(w.importFile(rebuilt(alteredJson)))).message).toContain('card 1234567890123456 seq 5: header hashes to');
+    expect((await refused(w.importFile(rebuilt(json.replace('"icvault-export"', '"something-else"'))))).code).toBe('BAD_FILE');
     expect(await dump(w)).toEqual({ cards: [], backups: [], manifests: [], blobs: [], tombstones: [] });
     v.close();
     w.close();
@@ -136,7 +127,7 @@ describe('export and import', () => {
     const impostor = new CardModel({ seed: 99 });
     await store(w, impostor.next('full'));
     const before = await dump(w);
-    const e = await refusal(w, await v.exportFile({ card: a.cardNumber }));
+    const e = await refused(w.importFile(await v.exportFile({ card: a.cardNumber })));
     expect(e).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('seq 1: the vault holds a different backup') });
     expect(await dump(w)).toEqual(before);
     v.close();

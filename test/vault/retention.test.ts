@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideRetention, isoWeek, type CompactedPlan } from '../../src/vault/index.ts';
 import { CardModel } from './card-model.ts';
-import { dump, freshFactory, store } from './setup.ts';
+import { blobOf, dump, freshFactory, hexOf, store } from './setup.ts';
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -67,7 +67,7 @@ describe('vault retention', () => {
     // no blob is left that no manifest uses
     const used = new Set<string>();
     for (const m of await v.db.getAll('manifests'))
-      for (let p = 0; p < m.seqs.length; p++) used.add([...m.hashes.subarray(p * 32, p * 32 + 32)].map((x) => x.toString(16).padStart(2, '0')).join(''));
+      for (let p = 0; p < m.seqs.length; p++) used.add(hexOf(m.hashes.subarray(p * 32, p * 32 + 32)));
     expect(new Set(await v.db.getAllKeys('blobs'))).toEqual(used);
     v.close();
   });
@@ -78,9 +78,7 @@ describe('vault retention', () => {
     await store(v, card.next('full'));
     for (let i = 0; i < 4; i++) await store(v, card.next('diff', [i + 1]));
     // the page only the newest backup carried (page 4) goes missing
-    const m = await v.db.get('manifests', [card.cardNumber, 5]);
-    if (!m) throw new Error('no manifest');
-    await v.db.delete('blobs', [...m.hashes.subarray(4 * 32, 5 * 32)].map((x) => x.toString(16).padStart(2, '0')).join(''));
+    await v.db.delete('blobs', await blobOf(v, card.cardNumber, 5, 4));
     const [r] = await v.retention({ keepLast: 1 });
     expect(r?.keep.map((k) => [k.seq, k.reasons])).toEqual([
       [5, ['last 1 (#1)']],

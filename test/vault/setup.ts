@@ -1,7 +1,7 @@
 /** A fresh, private IndexedDB per test: fake-indexeddb's globals for idb, our own factory. */
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { openVault, type Vault } from '../../src/vault/index.ts';
+import { openVault, VaultError, type Vault } from '../../src/vault/index.ts';
 import type { ModelBackup } from './card-model.ts';
 
 export interface Fresh {
@@ -25,4 +25,23 @@ export async function dump(v: Vault): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const name of ['cards', 'backups', 'manifests', 'blobs', 'tombstones'] as const) out[name] = await v.db.getAll(name);
   return out;
+}
+
+/** Hex key of the blob that holds `page` of point `seq`, as its manifest names it. */
+export async function blobOf(v: Vault, card: string, seq: number, page: number): Promise<string> {
+  const m = await v.db.get('manifests', [card, seq]);
+  if (!m) throw new Error(`no manifest for seq ${seq}`);
+  return hexOf(m.hashes.subarray(page * 32, page * 32 + 32));
+}
+
+export const hexOf = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+
+/** The VaultError a promise is refused with; fails the test if it succeeds or throws anything else. */
+export async function refused(p: Promise<unknown>): Promise<VaultError> {
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  if (!(e instanceof VaultError)) throw new Error(`expected a VaultError, got ${e === undefined ? 'success' : String(e)}`);
+  return e;
 }

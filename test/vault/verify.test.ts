@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Vault } from '../../src/vault/index.ts';
 import { CardModel } from './card-model.ts';
-import { freshFactory, store } from './setup.ts';
+import { blobOf, freshFactory, store } from './setup.ts';
 
 async function chainOf(n: number): Promise<{ v: Vault; card: CardModel }> {
   const v = await freshFactory().open();
@@ -9,13 +9,6 @@ async function chainOf(n: number): Promise<{ v: Vault; card: CardModel }> {
   await store(v, card.next('full'));
   for (let i = 1; i < n; i++) await store(v, card.next('diff', [i % 64, (i * 7) % 64]));
   return { v, card };
-}
-
-/** The blob holding page `page` of point `seq`, as the manifest names it. */
-async function blobOf(v: Vault, card: string, seq: number, page: number): Promise<string> {
-  const m = await v.db.get('manifests', [card, seq]);
-  if (!m) throw new Error('no manifest');
-  return [...m.hashes.subarray(page * 32, page * 32 + 32)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 describe('verify', () => {
