@@ -66,10 +66,11 @@ export class SlotWatcher {
   report(slot: number, present: boolean): void {
     const s = this.slots[slot];
     if (!s) return;
-    const was = s.state !== 'absent';
+    const before = s.state;
     s.cardPresence(present);
     if (!present) this.pipe.interrupt(slot, new ReaderError('CARD_REMOVED', `slot ${slot} reported empty`));
-    if (was !== present) this.emit({ type: present ? 'inserted' : 'removed', slot });
+    // The first report only tells us how things stand; events are changes after that.
+    if (before !== 'unknown' && (before !== 'absent') !== present) this.emit({ type: present ? 'inserted' : 'removed', slot });
   }
 
   private emit(e: SlotEvent): void {
@@ -93,7 +94,7 @@ export class SlotWatcher {
         continue;
       }
       d.value.slots.forEach((s, i) => {
-        if (i < this.slots.length && (s.changed || (this.slots[i]?.state !== 'absent') !== s.present)) this.report(i, s.present);
+        if (i < this.slots.length && (s.changed || (this.slots[i]?.state === 'absent') === s.present)) this.report(i, s.present);
       });
     }
   }

@@ -18,7 +18,8 @@ import type { CcidPipe } from './pipe.ts';
 import type { SlotIo } from './slot-io.ts';
 import { blockWaitingTimeMs, readTimeoutMs, workWaitingTimeMs } from './timeouts.ts';
 
-export type SlotState = 'absent' | 'present' | 'active';
+/** 'unknown' until the reader first reports on the slot (interrupt or GetSlotStatus). */
+export type SlotState = 'unknown' | 'absent' | 'present' | 'active';
 
 export interface SlotSession {
   atr: Atr;
@@ -38,7 +39,7 @@ const SHORT: TransportLimits = { maxCommandData: 255, maxResponseData: 256, exte
 const EXTENDED: TransportLimits = { maxCommandData: 65535, maxResponseData: 65536, extendedLength: true };
 
 export class CcidSlot implements Transport {
-  state: SlotState = 'present';
+  state: SlotState = 'unknown';
   session: SlotSession | undefined;
   private t1: T1Host | undefined;
   private timeoutMs: number;
@@ -130,7 +131,7 @@ export class CcidSlot implements Transport {
       if (this.session) this.removedSinceConnect = true;
       this.state = 'absent';
       this.session = undefined;
-    } else if (this.state === 'absent') {
+    } else if (this.state === 'absent' || this.state === 'unknown') {
       this.state = 'present';
     }
   }

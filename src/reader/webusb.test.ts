@@ -1,0 +1,121 @@
+/** WebUSB edges: each DOMException name a browser gives becomes a ReaderError with advice. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ReaderError } from './errors.ts';
+import { quirkFor } from './ccid/quirks.ts';
+import { SimUsbReader, simConfig } from './sim-usb-reader/index.ts';
+import type { UsbDeviceLike, UsbLike } from './usb-surface.ts';
+import { connectCard, openReader, requestReader } from './webusb.ts';
+
+const card = () => ({ powerOn: () => Uint8Array.of(0x3b, 0x00), transmit: () => Uint8Array.of(0x90, 0x00), powerOff: () => undefined });
+
+function fakeUsb(requestDevice: () => Promise<UsbDeviceLike>): UsbLike {
+  return { requestDevice, addEventListener: () => undefined, removeEventListener: () => undefined };
+}
+
+async function codeOf(p: Promise<unknown>): Promise<ReaderError> {
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  if (!(e instanceof ReaderError)) throw new Error(`expected a ReaderError, got ${String(e)}`);
+  return e;
+}
+
+/** The simulated reader with one method made to fail as Chrome does. */
+function failing(method: 'open' | 'claimInterface', name: string, message: string): UsbDeviceLike {
+  const sim = new SimUsbReader('short-apdu');
+  sim[method] = () => Promise.reject(new DOMException(message, name));
+  return sim;
+}
+
+describe('requestReader', () => {
+  it('no WebUSB in this browser', async () => {
+    const e = await codeOf(requestReader(undefined));
+    expect(e.code).toBe('NO_WEBUSB');
+    expect(e.message).toMatch(/Chrome|Edge/);
+  });
+  it('chooser closed without a choice (NotFoundError)', async () => {
+    const e = await codeOf(requestReader(fakeUsb(() => Promise.reject(new DOMException('No device selected.', 'NotFoundError')))));
+    expect(e.code).toBe('CHOOSER_CANCELLED');
+    expect(e.cause).toBeInstanceOf(DOMException);
+  });
+  it('asks for CCID-class devices', async () => {
+    const seen: unknown[] = [];
+    const sim = new SimUsbReader();
+    await requestReader({ ...fakeUsb(async () => sim), requestDevice: async (o) => (seen.push(o), sim) });
+    expect(seen).toEqual([{ filters: [{ classCode: 0x0b }] }]);
+  });
+});
+
+describe('openReader', () => {
+  it('claimInterface SecurityError: the protected CCID class, and what works instead', async () => {
+    const e = await codeOf(openReader(failing('claimInterface', 'SecurityError', 'The requested interface implements a protected class.')));
+    expect(e.code).toBe('PROTECTED_CLASS');
+    for (const s of ['Isolated Web App', 'usb-unrestricted', 'Electron', '0xFF', '0x0B']) expect(e.message).toContain(s);
+  });
+  it('claimInterface NetworkError: pcscd holds the reader', async () => {
+    const e = await codeOf(openReader(failing('claimInterface', 'NetworkError', 'Unable to claim interface.')));
+    expect(e.code).toBe('INTERFACE_BUSY');
+    expect(e.message).toContain('sudo systemctl stop pcscd.socket pcscd');
+  });
+  it('open SecurityError "Access denied.": the udev rule to add', async () => {
+    const e = await codeOf(openReader(failing('open', 'SecurityError', 'Access denied.')));
+    expect(e.code).toBe('ACCESS_DENIED');
+    expect(e.message).toContain('SUBSYSTEM=="usb", ATTR{idVendor}=="072f", MODE="0660", GROUP="plugdev"');
+  });
+  it('a device without a CCID interface', async () => {
+    const sim = new SimUsbReader();
+    sim.controlTransferIn = async () => ({ status: 'ok', data: new DataView(Uint8Array.of(9, 2, 9, 0, 0, 1, 0, 0x80, 50).buffer) });
+    expect((await codeOf(openReader(sim))).code).toBe('NOT_A_READER');
+  });
+  it('no card in the reader', async () => {
+    const reader = await openReader(new SimUsbReader());
+    expect((await codeOf(connectCard(reader))).code).toBe('NO_CARD');
+  });
+});
+
+describe('reader kinds', () => {
+  it('a vendor-class (0xFF) reader with a CCID descriptor works', async () => {
+    const sim = new SimUsbReader(simConfig('short-apdu', { interfaceClass: 0xff }));
+    sim.insertCard(card());
+    const { transport } = await connectCard(await openReader(sim));
+    expect([...(await transport.transmit(Uint8Array.of(0, 0xa4, 0, 0)))]).toEqual([0x90, 0x00]);
+  });
+  it('a two-slot reader: cards in either slot, one exchange at a time', async () => {
+    const sim = new SimUsbReader(simConfig('extended-apdu', { slots: 2 }));
+    sim.insertCard(card(), 1);
+    const reader = await openReader(sim);
+    expect(reader.slots).toHaveLength(2);
+    expect((await codeOf(connectCard(reader, 0))).code).toBe('NO_CARD');
+    const { transport } = await connectCard(reader, 1);
+    const all = await Promise.all([1, 2, 3].map(() => transport.transmit(Uint8Array.of(0, 0xa4, 0, 0))));
+    expect(all.map((r) => r.length)).toEqual([2, 2, 2]);
+  });
+  it('the quirk table corrects a reader that misreports its level (OMNIKEY 3121: APDU announced, TPDU inside)', async () => {
+    const sim = new SimUsbReader(simConfig('tpdu-t1', { vendorId: 0x076b, productId: 0x3022, extraFeatures: 0x20000 }));
+    expect(quirkFor(0x076b, 0x3022)).toBeDefined();
+    const reader = await openReader(sim);
+    expect(reader.caps.level).toBe('tpdu');
+  });
+});
+
+describe('slot changes without an interrupt endpoint', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  it('polls GetSlotStatus while someone listens', async () => {
+    vi.useFakeTimers();
+    const sim = new SimUsbReader(simConfig('short-apdu', { interrupt: false }));
+    const reader = await openReader(sim, { pollIntervalMs: 100 });
+    expect(reader.watcher.polling).toBe(true);
+    const events: string[] = [];
+    const stop = reader.watcher.onChange((e) => events.push(`${e.type}@${e.slot}`));
+    await vi.advanceTimersByTimeAsync(100);
+    sim.insertCard(card());
+    await vi.advanceTimersByTimeAsync(100);
+    sim.removeCard();
+    await vi.advanceTimersByTimeAsync(100);
+    stop();
+    expect(events).toEqual(['inserted@0', 'removed@0']);
+  });
+});
