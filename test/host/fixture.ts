@@ -1,0 +1,88 @@
+/**
+ * What the host tests share: a simulated card with a test application whose area
+ * covers most of the AP area (so "change random pages" reaches nearly all memory), a
+ * direct transport, a private fake-indexeddb vault, and the demo issuer's signature.
+ */
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { createSimCard, DEMO_ISSUER, type SimCard } from '../../src/card-sim/index.ts';
+import { command, decodeResponse, encodeCommand } from '../../src/protocol/apdu.ts';
+import { signAuthorisation } from '../../src/protocol/commands/index.ts';
+import { select } from '../../src/protocol/commands/select.ts';
+import { fromHex } from '../../src/protocol/bytes.ts';
+import { openVault, type Vault } from '../../src/vault/index.ts';
+import type { Authorise } from '../../src/host/index.ts';
+import { SCRATCH_AID, INS_SCRATCH_WRITE, scratchApp } from './scratch-app.ts';
+import { DirectTransport } from './direct-transport.ts';
+
+export const PIN = '1234';
+export const CARD_A = '4900000000000001';
+export const CARD_B = '4900000000000002';
+/** The test application's area: 40 KiB of a 64 KiB card. */
+export const AREA = 40 * 1024;
+
+export function makeCard(cardNumber = CARD_A, o: { extendedLength?: boolean; memorySize?: number; seed?: string } = {}): SimCard {
+  return createSimCard({
+    cardNumber,
+    seed: o.seed ?? `host test ${cardNumber}`,
+    apps: [scratchApp(AREA)],
+    ...(o.extendedLength === undefined ? {} : { extendedLength: o.extendedLength }),
+    ...(o.memorySize === undefined ? {} : { memorySize: o.memorySize }),
+  });
+}
+
+export function vaultFactory(): { factory: IDBFactory; open(): Promise<Vault> } {
+  const factory = new IDBFactory();
+  return { factory, open: () => openVault({ factory, name: 'host-test' }) };
+}
+
+const ok = (r: Uint8Array, what: string) => {
+  const d = decodeResponse(r);
+  if (!d.ok || d.value.sw !== 0x9000) throw new Error(`${what} failed: ${d.ok ? d.value.sw.toString(16) : d.error.message}`);
+};
+
+/** Change memory the way an application does: SELECT the test app, write through its command. */
+export function poke(card: SimCard, offset: number, bytes: Uint8Array): void {
+  ok(card.transmit(encodeCommand(select.getApdu(fromHex(SCRATCH_AID)))), 'SELECT');
+  for (let o = 0; o < bytes.length; o += 253) {
+    const at = offset + o;
+    const data = new Uint8Array([at >>> 8, at & 0xff, ...bytes.subarray(o, o + 253)]);
+    ok(card.transmit(encodeCommand(command(0x80, INS_SCRATCH_WRITE, 0, 0, data))), 'write');
+  }
+}
+
+/** A small deterministic PRNG (mulberry32): the same "random" changes on every run. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Change `n` random pages of the test application's area (one byte run each). */
+export function changeRandomPages(card: SimCard, next: () => number, n: number): void {
+  const pageSize = card.inspect().pageSize;
+  const pages = AREA / pageSize;
+  for (let i = 0; i < n; i++) {
+    const page = Math.floor(next() * pages);
+    const len = 1 + Math.floor(next() * 32);
+    const at = page * pageSize + Math.floor(next() * (pageSize - len));
+    poke(card, at, Uint8Array.from({ length: len }, () => Math.floor(next() * 256)));
+  }
+}
+
+/** Memory a restore brings back: everything after the card's own identity block. */
+export function restorable(card: SimCard): Uint8Array {
+  const v = card.inspect();
+  return v.memory.slice(v.identityBlock.size);
+}
+
+/** The demo issuer signs (source, target, point hash), as an issuer's service would. */
+export const demoAuthorise: Authorise = (sourceCard, targetCard, pointHash) =>
+  Promise.resolve(signAuthorisation(DEMO_ISSUER.secretKey, { issuer: DEMO_ISSUER.issuer, epoch: DEMO_ISSUER.epoch, sourceCard, targetCard, pointHash }));
+
+export const direct = (card: SimCard, o: { extendedLength?: boolean } = {}) => new DirectTransport(card, o);
