@@ -11,11 +11,14 @@ const GET_RESPONSE = 0xc0;
 export class T0CardLayer {
   private held: Uint8Array | undefined; // response data waiting for GET RESPONSE
   private heldSw = 0x9000;
+  /** The answer behind a 6Cxx, kept so the re-issued command is not executed twice. */
+  private corrected: { header: string; response: Uint8Array } | undefined;
 
   constructor(private readonly card: CardLike) {}
 
   reset(): void {
     this.held = undefined;
+    this.corrected = undefined;
   }
 
   transmit(tpdu: Uint8Array): Uint8Array {
@@ -23,6 +26,10 @@ export class T0CardLayer {
     const [cla, ins, p1, p2, p3] = tpdu as unknown as [number, number, number, number, number];
     if (ins === GET_RESPONSE && this.held) return this.serve(p3 === 0 ? 256 : p3);
     this.held = undefined;
+    const header = `${cla},${ins},${p1},${p2},${p3}`;
+    const corrected = this.corrected;
+    this.corrected = undefined;
+    if (corrected && corrected.header === header && tpdu.length === 5) return corrected.response;
     const body = tpdu.subarray(5);
     if (body.length > 0) {
       if (body.length !== p3) return Uint8Array.of(0x67, 0x00);
@@ -37,7 +44,10 @@ export class T0CardLayer {
     const r = this.card.transmit(Uint8Array.from([cla, ins, p1, p2, p3]));
     const data = r.subarray(0, r.length - 2);
     if (data.length === 0 || data.length === ne) return r;
-    if (data.length < ne) return Uint8Array.of(0x6c, data.length);
+    if (data.length < ne) {
+      this.corrected = { header: `${cla},${ins},${p1},${p2},${data.length}`, response: r };
+      return Uint8Array.of(0x6c, data.length);
+    }
     this.hold(r);
     return this.serve(ne);
   }
