@@ -71,7 +71,7 @@ class ReplayCard implements CardLike {
     if (!w.ok || w.value.ins !== c.value.ins) throw new Error(`transcript out of step at ${this.i - 1}`);
     return this.give(want.response.subarray(0, want.response.length - 2), c.value.ne, want.response.subarray(-2));
   }
-  private sw = Uint8Array.of(0x90, 0x00);
+  private sw: Uint8Array = Uint8Array.of(0x90, 0x00);
   private give(data: Uint8Array, ne: number, sw?: Uint8Array): Uint8Array {
     if (sw) this.sw = sw;
     const n = Math.min(data.length, ne);
