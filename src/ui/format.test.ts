@@ -15,7 +15,7 @@ describe('formatting', () => {
     expect(formatBytes('en', 5 * 1024 * 1024)).toBe('5 MB');
   });
   it('yen has no decimals', () => {
-    expect(formatYen('en', 12480)).toBe('JP¥12,480');
+    expect(formatYen('en', 12480)).toBe('¥12,480');
     expect(formatYen('ja', 12480)).toMatch(/12,480/);
   });
   it('durations round up and pad seconds', () => {

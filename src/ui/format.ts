@@ -23,8 +23,9 @@ export function formatBytes(lang: Lang, bytes: number): string {
   return `${num} ${units[u] ?? 'B'}`;
 }
 
+/** "¥12,480" (en-US spells it so; en-GB would say "JP¥"). */
 export const formatYen = (lang: Lang, amount: number) =>
-  new Intl.NumberFormat(locale(lang), { style: 'currency', currency: 'JPY' }).format(amount);
+  new Intl.NumberFormat(lang === 'ja' ? 'ja-JP' : 'en-US', { style: 'currency', currency: 'JPY' }).format(amount);
 
 export function formatValue(lang: Lang, t: Translate, v: AppValue): string {
   return v.unit === 'yen' ? formatYen(lang, v.amount) : t('value.points', { amount: formatNumber(lang, v.amount) });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../src/ui/i18n/en.ts';
-import { catalogs, interpolate, isMessageKey, placeholders, translator } from '../../src/ui/i18n/index.ts';
+import { catalogs, countOf, interpolate, isMessageKey, placeholders, translator } from '../../src/ui/i18n/index.ts';
 import { ja } from '../../src/ui/i18n/ja.ts';
 import { SERVICE_ERROR_CODES } from '../../src/ui/errors.ts';
 import { APP_KINDS } from '../../src/ui/model.ts';
@@ -46,5 +46,14 @@ describe('interpolate', () => {
     expect(interpolate('{a} of {b} {c}', { a: 1, b: 'two' })).toBe('1 of two {c}');
     expect(interpolate('no vars')).toBe('no vars');
     expect(translator('ja')('pin.tries', { count: 2 })).toBe('あと2回入力できます');
+  });
+});
+
+describe('countOf', () => {
+  it('says one thing in the singular and groups thousands', () => {
+    expect(countOf(translator('en'), 'en', 'backups', 1)).toBe('1 backup');
+    expect(countOf(translator('en'), 'en', 'backups', 10_000)).toBe('10,000 backups');
+    expect(countOf(translator('en'), 'en', 'pages', 0)).toBe('0 pages');
+    expect(countOf(translator('ja'), 'ja', 'cards', 2)).toBe('2枚');
   });
 });

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { BackupChoice } from '../model.ts';
 import { formatBytes } from '../format.ts';
+import { countOf } from '../i18n/index.ts';
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { ProgressView } from './ProgressView.tsx';
@@ -46,7 +47,7 @@ export function BackupPanel() {
       <div aria-live="polite">
         {op?.phase === 'done' && (
           <p className="notice notice-ok" data-testid="backup-done">
-            {t('backup.done', { seq: op.result.seq, pages: op.result.pages, size: formatBytes(lang, op.result.bytes) })}
+            {t('backup.done', { seq: op.result.seq, pages: countOf(t, lang, 'pages', op.result.pages), size: formatBytes(lang, op.result.bytes) })}
           </p>
         )}
         {op?.phase === 'cancelled' && <ErrorNotice code="cancelled" />}

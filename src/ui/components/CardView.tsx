@@ -26,8 +26,8 @@ export function CardView() {
           </div>
           <dl className="card-facts">
             <div>
-              <dt>{t('card.issuer')}</dt>
-              <dd>{card.issuer}</dd>
+              <dt>{t('card.changed')}</dt>
+              <dd>{t('card.changed.pages', { count: card.memory.changedPages.length })}</dd>
             </div>
             <div>
               <dt>{t('card.lastBackup')}</dt>

@@ -1,5 +1,6 @@
 /** Start: the demo, or a real USB reader; failures explained with what to do. */
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
+import { ConnectHero } from './ConnectHero.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 
 export function ConnectScreen() {
@@ -10,8 +11,13 @@ export function ConnectScreen() {
   const failed = state.status === 'error' ? state : null;
   return (
     <section className="connect" aria-labelledby="connect-heading">
-      <p className="tagline">{t('app.tagline')}</p>
-      <h2 id="connect-heading">{t('connect.heading')}</h2>
+      <div className="hero">
+        <div className="hero-text">
+          <p className="tagline">{t('app.tagline')}</p>
+          <h2 id="connect-heading">{t('connect.heading')}</h2>
+        </div>
+        <ConnectHero />
+      </div>
       <div className="connect-options">
         <article className="panel connect-option">
           <h3>{t('connect.demo.title')}</h3>

@@ -4,6 +4,7 @@
  */
 import type { RestoreResult as Result } from '../model.ts';
 import { formatValue } from '../format.ts';
+import { countOf } from '../i18n/index.ts';
 import { useI18n } from '../state/hooks.ts';
 
 export function RestoreResult({ result }: { result: Result }) {
@@ -12,7 +13,7 @@ export function RestoreResult({ result }: { result: Result }) {
   return (
     <div className="restore-result" data-testid="restore-result">
       <p className="notice notice-ok">
-        {t(result.target === 'this' ? 'result.body.this' : 'result.body.other', { seq: result.seq, pages: result.pages })}
+        {t(result.target === 'this' ? 'result.body.this' : 'result.body.other', { seq: result.seq, pages: countOf(t, lang, 'pages', result.pages) })}
       </p>
       <h3>{t('result.apps')}</h3>
       <ul className="result-apps">

@@ -1,6 +1,7 @@
 /** Retention: set the policy, preview (dry run) what would go, then remove. */
 import type { FormEvent } from 'react';
 import { formatBytes } from '../format.ts';
+import { countOf } from '../i18n/index.ts';
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
 
 const clampInt = (v: string, min: number, max: number) => Math.min(max, Math.max(min, Math.floor(Number(v)) || min));
@@ -40,7 +41,7 @@ export function RetentionForm() {
           (result.removedSeqs.length === 0
             ? t('retention.none')
             : t(result.dryRun ? 'retention.willRemove' : 'retention.removed', {
-                count: result.removedSeqs.length,
+                backups: countOf(t, lang, 'backups', result.removedSeqs.length),
                 size: formatBytes(lang, result.freedBytes),
               }))}
       </p>

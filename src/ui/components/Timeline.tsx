@@ -1,5 +1,5 @@
 /** Every backup of the card, newest first, in a virtual list that stays fast at 10,000. */
-import { formatNumber } from '../format.ts';
+import { countOf } from '../i18n/index.ts';
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
 import { TimelineRow } from './TimelineRow.tsx';
 import { VirtualList } from './VirtualList.tsx';
@@ -16,7 +16,7 @@ export function Timeline() {
     <section className="panel timeline" aria-labelledby="timeline-heading">
       <div className="panel-head">
         <h2 id="timeline-heading">{t('timeline.heading')}</h2>
-        {count > 0 && <span className="muted">{t('timeline.count', { count: formatNumber(lang, count) })}</span>}
+        {count > 0 && <span className="muted">{t('timeline.count', { backups: countOf(t, lang, 'backups', count) })}</span>}
       </div>
       {count === 0 ? (
         <p className="muted empty">{t('timeline.empty')}</p>

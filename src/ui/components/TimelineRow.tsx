@@ -1,6 +1,7 @@
 /** One backup in the timeline: number, date, kind, size, pages, chain status, restore. */
 import type { TimelineEntry } from '../model.ts';
-import { formatBytes, formatDate, formatNumber } from '../format.ts';
+import { formatBytes, formatDate } from '../format.ts';
+import { countOf } from '../i18n/index.ts';
 import { useI18n } from '../state/hooks.ts';
 
 export function TimelineRow({ entry, onRestore }: { entry: TimelineEntry | undefined; onRestore: (seq: number) => void }) {
@@ -8,7 +9,7 @@ export function TimelineRow({ entry, onRestore }: { entry: TimelineEntry | undef
   if (!entry) return <div className="trow trow-loading">{t('timeline.loading')}</div>;
   const date = formatDate(lang, entry.date);
   const size = formatBytes(lang, entry.bytes);
-  const pages = t('timeline.pages', { count: formatNumber(lang, entry.pagesChanged) });
+  const pages = countOf(t, lang, 'pages', entry.pagesChanged);
   const kind = t(`kind.${entry.kind}`);
   const chain = t(`chain.${entry.chain}`);
   return (

@@ -1,5 +1,6 @@
 /** The backup storage in this browser: status, verify, retention, export and import. */
 import { formatBytes } from '../format.ts';
+import { countOf } from '../i18n/index.ts';
 import { useApp, useI18n } from '../state/hooks.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { RetentionForm } from './RetentionForm.tsx';
@@ -15,7 +16,7 @@ export default function VaultPanel() {
       <h2 id="vault-heading">{t('vault.heading')}</h2>
       {status && (
         <>
-          <p>{t('vault.status', { backups: status.backups, cards: status.cards, size: formatBytes(lang, status.bytes) })}</p>
+          <p>{t('vault.status', { backups: countOf(t, lang, 'backups', status.backups), cards: countOf(t, lang, 'cards', status.cards), size: formatBytes(lang, status.bytes) })}</p>
           <p className="muted small">{status.persistent ? t('vault.persistent') : t('vault.notPersistent')}</p>
         </>
       )}

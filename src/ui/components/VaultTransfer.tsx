@@ -1,5 +1,6 @@
 /** Export the vault to a file, import one. */
 import { useRef } from 'react';
+import { countOf } from '../i18n/index.ts';
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
 
 function download(blob: Blob, name: string) {
@@ -12,7 +13,7 @@ function download(blob: Blob, name: string) {
 }
 
 export function VaultTransfer() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { vault } = useActions();
   const busy = useApp('vault', (s) => s.busy);
   const imported = useApp('vault', (s) => s.imported);
@@ -40,7 +41,7 @@ export function VaultTransfer() {
           }} />
       </div>
       <p aria-live="polite" className="muted">
-        {imported && t('transfer.imported', { backups: imported.backups, cards: imported.cards })}
+        {imported && t('transfer.imported', { backups: countOf(t, lang, 'backups', imported.backups), cards: countOf(t, lang, 'cards', imported.cards) })}
       </p>
     </div>
   );

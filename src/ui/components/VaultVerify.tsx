@@ -1,10 +1,11 @@
 /** Verify the vault; damaged backups listed plainly, one line each. */
 import { useState } from 'react';
+import { countOf } from '../i18n/index.ts';
 import { damagedSeqs } from '../state/vault.ts';
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
 
 export function VaultVerify() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { vault } = useActions();
   const report = useApp('vault', (s) => s.report);
   const busy = useApp('vault', (s) => s.busy);
@@ -25,12 +26,12 @@ export function VaultVerify() {
       <div aria-live="polite">
         {report && damaged.length === 0 && (
           <p className="notice notice-ok" data-testid="verify-ok">
-            {t('vault.verify.ok', { count: report.checked })}
+            {t('vault.verify.ok', { backups: countOf(t, lang, 'backups', report.checked) })}
           </p>
         )}
         {report && damaged.length > 0 && (
           <div className="notice notice-error" role="alert" data-testid="verify-damaged">
-            <p className="notice-title">{t('vault.verify.bad', { count: damaged.length })}</p>
+            <p className="notice-title">{t('vault.verify.bad', { backups: countOf(t, lang, 'backups', damaged.length) })}</p>
             <ul>
               {report.problems.map((p, i) => (
                 <li key={`${p.seq}-${i}`} title={p.detail}>

@@ -26,6 +26,14 @@ export function translator(lang: Lang): Translate {
   return (key, vars) => interpolate(cat[key], vars);
 }
 
+export type Noun = 'backups' | 'cards' | 'pages';
+
+/** "1 backup", "10,000 backups" ("1件", "10,000件"). */
+export function countOf(t: Translate, lang: Lang, noun: Noun, n: number): string {
+  if (n === 1) return t(`n.${noun}.one`);
+  return t(`n.${noun}`, { count: new Intl.NumberFormat(lang === 'ja' ? 'ja-JP' : 'en-GB').format(n) });
+}
+
 /** Whether a string is a key (for labels that come from the card, e.g. field ids). */
 export function isMessageKey(key: string): key is MessageKey {
   return Object.hasOwn(en, key);
