@@ -11,11 +11,11 @@ export function screenshotPath(name: string): string {
   return resolve(root, 'docs', 'screenshots', `${name}.png`);
 }
 
-/** Full-page screenshot of the current page into docs/screenshots/<name>.png. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Screenshot (full page unless told) of the current page into docs/screenshots/<name>.png. */
+export async function screenshot(page: Page, name: string, { fullPage = true }: { fullPage?: boolean } = {}): Promise<string> {
   const path = screenshotPath(name);
   mkdirSync(dirname(path), { recursive: true });
   await page.evaluate(() => document.fonts.ready);
-  await page.screenshot({ path, fullPage: true, animations: 'disabled', caret: 'hide' });
+  await page.screenshot({ path, fullPage, animations: 'disabled', caret: 'hide' });
   return path;
 }

@@ -15,11 +15,14 @@ export interface MemoryOptions {
   /** ms between progress steps (0 = no waiting). */
   stepDelayMs?: number;
   pin?: string;
+  /** Stop a transfer after this many progress steps until it is cancelled (for screenshots). */
+  stallAtStep?: number;
   /** Make connectReader fail with this code. */
   readerError?: string;
 }
 
 const fail = (code: string) => Object.assign(new Error(code), { code });
+const abortError = () => Object.assign(new Error('aborted'), { name: 'AbortError' });
 const BASE_DATE = Date.UTC(2026, 10, 20, 9, 0);
 
 export function createMemoryServices(opts: MemoryOptions = {}) {
@@ -56,13 +59,14 @@ export function createMemoryServices(opts: MemoryOptions = {}) {
   async function transfer(total: number, o: TransferOptions) {
     const steps = Math.min(total, 10);
     for (let i = 1; i <= steps; i++) {
-      if (o.signal.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+      if (o.signal.aborted) throw abortError();
       await wait();
       const pages = Math.round((total * i) / steps);
       const p: TransferProgress = { pages, totalPages: total, bytes: pages * PAGE_SIZE, apdus: i * 2, rate: 4096, secondsLeft: ((total - pages) * PAGE_SIZE) / 4096 };
       o.onProgress(p);
+      if (opts.stallAtStep === i) await new Promise((_, reject) => o.signal.addEventListener('abort', () => reject(abortError())));
     }
-    if (o.signal.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+    if (o.signal.aborted) throw abortError();
   }
 
   const withMemory = (c: CardInfo): CardInfo => ({ ...c, memory: { ...c.memory, changedPages: [...s.changed].sort((a, b) => a - b) }, pin: { ...c.pin, triesLeft: s.triesLeft, blocked: s.triesLeft === 0 } });
@@ -93,7 +97,7 @@ export function createMemoryServices(opts: MemoryOptions = {}) {
   };
 
   const services: Services = {
-    connectDemo: async () => { s.card ??= sampleCard(); s.present = true; return { name: 'Demo reader', kind: 'demo' }; },
+    connectDemo: async () => { s.card ??= { ...sampleCard(), lastBackupSeq: s.backups.at(-1)?.seq ?? null }; s.present = true; return { name: 'Demo reader', kind: 'demo' }; },
     connectReader: async () => { throw fail(opts.readerError ?? 'protected-class'); },
     disconnect: async () => { s.present = false; },
     cardPresent: async () => s.present,
