@@ -21,11 +21,11 @@ export const CARD_B = '4900000000000002';
 /** The test application's area: 40 KiB of a 64 KiB card. */
 export const AREA = 40 * 1024;
 
-export function makeCard(cardNumber = CARD_A, o: { extendedLength?: boolean; memorySize?: number; seed?: string } = {}): SimCard {
+export function makeCard(cardNumber = CARD_A, o: { extendedLength?: boolean; memorySize?: number; seed?: string; area?: number } = {}): SimCard {
   return createSimCard({
     cardNumber,
     seed: o.seed ?? `host test ${cardNumber}`,
-    apps: [scratchApp(AREA)],
+    apps: [scratchApp(o.area ?? AREA)],
     ...(o.extendedLength === undefined ? {} : { extendedLength: o.extendedLength }),
     ...(o.memorySize === undefined ? {} : { memorySize: o.memorySize }),
   });
@@ -65,8 +65,9 @@ export function rng(seed: number): () => number {
 
 /** Change `n` random pages of the test application's area (one byte run each). */
 export function changeRandomPages(card: SimCard, next: () => number, n: number): void {
-  const pageSize = card.inspect().pageSize;
-  const pages = AREA / pageSize;
+  const v = card.inspect();
+  const pageSize = v.pageSize;
+  const pages = Math.floor((v.apTable.find((a) => a.name === 'scratch')?.size ?? AREA) / pageSize);
   for (let i = 0; i < n; i++) {
     const page = Math.floor(next() * pages);
     const len = 1 + Math.floor(next() * 32);
@@ -86,3 +87,22 @@ export const demoAuthorise: Authorise = (sourceCard, targetCard, pointHash) =>
   Promise.resolve(signAuthorisation(DEMO_ISSUER.secretKey, { issuer: DEMO_ISSUER.issuer, epoch: DEMO_ISSUER.epoch, sourceCard, targetCard, pointHash }));
 
 export const direct = (card: SimCard, o: { extendedLength?: boolean } = {}) => new DirectTransport(card, o);
+
+/** Every row of every store, for "the vault is unchanged" checks. */
+export async function dump(v: Vault): Promise<Record<string, unknown[]>> {
+  const out: Record<string, unknown[]> = {};
+  for (const name of ['cards', 'backups', 'manifests', 'blobs', 'tombstones'] as const) out[name] = await v.db.getAll(name);
+  return out;
+}
+
+/** The stored chain is whole: seqs rise, each backup names the previous one's header. */
+export async function expectChainIntact(v: Vault, card: string): Promise<number[]> {
+  const rows = (await v.timeline(card)).reverse();
+  rows.forEach((r, i) => {
+    const prev = rows[i - 1];
+    if (prev && (r.seq <= prev.seq || r.prevHash !== prev.headerHash)) throw new Error(`chain broken at seq ${r.seq}`);
+  });
+  const findings = await v.verify({ card });
+  if (findings.length > 0) throw new Error(`verify: ${findings.map((f) => f.message).join('; ')}`);
+  return rows.map((r) => r.seq);
+}
