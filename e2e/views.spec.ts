@@ -101,3 +101,13 @@ test('a reader the browser refuses (CCID class) is explained with the ways out',
   await alert.scrollIntoViewIfNeeded();
   await screenshot(page, 'connect-reader-refused');
 });
+
+test('dashboard in Japanese', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'ja-JP' });
+  const page = await context.newPage();
+  await open(page, 'dashboard');
+  await expect(page.getByRole('heading', { name: 'お手持ちのカード' })).toBeVisible();
+  await expect(page.getByText('10,000件（新しい順）')).toBeVisible();
+  await screenshot(page, 'dashboard-ja');
+  await context.close();
+});
