@@ -1,6 +1,5 @@
 /**
- * Bugs found in other layers while building the host, each shown by a test that fails
- * until its owner fixes it (see the host's report).
+ * Regression tests for bugs the host flows found in other layers (now fixed).
  *
  * src/reader/wrappers/get-response.ts: after a 61xx the wrapper sends GET RESPONSE
  * with the CLA of the command that was answered (minus the chaining bit). For the
@@ -8,7 +7,7 @@
  * RESPONSE (an interindustry command, CLA 0x) but RESTORE (80 C0) on this card. The
  * card rightly ends the pending answer and refuses, so every backup over a short-APDU
  * link fails at the first BACKUP DATA TRANSFER (the card answers 4 KiB segments via
- * 61xx). Only the logical-channel bits of the class byte should carry over.
+ * 61xx). Only the logical-channel bits of the class byte carry over now.
  */
 import { describe, expect, it } from 'vitest';
 import { backup, restore } from '../../src/host/index.ts';

@@ -18,8 +18,7 @@ export function withGetResponse(inner: Transport): Transport {
     async transmit(apdu, options) {
       let r = await inner.transmit(apdu, options);
       const parts: Uint8Array[] = [];
-      // Logical channel bits of the command's class byte stay; chaining (0x10) does not.
-      const cla = (apdu[0] ?? 0) & ~0x10 & 0xff;
+      const cla = getResponseClass(apdu[0] ?? 0);
       for (let round = 0; r.length >= 2 && r[r.length - 2] === 0x61; round++) {
         if (round >= MAX_ROUNDS) throw new ReaderError('PROTOCOL_ERROR', 'the card keeps answering 61xx');
         parts.push(r.subarray(0, r.length - 2));
@@ -28,4 +27,17 @@ export function withGetResponse(inner: Transport): Transport {
       return parts.length === 0 ? r : concat(...parts, r);
     },
   };
+}
+
+/**
+ * GET RESPONSE is an interindustry command (ISO/IEC 7816-4 §5.4.1): its class byte is
+ * 0x or 4x whatever class the answered command had, keeping only the logical channel.
+ * Copying a proprietary class (80) would turn it into another command: on our card
+ * 80 C0 is RESTORE. First interindustry coding (000x xxcc): channel in b2-b1; further
+ * interindustry (01xx cccc): channel 4 + b4-b1. Proprietary classes use the first
+ * coding's channel bits, as cards that mix both do in practice.
+ */
+export function getResponseClass(cla: number): number {
+  if ((cla & 0xc0) === 0x40) return 0x40 | (cla & 0x0f);
+  return cla & 0x03;
 }

@@ -4,7 +4,7 @@ import { fromHex, hex } from '../../protocol/bytes.ts';
 import type { Transport, TransportLimits } from '../../protocol/transport.ts';
 import { withCommandChaining } from './chaining.ts';
 import { withExtendedLength } from './extended-length.ts';
-import { withGetResponse } from './get-response.ts';
+import { getResponseClass, withGetResponse } from './get-response.ts';
 import { withLeReissue } from './le-reissue.ts';
 
 const SHORT: TransportLimits = { maxCommandData: 255, maxResponseData: 256, extendedLength: false };
@@ -78,5 +78,18 @@ describe('withExtendedLength', () => {
     const { t, sent } = scripted(['9000'], { maxCommandData: 65535, maxResponseData: 65536, extendedLength: true });
     await withExtendedLength(t).transmit(fromHex('00B00000' + '000400'));
     expect(sent).toEqual(['00B00000000400']);
+  });
+});
+
+describe('GET RESPONSE class byte (ISO/IEC 7816-4 §5.4.1)', () => {
+  it('keeps only the logical channel of the answered command', () => {
+    expect(getResponseClass(0x00)).toBe(0x00);
+    expect(getResponseClass(0x03)).toBe(0x03);
+    expect(getResponseClass(0x0c)).toBe(0x00); // secure messaging bits dropped
+    expect(getResponseClass(0x10)).toBe(0x00); // chaining dropped
+    expect(getResponseClass(0x80)).toBe(0x00); // proprietary: 80 C0 would be another command
+    expect(getResponseClass(0x91)).toBe(0x01);
+    expect(getResponseClass(0x45)).toBe(0x45); // further interindustry, channel 9
+    expect(getResponseClass(0x75)).toBe(0x45);
   });
 });
