@@ -101,3 +101,27 @@ describe('power cut during a restore commit (sampled here; every index in the te
     expect(() => f.beforeWrite(2, 0)).not.toThrow();
   });
 });
+
+describe('restore-executed flags (fig. 18 174, fig. 19 181)', () => {
+  it('a full or compacted restore flags every application; a diff step only those whose area it wrote', () => {
+    const two = [pokeApp('A0000009990298', 2048), pokeApp('A0000009990299', 2048)];
+    const c = createSimCard({ memorySize: 8192, pageSize: 256, apps: two, seed: 'flags' });
+    c.powerOn();
+    verify(c);
+    const full = runBackup(c, 'full');
+    send(c, select.getApdu(AID));
+    send(c, pokeCommand(10, Uint8Array.of(1, 2, 3)));
+    const diff = runBackup(c, 'diff');
+    const flags = () => c.inspect().apTable.map((e) => e.restoreExecuted);
+    expect(flags()).toEqual([false, false]);
+    expect(runRestore(c, full, [full], { mode: 'replay' })).toBe(0x9000);
+    expect(flags()).toEqual([true, true]);
+    for (const aid of ['A0000009990298', 'A0000009990299']) {
+      send(c, select.getApdu(fromHex(aid)));
+      expect(send(c, { cla: 0x80, ins: 0x54, p1: 0, p2: 0, data: new Uint8Array(0), ne: 1 }).data).toEqual(Uint8Array.of(0));
+    }
+    expect(flags()).toEqual([false, false]);
+    expect(runRestore(c, diff, [], { mode: 'replay' })).toBe(0x9000);
+    expect(flags()).toEqual([false, true]);
+  });
+});

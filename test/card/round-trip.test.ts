@@ -59,6 +59,12 @@ describe.each([
     expect(runRestore(a, diff, chain, { mode: 'replay' })).toBe(0x9000);
     expect(restorable(a)).toEqual(atDiff);
 
+    // From a wiped state: every byte of the application's area zeroed.
+    const area = a.inspect().apTable[0]?.size ?? 0;
+    for (let o = 0; o < area; o += 4096) poke(a, o, new Uint8Array(Math.min(4096, area - o)));
+    expect(runRestore(a, diff, chain)).toBe(0x9000);
+    expect(restorable(a)).toEqual(atDiff);
+
     // Older point, compacted.
     expect(runRestore(a, full, [full])).toBe(0x9000);
     expect(a.inspect().currentPoint).toBe(1);
@@ -72,7 +78,14 @@ describe.each([
     expect(vb.currentPoint).toBe(0); // next backup of b must be full
     expect(vb.apTable.every((e) => e.restoreExecuted)).toBe(true);
     expect(vb.loadHistory.entries.at(-1)).toMatchObject({ what: 'restore-full', aid: '' });
-    // and its own next backup is full and restores.
+    // Replay onto a third card: the full, then the diff, each with its authorisation.
+    const c = cardOf(memorySize, pageSize, '4900000000000003', ext);
+    expect(runRestore(c, diff, chain, { target: 'other', mode: 'replay', authorisation: authorise(diff, '4900000000000003') })).toBe(0x6985);
+    expect(runRestore(c, full, chain, { target: 'other', mode: 'replay', authorisation: authorise(full, '4900000000000003') })).toBe(0x9000);
+    expect(runRestore(c, diff, chain, { target: 'other', mode: 'replay', authorisation: authorise(diff, '4900000000000003') })).toBe(0x9000);
+    expect(restorable(c)).toEqual(atDiff);
+    expect(c.inspect().loadHistory.entries.at(-1)).toMatchObject({ what: 'restore-diff' });
+    // and b's own next backup is full and restores.
     const bFull = runBackup(b, 'full');
     expect(bFull.header.cardNumber).toBe('4900000000000002');
     poke(b, 0, pattern(10, 77));
