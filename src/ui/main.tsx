@@ -3,14 +3,13 @@ import { createActions } from './actions/index.ts';
 import { App } from './components/App.tsx';
 import { pickLanguage } from './state/language.ts';
 import { createStores } from './state/stores.ts';
-import { unwiredServices } from './unwired.ts';
+import { createServices } from './wiring/services.ts';
 import './styles/index.ts';
 
-// The real services (host flows over the reader stack and the vault, demo card in a
-// simulated USB reader) are wired here once those layers land; until then every call
-// answers "unavailable" and the app shows its connect screen.
+// The real services: host flows over the CCID driver (a WebUSB reader, or demo mode's
+// simulated USB reader), the vault in IndexedDB, demo cards saved beside it.
 const stores = createStores(pickLanguage(navigator.languages));
-const actions = createActions(unwiredServices, stores);
+const actions = createActions(createServices(navigator.usb), stores);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -47,7 +47,12 @@ export interface MemoryMap {
   pageCount: number;
   /** Owner of each page, `pageCount` long. */
   owners: readonly PageOwner[];
-  /** Pages changed since the last backup or restore (the changed-memory table, fig. 4). */
+  /** How many pages changed since the last backup or restore (the changed-memory table, fig. 4; GET DATA 0104). */
+  changedCount: number;
+  /**
+   * Which pages, when known. A card reports only the count; the demo's simulated card
+   * lets the UI see the list as a visual aid. May be empty while changedCount > 0.
+   */
   changedPages: readonly number[];
 }
 

@@ -34,12 +34,15 @@ export interface TransferOptions {
 
 export interface BackupOptions extends TransferOptions {
   kind: BackupChoice;
+  /** The PIN the cardholder entered (already checked by verifyPin); the card checks it again. */
+  pin: string;
 }
 
 export interface RestoreOptions extends TransferOptions {
   seq: number;
   target: RestoreTarget;
   mode: RestoreMode;
+  pin: string;
 }
 
 /** Demo mode only: acts through the simulated card's own commands. */

@@ -53,7 +53,7 @@ export function sampleCard(cardNumber = '4980123456789012'): CardInfo {
     cardNumber,
     issuer: 'Sakura Demo Issuer',
     apps: sampleApps(),
-    memory: { pageSize: PAGE_SIZE, pageCount: o.length, owners: o, changedPages: [] },
+    memory: { pageSize: PAGE_SIZE, pageCount: o.length, owners: o, changedCount: 0, changedPages: [] },
     pin: { triesLeft: 3, maxTries: 3, blocked: false },
     lastBackupSeq: null,
   };

@@ -69,7 +69,7 @@ export function createMemoryServices(opts: MemoryOptions = {}) {
     if (o.signal.aborted) throw abortError();
   }
 
-  const withMemory = (c: CardInfo): CardInfo => ({ ...c, memory: { ...c.memory, changedPages: [...s.changed].sort((a, b) => a - b) }, pin: { ...c.pin, triesLeft: s.triesLeft, blocked: s.triesLeft === 0 } });
+  const withMemory = (c: CardInfo): CardInfo => ({ ...c, memory: { ...c.memory, changedCount: s.changed.size, changedPages: [...s.changed].sort((a, b) => a - b) }, pin: { ...c.pin, triesLeft: s.triesLeft, blocked: s.triesLeft === 0 } });
   const setValue = (kind: 'emoney' | 'membership', f: (v: number) => number) => {
     const c = need();
     s.card = { ...c, apps: c.apps.map((a) => (a.kind === kind && a.value ? { ...a, restoredFlag: false, value: { ...a.value, amount: f(a.value.amount) } } : a)) };

@@ -16,9 +16,9 @@ export interface RestoreRequest {
 
 export function transferActions(services: Services, stores: Stores, afterChange: () => Promise<void>) {
   const { pin, operation, card } = stores;
-  let pending: (() => Promise<void>) | null = null;
+  let pending: ((pin: string) => Promise<void>) | null = null;
 
-  function askPin(purpose: PinPurpose, then: () => Promise<void>) {
+  function askPin(purpose: PinPurpose, then: (pin: string) => Promise<void>) {
     const status = card.getState().card?.pin ?? { triesLeft: 3, maxTries: 3, blocked: false };
     pending = then;
     pin.setState(openPin(purpose, status));
@@ -33,7 +33,7 @@ export function transferActions(services: Services, stores: Stores, afterChange:
       if (r.ok && pending) {
         const run = pending;
         pending = null;
-        await run();
+        await run(value);
       }
     } catch (e) {
       const code = errorCode(e);
@@ -50,11 +50,11 @@ export function transferActions(services: Services, stores: Stores, afterChange:
     pin.setState(closedPin);
   }
 
-  async function runBackup(kind: BackupChoice): Promise<void> {
+  async function runBackup(kind: BackupChoice, pin: string): Promise<void> {
     const signal = operation.getState().begin('backup');
     if (!signal) return;
     try {
-      const r = await services.backup({ kind, signal, onProgress: (p) => operation.getState().progress(p) });
+      const r = await services.backup({ kind, pin, signal, onProgress: (p) => operation.getState().progress(p) });
       operation.getState().finishBackup(r);
     } catch (e) {
       operation.getState().fail(signal.aborted ? 'cancelled' : errorCode(e));
@@ -62,11 +62,11 @@ export function transferActions(services: Services, stores: Stores, afterChange:
     await afterChange();
   }
 
-  async function runRestore(req: RestoreRequest): Promise<void> {
+  async function runRestore(req: RestoreRequest, pin: string): Promise<void> {
     const signal = operation.getState().begin('restore');
     if (!signal) return;
     try {
-      const r = await services.restore({ ...req, signal, onProgress: (p) => operation.getState().progress(p) });
+      const r = await services.restore({ ...req, pin, signal, onProgress: (p) => operation.getState().progress(p) });
       operation.getState().finishRestore(r);
     } catch (e) {
       operation.getState().fail(signal.aborted ? 'cancelled' : errorCode(e));
@@ -75,8 +75,8 @@ export function transferActions(services: Services, stores: Stores, afterChange:
   }
 
   return {
-    backup: (kind: BackupChoice) => askPin('backup', () => runBackup(kind)),
-    restore: (req: RestoreRequest) => askPin('restore', () => runRestore(req)),
+    backup: (kind: BackupChoice) => askPin('backup', (pin) => runBackup(kind, pin)),
+    restore: (req: RestoreRequest) => askPin('restore', (pin) => runRestore(req, pin)),
     submitPin,
     cancelPin,
     cancel: () => operation.getState().cancel(),

@@ -26,8 +26,8 @@ export function AppList({ apps }: { apps: readonly AppInfo[] }) {
           {a.restoredFlag && <p className="app-flag">{t('card.restoredFlag')}</p>}
           {a.fields.length > 0 && (
             <dl className="fields">
-              {a.fields.map((f) => (
-                <div key={f.id} className="field">
+              {a.fields.map((f, i) => (
+                <div key={`${f.id}-${i}`} className="field">
                   <dt>{label(f.id)}</dt>
                   <dd data-field={f.id}>{f.value}</dd>
                 </div>

@@ -27,7 +27,7 @@ export function CardView() {
           <dl className="card-facts">
             <div>
               <dt>{t('card.changed')}</dt>
-              <dd>{t('card.changed.pages', { count: card.memory.changedPages.length })}</dd>
+              <dd>{t('card.changed.pages', { count: card.memory.changedCount })}</dd>
             </div>
             <div>
               <dt>{t('card.lastBackup')}</dt>

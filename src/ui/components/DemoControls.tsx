@@ -8,13 +8,11 @@ export function DemoControls() {
   const { card } = useActions();
   const busy = useApp('card', (s) => s.busyAction);
   const present = useApp('card', (s) => s.card !== null);
-  const allergies = useApp('card', (s) => s.card?.apps.find((a) => a.kind === 'medical')?.fields.find((f) => f.id === 'allergies')?.value ?? '');
-  const [record, setRecord] = useState<string | null>(null);
-  const shown = record ?? allergies;
+  const [record, setRecord] = useState('');
 
   const save = (e: FormEvent) => {
     e.preventDefault();
-    void card.editRecord('allergies', shown).then(() => setRecord(null));
+    void card.editRecord('allergy', record).then(() => setRecord(''));
   };
   const off = busy !== null || !present;
 
@@ -22,6 +20,7 @@ export function DemoControls() {
     <section className="panel demo" aria-labelledby="demo-heading" aria-busy={busy !== null}>
       <h2 id="demo-heading">{t('demo.heading')}</h2>
       <p className="muted">{t('demo.note')}</p>
+      <p className="demo-pin" data-testid="demo-pin">{t('demo.pin')}</p>
       <div className="button-row">
         <button type="button" className="btn btn-secondary" disabled={off} onClick={() => void card.spend(500)}>
           {t('demo.spend', { amount: formatYen(lang, 500) })}
@@ -36,8 +35,8 @@ export function DemoControls() {
       <form className="record-form" onSubmit={save}>
         <label htmlFor="record-allergies">{t('demo.record.label')}</label>
         <div className="inline-field">
-          <input id="record-allergies" type="text" maxLength={40} value={shown} disabled={off} onChange={(e) => setRecord(e.target.value)} />
-          <button type="submit" className="btn btn-secondary" disabled={off || record === null}>
+          <input id="record-allergies" type="text" maxLength={40} value={record} disabled={off} onChange={(e) => setRecord(e.target.value)} />
+          <button type="submit" className="btn btn-secondary" disabled={off || record.trim() === ''}>
             {t('demo.record.save')}
           </button>
         </div>

@@ -27,7 +27,7 @@ const Cells = memo(function Cells({ map }: { map: Map }) {
 
 export function MemoryMap({ map }: { map: Map }) {
   const { t, lang } = useI18n();
-  const changed = changedSet(map).size;
+  const changed = map.changedCount;
   const summary = t('map.summary', {
     pages: formatNumber(lang, map.pageCount),
     size: formatNumber(lang, map.pageSize),

@@ -15,7 +15,7 @@ describe('memory map helpers', () => {
     expect(ownersPresent(['system', 'id', 'system', 'free'])).toEqual(['system', 'id', 'free']);
   });
   it('ignores changed pages outside the map', () => {
-    const set = changedSet({ pageSize: 64, pageCount: 4, owners: ['system', 'system', 'id', 'id'], changedPages: [1, 4, -1, 2.5, 3] });
+    const set = changedSet({ pageSize: 64, pageCount: 4, owners: ['system', 'system', 'id', 'id'], changedCount: 5, changedPages: [1, 4, -1, 2.5, 3] });
     expect([...set].sort()).toEqual([1, 3]);
   });
 });

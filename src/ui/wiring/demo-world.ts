@@ -1,0 +1,115 @@
+/**
+ * Demo mode's world: the demo issuer's simulated cards and the simulated USB reader
+ * they sit in. Cards persist in the demo store (demo-store.ts) after every change.
+ * Demo only: a real card is never reached like this.
+ */
+import { createSimCard, DEMO_ISSUER, loadSimCard, type SimCard } from '../../card-sim/index.ts';
+import { defaultApplications } from '../../card-sim/apps/index.ts';
+import { createSimulatedReader, SimUsbReader } from '../../reader/sim-usb-reader/index.ts';
+import type { DemoMeta, DemoStore } from './demo-store.ts';
+import { SavingCard } from './saving-card.ts';
+
+export const DEMO_PIN = '1234';
+export const FIRST_DEMO_CARD = '4900000000000001';
+/** The reader level demo mode uses: extended APDUs, so a backup needs few exchanges. */
+export const DEMO_READER_LEVEL = 'extended-apdu';
+
+/** The issuer personalises a replacement card with the holder's name; value and records start empty. */
+const REPLACEMENT_SEED = { 'emoney.balance': 0, 'membership.points': 0, 'medical.records': '' } as const;
+
+function issue(cardNumber: string, replacement: boolean): SimCard {
+  return createSimCard({
+    cardNumber,
+    issuer: DEMO_ISSUER.issuer,
+    epoch: DEMO_ISSUER.epoch,
+    commonKey: DEMO_ISSUER.commonKey,
+    issuerPublicKey: DEMO_ISSUER.publicKey,
+    pin: DEMO_PIN,
+    apps: defaultApplications(),
+    appSeed: replacement ? REPLACEMENT_SEED : {},
+  });
+}
+
+const nextNumber = (n: string): string => (BigInt(n) + 1n).toString().padStart(16, '0');
+
+export class DemoWorld {
+  private constructor(
+    private readonly store: DemoStore,
+    readonly reader: SimUsbReader,
+    private card: SavingCard | null,
+    private meta: DemoMeta,
+  ) {}
+
+  /** The saved demo, or a fresh sample card in the reader. */
+  static async load(store: DemoStore): Promise<DemoWorld> {
+    const meta = await store.meta();
+    const bytes = meta?.inReader ? await store.card(meta.inReader) : undefined;
+    if (meta && (meta.inReader === null || bytes)) {
+      const card = meta.inReader && bytes ? new SavingCard(loadSimCard(bytes, { apps: defaultApplications() }), meta.inReader) : null;
+      const reader = card ? createSimulatedReader(card, DEMO_READER_LEVEL) : new SimUsbReader(DEMO_READER_LEVEL);
+      return new DemoWorld(store, reader, card, meta);
+    }
+    const card = new SavingCard(issue(FIRST_DEMO_CARD, false), FIRST_DEMO_CARD);
+    const world = new DemoWorld(store, createSimulatedReader(card, DEMO_READER_LEVEL), card, { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] });
+    await world.saveAll(card);
+    return world;
+  }
+
+  get hasCard(): boolean {
+    return this.card !== null;
+  }
+
+  /** The card whose backups the replacement card can be restored from. */
+  get replaced(): string | null {
+    return this.meta.replaced;
+  }
+
+  /** Demo-only visual aid: the simulated card's changed pages (a card has no command naming them). */
+  changedPages(): number[] | undefined {
+    return this.card?.card.inspect().changedPages;
+  }
+
+  /** Save the card in the reader if a command changed it. Awaited before an action reports done. */
+  async flush(): Promise<void> {
+    const bytes = this.card?.takeChanges();
+    if (this.card && bytes) await this.store.save(this.meta, [[this.card.cardNumber, bytes]]);
+  }
+
+  private async saveAll(card: SavingCard | null): Promise<void> {
+    card?.takeChanges();
+    await this.store.save(this.meta, card ? [[card.cardNumber, card.card.save()]] : []);
+  }
+
+  /** The card leaves the reader for good. */
+  async lose(): Promise<void> {
+    await this.flush();
+    if (this.card) this.meta = { ...this.meta, replaced: this.card.cardNumber };
+    this.reader.removeCard();
+    this.card = null;
+    this.meta = { ...this.meta, inReader: null };
+    await this.saveAll(null);
+  }
+
+  /** The demo issuer initialises a new card (new number, same issuer); the old one is lost. */
+  async issueReplacement(): Promise<void> {
+    if (this.card) await this.lose();
+    const last = this.meta.issued[this.meta.issued.length - 1] ?? FIRST_DEMO_CARD;
+    const number = nextNumber(last);
+    const card = new SavingCard(issue(number, true), number);
+    this.meta = { ...this.meta, inReader: number, issued: [...this.meta.issued, number] };
+    this.reader.insertCard(card);
+    this.card = card;
+    await this.saveAll(card);
+  }
+
+  /** Forget every demo card; a fresh sample card goes into the reader. */
+  async reset(): Promise<void> {
+    if (this.card) this.reader.removeCard();
+    await this.store.clear();
+    const card = new SavingCard(issue(FIRST_DEMO_CARD, false), FIRST_DEMO_CARD);
+    this.meta = { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] };
+    this.reader.insertCard(card);
+    this.card = card;
+    await this.saveAll(card);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The one place where reader, host, vault and card errors become the UI's
+ * SERVICE_ERROR_CODES (src/ui/errors.ts). Every service method rethrows through
+ * `toServiceError`, so the views only ever see a code they can explain.
+ */
+import type { ServiceErrorCode } from '../errors.ts';
+import { HostError } from '../../host/index.ts';
+import { CardError } from '../../protocol/commands/index.ts';
+import { ReaderError, type ReaderErrorCode } from '../../reader/errors.ts';
+import { VaultError } from '../../vault/index.ts';
+
+export class ServiceError extends Error {
+  readonly code: ServiceErrorCode;
+  constructor(code: ServiceErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ServiceError';
+    this.code = code;
+  }
+}
+
+const READER: Record<ReaderErrorCode, ServiceErrorCode> = {
+  NO_WEBUSB: 'webusb-unsupported',
+  CHOOSER_CANCELLED: 'no-device-chosen',
+  PROTECTED_CLASS: 'protected-class',
+  INTERFACE_BUSY: 'device-busy',
+  ACCESS_DENIED: 'access-denied',
+  NOT_A_READER: 'not-a-reader',
+  DEVICE_GONE: 'reader-lost',
+  NO_CARD: 'no-card',
+  CARD_REMOVED: 'card-removed',
+  CARD_MUTE: 'card-unsupported',
+  TIMEOUT: 'reader-lost',
+  ABORTED: 'cancelled',
+  READER_FAILED: 'reader-failed',
+  HARDWARE_ERROR: 'reader-failed',
+  PROTOCOL_ERROR: 'reader-failed',
+  UNSUPPORTED: 'card-unsupported',
+  TRANSFER_ERROR: 'reader-lost',
+};
+
+function vaultCode(e: VaultError): ServiceErrorCode {
+  if (e.code === 'QUOTA') return 'vault-quota';
+  if (e.code === 'BAD_FILE' || e.code === 'CONFLICT') return 'import-invalid';
+  if (e.code === 'MISSING_BASE') return 'no-base-backup';
+  return 'vault-failed';
+}
+
+function cardCode(e: CardError): ServiceErrorCode {
+  if (e.code === 'PIN_BLOCKED') return 'pin-blocked';
+  if (e.code === 'WRONG_PIN') return 'pin-wrong';
+  return 'card-refused';
+}
+
+function hostCode(e: HostError, what: 'restore' | 'other'): ServiceErrorCode {
+  switch (e.code) {
+    case 'CANCELLED':
+      return 'cancelled';
+    case 'WRONG_PIN':
+      return 'pin-wrong';
+    case 'PIN_BLOCKED':
+      return 'pin-blocked';
+    case 'NOT_INITIALISED':
+      return 'card-unsupported';
+    case 'CARD_BUSY':
+      return 'restore-pending';
+    case 'MISSING_BASE':
+      return 'no-base-backup';
+    case 'NOT_FOUND':
+      return 'vault-failed';
+    case 'WRONG_CARD':
+      return 'wrong-card';
+    case 'CARD_REFUSED':
+      return what === 'restore' ? 'restore-refused' : 'card-refused';
+    case 'TRANSPORT':
+    case 'VAULT':
+      return codeOf(e.cause, what);
+  }
+}
+
+function codeOf(e: unknown, what: 'restore' | 'other'): ServiceErrorCode {
+  if (e instanceof ServiceError) return e.code;
+  if (e instanceof HostError) return hostCode(e, what);
+  if (e instanceof ReaderError) return READER[e.code];
+  if (e instanceof VaultError) return vaultCode(e);
+  if (e instanceof CardError) return cardCode(e);
+  if (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'AbortError') return 'cancelled';
+  return 'unknown';
+}
+
+/** Any failure of a layer below, as a ServiceError (the original rides along as `cause`). */
+export function toServiceError(e: unknown, what: 'restore' | 'other' = 'other'): ServiceError {
+  if (e instanceof ServiceError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new ServiceError(codeOf(e, what), message, { cause: e });
+}
+
+/** Run `fn`; whatever it throws comes out as a ServiceError. */
+export async function mapped<T>(fn: () => Promise<T>, what: 'restore' | 'other' = 'other'): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw toServiceError(e, what);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * One open reader (real or simulated: the same driver) and the card session in it.
+ * Card operations run one at a time (a SELECT and the READ after it must not interleave
+ * with another flow's), and the session is (re)opened lazily after a card change.
+ */
+import type { Transport } from '../../protocol/transport.ts';
+import type { CcidReader } from '../../reader/ccid/reader.ts';
+import { isReaderError } from '../../reader/errors.ts';
+import { Mutex } from '../../reader/mutex.ts';
+import { connectCard } from '../../reader/webusb.ts';
+import type { CardEvent } from '../model.ts';
+
+export class CardLink {
+  private transport: Transport | null = null;
+  private readonly mutex = new Mutex();
+  private readonly listeners = new Set<(e: CardEvent) => void>();
+  private readonly stopWatching: () => void;
+  private lost = false;
+
+  constructor(readonly reader: CcidReader) {
+    this.stopWatching = reader.watcher.onChange((e) => {
+      this.transport = null;
+      if (e.type === 'inserted' || e.type === 'removed') this.emit({ type: e.type });
+    });
+  }
+
+  emit(e: CardEvent): void {
+    if (e.type === 'reader-lost') {
+      if (this.lost) return;
+      this.lost = true;
+    }
+    for (const l of this.listeners) l(e);
+  }
+
+  onEvent(listener: (e: CardEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Forget the card session (the card was swapped): the next use powers the card on again. */
+  resetSession(): void {
+    this.transport = null;
+  }
+
+  /** Run `fn` alone on the card, with a session opened if needed. */
+  withCard<T>(fn: (t: Transport) => Promise<T>): Promise<T> {
+    return this.mutex.run(async () => {
+      try {
+        this.transport ??= (await connectCard(this.reader)).transport;
+        return await fn(this.transport);
+      } catch (e) {
+        if (isReaderError(e)) this.transport = null;
+        if (isReaderError(e, 'DEVICE_GONE')) this.emit({ type: 'reader-lost' });
+        throw e;
+      }
+    });
+  }
+
+  /** Whether a card answers in the reader now. */
+  async cardPresent(): Promise<boolean> {
+    try {
+      await this.withCard(() => Promise.resolve());
+      return true;
+    } catch (e) {
+      if (isReaderError(e, 'NO_CARD') || isReaderError(e, 'CARD_REMOVED')) return false;
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.stopWatching();
+    this.listeners.clear();
+    await this.reader.close();
+  }
+}
