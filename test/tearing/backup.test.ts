@@ -1,0 +1,3 @@
+import { tearingSuite } from './run-suite.ts';
+
+tearingSuite(['full backup', 'diff backup']);

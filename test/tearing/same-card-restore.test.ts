@@ -1,0 +1,3 @@
+import { tearingSuite } from './run-suite.ts';
+
+tearingSuite(['same-card restore']);
