@@ -5,6 +5,8 @@ import { blocksToLoad, TIMELINE_BLOCK } from '../state/timeline.ts';
 
 export function timelineActions(services: Services, stores: Stores) {
   const { timeline } = stores;
+  /** Rows in view: a reload refetches them (the list's range may not change, so it would not ask). */
+  let inView: readonly [number, number] = [0, 0];
 
   async function reload(): Promise<void> {
     try {
@@ -12,9 +14,11 @@ export function timelineActions(services: Services, stores: Stores) {
     } catch {
       timeline.getState().reset(0);
     }
+    showRows(...inView);
   }
 
   function showRows(start: number, end: number): void {
+    inView = [start, end];
     const s = timeline.getState();
     const blocks = blocksToLoad(start, Math.min(end, s.count), s.blocks);
     if (blocks.length === 0) return;

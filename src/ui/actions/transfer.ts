@@ -30,6 +30,9 @@ export function transferActions(services: Services, stores: Stores, afterChange:
     try {
       const r = await services.verifyPin(value);
       pin.setState(afterVerify(pin.getState(), r));
+      const shown = card.getState().card;
+      // What the card said about its PIN, so the next dialog opens with it (blocked stays blocked).
+      if (!r.ok && shown) card.setState({ card: { ...shown, pin: { ...shown.pin, triesLeft: r.triesLeft, blocked: r.blocked || r.triesLeft <= 0 } } });
       if (r.ok && pending) {
         const run = pending;
         pending = null;

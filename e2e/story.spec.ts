@@ -1,0 +1,101 @@
+// The cardholder's whole story in real Chromium, against the built app: the demo card
+// in the simulated USB reader, driven by the same CCID driver as a real reader, the
+// host flows, and the vault in this browser's IndexedDB.
+import { expect, test } from '@playwright/test';
+import { app, backUp, enterPin, startDemo } from './helpers/app.ts';
+import { collectErrors } from './helpers/console.ts';
+import { screenshot } from './helpers/screenshot.ts';
+
+test('demo: back up, change, back up the changes, reload, lose the card, restore onto a replacement', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await startDemo(page);
+  await expect(page.getByTestId('card-number')).toHaveText('4900 0000 0000 0001');
+  await expect(page.getByTestId('value-emoney')).toContainText('3,200');
+  await expect(app(page, 'id')).toContainText('山田 花子');
+  await expect(page.getByText('No backups yet.')).toBeVisible();
+
+  // Full backup: the vault held nothing of this card.
+  expect(await backUp(page, 1)).toMatch(/256 pages/);
+  await expect(page.getByText('1 backup, newest first')).toBeVisible();
+  await expect(page.locator('.trow[data-seq="1"] .kind-full')).toBeVisible();
+  await expect(page.locator('.memmap-grid .page-changed')).toHaveCount(0);
+
+  // Use the card: spend e-money, add a medical record.
+  await page.getByRole('button', { name: 'Spend ¥500' }).click();
+  await expect(page.getByTestId('value-emoney')).toContainText('2,700');
+  await page.getByLabel('Allergy (adds a medical record)').fill('cedar pollen');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(app(page, 'medical')).toContainText('Allergy: cedar pollen');
+  await expect(page.locator('.memmap-grid .page-changed').first()).toBeVisible();
+  const changed = await page.locator('.memmap-grid .page-changed').count();
+  expect(changed).toBeGreaterThan(0);
+  await expect(page.locator('.memmap-summary')).toContainText(`${changed} changed since the last backup`);
+  await screenshot(page, 'dashboard-desktop');
+
+  // Differential backup: only the changed pages travel.
+  expect(await backUp(page, 2)).toContain(`${changed} page`);
+  await expect(page.getByText('2 backups, newest first')).toBeVisible();
+  await expect(page.locator('.trow[data-seq="2"] .kind-diff')).toBeVisible();
+  await expect(page.locator('.memmap-grid .page-changed')).toHaveCount(0);
+
+  // Reload: the demo card and the vault are still there.
+  await page.reload();
+  await page.getByRole('button', { name: 'Start the demo' }).click();
+  await expect(page.getByTestId('value-emoney')).toContainText('2,700');
+  await expect(app(page, 'medical')).toContainText('Allergy: cedar pollen');
+  await expect(page.getByText('2 backups, newest first')).toBeVisible();
+  const before = {
+    id: await app(page, 'id').locator('dl').textContent(),
+    medical: await app(page, 'medical').locator('dl').textContent(),
+    credit: await app(page, 'credit').locator('dl').textContent(),
+  };
+
+  // Lost card: the issuer issues a replacement (new number, same issuer).
+  await page.getByRole('button', { name: 'Issue a replacement card' }).click();
+  await expect(page.getByTestId('card-number')).toHaveText('4900 0000 0000 0002');
+  await expect(app(page, 'medical')).not.toContainText('cedar pollen');
+  await expect(page.getByText('2 backups, newest first')).toBeVisible();
+
+  // Restore the newest point onto it, with the demo issuer's authorisation.
+  await page.getByRole('button', { name: 'Restore… #2' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Restore backup no. 2' });
+  await dialog.getByText('A replacement card', { exact: true }).click();
+  await dialog.getByRole('button', { name: 'Restore', exact: true }).click();
+  await enterPin(page, 'restore');
+  await expect(dialog.getByTestId('restore-result')).toContainText('Backup no. 2 is now on the new card');
+  await expect(dialog.locator('[data-app="emoney"]')).toContainText('Value reset to zero');
+  await expect(dialog.locator('[data-app="emoney"]')).toContainText('¥2,700');
+  await expect(dialog.getByTestId('why-zero')).toContainText('like the cash in a lost wallet');
+  await screenshot(page, 'restore-result', { fullPage: false });
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  // The new card holds the old card's data; its value was reset, not brought back.
+  await expect(page.getByTestId('card-number')).toHaveText('4900 0000 0000 0002');
+  await expect(app(page, 'id').locator('dl')).toHaveText(before.id ?? 'missing');
+  await expect(app(page, 'medical').locator('dl')).toHaveText(before.medical ?? 'missing');
+  await expect(app(page, 'credit').locator('dl')).toHaveText(before.credit ?? 'missing');
+  await expect(page.getByTestId('value-emoney')).toHaveText('¥0');
+  await expect(page.getByTestId('value-membership')).toContainText('0');
+  expect(errors).toEqual([]);
+});
+
+test('three wrong PINs block the card; the blocked state is shown', async ({ page }) => {
+  await startDemo(page);
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Enter your PIN to back up' });
+  for (const left of ['2 tries left', 'Last try left']) {
+    await dialog.getByRole('textbox', { name: 'PIN', exact: true }).fill('9999');
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    await expect(dialog.getByRole('status')).toHaveText(`Wrong PIN. ${left}`);
+  }
+  await screenshot(page, 'pin-wrong', { fullPage: false });
+  await dialog.getByRole('textbox', { name: 'PIN', exact: true }).fill('9999');
+  await dialog.getByRole('button', { name: 'Continue' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('Your PIN is blocked');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  // The card itself keeps it blocked: the right PIN no longer works.
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('Your PIN is blocked');
+  await expect(page.getByText('No backups yet.')).toBeVisible();
+});
