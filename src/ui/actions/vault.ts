@@ -32,7 +32,11 @@ export function vaultActions(services: Services, stores: Stores, afterChange: ()
   return {
     refreshStatus,
     verify: (deep: boolean) =>
-      task('verify', async () => vault.setState({ report: await services.verifyVault(deep) })),
+      task('verify', async () => {
+        vault.setState({ report: await services.verifyVault(deep) });
+        // The timeline marks what verify found damaged.
+        await afterChange();
+      }),
     setPolicy: (policy: RetentionPolicy) => vault.setState({ policy, retention: null }),
     retention: (dryRun: boolean) =>
       task('retention', async () => {

@@ -43,7 +43,7 @@ export async function readCardInfo(t: Transport, issuerLabel: (issuer: number) =
     const kind = kindOfAid(e.aid);
     if (!kind) continue;
     const read = await readApp(t, kind);
-    apps.push({ kind, aid: hex(e.aid).toUpperCase(), name: kind, holdsValue: e.holdsValue, restoredFlag: e.restoreExecuted, ...read });
+    apps.push({ kind, aid: hex(e.aid).toUpperCase(), name: kind, holdsValue: e.holdsValue, restoredFlag: e.restoreExecuted && e.holdsValue, ...read });
   }
   return {
     cardNumber: id.cardNumber,
