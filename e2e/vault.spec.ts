@@ -114,8 +114,8 @@ test('export, then import into a fresh browser profile: the timeline is there', 
   await expect(other.getByText('2 backups, newest first')).toBeVisible();
   await expect(other.locator('.trow[data-seq="2"] .kind-diff')).toBeVisible();
   await expect(other.locator('.trow[data-seq="1"] .kind-full')).toBeVisible();
-  // A file that is not an export is refused in plain words, and changes nothing.
-  await other.getByTestId('import-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  // A cut-off file is refused in plain words, and changes nothing.
+  await other.getByTestId('import-file').setInputFiles({ name: 'cut.icvault', mimeType: 'application/octet-stream', buffer: bytes.subarray(0, 100) });
   await expect(other.getByText('This file is not an icvault export')).toBeVisible();
   await expect(other.getByText('2 backups, newest first')).toBeVisible();
   await fresh.close();

@@ -8,7 +8,7 @@ import { verifyPin } from '../../protocol/commands/index.ts';
 import type { Transport } from '../../protocol/transport.ts';
 import type { RecordEdit } from '../model.ts';
 import { run, selectApp } from './app-read.ts';
-import { DEMO_PIN } from './demo-world.ts';
+import { DEMO_PIN } from './demo-pin.ts';
 import { ServiceError } from './errors.ts';
 
 type ValueChange = { getApdu(amount: number, date: number): Parameters<typeof run>[1]; parseResponse(r: Uint8Array): { valueReset: boolean } };

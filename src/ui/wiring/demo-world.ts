@@ -7,9 +7,9 @@ import { createSimCard, DEMO_ISSUER, loadSimCard, type SimCard } from '../../car
 import { defaultApplications } from '../../card-sim/apps/index.ts';
 import { createSimulatedReader, SimUsbReader } from '../../reader/sim-usb-reader/index.ts';
 import type { DemoMeta, DemoStore } from './demo-store.ts';
+import { DEMO_PIN } from './demo-pin.ts';
 import { SavingCard } from './saving-card.ts';
 
-export const DEMO_PIN = '1234';
 export const FIRST_DEMO_CARD = '4900000000000001';
 /** The reader level demo mode uses: extended APDUs, so a backup needs few exchanges. */
 export const DEMO_READER_LEVEL = 'extended-apdu';

@@ -3,9 +3,7 @@
  * demo mode's simulated USB reader holding a simulated card: the same driver code),
  * the vault in IndexedDB, and demo mode's saved cards.
  */
-import { DEMO_ISSUER } from '../../card-sim/index.ts';
 import type { Authorise } from '../../host/index.ts';
-import { signAuthorisation } from '../../protocol/commands/index.ts';
 import type { Transport } from '../../protocol/transport.ts';
 import { openReader } from '../../reader/webusb.ts';
 import type { UsbLike } from '../../reader/usb-surface.ts';
@@ -14,8 +12,8 @@ import type { CardInfo, ReaderInfo } from '../model.ts';
 import type { DemoControls, Services } from '../services.ts';
 import { issuerName, readCardInfo } from './card-read.ts';
 import * as controls from './demo-controls.ts';
-import { DemoStore } from './demo-store.ts';
-import { DEMO_PIN, DemoWorld } from './demo-world.ts';
+import { DEMO_PIN } from './demo-pin.ts';
+import type { DemoWorld } from './demo-world.ts';
 import { mapped, ServiceError } from './errors.ts';
 import { CardLink } from './link.ts';
 import { checkPin, runBackup, runRestore, runVerify } from './transfers.ts';
@@ -23,14 +21,12 @@ import { connectUsbReader } from './usb.ts';
 import { entryOf, VaultView } from './vault-view.ts';
 import { resetVault } from './reset.ts';
 
-const demoAuthorise: Authorise = (sourceCard, targetCard, pointHash) =>
-  Promise.resolve(signAuthorisation(DEMO_ISSUER.secretKey, { issuer: DEMO_ISSUER.issuer, epoch: DEMO_ISSUER.epoch, sourceCard, targetCard, pointHash }));
-
-const demoIssuerName = (issuer: number) => (issuer === DEMO_ISSUER.issuer ? 'icvault Demo Issuer' : issuerName(issuer));
-
 export function createServices(usb: UsbLike | undefined): Services {
   let link: CardLink | null = null;
   let world: DemoWorld | null = null;
+  /** Demo mode: the demo issuer names itself and signs restores onto another card. */
+  let issuerLabel: (issuer: number) => string = issuerName;
+  let authorise: Authorise | undefined;
   let stopUsb: (() => void) | null = null;
   let view: VaultView | null = null;
   /** The card last read in the reader. */
@@ -97,7 +93,10 @@ export function createServices(usb: UsbLike | undefined): Services {
 
   return {
     connectDemo: () => mapped(async (): Promise<ReaderInfo> => {
-      world ??= await DemoWorld.load(await DemoStore.open());
+      const demoMode = await import('./demo-mode.ts');
+      world ??= await demoMode.loadDemoWorld();
+      issuerLabel = demoMode.demoIssuerName;
+      authorise = demoMode.demoAuthorise;
       await attach(await openReader(world.reader));
       return { name: 'Demo reader', kind: 'demo' };
     }),
@@ -106,6 +105,8 @@ export function createServices(usb: UsbLike | undefined): Services {
       stopUsb?.();
       stopUsb = r.stop;
       world = null;
+      issuerLabel = issuerName;
+      authorise = undefined;
       await attach(r.reader);
       return { name: r.name, kind: 'usb' };
     }),
@@ -125,7 +126,7 @@ export function createServices(usb: UsbLike | undefined): Services {
     readCard: () =>
       onCard(async (t): Promise<CardInfo> => {
         // Demo-only visual aid: the simulated card's changed-page list (no card command names the pages).
-        const info = await readCardInfo(t, demoIssuerName, world?.changedPages());
+        const info = await readCardInfo(t, issuerLabel, world?.changedPages());
         inReader = info.cardNumber;
         return info;
       }),
@@ -143,7 +144,7 @@ export function createServices(usb: UsbLike | undefined): Services {
       const v = await vaultView();
       const source = await timelineCard();
       if (!source) throw new ServiceError('vault-failed', 'no backups to restore from');
-      return onCard((t) => runRestore(t, v.vault, source, o, world ? demoAuthorise : undefined), 'restore');
+      return onCard((t) => runRestore(t, v.vault, source, o, authorise), 'restore');
     },
 
     timelineCount: async () => (await (await vaultView()).entries(await timelineCard())).length,

@@ -1,0 +1,20 @@
+/**
+ * Everything only demo mode needs (the simulated cards, the demo issuer's keys), loaded
+ * when the demo starts so the app's first download stays small.
+ */
+import { DEMO_ISSUER } from '../../card-sim/index.ts';
+import type { Authorise } from '../../host/index.ts';
+import { signAuthorisation } from '../../protocol/commands/index.ts';
+import { issuerName } from './card-read.ts';
+import { DemoStore } from './demo-store.ts';
+import { DemoWorld } from './demo-world.ts';
+
+/** The demo issuer signs a restore onto another of its cards (fig. 9). */
+export const demoAuthorise: Authorise = (sourceCard, targetCard, pointHash) =>
+  Promise.resolve(signAuthorisation(DEMO_ISSUER.secretKey, { issuer: DEMO_ISSUER.issuer, epoch: DEMO_ISSUER.epoch, sourceCard, targetCard, pointHash }));
+
+export const demoIssuerName = (issuer: number): string => (issuer === DEMO_ISSUER.issuer ? 'icvault Demo Issuer' : issuerName(issuer));
+
+export async function loadDemoWorld(): Promise<DemoWorld> {
+  return DemoWorld.load(await DemoStore.open());
+}
