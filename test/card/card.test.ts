@@ -5,13 +5,14 @@ import { concat, fromHex, hex } from '../../src/protocol/bytes.ts';
 import {
   getApTable,
   getBackupStatus,
+  getChangedPages,
   getIdentity,
   getMemoryLayout,
   getPinStatus,
   initialise,
   select,
 } from '../../src/protocol/commands/index.ts';
-import { raw, runBackup, runRestore, send, verify } from './helpers.ts';
+import { pokeCommand, raw, runBackup, runRestore, send, verify } from './helpers.ts';
 import { pokeApp } from './poke-app.ts';
 
 const AID = fromHex('A0000009990299');
@@ -98,5 +99,26 @@ describe('short-APDU cards: 61xx / GET RESPONSE and command chaining', () => {
     expect(hex(c.transmit(encodeCommand(command(0x80, 0xc2, 0, 0, new Uint8Array(10)))))).toBe('6883');
     expect(hex(c.transmit(encodeCommand(command(0x80, 0xca, 1, 1, undefined, 0x10000), 'extended')))).toBe('6700');
     expect(hex(c.transmit(Uint8Array.of(0x00, 0xc0, 0, 0, 0)))).toBe('6985');
+  });
+});
+
+describe('GET DATA changed pages (fig. 4, 022)', () => {
+  it('names the pages written since the last backup, and none after BACKUP COMPLETE', () => {
+    const c = createSimCard({ ...small, seed: 'changed' });
+    c.powerOn();
+    verify(c);
+    runBackup(c, 'full');
+    const read = () => getChangedPages.parseResponse(raw(send(c, getChangedPages.getApdu())));
+    expect(read()).toEqual([]);
+    expect(send(c, select.getApdu(AID)).sw).toBe(0x9000);
+    const area = c.inspect().apTable.find((a) => a.aid.toUpperCase() === hex(AID));
+    if (!area) throw new Error('test app not in the AP table');
+    const page = Math.floor((area.offset + 300) / 256);
+    expect(send(c, pokeCommand(300, Uint8Array.of(1, 2, 3))).sw).toBe(0x9000);
+    expect(send(c, select.getApdu(fromHex('A0000009990100'))).sw).toBe(0x9000);
+    expect(read()).toEqual([page]);
+    expect(getBackupStatus.parseResponse(raw(send(c, getBackupStatus.getApdu()))).changedPages).toBe(1);
+    runBackup(c, 'diff');
+    expect(read()).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import {
   DATA_OBJECT,
   encodeApTableInfo,
   encodeBackupStatus,
+  encodeChangedPages,
   encodeIdentityInfo,
   encodeLoadHistory,
   encodeMemoryLayout,
@@ -61,6 +62,8 @@ export function dataObject(os: CardOs, tag: number): Uint8Array {
       return encodeLoadHistory(s.loadHistory());
     case DATA_OBJECT.PIN_STATUS:
       return encodePinStatus({ triesLeft: id.initialised ? s.pinTries : 0, maxTries: PIN_TRIES, verified: os.session.pinVerified });
+    case DATA_OBJECT.CHANGED_PAGES:
+      return encodeChangedPages(s.changedPages(), l.pageCount);
     default:
       return refuse(SW.REFERENCE_NOT_FOUND, `no data object ${hex(Uint8Array.of(tag >> 8, tag & 0xff))}`);
   }

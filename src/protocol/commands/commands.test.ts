@@ -26,6 +26,9 @@ import {
   signRestoreAuthorisation,
   verifyAuthorisation,
   verifyPin,
+  decodeChangedPages,
+  encodeChangedPages,
+  getChangedPages,
 } from './index.ts';
 
 const enc = (c: Parameters<typeof encodeCommand>[0]) => hex(encodeCommand(c));
@@ -178,5 +181,23 @@ describe('issuer authorisation', () => {
   it('another key does not verify', () => {
     const a = decodeAuthorisation(concat(bytes));
     expect(a.ok && verifyAuthorisation(ed25519.keygen(new Uint8Array(32).fill(8)).publicKey, a.value)).toBe(false);
+  });
+});
+
+describe('GET DATA changed pages (fig. 4)', () => {
+  it('encodes the table bit per page and decodes it back', () => {
+    const b = encodeChangedPages([0, 9, 255], 256);
+    expect(b.length).toBe(2 + 32);
+    expect(hex(b.subarray(0, 4))).toBe('01000102');
+    expect(b[2 + 31]).toBe(0x80);
+    const d = decodeChangedPages(b);
+    expect(d.ok && d.value).toEqual([0, 9, 255]);
+    expect(getChangedPages.getApdu().p2).toBe(0x07);
+  });
+  it('refuses a wrong length and bits beyond the page count', () => {
+    expect(decodeChangedPages(Uint8Array.of(0x00)).ok).toBe(false);
+    expect(decodeChangedPages(Uint8Array.of(0x00, 0x0a, 0x00)).ok).toBe(false);
+    expect(decodeChangedPages(Uint8Array.of(0x00, 0x0a, 0x00, 0x04)).ok).toBe(false);
+    expect(decodeChangedPages(Uint8Array.of(0x00, 0x0a, 0x00, 0x02)).ok).toBe(true);
   });
 });

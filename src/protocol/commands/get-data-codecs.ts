@@ -14,6 +14,7 @@ export const DATA_OBJECT = {
   BACKUP_STATUS: 0x0104,
   LOAD_HISTORY: 0x0105,
   PIN_STATUS: 0x0106,
+  CHANGED_PAGES: 0x0107,
 } as const;
 
 const done = <T>(r: ByteReader, what: string, v: T | undefined): Decoded<T> =>
@@ -233,4 +234,33 @@ export const encodePinStatus = (p: PinStatus) => Uint8Array.of(p.triesLeft, p.ma
 export function decodePinStatus(b: Uint8Array): Decoded<PinStatus> {
   if (b.length !== 3) return fail('PIN status', `expected 3 bytes, got ${b.length}`);
   return ok({ triesLeft: b[0] as number, maxTries: b[1] as number, verified: b[2] === 1 });
+}
+
+/**
+ * The changed-memory table (fig. 4, 022): one bit per page (091), page p at bit p & 7
+ * of byte p >> 3, set when the page was written since the last backup or restore.
+ * Reading it lets the host show which pages a differential backup will carry.
+ */
+export function encodeChangedPages(pages: readonly number[], pageCount: number): Uint8Array {
+  const out = new Uint8Array(2 + Math.ceil(pageCount / 8));
+  out[0] = pageCount >>> 8;
+  out[1] = pageCount & 0xff;
+  for (const p of pages) {
+    if (!Number.isInteger(p) || p < 0 || p >= pageCount) throw new RangeError(`page ${p} outside 0..${pageCount - 1}`);
+    out[2 + (p >> 3)] = (out[2 + (p >> 3)] as number) | (1 << (p & 7));
+  }
+  return out;
+}
+
+export function decodeChangedPages(b: Uint8Array): Decoded<number[]> {
+  const what = 'changed-page table';
+  if (b.length < 2) return fail(what, `expected at least 2 bytes, got ${b.length}`);
+  const pageCount = ((b[0] as number) << 8) | (b[1] as number);
+  if (b.length !== 2 + Math.ceil(pageCount / 8)) return fail(what, `${pageCount} pages need ${2 + Math.ceil(pageCount / 8)} bytes, got ${b.length}`);
+  const pages: number[] = [];
+  for (let p = 0; p < pageCount; p++) if (((b[2 + (p >> 3)] as number) >> (p & 7)) & 1) pages.push(p);
+  for (let p = pageCount; p < (b.length - 2) * 8; p++) {
+    if (((b[2 + (p >> 3)] as number) >> (p & 7)) & 1) return fail(what, `bit set for page ${p} beyond the ${pageCount} pages`, 2 + (p >> 3));
+  }
+  return ok(pages);
 }

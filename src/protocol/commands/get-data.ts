@@ -1,4 +1,4 @@
-/** GET DATA (80 CA 01 xx): the card's identity, layout, AP table, backup status, load history, PIN status. */
+/** GET DATA (80 CA 01 xx): the card's identity, layout, AP table, backup status, load history, PIN status, changed pages. */
 import { command, type CommandApdu } from '../apdu.ts';
 import type { Decoded } from '../result.ts';
 import { badResponse, checkSw } from './card-error.ts';
@@ -7,6 +7,7 @@ import {
   DATA_OBJECT,
   decodeApTableInfo,
   decodeBackupStatus,
+  decodeChangedPages,
   decodeIdentityInfo,
   decodeLoadHistory,
   decodeMemoryLayout,
@@ -32,3 +33,4 @@ export const getApTable = getData(DATA_OBJECT.AP_TABLE, 'AP table', decodeApTabl
 export const getBackupStatus = getData(DATA_OBJECT.BACKUP_STATUS, 'backup status', decodeBackupStatus);
 export const getLoadHistory = getData(DATA_OBJECT.LOAD_HISTORY, 'load history', decodeLoadHistory);
 export const getPinStatus = getData(DATA_OBJECT.PIN_STATUS, 'PIN status', decodePinStatus);
+export const getChangedPages = getData(DATA_OBJECT.CHANGED_PAGES, 'changed pages', decodeChangedPages);

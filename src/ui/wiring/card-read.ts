@@ -1,11 +1,9 @@
 /**
  * Reading the card for the card view, through its own commands only: GET DATA
- * (identity, memory layout, AP table, backup status, PIN status), then each
- * application's READ commands. The card reports how many pages changed since the last
- * backup (GET DATA 0104) but has no command that names them; demo mode may pass the
- * simulated card's list as a visual aid (`changedPages`).
+ * (identity, memory layout, AP table, backup status, PIN status, the changed-page
+ * table of fig. 4), then each application's READ commands.
  */
-import { getApTable, getBackupStatus, getIdentity, getMemoryLayout, getPinStatus, type ApTableEntryInfo, type MemoryLayoutInfo } from '../../protocol/commands/index.ts';
+import { getApTable, getBackupStatus, getChangedPages, getIdentity, getMemoryLayout, getPinStatus, type ApTableEntryInfo, type MemoryLayoutInfo } from '../../protocol/commands/index.ts';
 import { hex } from '../../protocol/bytes.ts';
 import type { Transport } from '../../protocol/transport.ts';
 import type { AppInfo, CardInfo, PageOwner } from '../model.ts';
@@ -32,12 +30,13 @@ export function pageOwners(layout: MemoryLayoutInfo, table: readonly ApTableEntr
   return owners;
 }
 
-export async function readCardInfo(t: Transport, issuerLabel: (issuer: number) => string, changedPages?: readonly number[]): Promise<CardInfo> {
+export async function readCardInfo(t: Transport, issuerLabel: (issuer: number) => string): Promise<CardInfo> {
   const id = await run(t, getIdentity.getApdu(), (r) => getIdentity.parseResponse(r));
   const layout = await run(t, getMemoryLayout.getApdu(), (r) => getMemoryLayout.parseResponse(r));
   const table = await run(t, getApTable.getApdu(), (r) => getApTable.parseResponse(r));
   const status = await run(t, getBackupStatus.getApdu(), (r) => getBackupStatus.parseResponse(r));
   const pin = await run(t, getPinStatus.getApdu(), (r) => getPinStatus.parseResponse(r));
+  const changedPages = await run(t, getChangedPages.getApdu(), (r) => getChangedPages.parseResponse(r));
   const apps: AppInfo[] = [];
   for (const e of table) {
     const kind = kindOfAid(e.aid);
@@ -54,7 +53,7 @@ export async function readCardInfo(t: Transport, issuerLabel: (issuer: number) =
       pageCount: Math.ceil(layout.memorySize / layout.pageSize),
       owners: pageOwners(layout, table),
       changedCount: status.changedPages,
-      changedPages: changedPages ?? [],
+      changedPages,
     },
     pin: { triesLeft: pin.triesLeft, maxTries: pin.maxTries, blocked: pin.triesLeft === 0 },
     lastBackupSeq: status.currentPoint === 0 ? null : status.currentPoint,

@@ -64,11 +64,6 @@ export class DemoWorld {
     return this.meta.replaced;
   }
 
-  /** Demo-only visual aid: the simulated card's changed pages (a card has no command naming them). */
-  changedPages(): number[] | undefined {
-    return this.card?.card.inspect().changedPages;
-  }
-
   /** Save the card in the reader if a command changed it. Awaited before an action reports done. */
   async flush(): Promise<void> {
     const bytes = this.card?.takeChanges();

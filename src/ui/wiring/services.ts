@@ -125,8 +125,7 @@ export function createServices(usb: UsbLike | undefined): Services {
 
     readCard: () =>
       onCard(async (t): Promise<CardInfo> => {
-        // Demo-only visual aid: the simulated card's changed-page list (no card command names the pages).
-        const info = await readCardInfo(t, issuerLabel, world?.changedPages());
+        const info = await readCardInfo(t, issuerLabel);
         inReader = info.cardNumber;
         return info;
       }),
