@@ -35,6 +35,10 @@ export interface PcscStack {
   readonly vpcdPort: number;
   readonly reader: string;
   readonly link: VpcdLink;
+  /** Takes the card out of the virtual reader (closes its vpcd link) and waits until pcscd sees it gone. */
+  removeCard(): Promise<void>;
+  /** Puts a card (this one or another) into the virtual reader and waits until pcscd sees it. */
+  insertCard(card: CardLike): Promise<void>;
   /** pcscd's own output so far (for failure messages). */
   log(): string;
   stop(): Promise<void>;
@@ -117,7 +121,7 @@ export async function startPcscStack(card: CardLike): Promise<PcscStack> {
   const spawnError = new Promise<Error>((r) => pcscd.once('error', r));
   const log = () => output;
 
-  const link = linkCardToVpcd(card, { host: '127.0.0.1', port: vpcdPort, retryMs: 100 });
+  let link = linkCardToVpcd(card, { host: '127.0.0.1', port: vpcdPort, retryMs: 100 });
   const stop = async () => {
     await link.close();
     if (pcscd.exitCode === null && pcscd.signalCode === null) {
@@ -147,5 +151,23 @@ export async function startPcscStack(card: CardLike): Promise<PcscStack> {
     await stop();
     throw e;
   }
-  return { vpcdPort, reader: READER, link, log, stop };
+  return {
+    vpcdPort,
+    reader: READER,
+    get link() {
+      return link;
+    },
+    log,
+    stop,
+    async removeCard() {
+      await link.close();
+      await waitForCard(READER, false, log);
+    },
+    async insertCard(next: CardLike) {
+      await link.close();
+      link = linkCardToVpcd(next, { host: '127.0.0.1', port: vpcdPort, retryMs: 100 });
+      await link.connected;
+      await waitForCard(READER, true, log);
+    },
+  };
 }

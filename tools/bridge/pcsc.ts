@@ -1,0 +1,126 @@
+/**
+ * The PC/SC side of the bridge: readers, card presence and one exclusive connection per
+ * reader, over @pokusew/pcsclite (built against libpcsclite). The bridge core only sees
+ * the PcscReaders interface, so the wiring stays in this one file.
+ */
+import type pcscFactory from '@pokusew/pcsclite';
+import { createRequire } from 'node:module';
+
+export interface ReaderHandle {
+  readonly name: string;
+  readonly cardPresent: boolean;
+  readonly atr: Uint8Array | undefined;
+  /** Exclusive connection (SCARD_SHARE_EXCLUSIVE, T=0 or T=1 as the card offers). */
+  connect(): Promise<Uint8Array>;
+  transmit(apdu: Uint8Array): Promise<Uint8Array>;
+  /** Ends the connection and resets the card, so the next client starts unauthenticated. */
+  release(): Promise<void>;
+}
+
+export interface PcscEvents {
+  readerAdded(r: ReaderHandle): void;
+  readerRemoved(name: string): void;
+  cardInserted(name: string, atr: Uint8Array): void;
+  cardRemoved(name: string): void;
+  error(e: Error): void;
+}
+
+export interface PcscReaders {
+  close(): void;
+}
+
+type PcscLib = typeof pcscFactory;
+type CardReader = Parameters<Parameters<ReturnType<PcscLib>['on']>[1]>[0];
+
+function loadBinding(): PcscLib {
+  try {
+    return createRequire(import.meta.url)('@pokusew/pcsclite') as PcscLib;
+  } catch (e) {
+    throw new Error(
+      'the PC/SC binding @pokusew/pcsclite is not built. On Debian/Ubuntu: sudo apt-get install libpcsclite-dev pcscd g++ make python3, then npm ci (package.json approves its install script).',
+      { cause: e },
+    );
+  }
+}
+
+const MAX_RESPONSE = 65538;
+const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
+
+class PcscReader implements ReaderHandle {
+  cardPresent = false;
+  atr: Uint8Array | undefined;
+  private protocol = 0;
+
+  constructor(private readonly r: CardReader) {}
+
+  get name(): string {
+    return this.r.name;
+  }
+
+  async connect(): Promise<Uint8Array> {
+    // pcsclite skips SCardConnect while it thinks it is still connected (a handle whose
+    // card was reset or removed); drop such a handle first so the new one is real.
+    if (this.r.connected) await this.release();
+    return new Promise((resolve, reject) => {
+      this.r.connect({ share_mode: this.r.SCARD_SHARE_EXCLUSIVE }, (err, protocol) => {
+        if (err) return reject(asError(err));
+        this.protocol = typeof protocol === 'number' ? protocol : this.r.SCARD_PROTOCOL_T1;
+        resolve(this.atr ?? new Uint8Array(0));
+      });
+    });
+  }
+
+  transmit(apdu: Uint8Array): Promise<Uint8Array> {
+    return new Promise((resolve, reject) => {
+      // The binding accepts any ArrayBufferView (nan's Buffer::HasInstance).
+      this.r.transmit(apdu as Parameters<CardReader['transmit']>[0], MAX_RESPONSE, this.protocol, (err, data) => {
+        if (err) return reject(asError(err));
+        resolve(new Uint8Array(data));
+      });
+    });
+  }
+
+  release(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.r.connected) return resolve();
+      this.r.disconnect(this.r.SCARD_RESET_CARD, () => resolve());
+    });
+  }
+}
+
+export function openPcsc(events: PcscEvents): PcscReaders {
+  const pcsc = loadBinding()();
+  const readers = new Set<CardReader>();
+  pcsc.on('error', (e: unknown) => events.error(asError(e)));
+  pcsc.on('reader', (r) => {
+    readers.add(r);
+    const handle = new PcscReader(r);
+    events.readerAdded(handle);
+    r.on('error', (e: unknown) => events.error(new Error(`${r.name}: ${asError(e).message}`)));
+    r.on('status', (status) => {
+      const present = (status.state & r.SCARD_STATE_PRESENT) !== 0 && (status.state & r.SCARD_STATE_MUTE) === 0;
+      if (present === handle.cardPresent) return;
+      handle.cardPresent = present;
+      if (present) {
+        handle.atr = status.atr ? new Uint8Array(status.atr) : new Uint8Array(0);
+        events.cardInserted(r.name, handle.atr);
+      } else {
+        handle.atr = undefined;
+        // The card left: the connection (if any) is dead; SCardDisconnect frees the handle.
+        void handle.release();
+        events.cardRemoved(r.name);
+      }
+    });
+    r.on('end', () => {
+      readers.delete(r);
+      events.readerRemoved(r.name);
+    });
+  });
+  return {
+    close() {
+      for (const r of readers) r.close();
+      readers.clear();
+      pcsc.close();
+    },
+  };
+}
