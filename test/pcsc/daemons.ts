@@ -165,6 +165,9 @@ export async function startPcscStack(card: CardLike): Promise<PcscStack> {
     },
     async insertCard(next: CardLike) {
       await link.close();
+      // A real swap: pcscd must see the slot empty before the next card arrives, or it
+      // keeps the old card's power state and the next exchange fails (0x80100016).
+      await waitForCard(READER, false, log);
       link = linkCardToVpcd(next, { host: '127.0.0.1', port: vpcdPort, retryMs: 100 });
       await link.connected;
       await waitForCard(READER, true, log);
