@@ -25,6 +25,11 @@ export const SERVICE_ERROR_CODES = [
   'vault-quota',
   'import-invalid',
   'vault-failed',
+  'bridge-not-running',
+  'bridge-pairing',
+  'bridge-busy',
+  'bridge-closed',
+  'bridge-no-reader',
   'unavailable',
   'unknown',
 ] as const;

@@ -12,9 +12,9 @@ export const APP_KINDS: readonly AppKind[] = ['emoney', 'credit', 'id', 'medical
 export type PageOwner = 'system' | 'free' | AppKind;
 
 export interface ReaderInfo {
-  /** "Demo reader" or the USB product name. */
+  /** "Demo reader", the USB product name, or the PC/SC reader name the bridge gives. */
   name: string;
-  kind: 'demo' | 'usb';
+  kind: 'demo' | 'usb' | 'bridge';
 }
 
 /** One data item of an application ("holder", "blood type"). `id` picks the translated label. */

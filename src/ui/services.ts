@@ -64,6 +64,8 @@ export interface Services {
   connectDemo(): Promise<ReaderInfo>;
   /** WebUSB chooser; then the CCID driver. */
   connectReader(): Promise<ReaderInfo>;
+  /** The local PC/SC bridge (`npm run bridge`), paired with the 6 digits it printed. Absent: not offered. */
+  connectBridge?(pairingCode: string): Promise<ReaderInfo>;
   disconnect(): Promise<void>;
   /** Whether a card is in the connected reader. */
   cardPresent(): Promise<boolean>;

@@ -24,10 +24,17 @@ export function cardActions(services: Services, stores: Stores, onCardChanged: (
     else card.setState({ card: null });
   }
 
-  async function connect(via: ReaderInfo['kind']): Promise<void> {
+  function open(via: ReaderInfo['kind'], pairingCode: string): Promise<ReaderInfo> {
+    if (via === 'demo') return services.connectDemo();
+    if (via === 'usb') return services.connectReader();
+    if (!services.connectBridge) return Promise.reject(Object.assign(new Error('this build has no PC/SC bridge'), { code: 'unavailable' }));
+    return services.connectBridge(pairingCode);
+  }
+
+  async function connect(via: ReaderInfo['kind'], pairingCode = ''): Promise<void> {
     connection.getState().dispatch({ type: 'connect', via });
     try {
-      const reader = via === 'demo' ? await services.connectDemo() : await services.connectReader();
+      const reader = await open(via, pairingCode);
       const present = await services.cardPresent();
       unsubscribe?.();
       unsubscribe = services.onCardEvent((e) => onEvent(e.type));
@@ -67,6 +74,7 @@ export function cardActions(services: Services, stores: Stores, onCardChanged: (
   return {
     connectDemo: () => connect('demo'),
     connectReader: () => connect('usb'),
+    connectBridge: (pairingCode: string) => connect('bridge', pairingCode),
     disconnect,
     refreshCard,
     spend: (amount: number) => demo('spend', (d) => d.spend(amount)),

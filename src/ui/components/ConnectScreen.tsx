@@ -1,5 +1,6 @@
-/** Start: the demo, or a real USB reader; failures explained with what to do. */
+/** Start: the demo, a real USB reader, or the PC/SC bridge; failures explained with what to do. */
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
+import { BridgeConnect } from './BridgeConnect.tsx';
 import { ConnectHero } from './ConnectHero.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 
@@ -35,6 +36,7 @@ export function ConnectScreen() {
           </button>
           {failed?.via === 'usb' && <ErrorNotice code={failed.code} />}
         </article>
+        <BridgeConnect busy={busy} connecting={busy && state.via === 'bridge'} failed={failed?.via === 'bridge' ? failed.code : null} />
       </div>
       <aside className="how" aria-labelledby="how-heading">
         <h3 id="how-heading">{t('connect.how.title')}</h3>

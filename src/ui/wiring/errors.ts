@@ -6,6 +6,7 @@
 import type { ServiceErrorCode } from '../errors.ts';
 import { HostError } from '../../host/index.ts';
 import { CardError } from '../../protocol/commands/index.ts';
+import { BridgeError } from '../../reader/bridge-transport.ts';
 import { ReaderError, type ReaderErrorCode } from '../../reader/errors.ts';
 import { VaultError } from '../../vault/index.ts';
 
@@ -37,6 +38,26 @@ const READER: Record<ReaderErrorCode, ServiceErrorCode> = {
   UNSUPPORTED: 'card-unsupported',
   TRANSFER_ERROR: 'reader-lost',
 };
+
+/** The bridge's own failures get words of their own ("Start the bridge: npm run bridge"). */
+function bridgeCode(e: BridgeError): ServiceErrorCode {
+  switch (e.bridgeCode) {
+    case 'NOT_RUNNING':
+    case 'BAD_ORIGIN':
+      return 'bridge-not-running';
+    case 'BAD_PAIRING':
+    case 'PAIRING_REQUIRED':
+      return 'bridge-pairing';
+    case 'READER_BUSY':
+      return 'bridge-busy';
+    case 'CLOSED':
+      return 'bridge-closed';
+    case 'NO_SUCH_READER':
+      return 'bridge-no-reader';
+    default:
+      return READER[e.code];
+  }
+}
 
 function vaultCode(e: VaultError): ServiceErrorCode {
   if (e.code === 'QUOTA') return 'vault-quota';
@@ -80,6 +101,7 @@ function hostCode(e: HostError, what: 'restore' | 'other'): ServiceErrorCode {
 function codeOf(e: unknown, what: 'restore' | 'other'): ServiceErrorCode {
   if (e instanceof ServiceError) return e.code;
   if (e instanceof HostError) return hostCode(e, what);
+  if (e instanceof BridgeError) return bridgeCode(e);
   if (e instanceof ReaderError) return READER[e.code];
   if (e instanceof VaultError) return vaultCode(e);
   if (e instanceof CardError) return cardCode(e);

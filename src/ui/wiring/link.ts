@@ -1,14 +1,24 @@
 /**
- * One open reader (real or simulated: the same driver) and the card session in it.
+ * One open reader (a CCID reader, real or simulated: the same driver; or a reader of
+ * the PC/SC bridge) and the card session in it.
  * Card operations run one at a time (a SELECT and the READ after it must not interleave
  * with another flow's), and the session is (re)opened lazily after a card change.
  */
 import type { Transport } from '../../protocol/transport.ts';
-import type { CcidReader } from '../../reader/ccid/reader.ts';
 import { isReaderError } from '../../reader/errors.ts';
 import { Mutex } from '../../reader/mutex.ts';
-import { connectCard } from '../../reader/webusb.ts';
 import type { CardEvent } from '../model.ts';
+
+/** What CardLink needs of a reader: open a card session, card events, close. */
+export interface CardSource {
+  openCard(): Promise<Transport>;
+  /**
+   * Card inserted/removed, the reader (or the bridge) gone, or `null`: the card session
+   * is lost without an event to show. Returns the unsubscribe function.
+   */
+  onChange(listener: (e: CardEvent | null) => void): () => void;
+  close(): Promise<void>;
+}
 
 export class CardLink {
   private transport: Transport | null = null;
@@ -17,10 +27,10 @@ export class CardLink {
   private readonly stopWatching: () => void;
   private lost = false;
 
-  constructor(readonly reader: CcidReader) {
-    this.stopWatching = reader.watcher.onChange((e) => {
+  constructor(readonly reader: CardSource) {
+    this.stopWatching = reader.onChange((e) => {
       this.transport = null;
-      if (e.type === 'inserted' || e.type === 'removed') this.emit({ type: e.type });
+      if (e) this.emit(e);
     });
   }
 
@@ -46,7 +56,7 @@ export class CardLink {
   withCard<T>(fn: (t: Transport) => Promise<T>): Promise<T> {
     return this.mutex.run(async () => {
       try {
-        this.transport ??= (await connectCard(this.reader)).transport;
+        this.transport ??= await this.reader.openCard();
         return await fn(this.transport);
       } catch (e) {
         if (isReaderError(e)) this.transport = null;

@@ -15,7 +15,8 @@ import * as controls from './demo-controls.ts';
 import { DEMO_PIN } from './demo-pin.ts';
 import type { DemoWorld } from './demo-world.ts';
 import { mapped, ServiceError } from './errors.ts';
-import { CardLink } from './link.ts';
+import { CardLink, type CardSource } from './link.ts';
+import { ccidSource, openBridgeSource } from './sources.ts';
 import { checkPin, runBackup, runRestore, runVerify } from './transfers.ts';
 import { connectUsbReader } from './usb.ts';
 import { entryOf, VaultView } from './vault-view.ts';
@@ -58,7 +59,7 @@ export function createServices(usb: UsbLike | undefined): Services {
     return inReader;
   }
 
-  async function attach(reader: ConstructorParameters<typeof CardLink>[0]): Promise<void> {
+  async function attach(reader: CardSource): Promise<void> {
     await link?.close();
     link = new CardLink(reader);
     link.onEvent((e) => {
@@ -97,7 +98,7 @@ export function createServices(usb: UsbLike | undefined): Services {
       world ??= await demoMode.loadDemoWorld();
       issuerLabel = demoMode.demoIssuerName;
       authorise = demoMode.demoAuthorise;
-      await attach(await openReader(world.reader));
+      await attach(ccidSource(await openReader(world.reader)));
       return { name: 'Demo reader', kind: 'demo' };
     }),
     connectReader: () => mapped(async (): Promise<ReaderInfo> => {
@@ -107,8 +108,18 @@ export function createServices(usb: UsbLike | undefined): Services {
       world = null;
       issuerLabel = issuerName;
       authorise = undefined;
-      await attach(r.reader);
+      await attach(ccidSource(r.reader));
       return { name: r.name, kind: 'usb' };
+    }),
+    connectBridge: (pairingCode) => mapped(async (): Promise<ReaderInfo> => {
+      const source = await openBridgeSource(pairingCode);
+      stopUsb?.();
+      stopUsb = null;
+      world = null;
+      issuerLabel = issuerName;
+      authorise = undefined;
+      await attach(source);
+      return { name: source.name, kind: 'bridge' };
     }),
     disconnect: async () => {
       stopUsb?.();

@@ -1,0 +1,83 @@
+/**
+ * The PC/SC bridge as a reader source: a button that opens a small form asking for the
+ * pairing code `npm run bridge` printed (docs/bridge.md), then connects through it.
+ */
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { ServiceErrorCode } from '../errors.ts';
+import { useActions, useI18n } from '../state/hooks.ts';
+import { ErrorNotice } from './ErrorNotice.tsx';
+
+/** "482 913", "482-913" → "482913"; anything but 6 digits → null. */
+export function pairingDigits(input: string): string | null {
+  const digits = input.replace(/[\s-]/g, '');
+  return /^\d{6}$/.test(digits) ? digits : null;
+}
+
+export function BridgeConnect({ busy, connecting, failed }: { busy: boolean; connecting: boolean; failed: ServiceErrorCode | null }) {
+  const { t } = useI18n();
+  const { card } = useActions();
+  const [open, setOpen] = useState(false);
+  const [code, setCode] = useState('');
+  const [invalid, setInvalid] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (open) input.current?.focus();
+  }, [open]);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const digits = pairingDigits(code);
+    setInvalid(digits === null);
+    if (digits === null) input.current?.focus();
+    else void card.connectBridge(digits);
+  };
+
+  return (
+    <article className="panel connect-option" aria-labelledby="bridge-title">
+      <h3 id="bridge-title">{t('connect.bridge.title')}</h3>
+      <p>{t('connect.bridge.body')}</p>
+      {open ? (
+        <form className="bridge-form" onSubmit={submit} aria-labelledby="bridge-title" noValidate>
+          <label htmlFor="bridge-code">{t('connect.bridge.code')}</label>
+          <input
+            id="bridge-code"
+            ref={input}
+            type="text"
+            className="bridge-code"
+            inputMode="numeric"
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={9}
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            aria-describedby={invalid ? 'bridge-invalid bridge-hint' : 'bridge-hint'}
+            aria-invalid={invalid}
+            disabled={busy}
+          />
+          <p id="bridge-hint" className="muted small">
+            {t('connect.bridge.hint')}
+          </p>
+          {invalid && (
+            <p id="bridge-invalid" className="field-error" role="status">
+              {t('connect.bridge.invalid')}
+            </p>
+          )}
+          <div className="bridge-actions">
+            <button type="submit" className="btn btn-secondary" disabled={busy}>
+              {connecting ? t('connect.connecting') : t('connect.bridge.connect')}
+            </button>
+            <button type="button" className="btn btn-quiet" disabled={busy} onClick={() => (setOpen(false), setInvalid(false))}>
+              {t('connect.bridge.cancel')}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <button type="button" className="btn btn-secondary" disabled={busy} onClick={() => setOpen(true)}>
+          {t('connect.bridge.button')}
+        </button>
+      )}
+      {failed && <ErrorNotice code={failed} />}
+    </article>
+  );
+}

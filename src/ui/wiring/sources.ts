@@ -1,0 +1,68 @@
+/**
+ * The readers a CardLink can hold: a CCID reader (WebUSB, or demo mode's simulated USB
+ * reader) and a reader of the local PC/SC bridge (docs/bridge.md).
+ */
+import type { CcidReader } from '../../reader/ccid/reader.ts';
+import { connectBridge, type BridgeConnection, type BridgeEvent } from '../../reader/bridge-transport.ts';
+import { connectCard } from '../../reader/webusb.ts';
+import type { CardEvent } from '../model.ts';
+import { ServiceError } from './errors.ts';
+import type { CardSource } from './link.ts';
+
+export function ccidSource(reader: CcidReader): CardSource {
+  return {
+    openCard: async () => (await connectCard(reader)).transport,
+    onChange: (listener) =>
+      reader.watcher.onChange((e) => listener(e.type === 'inserted' || e.type === 'removed' ? { type: e.type } : null)),
+    close: () => reader.close(),
+  };
+}
+
+export interface BridgeSource extends CardSource {
+  /** The bridge's reader this source uses (the first one listed). */
+  readonly name: string;
+}
+
+/**
+ * Pairs with the bridge and picks its reader: the first with a card, else the first one
+ * listed (the card can come later). Fails with the BridgeError of connectBridge.
+ */
+export async function openBridgeSource(pairingCode: string, url?: string): Promise<BridgeSource> {
+  const conn: BridgeConnection = await connectBridge(url === undefined ? { pairingCode } : { pairingCode, url });
+  const pick = conn.readers.find((r) => r.cardPresent && !r.busy) ?? conn.readers[0];
+  if (!pick) {
+    await conn.close();
+    throw new ServiceError('bridge-no-reader', 'the PC/SC bridge lists no reader');
+  }
+  const name = pick.name;
+  let connected = false;
+  return {
+    name,
+    openCard: async () => {
+      const { transport } = await conn.connectCard(name);
+      connected = true;
+      return transport;
+    },
+    onChange: (listener) =>
+      conn.onEvent((e) => {
+        const ev = eventOf(e, name);
+        if (!ev) return;
+        if (ev.type !== 'inserted') connected = false;
+        listener(ev);
+      }),
+    close: async () => {
+      if (connected) await conn.disconnectCard().catch(() => undefined);
+      await conn.close();
+    },
+  };
+}
+
+/** What a bridge event means for the card in reader `name` (undefined: nothing). */
+function eventOf(e: BridgeEvent, name: string): CardEvent | undefined {
+  if (e.type === 'closed') return { type: 'reader-lost' };
+  if (e.reader !== name) return undefined;
+  if (e.type === 'card-inserted') return { type: 'inserted' };
+  if (e.type === 'card-removed') return { type: 'removed' };
+  if (e.type === 'reader-removed') return { type: 'reader-lost' };
+  return undefined;
+}
