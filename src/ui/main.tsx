@@ -14,3 +14,7 @@ const actions = createActions(createServices(navigator.usb), stores);
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(<App value={{ stores, actions }} />);
+
+// `npm start` opens /?demo: straight into demo mode with the simulated card, as a
+// newcomer expects. Without it the start screen offers the demo and a real reader.
+if (new URLSearchParams(location.search).has('demo')) void actions.card.connectDemo();
