@@ -75,6 +75,10 @@ class PcscReader implements ReaderHandle {
       // The binding accepts any ArrayBufferView (nan's Buffer::HasInstance).
       this.r.transmit(apdu as Parameters<CardReader['transmit']>[0], MAX_RESPONSE, this.protocol, (err, data) => {
         if (err) return reject(asError(err));
+        // pcsclite can hand back an empty buffer when the card leaves mid-exchange; an
+        // answer without SW1 SW2 is no answer, so it becomes an error the session maps
+        // to CARD_REMOVED (card gone) or PCSC_ERROR, never a frame the app must refuse.
+        if (data.length < 2) return reject(new Error(`the reader answered ${data.length} bytes, no status word`));
         resolve(new Uint8Array(data));
       });
     });
