@@ -3,50 +3,14 @@
  * Builds a 10,000-backup chain for the demo card's number in the app's database, so
  * the app page on the same origin then shows it on its timeline.
  */
-import { openDB } from 'idb';
-import { concat } from '../../src/protocol/bytes.ts';
 import { openVault } from '../../src/vault/index.ts';
 import { CardModel } from '../../test/vault/card-model.ts';
+import { ms, storeOneMiB, timed } from '../vault-measure.ts';
 
 const N = 10_000;
 const DEMO_CARD = '4900000000000001';
-const ms = (t0: number) => performance.now() - t0;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-
-async function timed<T>(runs: number, fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const xs: number[] = [];
-  let value: T | undefined;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    value = await fn();
-    xs.push(ms(t0));
-  }
-  return { ms: median(xs), value: value as T };
-}
-
-async function storeOneMiB(runs: number) {
-  const vaultMs: number[] = [];
-  const rawMs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const card = new CardModel({ memorySize: 1 << 20, pageSize: 256, seed: i + 1 });
-    const b = card.backup('full');
-    const v = await openVault({ name: `bench-1mib-${i}` });
-    let t0 = performance.now();
-    await v.commitBackup(b.input);
-    vaultMs.push(ms(t0));
-    v.close();
-    const raw = await openDB(`bench-raw-${i}`, 1, { upgrade: (db) => db.createObjectStore('raw') });
-    const payload = concat(b.input.wrappedKey, b.input.header, ...b.records.map((r) => r.sealed));
-    t0 = performance.now();
-    await raw.put('raw', payload, 1);
-    rawMs.push(ms(t0));
-    raw.close();
-  }
-  return { pages: 4096, vaultMs: median(vaultMs), rawPutMs: median(rawMs), runs };
-}
-
 async function run() {
-  const store1MiB = await storeOneMiB(3);
+  const store1MiB = await storeOneMiB(3, (name) => openVault({ name }));
   const v = await openVault();
   const card = new CardModel({ cardNumber: DEMO_CARD, memorySize: 16384, pageSize: 256, seed: 7 });
   const t0 = performance.now();

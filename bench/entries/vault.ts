@@ -1,46 +1,15 @@
 // Vault figures, measured in Node with fake-indexeddb (an in-memory IndexedDB in
 // JavaScript): they compare the vault's own costs with a raw put on the same engine and
-// show how they scale, not what Chromium's IndexedDB will do. The Chromium figures come
-// from the browser run the UI engineer adds.
+// show how they scale, not what Chromium's IndexedDB will do. The same measurements in
+// Chromium are under app.vaultChromium (bench/entries/app.ts, bench/browser/).
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { openDB } from 'idb';
-import { concat } from '../../src/protocol/bytes.ts';
 import { openVault, type Vault } from '../../src/vault/index.ts';
 import { CardModel } from '../../test/vault/card-model.ts';
 import type { BenchEntry, BenchRow } from '../run.ts';
+import { ms, storeOneMiB, timed } from '../vault-measure.ts';
 
-const ms = (t0: number) => performance.now() - t0;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const fresh = () => openVault({ factory: new IDBFactory(), name: 'bench' });
-
-async function storeOneMiB(runs: number) {
-  const vaultMs: number[] = [];
-  const rawMs: number[] = [];
-  let bytes = 0;
-  for (let i = 0; i < runs; i++) {
-    const card = new CardModel({ memorySize: 1 << 20, pageSize: 256, seed: i + 1 });
-    const b = card.backup('full');
-    const v = await fresh();
-    let t0 = performance.now();
-    const row = await v.commitBackup(b.input);
-    vaultMs.push(ms(t0));
-    bytes = row.bytes;
-    v.close();
-    // The same bytes as one value in a plain object store: the floor for the engine.
-    const raw = await openDB('raw', 1, { upgrade: (db) => db.createObjectStore('raw') });
-    const payload = concat(b.input.wrappedKey, b.input.header, ...b.records.map((r) => r.sealed));
-    t0 = performance.now();
-    await raw.put('raw', payload, 1);
-    rawMs.push(ms(t0));
-    raw.close();
-    await new Promise<void>((res) => {
-      const del = indexedDB.deleteDatabase('raw');
-      del.onsuccess = () => res();
-    });
-  }
-  return { bytes, pages: 4096, vaultMs: median(vaultMs), rawPutMs: median(rawMs), runs };
-}
 
 async function chainOf(n: number): Promise<{ v: Vault; card: CardModel; buildMs: number }> {
   const v = await fresh();
@@ -51,21 +20,10 @@ async function chainOf(n: number): Promise<{ v: Vault; card: CardModel; buildMs:
   return { v, card, buildMs: ms(t0) };
 }
 
-async function timed<T>(runs: number, fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const xs: number[] = [];
-  let value: T | undefined;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    value = await fn();
-    xs.push(ms(t0));
-  }
-  return { ms: median(xs), value: value as T };
-}
-
 const entry: BenchEntry = {
   name: 'vault',
   async run() {
-    const store = await storeOneMiB(5);
+    const store = await storeOneMiB(5, (name) => openVault({ factory: new IDBFactory(), name }));
     const N = 10_000;
     const { v, card, buildMs } = await chainOf(N);
     const firstPage = await timed(5, () => v.timeline(card.cardNumber, { limit: 50 }));
