@@ -5,23 +5,17 @@
  */
 import { command, type CommandApdu } from '../../apdu.ts';
 import { APP_CLA, INS } from './ids.ts';
-import { parseValueChange, parseValueRead, type ValueReply } from './reply.ts';
-import { decodeLog, decodeU32, encodeValueCommand, type LogEntry } from './value-log.ts';
+import { parseValueRead, type ValueReply } from './reply.ts';
+import { decodeU32 } from './value-log.ts';
+import { readLogCommand, valueChangeCommand } from './value-commands.ts';
 
 const I = INS.emoney;
 
 /** CREDIT (load value): 80 30 00 00 0C amount u32 date u64 04 -> balance after u32. */
-export const emoneyCredit = {
-  getApdu: (amount: number, date: number): CommandApdu => command(APP_CLA, I.credit, 0, 0, encodeValueCommand(amount, date), 4),
-  /** value undefined when the card answered 6283 without executing (value reset first). */
-  parseResponse: (r: Uint8Array): ValueReply<number | undefined> => parseValueChange(r, 'CREDIT', decodeU32),
-};
+export const emoneyCredit = valueChangeCommand(I.credit, 'CREDIT');
 
 /** DEBIT (spend): 80 32 00 00 0C amount u32 date u64 04 -> balance after u32. */
-export const emoneyDebit = {
-  getApdu: (amount: number, date: number): CommandApdu => command(APP_CLA, I.debit, 0, 0, encodeValueCommand(amount, date), 4),
-  parseResponse: (r: Uint8Array): ValueReply<number | undefined> => parseValueChange(r, 'DEBIT', decodeU32),
-};
+export const emoneyDebit = valueChangeCommand(I.debit, 'DEBIT');
 
 /** READ BALANCE: 80 34 00 00 04 -> balance u32. */
 export const emoneyReadBalance = {
@@ -30,7 +24,4 @@ export const emoneyReadBalance = {
 };
 
 /** READ LOG: 80 36 00 00 00 -> entries newest first (17 bytes each). */
-export const emoneyReadLog = {
-  getApdu: (): CommandApdu => command(APP_CLA, I.readLog, 0, 0, undefined, 256),
-  parseResponse: (r: Uint8Array): ValueReply<LogEntry[]> => parseValueRead(r, 'READ LOG', decodeLog),
-};
+export const emoneyReadLog = readLogCommand(I.readLog, 'READ LOG');

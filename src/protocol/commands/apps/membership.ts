@@ -8,8 +8,8 @@ import { command, type CommandApdu } from '../../apdu.ts';
 import { ByteReader } from '../../bytes.ts';
 import { fail, ok, type Decoded } from '../../result.ts';
 import { APP_CLA, INS, TIERS, type Tier } from './ids.ts';
-import { parseValueChange, parseValueRead, type ValueReply } from './reply.ts';
-import { decodeLog, decodeU32, encodeValueCommand, type LogEntry } from './value-log.ts';
+import { parseValueRead, type ValueReply } from './reply.ts';
+import { readLogCommand, valueChangeCommand } from './value-commands.ts';
 
 const I = INS.membership;
 export const MEMBER_NUMBER_BYTES = 16;
@@ -40,19 +40,10 @@ export const membershipRead = {
 };
 
 /** ADD POINTS: 80 72 00 00 0C points u32 date u64 04 -> points after. */
-export const membershipAddPoints = {
-  getApdu: (points: number, date: number): CommandApdu => command(APP_CLA, I.addPoints, 0, 0, encodeValueCommand(points, date), 4),
-  parseResponse: (r: Uint8Array): ValueReply<number | undefined> => parseValueChange(r, 'ADD POINTS', decodeU32),
-};
+export const membershipAddPoints = valueChangeCommand(I.addPoints, 'ADD POINTS');
 
 /** REDEEM: 80 74 00 00 0C points u32 date u64 04 -> points after (needs PIN). */
-export const membershipRedeem = {
-  getApdu: (points: number, date: number): CommandApdu => command(APP_CLA, I.redeem, 0, 0, encodeValueCommand(points, date), 4),
-  parseResponse: (r: Uint8Array): ValueReply<number | undefined> => parseValueChange(r, 'REDEEM', decodeU32),
-};
+export const membershipRedeem = valueChangeCommand(I.redeem, 'REDEEM');
 
 /** READ LOG: 80 76 00 00 00 -> entries newest first. */
-export const membershipReadLog = {
-  getApdu: (): CommandApdu => command(APP_CLA, I.readLog, 0, 0, undefined, 256),
-  parseResponse: (r: Uint8Array): ValueReply<LogEntry[]> => parseValueRead(r, 'membership READ LOG', decodeLog),
-};
+export const membershipReadLog = readLogCommand(I.readLog, 'membership READ LOG');
