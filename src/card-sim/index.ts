@@ -38,10 +38,11 @@ function build(memorySize: number, pageSize: number, eeprom: Uint8Array | undefi
   const layout = makeLayout(memorySize, pageSize);
   if (!Number.isInteger(link.responseBufferSize) || link.responseBufferSize < 256 || link.responseBufferSize > 65536)
     throw new RangeError(`response buffer must be 256..65536 bytes, got ${link.responseBufferSize}`);
-  if (!planApSlots(layout, o.apps ?? defaultApplications())) throw new RangeError('the applications do not fit in the AP area (or more than 8)');
+  const apps = o.apps ?? defaultApplications();
+  if (!planApSlots(layout, apps)) throw new RangeError('the applications do not fit in the AP area (or more than 8)');
   const bytes = eeprom ?? new Uint8Array(layout.physicalSize);
   const e = new Eeprom(bytes, layout.journal, layout.journalSize, o.fault);
-  const os = new CardOs(e, layout, link, randomSource(seedBytes(o.seed)), o.apps ?? defaultApplications(), o.appSeed ?? {});
+  const os = new CardOs(e, layout, link, randomSource(seedBytes(o.seed)), apps, o.appSeed ?? {});
   return new SimCard(os);
 }
 
@@ -61,7 +62,7 @@ export function createSimCard(options: SimCardOptions = {}): SimCard {
     issuerPublicKey: options.issuerPublicKey ?? DEMO_ISSUER.publicKey,
     pin: options.pin ?? DEFAULTS.pin,
   });
-  // INITIALISE is long (> 255 bytes is impossible here: 83 + PIN), so a short APDU always fits.
+  // INITIALISE carries 83 bytes + the PIN, so a short APDU always fits.
   const r = decodeResponse(card.transmit(encodeCommand(apdu)));
   if (!r.ok || r.value.sw !== 0x9000) throw new SimCardError(`INITIALISE failed: ${r.ok ? describeSw(r.value.sw) : r.error.message}`);
   card.powerOff();

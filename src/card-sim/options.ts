@@ -24,7 +24,7 @@ export interface SimCardOptions {
   seed?: Uint8Array | string;
   /** Power-loss injection into the single write path (fault.ts). */
   fault?: WriteFault;
-  /** Applications to install (fig. 10, 031). Default none. */
+  /** Applications to install (fig. 10, 031). Default: the five of defaultApplications(). */
   apps?: readonly CardApplication[];
   /** Personalisation data handed to every application's install. */
   appSeed?: AppSeed;
