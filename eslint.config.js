@@ -69,6 +69,24 @@ export default tseslint.config(
   layer('host', ['card-sim', 'ui']),
   layer('ui', []),
   noDom,
+  // The issuer's service (patent fig. 21) talks to cards only through a holder's host:
+  // it shares the byte formats of src/protocol and nothing else of the app.
+  {
+    files: ['issuer/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(src/)?(card-sim|reader|host|vault|ui)(/|$)',
+              message: 'issuer/ imports only src/protocol (DESIGN.md: the issuer talks to cards only through hosts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['src/ui/**/*.tsx', 'src/ui/**/*.ts'],
     plugins: { 'react-hooks': reactHooks },
