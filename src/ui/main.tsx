@@ -3,7 +3,7 @@ import { createActions } from './actions/index.ts';
 import { App } from './components/App.tsx';
 import { pickLanguage } from './state/language.ts';
 import { createStores } from './state/stores.ts';
-import { createServices } from './wiring/services.ts';
+import { createServices } from './services/create.ts';
 import './styles/index.ts';
 
 // The real services: host flows over the CCID driver (a WebUSB reader, or demo mode's

@@ -1,5 +1,5 @@
 /**
- * Plain data the UI shows. These types belong to the UI: the wiring in main.tsx maps
+ * Plain data the UI shows. These types belong to the UI: the services in src/ui/services maps
  * what the host, vault and reader layers return onto them, so the views never depend
  * on those layers' types (which are still moving).
  */

@@ -4,7 +4,7 @@
  * (PIN tries, changed pages, diff vs full, value reset after restore), nothing deeper.
  */
 import type { CardEvent, CardInfo, TimelineEntry, TransferProgress } from '../../src/ui/model.ts';
-import type { DemoControls, Services, TransferOptions } from '../../src/ui/services.ts';
+import type { DemoControls, Services, TransferOptions } from '../../src/ui/services/contract.ts';
 import { firstPage, PAGE_SIZE, sampleCard } from './demo-card.ts';
 
 export interface MemoryOptions {

@@ -1,7 +1,7 @@
 /** Connecting, card events, reading the card, demo controls. */
 import { errorCode } from '../errors.ts';
 import type { ReaderInfo } from '../model.ts';
-import type { DemoControls, Services } from '../services.ts';
+import type { DemoControls, Services } from '../services/contract.ts';
 import type { Stores } from '../state/stores.ts';
 
 export function cardActions(services: Services, stores: Stores, onCardChanged: () => void) {

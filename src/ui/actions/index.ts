@@ -1,5 +1,5 @@
 /** Everything the views can do, built over one `Services` and the stores. */
-import type { Services } from '../services.ts';
+import type { Services } from '../services/contract.ts';
 import type { Stores } from '../state/stores.ts';
 import { cardActions } from './card.ts';
 import { timelineActions } from './timeline.ts';

@@ -1,5 +1,5 @@
 /** Timeline loading: the count, then blocks of rows as they scroll into view. */
-import type { Services } from '../services.ts';
+import type { Services } from '../services/contract.ts';
 import type { Stores } from '../state/stores.ts';
 import { blocksToLoad, TIMELINE_BLOCK } from '../state/timeline.ts';
 

@@ -4,7 +4,7 @@
  */
 import { errorCode } from '../errors.ts';
 import type { BackupChoice, RestoreMode, RestoreTarget } from '../model.ts';
-import type { Services } from '../services.ts';
+import type { Services } from '../services/contract.ts';
 import { afterVerify, closedPin, openPin, type PinPurpose } from '../state/pin.ts';
 import type { Stores } from '../state/stores.ts';
 

@@ -1,7 +1,7 @@
 /** Vault panel: status, verify, retention (dry run first), export, import. */
 import { errorCode } from '../errors.ts';
 import type { RetentionPolicy } from '../model.ts';
-import type { Services } from '../services.ts';
+import type { Services } from '../services/contract.ts';
 import type { Stores } from '../state/stores.ts';
 import type { VaultTask } from '../state/vault.ts';
 

@@ -1,18 +1,18 @@
 /**
- * The real services (src/ui/wiring) in Node over fake-indexeddb: demo card in the
+ * The real services (src/ui/services) in Node over fake-indexeddb: demo card in the
  * simulated USB reader, the host flows, the vault, demo persistence. The browser run of
  * the same story is e2e/story.spec.ts.
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { TransferProgress } from '../../src/ui/model.ts';
-import { createServices } from '../../src/ui/wiring/services.ts';
+import { createServices } from '../../src/ui/services/create.ts';
 
 const opts = () => ({ signal: new AbortController().signal, onProgress: (_p: TransferProgress) => undefined });
 const field = (card: Awaited<ReturnType<ReturnType<typeof createServices>['readCard']>>, kind: string) =>
   card.apps.find((a) => a.kind === kind);
 
-describe('wiring: demo story', () => {
+describe('services: demo story', () => {
   it('backs up, changes, diffs, survives a reload, restores onto a replacement card', async () => {
     const s = createServices(undefined);
     await s.connectDemo();

@@ -25,7 +25,7 @@ import type {
   TransferProgress,
   VaultReport,
   VaultStatus,
-} from './model.ts';
+} from '../model.ts';
 
 export interface TransferOptions {
   signal: AbortSignal;

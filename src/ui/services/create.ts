@@ -9,7 +9,7 @@ import { openReader } from '../../reader/webusb.ts';
 import type { UsbLike } from '../../reader/usb-surface.ts';
 import { openVault } from '../../vault/index.ts';
 import type { CardInfo, ReaderInfo } from '../model.ts';
-import type { DemoControls, Services } from '../services.ts';
+import type { DemoControls, Services } from './contract.ts';
 import { issuerName, readCardInfo } from './card-read.ts';
 import * as controls from './demo-controls.ts';
 import { DEMO_PIN } from './demo-pin.ts';

@@ -6,7 +6,7 @@ import type { ApTableEntryInfo } from '../../protocol/commands/index.ts';
 import type { Transport } from '../../protocol/transport.ts';
 import type { Vault } from '../../vault/index.ts';
 import type { BackupResult, PinResult, RestoredApp, RestoreResult, TransferProgress, VaultReport } from '../model.ts';
-import type { BackupOptions, RestoreOptions } from '../services.ts';
+import type { BackupOptions, RestoreOptions } from './contract.ts';
 import { kindOfAid, run, selectApp } from './app-read.ts';
 import { problemOf } from './vault-view.ts';
 
