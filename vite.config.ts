@@ -1,10 +1,46 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
-// The built app runs under a strict Content Security Policy (index.html): no inline
-// script, so Vite must not inline its module preload polyfill.
+/**
+ * The app's Content Security Policy, written into index.html per mode.
+ * Built app (npm run build / preview): strict, no inline script or style at all.
+ * Dev server (npm start / npm run dev): Vite injects each CSS import as a <style> element
+ * and plugin-react adds an inline Fast Refresh preamble, so only there script-src and
+ * style-src also allow inline code. Everything else is the same in both.
+ */
+export function contentSecurityPolicy(dev: boolean): string {
+  const inline = dev ? " 'unsafe-inline'" : '';
+  return [
+    "default-src 'self'",
+    `script-src 'self'${inline}`,
+    `style-src 'self'${inline}`,
+    "img-src 'self' data: blob:",
+    // ws://127.0.0.1:* is the PC/SC bridge (docs/bridge.md); in dev also Vite's HMR socket ('self').
+    "connect-src 'self' ws://127.0.0.1:*",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+function cspPlugin(): Plugin {
+  let dev = false;
+  return {
+    name: 'icvault-csp',
+    configResolved(config) {
+      dev = config.command === 'serve';
+    },
+    transformIndexHtml: {
+      order: 'pre',
+      handler: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy(dev) }, injectTo: 'head-prepend' }],
+    },
+  };
+}
+
+// The built app runs under the strict policy: no inline script, so Vite must not inline
+// its module preload polyfill.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [cspPlugin(), react()],
   build: {
     target: 'es2022',
     modulePreload: { polyfill: false },

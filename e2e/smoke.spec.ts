@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 
-test('the built app renders under its Content Security Policy', async ({ page }) => {
+test('the built app renders under its strict Content Security Policy', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
@@ -8,5 +8,10 @@ test('the built app renders under its Content Security Policy', async ({ page })
   });
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('icvault');
+  // Strict in the built app: nothing inline, neither script nor style (vite.config.ts).
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(csp).toContain("script-src 'self';");
+  expect(csp).toContain("style-src 'self';");
+  expect(csp).not.toContain('unsafe-inline');
   expect(errors).toEqual([]);
 });
