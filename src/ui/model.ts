@@ -4,12 +4,14 @@
  * on those layers' types (which are still moving).
  */
 
-/** The five applications of the patent's fig. 21 demo card. */
-export type AppKind = 'emoney' | 'credit' | 'id' | 'medical' | 'membership';
-export const APP_KINDS: readonly AppKind[] = ['emoney', 'credit', 'id', 'medical', 'membership'];
+import type { AppField, AppKind, AppValue } from '../host/app-read.ts';
+import type { AppReading, CardReading, MemoryReading, PageOwner } from '../host/card-read.ts';
+import type { RestoreOptions as HostRestoreOptions } from '../host/restore.ts';
+import type { Phase } from '../host/progress.ts';
 
-/** Who owns a page of card memory (the system area 080 or an application's area in 081). */
-export type PageOwner = 'system' | 'free' | AppKind;
+// What the host reads off a card is already plain data (codes and numbers): the UI shows it as is.
+export type { AppField, AppKind, AppValue, PageOwner };
+export { APP_KINDS } from '../host/app-read.ts';
 
 export interface ReaderInfo {
   /** "Demo reader", the USB product name, or the PC/SC reader name the bridge gives. */
@@ -17,63 +19,14 @@ export interface ReaderInfo {
   kind: 'demo' | 'usb' | 'bridge';
 }
 
-/** One data item of an application ("holder", "blood type"). `id` picks the translated label. */
-export interface AppField {
-  id: string;
-  value: string;
-}
+export type AppInfo = AppReading;
+export type MemoryMap = MemoryReading;
+export type PinStatus = CardReading['pin'];
 
-/** A value an application holds: yen for e-money, points for membership. */
-export interface AppValue {
-  amount: number;
-  unit: 'yen' | 'points';
-}
-
-export interface AppInfo {
-  kind: AppKind;
-  /** AID, hex. */
-  aid: string;
-  /** The name the card gives it; the UI shows a translated name by `kind`. */
-  name: string;
-  holdsValue: boolean;
-  value: AppValue | null;
-  fields: readonly AppField[];
-  /** The card-AP link flag (fig. 11, 086): restored and not yet re-initialised. */
-  restoredFlag: boolean;
-}
-
-export interface MemoryMap {
-  pageSize: number;
-  pageCount: number;
-  /** Owner of each page, `pageCount` long. */
-  owners: readonly PageOwner[];
-  /** How many pages changed since the last backup or restore (the changed-memory table, fig. 4; GET DATA 0104). */
-  changedCount: number;
-  /**
-   * Which pages, when known. A card reports only the count; the demo's simulated card
-   * lets the UI see the list as a visual aid. May be empty while changedCount > 0.
-   */
-  changedPages: readonly number[];
-}
-
-export interface PinStatus {
-  triesLeft: number;
-  maxTries: number;
-  blocked: boolean;
-}
-
-export interface CardInfo {
-  /** 16 decimal digits. */
-  cardNumber: string;
+export interface CardInfo extends Omit<CardReading, 'issuer'> {
+  /** The issuer's name as the UI shows it. */
   issuer: string;
-  apps: readonly AppInfo[];
-  memory: MemoryMap;
-  pin: PinStatus;
-  /** Sequence number of the card's newest completed backup, or null if none. */
-  lastBackupSeq: number | null;
 }
-
-export type PinResult = { ok: true } | { ok: false; triesLeft: number; blocked: boolean };
 
 export type BackupChoice = 'auto' | 'full' | 'diff';
 export type BackupKind = 'full' | 'diff';
@@ -88,7 +41,11 @@ export interface TransferProgress {
   rate: number;
   /** null while unknown. */
   secondsLeft: number | null;
+  /** Which step the host is at; the UI words it ("keep the card in the reader"). */
+  phase: TransferPhase;
 }
+
+export type TransferPhase = Phase;
 
 export interface BackupResult {
   seq: number;
@@ -97,8 +54,8 @@ export interface BackupResult {
   bytes: number;
 }
 
-/** Chain status of one stored backup. */
-export type ChainStatus = 'ok' | 'unconfirmed' | 'broken' | 'damaged';
+/** How sound one stored backup is, as the timeline shows it (the vault's own ChainStatus is first/linked/gap). */
+export type BackupHealth = 'ok' | 'unconfirmed' | 'broken' | 'damaged';
 
 export interface TimelineEntry {
   seq: number;
@@ -108,23 +65,67 @@ export interface TimelineEntry {
   kind: BackupKind;
   bytes: number;
   pagesChanged: number;
-  chain: ChainStatus;
+  health: BackupHealth;
+  /** The name the cardholder gave it, or null. */
+  name: string | null;
+  /** Applications whose pages this backup carried (null: not known, e.g. imported). */
+  apps: readonly AppKind[] | null;
 }
 
-export type RestoreTarget = 'this' | 'other';
+/** 'same': the backup's own card; 'other': a replacement card of the same issuer (fig. 9). */
+export type RestoreTarget = NonNullable<HostRestoreOptions['target']>;
 /** compacted: newest copy of each page once; replay: the patent's full + every diff in order. */
-export type RestoreMode = 'compacted' | 'replay';
+export type RestoreMode = NonNullable<HostRestoreOptions['mode']>;
+
+/** One application before a restore: the card now against the chosen point. */
+export interface AppPreview {
+  kind: AppKind;
+  /** Value on the card now (null: the application holds no value). */
+  now: AppValue | null;
+  /** Value when the backup was made (null: none, or not known). */
+  atPoint: AppValue | null;
+  /** Value right after the restore: value applications reset to zero (fig. 20). */
+  after: AppValue | null;
+  /** Records now and at the point (medical), else null. */
+  recordsNow: number | null;
+  recordsAtPoint: number | null;
+  /** Data (other than value) the point has that differs from the card now: true, false, or null when not known. */
+  dataDiffers: boolean | null;
+}
+
+/** Why a restore choice cannot be made; the UI words it. */
+export type RestoreBlock = 'not-this-card' | 'same-card' | 'no-card' | 'no-issuer';
+
+export interface RestorePreview {
+  sourceCard: string;
+  seq: number;
+  /** The card in the reader. */
+  targetCard: string;
+  /** The target that fits: same card or a replacement. */
+  target: RestoreTarget;
+  blocked: Partial<Record<RestoreTarget, RestoreBlock>>;
+  apps: readonly AppPreview[];
+  /** Pages the card changed since the point was made (the diffs after it plus the changes not backed up). */
+  pagesChangedSince: number;
+  /** Whether the app knows the point's values (recorded when the backup was made in this browser). */
+  pointKnown: boolean;
+}
 
 export interface RestoredApp {
   kind: AppKind;
   /** Value applications reset their value after a restore (fig. 20). */
   valueReset: boolean;
-  /** The value held in the backup, which was not brought back. */
-  valueInBackup: AppValue | null;
+  /** Value on the card just before the restore (gone now). */
+  before: AppValue | null;
+  /** The value restored from the backup and discarded by the reset. */
+  discarded: AppValue | null;
+  /** Value on the card now. */
+  after: AppValue | null;
 }
 
 export interface RestoreResult {
   seq: number;
+  sourceCard: string;
   target: RestoreTarget;
   pages: number;
   apps: readonly RestoredApp[];
@@ -160,11 +161,41 @@ export interface RetentionPolicy {
   keepDailyDays: number;
 }
 
+/** One backup in retention's keep/remove table (like restic forget), with why. */
+export interface RetentionRow {
+  cardNumber: string;
+  seq: number;
+  date: number;
+  bytes: number;
+  action: 'keep' | 'remove';
+  reasons: readonly RetentionReason[];
+}
+
+/** Why retention keeps or removes a backup; the translations word it. */
+export type RetentionReason =
+  | { code: 'unconfirmed' }
+  | { code: 'newest-verified' }
+  | { code: 'last'; n: number; rank: number }
+  | { code: 'newest-of'; unit: 'day' | 'week' | 'month'; period: string }
+  | { code: 'no-rule' }
+  | { code: 'other'; text: string };
+
 export interface RetentionResult {
   dryRun: boolean;
-  removedSeqs: readonly number[];
-  kept: number;
+  rows: readonly RetentionRow[];
+  removed: number;
   freedBytes: number;
+}
+
+/** A card the vault holds backups of. */
+export interface VaultCard {
+  cardNumber: string;
+  backups: number;
+  /** Newest backup's date, or null. */
+  newest: number | null;
+  inReader: boolean;
+  /** The card in the reader replaces this one (demo: the lost card). */
+  replacedByReader: boolean;
 }
 
 export interface ImportResult {

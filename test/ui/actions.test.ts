@@ -11,38 +11,6 @@ describe('UI flows over a Services implementation', () => {
     expect(h.stores.card.getState().card?.cardNumber).toBe('4980123456789012');
   });
 
-  it('backup asks for the PIN first; three wrong tries block it and nothing is backed up', async () => {
-    const h = harness();
-    await h.actions.card.connectDemo();
-    h.actions.transfer.backup('auto');
-    expect(h.stores.pin.getState()).toMatchObject({ open: true, purpose: 'backup', triesLeft: 3 });
-    await h.actions.transfer.submitPin('0000');
-    expect(h.stores.pin.getState()).toMatchObject({ open: true, wrong: true, triesLeft: 2, blocked: false });
-    await h.actions.transfer.submitPin('1111');
-    await h.actions.transfer.submitPin('2222');
-    expect(h.stores.pin.getState()).toMatchObject({ open: true, triesLeft: 0, blocked: true });
-    await h.actions.transfer.submitPin('1234');
-    expect(h.stores.pin.getState().blocked).toBe(true);
-    expect(h.stores.operation.getState().op).toBeNull();
-    expect(h.state.backups).toHaveLength(0);
-  });
-
-  it('full, then changes only after spending; the memory map shows the changed page until the backup', async () => {
-    const h = harness();
-    await h.actions.card.connectDemo();
-    h.actions.transfer.backup('auto');
-    await h.actions.transfer.submitPin('1234');
-    expect(h.stores.operation.getState().op).toMatchObject({ phase: 'done', result: { seq: 1, kind: 'full', pages: 192 } });
-    await h.actions.card.spend(500);
-    expect(h.stores.card.getState().card?.apps.find((a) => a.kind === 'emoney')?.value?.amount).toBe(11_980);
-    expect(h.stores.card.getState().card?.memory.changedPages).toEqual([24]);
-    h.actions.transfer.backup('auto');
-    await h.actions.transfer.submitPin('1234');
-    expect(h.stores.operation.getState().op).toMatchObject({ phase: 'done', result: { seq: 2, kind: 'diff', pages: 1 } });
-    expect(h.stores.card.getState().card?.memory.changedPages).toEqual([]);
-    expect(h.stores.timeline.getState().count).toBe(2);
-  });
-
   it('cancel aborts the running backup and reports it as stopped', async () => {
     const h = harness({ stepDelayMs: 1 });
     await h.actions.card.connectDemo();
@@ -54,27 +22,6 @@ describe('UI flows over a Services implementation', () => {
     await run;
     expect(h.stores.operation.getState().op).toEqual({ kind: 'backup', phase: 'cancelled' });
     expect(h.state.backups).toHaveLength(0);
-  });
-
-  it('restore onto a replacement card: data back, value applications reset', async () => {
-    const h = harness();
-    await h.actions.card.connectDemo();
-    h.actions.transfer.backup('auto');
-    await h.actions.transfer.submitPin('1234');
-    await h.actions.card.loseCard();
-    expect(h.stores.connection.getState().state.status).toBe('card-absent');
-    await h.actions.card.issueReplacementCard();
-    await settle();
-    expect(h.stores.connection.getState().state.status).toBe('card-present');
-    expect(h.stores.card.getState().card?.cardNumber).toBe('4980123456789029');
-    h.actions.transfer.restore({ seq: 1, target: 'other', mode: 'compacted' });
-    await h.actions.transfer.submitPin('1234');
-    const op = h.stores.operation.getState().op;
-    if (op?.phase !== 'done' || op.kind !== 'restore') throw new Error(`restore did not finish: ${JSON.stringify(op)}`);
-    expect(op.result.apps.filter((a) => a.valueReset).map((a) => a.kind)).toEqual(['emoney', 'membership']);
-    const card = h.stores.card.getState().card;
-    expect(card?.apps.find((a) => a.kind === 'medical')?.fields.find((f) => f.id === 'allergies')?.value).toBe('Penicillin');
-    expect(card?.apps.find((a) => a.kind === 'emoney')?.value?.amount).toBe(0);
   });
 
   it('timeline loads only the blocks in view', async () => {
@@ -91,16 +38,16 @@ describe('UI flows over a Services implementation', () => {
     expect([...h.stores.timeline.getState().blocks]).toEqual([49]);
   });
 
-  it('vault: verify names the damaged backup; retention previews before removing', async () => {
+  it('vault: verify names the damaged backup; retention plans before removing', async () => {
     const h = harness({ seedBackups: 40, damaged: [7] });
-    await h.actions.vault.verify(false);
+    await h.actions.vault.verify();
     expect(h.stores.vault.getState().report?.problems.map((p) => p.seq)).toEqual([7]);
-    await h.actions.vault.retention(true);
-    const preview = h.stores.vault.getState().retention;
-    expect(preview?.dryRun).toBe(true);
-    expect(preview?.removedSeqs.length).toBe(9);
+    await h.actions.vault.planRetention();
+    const plan = h.stores.vault.getState().retention;
+    expect(plan?.dryRun).toBe(true);
+    expect(plan?.removed).toBe(9);
     expect(h.state.backups).toHaveLength(40);
-    await h.actions.vault.retention(false);
+    await h.actions.vault.applyRetention();
     expect(h.state.backups).toHaveLength(31);
   });
 

@@ -32,11 +32,11 @@ export function sampleApps(): AppInfo[] {
   const app = (kind: AppInfo['kind'], n: number, holdsValue: boolean, fields: [string, string][], value: AppInfo['value'] = null): AppInfo => ({
     kind,
     aid: `A00000099902${n.toString(16).padStart(2, '0')}`,
-    name: kind,
     holdsValue,
     value,
     fields: fields.map(([id, v]) => ({ id, value: v })),
     restoredFlag: false,
+    records: kind === 'medical' ? fields.length : null,
   });
   return [
     app('emoney', 1, true, [['lastUse', '2026-11-20']], { amount: 12_480, unit: 'yen' }),

@@ -3,7 +3,7 @@
  * never imported by src/. It behaves like the real layers at the level the UI sees
  * (PIN tries, changed pages, diff vs full, value reset after restore), nothing deeper.
  */
-import type { CardEvent, CardInfo, TimelineEntry, TransferProgress } from '../../src/ui/model.ts';
+import type { CardEvent, CardInfo, RetentionRow, TimelineEntry, TransferProgress } from '../../src/ui/model.ts';
 import type { DemoControls, Services, TransferOptions } from '../../src/ui/services/contract.ts';
 import { firstPage, PAGE_SIZE, sampleCard } from './demo-card.ts';
 
@@ -33,7 +33,7 @@ export function createMemoryServices(opts: MemoryOptions = {}) {
     replacementFor: null as string | null,
     changed: new Set<number>(),
     triesLeft: 3,
-    verified: false,
+    names: new Map<number, string>(),
     backups: [] as (TimelineEntry & { card: CardInfo })[],
     present: false,
   };
@@ -42,10 +42,10 @@ export function createMemoryServices(opts: MemoryOptions = {}) {
   for (let i = 1; i <= (opts.seedBackups ?? 0); i++) {
     const card = sampleCard();
     s.backups.push({ seq: i, cardNumber: card.cardNumber, date: BASE_DATE - ((opts.seedBackups ?? 0) - i) * 3_600_000, kind: i === 1 ? 'full' : 'diff',
-      bytes: i === 1 ? 192 * PAGE_SIZE : (i % 7 + 1) * PAGE_SIZE, pagesChanged: i === 1 ? 192 : i % 7 + 1, chain: 'ok', card });
+      bytes: i === 1 ? 192 * PAGE_SIZE : (i % 7 + 1) * PAGE_SIZE, pagesChanged: i === 1 ? 192 : i % 7 + 1, health: 'ok', name: null, apps: i === 1 ? ['emoney', 'credit', 'id', 'medical', 'membership'] : ['emoney'], card });
   }
   const damaged = new Set(opts.damaged ?? []);
-  for (const b of s.backups) if (damaged.has(b.seq)) b.chain = 'damaged';
+  for (const b of s.backups) if (damaged.has(b.seq)) b.health = 'damaged';
 
   const emit = (e: CardEvent) => listeners.forEach((l) => l(e));
   const need = () => {
@@ -53,7 +53,24 @@ export function createMemoryServices(opts: MemoryOptions = {}) {
     return s.card;
   };
   const touch = (page: number) => s.changed.add(page);
-  const mine = () => s.backups.filter((b) => b.cardNumber === (s.replacementFor ?? s.card?.cardNumber));
+  const of = (card: string) => s.backups.filter((b) => b.cardNumber === card);
+  const defaultCard = () => {
+    const here = s.present ? (s.card?.cardNumber ?? null) : null;
+    if (here && of(here).length > 0) return here;
+    if (s.replacementFor && of(s.replacementFor).length > 0) return s.replacementFor;
+    return here ?? s.backups.at(-1)?.cardNumber ?? null;
+  };
+  /** The card checks the PIN first, once per operation. */
+  const checkPin = (p: string) => {
+    if (s.triesLeft === 0) throw fail('pin-blocked');
+    if (p === pin) {
+      s.triesLeft = 3;
+      return;
+    }
+    s.triesLeft--;
+    if (s.triesLeft === 0) throw fail('pin-blocked');
+    throw Object.assign(fail('pin-wrong'), { triesLeft: s.triesLeft });
+  };
   const wait = () => new Promise<void>((r) => setTimeout(r, opts.stepDelayMs ?? 0));
 
   async function transfer(total: number, o: TransferOptions) {
@@ -62,7 +79,7 @@ export function createMemoryServices(opts: MemoryOptions = {}) {
       if (o.signal.aborted) throw abortError();
       await wait();
       const pages = Math.round((total * i) / steps);
-      const p: TransferProgress = { pages, totalPages: total, bytes: pages * PAGE_SIZE, apdus: i * 2, rate: 4096, secondsLeft: ((total - pages) * PAGE_SIZE) / 4096 };
+      const p: TransferProgress = { pages, totalPages: total, bytes: pages * PAGE_SIZE, apdus: i * 2, rate: 4096, secondsLeft: ((total - pages) * PAGE_SIZE) / 4096, phase: 'transferring' };
       o.onProgress(p);
       if (opts.stallAtStep === i) await new Promise((_, reject) => o.signal.addEventListener('abort', () => reject(abortError())));
     }
@@ -103,45 +120,90 @@ export function createMemoryServices(opts: MemoryOptions = {}) {
     cardPresent: async () => s.present,
     onCardEvent: (l) => { listeners.add(l); return () => listeners.delete(l); },
     readCard: async () => withMemory(need()),
-    verifyPin: async (p) => {
-      need();
-      if (s.triesLeft === 0) return { ok: false, triesLeft: 0, blocked: true };
-      s.triesLeft--;
-      if (p === pin) { s.triesLeft = 3; s.verified = true; return { ok: true }; }
-      return { ok: false, triesLeft: s.triesLeft, blocked: s.triesLeft === 0 };
-    },
     backup: async (o) => {
       const c = need();
-      if (!s.verified) throw fail('unknown');
-      const have = mine().length > 0;
+      checkPin(o.pin);
+      const have = of(c.cardNumber).length > 0;
       if (o.kind === 'diff' && !have) throw fail('no-base-backup');
       const kind = o.kind === 'full' || !have ? 'full' : 'diff';
       const pages = kind === 'full' ? c.memory.pageCount : s.changed.size;
       await transfer(Math.max(1, pages), o);
       const seq = (s.backups.at(-1)?.seq ?? 0) + 1;
-      s.backups.push({ seq, cardNumber: c.cardNumber, date: BASE_DATE + seq * 60_000, kind, bytes: pages * PAGE_SIZE, pagesChanged: pages, chain: 'ok', card: withMemory(c) });
+      s.backups.push({ seq, cardNumber: c.cardNumber, date: BASE_DATE + seq * 60_000, kind, bytes: pages * PAGE_SIZE, pagesChanged: pages, health: 'ok', name: o.name ?? null, apps: kind === 'full' ? c.apps.map((a) => a.kind) : [], card: withMemory(c) });
       s.changed.clear();
       s.card = { ...c, lastBackupSeq: seq };
       return { seq, kind, pages, bytes: pages * PAGE_SIZE };
     },
+    previewRestore: async (sourceCard, seq) => {
+      const c = withMemory(need());
+      const b = s.backups.find((x) => x.cardNumber === sourceCard && x.seq === seq);
+      const same = c.cardNumber === sourceCard;
+      return {
+        sourceCard,
+        seq,
+        targetCard: c.cardNumber,
+        target: same ? 'same' : 'other',
+        blocked: same ? { other: 'same-card' } : { same: 'not-this-card' },
+        apps: c.apps.map((a) => {
+          const at = b?.card.apps.find((x) => x.kind === a.kind);
+          return { kind: a.kind, now: a.value, atPoint: at?.value ?? null, after: a.holdsValue && a.value ? { ...a.value, amount: 0 } : null, recordsNow: a.records, recordsAtPoint: at?.records ?? null, dataDiffers: at ? JSON.stringify(at.fields) !== JSON.stringify(a.fields) : null };
+        }),
+        pagesChangedSince: c.memory.changedCount,
+        pointKnown: b !== undefined,
+      };
+    },
     restore: async (o) => {
       const c = need();
-      const b = s.backups.find((x) => x.seq === o.seq);
-      if (!b || !s.verified) throw fail('restore-refused');
-      if ((o.target === 'this') !== (b.cardNumber === c.cardNumber)) throw fail('restore-refused');
+      const b = s.backups.find((x) => x.seq === o.seq && x.cardNumber === o.sourceCard);
+      if (!b) throw fail('restore-refused');
+      checkPin(o.pin);
+      if ((o.target === 'same') !== (b.cardNumber === c.cardNumber)) throw fail('wrong-card');
       await transfer(b.card.memory.pageCount, o);
-      s.card = { ...b.card, cardNumber: c.cardNumber, lastBackupSeq: null, apps: b.card.apps.map((a) => (a.value ? { ...a, value: { ...a.value, amount: 0 }, restoredFlag: true } : a)) };
+      const before = c;
+      s.card = { ...b.card, cardNumber: c.cardNumber, lastBackupSeq: null, apps: b.card.apps.map((a) => (a.value ? { ...a, value: { ...a.value, amount: 0 }, restoredFlag: false } : a)) };
       s.changed.clear();
-      return { seq: b.seq, target: o.target, pages: b.card.memory.pageCount, apps: b.card.apps.map((a) => ({ kind: a.kind, valueReset: a.holdsValue, valueInBackup: a.value })) };
+      return {
+        seq: b.seq,
+        sourceCard: o.sourceCard,
+        target: o.target,
+        pages: b.card.memory.pageCount,
+        apps: b.card.apps.map((a) => ({ kind: a.kind, valueReset: a.holdsValue, before: before.apps.find((x) => x.kind === a.kind)?.value ?? null, discarded: a.holdsValue ? a.value : null, after: a.value ? { ...a.value, amount: 0 } : null })),
+      };
     },
-    timelineCount: async () => mine().length,
-    timeline: async (offset, limit) => mine().reverse().slice(offset, offset + limit).map(({ card: _c, ...e }) => e),
+    vaultCards: async () => {
+      const here = s.present ? (s.card?.cardNumber ?? null) : null;
+      const cards = [...new Set([...s.backups.map((b) => b.cardNumber), ...(here ? [here] : [])])];
+      return cards.map((cardNumber) => ({ cardNumber, backups: of(cardNumber).length, newest: of(cardNumber).at(-1)?.date ?? null, inReader: cardNumber === here, replacedByReader: cardNumber === s.replacementFor && here !== null }));
+    },
+    defaultTimelineCard: async () => defaultCard(),
+    timelineCount: async (card) => of(card).length,
+    timeline: async (card, offset, limit) => of(card).reverse().slice(offset, offset + limit).map(({ card: _c, ...e }) => ({ ...e, name: s.names.get(e.seq) ?? e.name })),
+    nameBackup: async (_card, seq, name) => {
+      s.names.set(seq, name);
+    },
     vaultStatus: async () => ({ backups: s.backups.length, cards: new Set(s.backups.map((b) => b.cardNumber)).size, bytes: s.backups.reduce((n, b) => n + b.bytes, 0), persistent: true }),
-    verifyVault: async (deep) => ({ deep, checked: s.backups.length, problems: s.backups.filter((b) => damaged.has(b.seq)).map((b) => ({ seq: b.seq, kind: 'hash-mismatch' as const, detail: `blob of page 40 in #${b.seq}` })) }),
-    retention: async (policy, dryRun) => {
-      const old = s.backups.slice(0, Math.max(0, s.backups.length - policy.keepLast)).filter((b) => b.kind === 'diff');
-      if (!dryRun) s.backups = s.backups.filter((b) => !old.includes(b));
-      return { dryRun, removedSeqs: old.map((b) => b.seq), kept: s.backups.length - (dryRun ? old.length : 0), freedBytes: old.reduce((n, b) => n + b.bytes, 0) };
+    verifyVault: async (deepPin) => {
+      if (deepPin !== null) checkPin(deepPin);
+      return { deep: deepPin !== null, checked: s.backups.length, problems: s.backups.filter((b) => damaged.has(b.seq)).map((b) => ({ seq: b.seq, kind: 'hash-mismatch' as const, detail: `blob of page 40 in #${b.seq}` })) };
+    },
+    retentionPlan: async (policy) => {
+      const keep = new Set(s.backups.slice(Math.max(0, s.backups.length - policy.keepLast)).map((b) => b.seq));
+      const rows: RetentionRow[] = [...s.backups].reverse().map((b) => ({
+        cardNumber: b.cardNumber,
+        seq: b.seq,
+        date: b.date,
+        bytes: b.bytes,
+        action: keep.has(b.seq) || b.kind === 'full' ? 'keep' : 'remove',
+        reasons: keep.has(b.seq) ? [{ code: 'last', n: policy.keepLast, rank: s.backups.length - b.seq + 1 }] : b.kind === 'full' ? [{ code: 'newest-verified' }] : [{ code: 'no-rule' }],
+      }));
+      const removed = rows.filter((r) => r.action === 'remove');
+      return { dryRun: true, rows, removed: removed.length, freedBytes: removed.reduce((n, r) => n + r.bytes, 0) };
+    },
+    removeBackups: async (list) => {
+      const gone = s.backups.filter((b) => list.some((x) => x.cardNumber === b.cardNumber && x.seq === b.seq));
+      s.backups = s.backups.filter((b) => !gone.includes(b));
+      const rows: RetentionRow[] = gone.map((b) => ({ cardNumber: b.cardNumber, seq: b.seq, date: b.date, bytes: b.bytes, action: 'remove', reasons: [] }));
+      return { dryRun: false, rows, removed: rows.length, freedBytes: rows.reduce((n, r) => n + r.bytes, 0) };
     },
     exportVault: async () => new Blob([JSON.stringify(s.backups.map((b) => b.seq))], { type: 'application/octet-stream' }),
     importVault: async (file) => {

@@ -4,18 +4,20 @@ import type { ReaderInfo } from '../model.ts';
 import type { DemoControls, Services } from '../services/contract.ts';
 import type { Stores } from '../state/stores.ts';
 
-export function cardActions(services: Services, stores: Stores, onCardChanged: () => void) {
+/** `onCardChanged(newCard)`: newCard when a different card (or none) is now in the reader. */
+export function cardActions(services: Services, stores: Stores, onCardChanged: (newCard: boolean) => Promise<void>) {
   const { connection, card } = stores;
   let unsubscribe: (() => void) | null = null;
 
   async function refreshCard(): Promise<void> {
+    const before = card.getState().card?.cardNumber ?? null;
     card.setState({ loading: true, error: null });
     try {
       card.setState({ card: await services.readCard(), loading: false });
     } catch (e) {
       card.setState({ loading: false, error: errorCode(e) });
     }
-    onCardChanged();
+    await onCardChanged((card.getState().card?.cardNumber ?? null) !== before);
   }
 
   function onEvent(type: 'inserted' | 'removed' | 'reader-lost') {

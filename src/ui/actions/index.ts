@@ -13,10 +13,9 @@ export function createActions(services: Services, stores: Stores) {
     if (stores.connection.getState().state.status === 'card-present') await card.refreshCard();
     else await Promise.all([timeline.reload(), vault.refreshStatus()]);
   };
-  const vault = vaultActions(services, stores, afterChange);
-  const card = cardActions(services, stores, () => {
-    void timeline.reload();
-    void vault.refreshStatus();
+  const vault = vaultActions(services, stores, afterChange, (purpose, run, onError) => transfer.withPinDialog(purpose, run, onError));
+  const card = cardActions(services, stores, async (newCard) => {
+    await Promise.all([timeline.reload(!newCard), vault.refreshStatus()]);
   });
   const transfer = transferActions(services, stores, afterChange);
   return { card, timeline, transfer, vault };

@@ -16,9 +16,12 @@ function Shell() {
   const connected = state.status === 'card-present' || state.status === 'card-absent';
   return (
     <>
+      <a className="skip-link" href="#main">
+        {t('skip.main')}
+      </a>
       <Header />
       <LiveRegion />
-      <main className="main" id="main">
+      <main className="main" id="main" tabIndex={-1}>
         {connected ? <Dashboard demo={state.reader.kind === 'demo'} /> : <ConnectScreen />}
       </main>
       <PinDialog />

@@ -2,6 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { formatYen } from '../format.ts';
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
+import { Dialog } from './Dialog.tsx';
 
 export function DemoControls() {
   const { t, lang } = useI18n();
@@ -9,6 +10,7 @@ export function DemoControls() {
   const busy = useApp('card', (s) => s.busyAction);
   const present = useApp('card', (s) => s.card !== null);
   const [record, setRecord] = useState('');
+  const [confirmReset, setConfirmReset] = useState(false);
 
   const save = (e: FormEvent) => {
     e.preventDefault();
@@ -51,13 +53,37 @@ export function DemoControls() {
         </button>
       </div>
       <div className="demo-reset">
-        <button type="button" className="btn btn-danger-quiet" disabled={busy !== null} aria-describedby="demo-reset-help" onClick={() => void card.resetDemo()}>
+        <button type="button" className="btn btn-danger-quiet" disabled={busy !== null} aria-describedby="demo-reset-help" onClick={() => setConfirmReset(true)}>
           {t('demo.reset')}
         </button>
         <p id="demo-reset-help" className="muted small">
           {t('demo.reset.help')}
         </p>
       </div>
+      <p className="visually-hidden" aria-live="polite">
+        {busy !== null ? t('demo.busy') : ''}
+      </p>
+      {confirmReset && (
+        <Dialog labelledBy="reset-title" onClose={() => setConfirmReset(false)} className="confirm-dialog">
+          <h2 id="reset-title">{t('demo.reset.confirm.title')}</h2>
+          <p>{t('demo.reset.confirm.body')}</p>
+          <div className="dialog-actions">
+            <button type="button" className="btn btn-quiet" onClick={() => setConfirmReset(false)}>
+              {t('common.cancel')}
+            </button>
+            <button
+              type="button"
+              className="btn btn-danger"
+              onClick={() => {
+                setConfirmReset(false);
+                void card.resetDemo();
+              }}
+            >
+              {t('demo.reset.confirm.yes')}
+            </button>
+          </div>
+        </Dialog>
+      )}
     </section>
   );
 }

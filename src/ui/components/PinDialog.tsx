@@ -3,10 +3,12 @@ import { useState, type FormEvent } from 'react';
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
 import { Dialog } from './Dialog.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
+import { DEMO_PIN } from '../services/demo-pin.ts';
 
 export function PinDialog() {
   const { t } = useI18n();
   const pin = useApp('pin', (s) => s);
+  const demo = useApp('connection', (s) => (s.state.status === 'card-present' || s.state.status === 'card-absent') && s.state.reader.kind === 'demo');
   const { transfer } = useActions();
   const [value, setValue] = useState('');
   if (!pin.open || !pin.purpose) return null;
@@ -26,7 +28,12 @@ export function PinDialog() {
   return (
     <Dialog labelledBy="pin-title" onClose={close} locked={pin.busy} className="pin-dialog">
       <form onSubmit={submit}>
-        <h2 id="pin-title">{t(pin.purpose === 'backup' ? 'pin.title.backup' : 'pin.title.restore')}</h2>
+        <h2 id="pin-title">{t(`pin.title.${pin.purpose}`)}</h2>
+        {demo && (
+          <p className="demo-pin" data-testid="pin-demo">
+            {t('pin.demo', { pin: DEMO_PIN })}
+          </p>
+        )}
         {pin.blocked ? (
           <ErrorNotice code="pin-blocked" />
         ) : (

@@ -1,24 +1,77 @@
-/** Retention: set the policy, preview (dry run) what would go, then remove. */
-import type { FormEvent } from 'react';
-import { formatBytes } from '../format.ts';
-import { countOf } from '../i18n/index.ts';
+/**
+ * Retention, like restic's forget: set the policy, see the keep/remove table with the
+ * reason for every backup (the removals are marked on the timeline too), then confirm
+ * and exactly the listed backups go.
+ */
+import { useState, type FormEvent } from 'react';
+import type { RetentionReason, RetentionRow } from '../model.ts';
+import { formatBytes, formatCardNumber, formatDate } from '../format.ts';
+import { countOf, type Translate } from '../i18n/index.ts';
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
+import { Dialog } from './Dialog.tsx';
 
 const clampInt = (v: string, min: number, max: number) => Math.min(max, Math.max(min, Math.floor(Number(v)) || min));
+
+export function reasonText(t: Translate, r: RetentionReason): string {
+  switch (r.code) {
+    case 'last':
+      return t('retention.why.last', { n: r.n, rank: r.rank });
+    case 'newest-of':
+      return t(`retention.why.newest-of.${r.unit}`, { period: r.period });
+    case 'other':
+      return t('retention.why.other', { text: r.text });
+    default:
+      return t(`retention.why.${r.code}`);
+  }
+}
+
+function PlanTable({ rows }: { rows: readonly RetentionRow[] }) {
+  const { t, lang } = useI18n();
+  return (
+    <div className="table-scroll retention-table-wrap">
+      <table className="retention-table" data-testid="retention-table">
+        <caption className="visually-hidden">{t('retention.table')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('retention.col.card')}</th>
+            <th scope="col">{t('retention.col.backup')}</th>
+            <th scope="col">{t('retention.col.date')}</th>
+            <th scope="col">{t('retention.col.action')}</th>
+            <th scope="col">{t('retention.col.why')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={`${r.cardNumber}:${r.seq}`} className={`ret-${r.action}`} data-seq={r.seq} data-card={r.cardNumber} data-action={r.action}>
+              <td>{formatCardNumber(r.cardNumber).slice(-4)}</td>
+              <th scope="row">#{r.seq}</th>
+              <td>{formatDate(lang, r.date)}</td>
+              <td>{t(r.action === 'keep' ? 'retention.keep' : 'retention.remove')}</td>
+              <td>{r.reasons.map((x) => reasonText(t, x)).join('; ')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
 
 export function RetentionForm() {
   const { t, lang } = useI18n();
   const { vault } = useActions();
   const policy = useApp('vault', (s) => s.policy);
-  const result = useApp('vault', (s) => s.retention);
+  const plan = useApp('vault', (s) => s.retention);
+  const removed = useApp('vault', (s) => s.removed);
   const busy = useApp('vault', (s) => s.busy);
-  const preview = (e: FormEvent) => {
+  const [confirming, setConfirming] = useState(false);
+  const show = (e: FormEvent) => {
     e.preventDefault();
-    void vault.retention(true);
+    void vault.planRetention();
   };
-  const canApply = result?.dryRun === true && result.removedSeqs.length > 0;
+  const toRemove = plan?.rows.filter((r) => r.action === 'remove') ?? [];
+  const list = toRemove.map((r) => `#${r.seq} (${formatCardNumber(r.cardNumber).slice(-4)})`).join(', ');
   return (
-    <form className="vault-block retention" onSubmit={preview}>
+    <form className="vault-block retention" onSubmit={show}>
       <h3>{t('retention.heading')}</h3>
       <div className="form-grid">
         <label htmlFor="keep-last">{t('retention.keepLast')}</label>
@@ -30,21 +83,44 @@ export function RetentionForm() {
       </div>
       <div className="button-row">
         <button type="submit" className="btn btn-secondary" disabled={busy !== null}>
-          {t('retention.preview')}
+          {t('retention.plan')}
         </button>
-        <button type="button" className="btn btn-danger" disabled={busy !== null || !canApply} onClick={() => void vault.retention(false)}>
+        <button type="button" className="btn btn-danger" disabled={busy !== null || toRemove.length === 0} onClick={() => setConfirming(true)}>
           {t('retention.apply')}
         </button>
       </div>
-      <p aria-live="polite" className="muted" data-testid="retention-result">
-        {result &&
-          (result.removedSeqs.length === 0
-            ? t('retention.none')
-            : t(result.dryRun ? 'retention.willRemove' : 'retention.removed', {
-                backups: countOf(t, lang, 'backups', result.removedSeqs.length),
-                size: formatBytes(lang, result.freedBytes),
-              }))}
-      </p>
+      <div aria-live="polite" data-testid="retention-result">
+        {plan && (
+          <p className="muted">
+            {toRemove.length === 0
+              ? t('retention.none')
+              : t('retention.willRemove', { backups: countOf(t, lang, 'backups', toRemove.length), size: formatBytes(lang, plan.freedBytes) })}
+          </p>
+        )}
+        {removed && <p className="notice notice-ok">{t('retention.removed', { backups: countOf(t, lang, 'backups', removed.removed), size: formatBytes(lang, removed.freedBytes) })}</p>}
+      </div>
+      {plan && plan.rows.length > 0 && <PlanTable rows={plan.rows} />}
+      {confirming && (
+        <Dialog labelledBy="retention-confirm-title" onClose={() => setConfirming(false)} className="confirm-dialog">
+          <h2 id="retention-confirm-title">{t('retention.confirm.title', { backups: countOf(t, lang, 'backups', toRemove.length) })}</h2>
+          <p>{t('retention.confirm.body', { list })}</p>
+          <div className="dialog-actions">
+            <button type="button" className="btn btn-quiet" onClick={() => setConfirming(false)}>
+              {t('common.cancel')}
+            </button>
+            <button
+              type="button"
+              className="btn btn-danger"
+              onClick={() => {
+                setConfirming(false);
+                void vault.applyRetention();
+              }}
+            >
+              {t('retention.confirm.yes')}
+            </button>
+          </div>
+        </Dialog>
+      )}
     </form>
   );
 }

@@ -1,5 +1,4 @@
-/** Verify the vault; damaged backups listed plainly, one line each. */
-import { useState } from 'react';
+/** Verify the vault (structural; or deep: the card opens every record, after its PIN); damaged backups listed plainly. */
 import { countOf } from '../i18n/index.ts';
 import { damagedSeqs } from '../state/vault.ts';
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
@@ -10,18 +9,19 @@ export function VaultVerify() {
   const report = useApp('vault', (s) => s.report);
   const busy = useApp('vault', (s) => s.busy);
   const present = useApp('card', (s) => s.card !== null);
-  const [deep, setDeep] = useState(false);
   const damaged = report ? damagedSeqs(report) : [];
   return (
     <div className="vault-block">
       <div className="inline-field">
-        <button type="button" className="btn btn-secondary" disabled={busy !== null} onClick={() => void vault.verify(deep && present)}>
+        <button type="button" className="btn btn-secondary" disabled={busy !== null} onClick={() => void vault.verify()}>
           {busy === 'verify' ? t('vault.verify.running') : t('vault.verify')}
         </button>
-        <label className="check">
-          <input type="checkbox" checked={deep && present} disabled={!present} onChange={(e) => setDeep(e.target.checked)} />
+        <button type="button" className="btn btn-quiet" disabled={busy !== null || !present} aria-describedby="verify-deep-help" onClick={vault.verifyDeep}>
+          {t('vault.verify.deepButton')}
+        </button>
+        <span id="verify-deep-help" className="visually-hidden">
           {t('vault.verify.deep')}
-        </label>
+        </span>
       </div>
       <div aria-live="polite">
         {report && damaged.length === 0 && (

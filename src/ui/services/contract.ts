@@ -13,16 +13,17 @@ import type {
   CardEvent,
   CardInfo,
   ImportResult,
-  PinResult,
   ReaderInfo,
   RecordEdit,
   RestoreMode,
+  RestorePreview,
   RestoreResult,
   RestoreTarget,
   RetentionPolicy,
   RetentionResult,
   TimelineEntry,
   TransferProgress,
+  VaultCard,
   VaultReport,
   VaultStatus,
 } from '../model.ts';
@@ -34,11 +35,15 @@ export interface TransferOptions {
 
 export interface BackupOptions extends TransferOptions {
   kind: BackupChoice;
-  /** The PIN the cardholder entered (already checked by verifyPin); the card checks it again. */
+  /** The PIN the cardholder entered: the operation sends it to the card once, first. */
   pin: string;
+  /** A name for the backup (optional). */
+  name?: string;
 }
 
 export interface RestoreOptions extends TransferOptions {
+  /** The card whose backup is restored. */
+  sourceCard: string;
   seq: number;
   target: RestoreTarget;
   mode: RestoreMode;
@@ -73,19 +78,32 @@ export interface Services {
   onCardEvent(listener: (e: CardEvent) => void): () => void;
 
   readCard(): Promise<CardInfo>;
-  verifyPin(pin: string): Promise<PinResult>;
 
+  /**
+   * Backup and restore send the PIN once, as their first step. A wrong PIN fails with
+   * code 'pin-wrong' and `triesLeft`; a blocked one with 'pin-blocked'.
+   */
   backup(options: BackupOptions): Promise<BackupResult>;
+  /** What a restore of (sourceCard, seq) would change on the card in the reader; asks no PIN. */
+  previewRestore(sourceCard: string, seq: number): Promise<RestorePreview>;
   restore(options: RestoreOptions): Promise<RestoreResult>;
 
-  /** Backups of the card in the reader (or of the card being replaced), newest first. */
-  timelineCount(): Promise<number>;
-  timeline(offset: number, limit: number): Promise<TimelineEntry[]>;
+  /** Every card the vault holds backups of, and which of them the timeline shows first. */
+  vaultCards(): Promise<VaultCard[]>;
+  /** The card whose backups fit the card in the reader: itself, or the card it replaces. */
+  defaultTimelineCard(): Promise<string | null>;
+  /** Backups of `card`, newest first. */
+  timelineCount(card: string): Promise<number>;
+  timeline(card: string, offset: number, limit: number): Promise<TimelineEntry[]>;
+  nameBackup(card: string, seq: number, name: string): Promise<void>;
 
   vaultStatus(): Promise<VaultStatus>;
-  /** Structural always; `deep` opens every record and needs the card. */
-  verifyVault(deep: boolean): Promise<VaultReport>;
-  retention(policy: RetentionPolicy, dryRun: boolean): Promise<RetentionResult>;
+  /** Structural always; with a PIN also deep: the card opens every record of its own backups. */
+  verifyVault(deepPin: string | null): Promise<VaultReport>;
+  /** Retention's keep/remove table for every card; nothing is deleted. */
+  retentionPlan(policy: RetentionPolicy): Promise<RetentionResult>;
+  /** Delete exactly these backups (the ones a plan listed). */
+  removeBackups(backups: readonly { cardNumber: string; seq: number }[]): Promise<RetentionResult>;
   exportVault(): Promise<Blob>;
   importVault(file: Blob): Promise<ImportResult>;
 

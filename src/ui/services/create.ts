@@ -1,44 +1,66 @@
 /**
- * The real `Services`: the host flows over the CCID driver (a real WebUSB reader, or
- * demo mode's simulated USB reader holding a simulated card: the same driver code),
- * the vault in IndexedDB, and demo mode's saved cards.
+ * The real `Services`: host operations over the card link (a real WebUSB reader, demo
+ * mode's simulated USB reader holding a simulated card: the same driver code, or a
+ * reader of the PC/SC bridge), the vault in IndexedDB, and demo mode's saved cards.
+ * What is connected is one ReaderSession (src/reader/session.ts), changed only through
+ * its reducer, so a new connection always lets go of everything the old one held.
  */
 import type { Authorise } from '../../host/index.ts';
+import { readCard } from '../../host/card-read.ts';
+import * as terminal from '../../host/terminal.ts';
 import type { Transport } from '../../protocol/transport.ts';
+import { noSession, released, sessionReducer, type Session, type SessionEvent } from '../../reader/session.ts';
 import { openReader } from '../../reader/webusb.ts';
 import type { UsbLike } from '../../reader/usb-surface.ts';
 import { openVault } from '../../vault/index.ts';
-import type { CardInfo, ReaderInfo } from '../model.ts';
+import type { CardInfo, ReaderInfo, VaultCard } from '../model.ts';
 import type { DemoControls, Services } from './contract.ts';
-import { issuerName, readCardInfo } from './card-read.ts';
-import * as controls from './demo-controls.ts';
 import { DEMO_PIN } from './demo-pin.ts';
 import type { DemoWorld } from './demo-world.ts';
+import type * as DemoModeModule from './demo-mode.ts';
 import { mapped, ServiceError } from './errors.ts';
+import { issuerName } from './issuer-name.ts';
 import { CardLink, type CardSource } from './link.ts';
+import { BackupNotes, memoryKeyValue, type KeyValue } from './notes.ts';
+import { previewRestore } from './preview.ts';
 import { ccidSource, openBridgeSource } from './sources.ts';
-import { checkPin, runBackup, runRestore, runVerify } from './transfers.ts';
+import { runBackup, runRestore, runVerify } from './transfers.ts';
 import { connectUsbReader } from './usb.ts';
 import { entryOf, VaultView } from './vault-view.ts';
 import { resetVault } from './reset.ts';
 
-export function createServices(usb: UsbLike | undefined): Services {
-  let link: CardLink | null = null;
-  let world: DemoWorld | null = null;
-  /** Demo mode: the demo issuer names itself and signs restores onto another card. */
-  let issuerLabel: (issuer: number) => string = issuerName;
-  let authorise: Authorise | undefined;
-  let stopUsb: (() => void) | null = null;
+type DemoMode = typeof DemoModeModule;
+
+export interface ServicesOptions {
+  /** Where backup notes live (default: localStorage, or memory where there is none). */
+  notes?: KeyValue;
+}
+
+export function createServices(usb: UsbLike | undefined, options: ServicesOptions = {}): Services {
+  let session: Session<CardLink, DemoWorld> = noSession();
+  let demoMode: DemoMode | null = null;
   let view: VaultView | null = null;
-  /** The card last read in the reader. */
-  let inReader: string | null = null;
+  const notes = new BackupNotes(options.notes ?? (typeof localStorage === 'undefined' ? memoryKeyValue() : localStorage));
   const listeners = new Set<Parameters<Services['onCardEvent']>[0]>();
 
+  /** Every change of what is connected goes through here; what the old session held is let go. */
+  async function dispatch(e: SessionEvent<CardLink, DemoWorld>): Promise<void> {
+    const prev = session;
+    session = sessionReducer(prev, e);
+    const gone = released(prev, session);
+    gone.stopWatching?.();
+    await gone.link?.close().catch(() => undefined);
+  }
+
   const vaultView = async () => (view ??= new VaultView(await openVault()));
+  const world = () => (session.kind === 'demo' ? session.world : null);
   const needLink = () => {
-    if (!link) throw new ServiceError('reader-lost', 'no reader is connected');
-    return link;
+    if (session.kind === 'none') throw new ServiceError('reader-lost', 'no reader is connected');
+    return session.link;
   };
+  const issuerLabel = (issuer: number) => (session.issuer.kind === 'demo' && demoMode ? demoMode.demoIssuerName(issuer) : issuerName(issuer));
+  const authorise = (): Authorise | undefined => (session.issuer.kind === 'demo' && demoMode ? demoMode.demoAuthorise : undefined);
+  const inReader = () => (session.kind === 'none' ? null : session.cardInReader);
 
   /** Run on the card; in demo mode the card's bytes are saved before this resolves. */
   async function onCard<T>(fn: (t: Transport) => Promise<T>, what: 'restore' | 'other' = 'other'): Promise<T> {
@@ -46,89 +68,91 @@ export function createServices(usb: UsbLike | undefined): Services {
       try {
         return await needLink().withCard(fn);
       } finally {
-        await world?.flush();
+        await world()?.flush();
       }
     }, what);
   }
 
-  /** The card whose backups the timeline shows: the one in the reader, or the one it replaces. */
-  async function timelineCard(): Promise<string | null> {
+  /** The card whose backups fit the card in the reader: itself, or (demo) the card it replaces. */
+  async function defaultTimelineCard(): Promise<string | null> {
     const v = await vaultView();
-    if (inReader && (await v.hasBackups(inReader))) return inReader;
-    if (world?.replaced && (await v.hasBackups(world.replaced))) return world.replaced;
-    return inReader;
+    const card = inReader();
+    if (card && (await v.hasBackups(card))) return card;
+    const replaced = world()?.replaced ?? null;
+    if (replaced && (await v.hasBackups(replaced))) return replaced;
+    return card;
   }
 
-  async function attach(reader: CardSource): Promise<void> {
-    await link?.close();
-    link = new CardLink(reader);
+  async function open(via: ReaderInfo['kind'], name: string, source: CardSource, extra: { world?: DemoWorld; stopWatching?: () => void }): Promise<ReaderInfo> {
+    const link = new CardLink(source);
     link.onEvent((e) => {
-      if (e.type !== 'inserted') inReader = null;
+      if (e.type !== 'inserted') void dispatch({ type: 'card-gone' });
       for (const l of listeners) l(e);
     });
+    await dispatch({ type: 'opened', via, readerName: name, handles: { link, ...extra } });
+    return { name, kind: via };
   }
 
   const demo: DemoControls = {
-    spend: (amount) => onCard((t) => controls.spend(t, amount)),
-    load: (amount) => onCard((t) => controls.load(t, amount)),
-    addPoints: (n) => onCard((t) => controls.addPoints(t, n)),
-    editRecord: (edit) => onCard((t) => controls.editRecord(t, edit)),
-    issueReplacementCard: () => mapped(async () => {
-      await world?.issueReplacement();
-      link?.resetSession();
-    }),
-    loseCard: () => mapped(async () => {
-      await world?.lose();
-      link?.resetSession();
-      inReader = null;
-    }),
-    resetDemo: () => mapped(async () => {
-      view?.vault.close();
-      view = null;
-      await resetVault();
-      await world?.reset();
-      link?.resetSession();
-      inReader = null;
-    }),
+    spend: (amount) => onCard((t) => terminal.spend(t, amount)),
+    load: (amount) => onCard((t) => terminal.load(t, amount, DEMO_PIN)),
+    addPoints: (n) => onCard((t) => terminal.addPoints(t, n)),
+    editRecord: (edit) =>
+      onCard((t) => {
+        if (edit.app !== 'medical' || edit.field !== 'allergy') throw new ServiceError('card-refused', `the demo edits medical allergy records, not ${edit.app}.${edit.field}`);
+        return terminal.addAllergyRecord(t, edit.value, DEMO_PIN);
+      }),
+    issueReplacementCard: () =>
+      mapped(async () => {
+        const w = world();
+        await w?.issueReplacement();
+        if (session.kind !== 'none') session.link.resetSession();
+        await dispatch({ type: 'card-replaced', replaces: w?.replaced ?? null });
+      }),
+    loseCard: () =>
+      mapped(async () => {
+        await world()?.lose();
+        if (session.kind !== 'none') session.link.resetSession();
+        await dispatch({ type: 'card-gone' });
+      }),
+    resetDemo: () =>
+      mapped(async () => {
+        const cards = view ? (await view.vault.listCards()).map((c) => c.cardNumber) : [];
+        notes.clear(cards);
+        view?.vault.close();
+        view = null;
+        await resetVault();
+        await world()?.reset();
+        if (session.kind !== 'none') session.link.resetSession();
+        await dispatch({ type: 'card-gone' });
+      }),
   };
 
   return {
-    connectDemo: () => mapped(async (): Promise<ReaderInfo> => {
-      const demoMode = await import('./demo-mode.ts');
-      world ??= await demoMode.loadDemoWorld();
-      issuerLabel = demoMode.demoIssuerName;
-      authorise = demoMode.demoAuthorise;
-      await attach(ccidSource(await openReader(world.reader)));
-      return { name: 'Demo reader', kind: 'demo' };
-    }),
-    connectReader: () => mapped(async (): Promise<ReaderInfo> => {
-      const r = await connectUsbReader(usb, () => link?.emit({ type: 'reader-lost' }));
-      stopUsb?.();
-      stopUsb = r.stop;
-      world = null;
-      issuerLabel = issuerName;
-      authorise = undefined;
-      await attach(ccidSource(r.reader));
-      return { name: r.name, kind: 'usb' };
-    }),
-    connectBridge: (pairingCode) => mapped(async (): Promise<ReaderInfo> => {
-      const source = await openBridgeSource(pairingCode);
-      stopUsb?.();
-      stopUsb = null;
-      world = null;
-      issuerLabel = issuerName;
-      authorise = undefined;
-      await attach(source);
-      return { name: source.name, kind: 'bridge' };
-    }),
-    disconnect: async () => {
-      stopUsb?.();
-      stopUsb = null;
-      await link?.close().catch(() => undefined);
-      link = null;
-      inReader = null;
+    connectDemo: () =>
+      mapped(async (): Promise<ReaderInfo> => {
+        demoMode ??= await import('./demo-mode.ts');
+        const w = session.kind === 'demo' && session.world ? session.world : await demoMode.loadDemoWorld();
+        return open('demo', 'Demo reader', ccidSource(await openReader(w.reader)), { world: w });
+      }),
+    connectReader: () =>
+      mapped(async (): Promise<ReaderInfo> => {
+        let link: CardLink | null = null;
+        const r = await connectUsbReader(usb, () => link?.emit({ type: 'reader-lost' }));
+        const info = await open('usb', r.name, ccidSource(r.reader), { stopWatching: r.stop });
+        link = session.kind === 'usb' ? session.link : null;
+        return info;
+      }),
+    connectBridge: (pairingCode) =>
+      mapped(async (): Promise<ReaderInfo> => {
+        const source = await openBridgeSource(pairingCode);
+        return open('bridge', source.name, source, {});
+      }),
+    disconnect: () => dispatch({ type: 'closed' }),
+    cardPresent: () => {
+      const w = world();
+      return w ? Promise.resolve(w.hasCard) : mapped(() => needLink().cardPresent());
     },
-    cardPresent: () => (world ? Promise.resolve(world.hasCard) : mapped(() => needLink().cardPresent())),
     onCardEvent: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -136,47 +160,88 @@ export function createServices(usb: UsbLike | undefined): Services {
 
     readCard: () =>
       onCard(async (t): Promise<CardInfo> => {
-        const info = await readCardInfo(t, issuerLabel);
-        inReader = info.cardNumber;
-        return info;
+        const reading = await readCard(t);
+        await dispatch({ type: 'card-read', cardNumber: reading.cardNumber });
+        return { ...reading, issuer: issuerLabel(reading.issuer) };
       }),
-    verifyPin: (pin) => onCard(async (t) => checkPin(t, pin, 3)),
 
-    backup: (o) => onCard(async (t) => {
+    backup: (o) =>
+      onCard(async (t) => {
+        const v = await vaultView();
+        try {
+          return await runBackup(t, v.vault, notes, o);
+        } finally {
+          v.invalidate();
+        }
+      }),
+    previewRestore: (sourceCard, seq) =>
+      onCard(async (t) => {
+        const v = await vaultView();
+        const card = await readCard(t);
+        const later = (await v.entries(sourceCard)).filter((e) => e.seq > seq).map((e) => e.pagesChanged.length);
+        return previewRestore({ card, sourceCard, seq, note: notes.get(sourceCard, seq), laterPages: later, issuerLinked: authorise() !== undefined || session.issuer.kind === 'service' });
+      }),
+    restore: async (o) => {
       const v = await vaultView();
       try {
-        return await runBackup(t, v.vault, o);
+        return await onCard((t) => runRestore(t, v.vault, o, authorise()), 'restore');
       } finally {
         v.invalidate();
       }
-    }),
-    restore: async (o) => {
-      const v = await vaultView();
-      const source = await timelineCard();
-      if (!source) throw new ServiceError('vault-failed', 'no backups to restore from');
-      return onCard((t) => runRestore(t, v.vault, source, o, authorise), 'restore');
     },
 
-    timelineCount: async () => (await (await vaultView()).entries(await timelineCard())).length,
-    timeline: async (offset, limit) => {
-      const v = await vaultView();
-      return (await v.entries(await timelineCard())).slice(offset, offset + limit).map((e) => entryOf(e, v.damaged));
-    },
-
-    vaultStatus: () => mapped(async () => (await vaultView()).status()),
-    verifyVault: (deep) =>
+    vaultCards: () =>
+      mapped(async (): Promise<VaultCard[]> => {
+        const v = await vaultView();
+        const here = inReader();
+        const replaced = world()?.replaced ?? null;
+        const out: VaultCard[] = [];
+        for (const c of await v.vault.listCards()) {
+          const entries = await v.entries(c.cardNumber);
+          if (entries.length === 0 && c.cardNumber !== here) continue;
+          out.push({ cardNumber: c.cardNumber, backups: entries.length, newest: entries[0]?.date ?? null, inReader: c.cardNumber === here, replacedByReader: c.cardNumber === replaced && here !== null });
+        }
+        return out;
+      }),
+    defaultTimelineCard: () => mapped(defaultTimelineCard),
+    timelineCount: (card) => mapped(async () => (await (await vaultView()).entries(card)).length),
+    timeline: (card, offset, limit) =>
       mapped(async () => {
         const v = await vaultView();
-        // Deep verify needs the PIN: demo mode's card has the demo PIN; a real card is checked structurally here.
-        const report = deep && world?.hasCard ? await onCard((t) => runVerify(v.vault, { transport: t, pin: DEMO_PIN })) : await runVerify(v.vault, null);
+        return (await v.entries(card)).slice(offset, offset + limit).map((e) => {
+          const note = notes.get(card, e.seq);
+          return entryOf(e, v.damaged, note.name, note.apps);
+        });
+      }),
+    nameBackup: (card, seq, name) =>
+      mapped(async () => {
+        notes.set(card, seq, { name: name.trim() || null });
+        (await vaultView()).invalidate();
+      }),
+
+    vaultStatus: () => mapped(async () => (await vaultView()).status()),
+    verifyVault: (deepPin) =>
+      mapped(async () => {
+        const v = await vaultView();
+        // Deep: the card in the reader opens every record of its own backups, after the holder's PIN.
+        const report = deepPin !== null ? await onCard((t) => runVerify(v.vault, { transport: t, pin: deepPin })) : await runVerify(v.vault, null);
         v.damaged = new Set(report.problems.map((p) => p.seq));
         v.invalidate();
         return report;
       }),
-    retention: (policy, dryRun) => mapped(async () => (await vaultView()).retention(policy, dryRun)),
+    retentionPlan: (policy) => mapped(async () => (await vaultView()).retentionPlan(policy)),
+    removeBackups: (backups) =>
+      mapped(async () => {
+        const v = await vaultView();
+        const r = await v.remove(backups);
+        const byCard = new Map<string, number[]>();
+        for (const b of backups) byCard.set(b.cardNumber, [...(byCard.get(b.cardNumber) ?? []), b.seq]);
+        for (const [card, seqs] of byCard) notes.forget(card, seqs);
+        return r;
+      }),
     exportVault: () => mapped(async () => (await vaultView()).exportFile()),
     importVault: (file) => mapped(async () => (await vaultView()).importFile(file)),
 
-    demo: () => (world && link ? demo : null),
+    demo: () => (session.kind === 'demo' ? demo : null),
   };
 }

@@ -5,7 +5,7 @@
 import { DEMO_ISSUER } from '../../card-sim/index.ts';
 import type { Authorise } from '../../host/index.ts';
 import { signAuthorisation } from '../../protocol/commands/index.ts';
-import { issuerName } from './card-read.ts';
+import { issuerName } from './issuer-name.ts';
 import { DemoStore } from './demo-store.ts';
 import { DemoWorld } from './demo-world.ts';
 

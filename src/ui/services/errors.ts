@@ -12,10 +12,13 @@ import { VaultError } from '../../vault/index.ts';
 
 export class ServiceError extends Error {
   readonly code: ServiceErrorCode;
-  constructor(code: ServiceErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** 'pin-wrong': the tries the card says are left. */
+  readonly triesLeft: number | undefined;
+  constructor(code: ServiceErrorCode, message: string, options?: { cause?: unknown; triesLeft?: number }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ServiceError';
     this.code = code;
+    this.triesLeft = options?.triesLeft;
   }
 }
 
@@ -113,7 +116,8 @@ function codeOf(e: unknown, what: 'restore' | 'other'): ServiceErrorCode {
 export function toServiceError(e: unknown, what: 'restore' | 'other' = 'other'): ServiceError {
   if (e instanceof ServiceError) return e;
   const message = e instanceof Error ? e.message : String(e);
-  return new ServiceError(codeOf(e, what), message, { cause: e });
+  const triesLeft = e instanceof HostError || e instanceof CardError ? e.triesLeft : undefined;
+  return new ServiceError(codeOf(e, what), message, triesLeft === undefined ? { cause: e } : { cause: e, triesLeft });
 }
 
 /** Run `fn`; whatever it throws comes out as a ServiceError. */

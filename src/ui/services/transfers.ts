@@ -1,13 +1,14 @@
-/** Backup, restore, PIN check and deep verify: the host flows over the card link, mapped onto the UI's types. */
+/** Backup, restore and deep verify: the host operations over the card link, mapped onto the UI's types. */
 import { backup, restore, verify, type Authorise, type Progress } from '../../host/index.ts';
-import { emoneyReadLog, membershipReadLog } from '../../protocol/commands/apps/index.ts';
-import { CardError, verifyPin as verifyPinCmd } from '../../protocol/commands/index.ts';
-import type { ApTableEntryInfo } from '../../protocol/commands/index.ts';
+import { readCard, type CardReading } from '../../host/card-read.ts';
+import type { AppKind } from '../../host/app-read.ts';
+import { settleValues } from '../../host/restore-values.ts';
 import type { Transport } from '../../protocol/transport.ts';
 import type { Vault } from '../../vault/index.ts';
-import type { BackupResult, PinResult, RestoredApp, RestoreResult, TransferProgress, VaultReport } from '../model.ts';
+import type { BackupResult, RestoredApp, RestoreResult, TransferProgress, VaultReport } from '../model.ts';
 import type { BackupOptions, RestoreOptions } from './contract.ts';
-import { kindOfAid, run, selectApp } from './app-read.ts';
+import type { BackupNotes } from './notes.ts';
+import { noteState } from './preview.ts';
 import { problemOf } from './vault-view.ts';
 
 export const progressOf = (p: Progress): TransferProgress => ({
@@ -17,56 +18,53 @@ export const progressOf = (p: Progress): TransferProgress => ({
   apdus: p.apdus,
   rate: p.rate,
   secondsLeft: p.secondsLeft ?? null,
+  phase: p.phase,
 });
 
-/** VERIFY: the card's answer as the PIN dialog shows it. */
-export async function checkPin(t: Transport, pin: string, triesNow: number): Promise<PinResult> {
-  let apdu;
-  try {
-    apdu = verifyPinCmd.getApdu(pin);
-  } catch {
-    return { ok: false, triesLeft: triesNow, blocked: triesNow === 0 }; // malformed: never sent, no try spent
+/** Applications owning any of `pages` on this card. */
+function appsOf(card: CardReading, pages: readonly number[]): AppKind[] {
+  const kinds = new Set<AppKind>();
+  for (const p of pages) {
+    const owner = card.memory.owners[p];
+    if (owner && owner !== 'system' && owner !== 'free') kinds.add(owner);
   }
-  try {
-    await run(t, apdu, (r) => verifyPinCmd.parseResponse(r));
-    return { ok: true };
-  } catch (e) {
-    if (e instanceof CardError && e.code === 'WRONG_PIN') return { ok: false, triesLeft: e.triesLeft ?? 0, blocked: (e.triesLeft ?? 0) === 0 };
-    if (e instanceof CardError && e.code === 'PIN_BLOCKED') return { ok: false, triesLeft: 0, blocked: true };
-    throw e;
-  }
+  return [...kinds];
 }
 
-export async function runBackup(t: Transport, vault: Vault, o: BackupOptions): Promise<BackupResult> {
+/**
+ * The card is read first (the note of what the point holds), then backed up; the host's
+ * backup sends the PIN once, as its first step on the card.
+ */
+export async function runBackup(t: Transport, vault: Vault, notes: BackupNotes, o: BackupOptions): Promise<BackupResult> {
+  const before = await readCard(t);
   const r = await backup(t, vault, { pin: o.pin, kind: o.kind, signal: o.signal, onProgress: (p) => o.onProgress(progressOf(p)) });
+  notes.set(before.cardNumber, r.seq, { name: o.name?.trim() || null, apps: appsOf(before, r.row.pagesChanged), state: noteState(before) });
   return { seq: r.seq, kind: r.kind, pages: r.pages, bytes: r.row.bytes };
 }
 
-/** What a value application discarded on its reset: the amount of its newest `reset` log entry. */
-async function discarded(t: Transport, e: ApTableEntryInfo): Promise<RestoredApp> {
-  const kind = kindOfAid(e.aid) ?? 'emoney';
-  if (!e.holdsValue || !e.restoreExecuted) return { kind, valueReset: false, valueInBackup: null };
-  await selectApp(t, kind);
-  // The first command after a restore triggers the reset (SW 6283); READ LOG then shows it.
-  const log = kind === 'membership' ? await run(t, membershipReadLog.getApdu(), (r) => membershipReadLog.parseResponse(r)) : await run(t, emoneyReadLog.getApdu(), (r) => emoneyReadLog.parseResponse(r));
-  const reset = log.value.find((x) => x.kind === 'reset');
-  return { kind, valueReset: true, valueInBackup: reset ? { amount: reset.amount, unit: kind === 'membership' ? 'points' : 'yen' } : null };
-}
-
-export async function runRestore(t: Transport, vault: Vault, source: string, o: RestoreOptions, authorise: Authorise | undefined): Promise<RestoreResult> {
+export async function runRestore(t: Transport, vault: Vault, o: RestoreOptions, authorise: Authorise | undefined): Promise<RestoreResult> {
+  const before = await readCard(t);
   const r = await restore(t, vault, {
     pin: o.pin,
-    card: source,
+    card: o.sourceCard,
     seq: o.seq,
-    target: o.target === 'this' ? 'same' : 'other',
+    target: o.target,
     mode: o.mode,
     signal: o.signal,
     onProgress: (p) => o.onProgress(progressOf(p)),
     ...(authorise ? { authorise } : {}),
   });
-  const apps: RestoredApp[] = [];
-  for (const e of r.apTable) if (kindOfAid(e.aid)) apps.push(await discarded(t, e));
-  return { seq: r.seq, target: o.target, pages: r.pages, apps };
+  // Fig. 20 happens now, inside the restore: each restored value application resets.
+  const settled = await settleValues(t, r.apTable);
+  const after = await readCard(t);
+  const apps: RestoredApp[] = settled.map((s) => ({
+    kind: s.kind,
+    valueReset: s.valueReset,
+    before: before.apps.find((a) => a.kind === s.kind)?.value ?? null,
+    discarded: s.discarded,
+    after: after.apps.find((a) => a.kind === s.kind)?.value ?? null,
+  }));
+  return { seq: r.seq, sourceCard: o.sourceCard, target: o.target, pages: r.pages, apps };
 }
 
 /** Structural always; deep (the card opens every record) with the card and its PIN. */

@@ -4,11 +4,38 @@
  */
 import type { Finding, TimelineEntry as VaultEntry, Vault } from '../../vault/index.ts';
 import { requestPersistence } from '../../vault/index.ts';
-import type { ChainStatus, ImportResult, RetentionPolicy, RetentionResult, TimelineEntry, VaultProblem, VaultProblemKind, VaultStatus } from '../model.ts';
+import type {
+  AppKind,
+  BackupHealth,
+  ImportResult,
+  RetentionPolicy,
+  RetentionReason,
+  RetentionResult,
+  RetentionRow,
+  TimelineEntry,
+  VaultProblem,
+  VaultProblemKind,
+  VaultStatus,
+} from '../model.ts';
 
-export function entryOf(e: VaultEntry, damaged: ReadonlySet<number>): TimelineEntry {
-  const chain: ChainStatus = damaged.has(e.seq) ? 'damaged' : !e.confirmed ? 'unconfirmed' : e.chain === 'gap' ? 'broken' : 'ok';
-  return { seq: e.seq, cardNumber: e.cardNumber, date: e.date, kind: e.kind, bytes: e.bytes, pagesChanged: e.pagesChanged.length, chain };
+export function entryOf(e: VaultEntry, damaged: ReadonlySet<number>, name: string | null = null, apps: readonly AppKind[] | null = null): TimelineEntry {
+  const health: BackupHealth = damaged.has(e.seq) ? 'damaged' : !e.confirmed ? 'unconfirmed' : e.chain === 'gap' ? 'broken' : 'ok';
+  return { seq: e.seq, cardNumber: e.cardNumber, date: e.date, kind: e.kind, bytes: e.bytes, pagesChanged: e.pagesChanged.length, health, name, apps };
+}
+
+/**
+ * The vault words its retention reasons in English (src/vault/retention-policy.ts); the
+ * UI needs codes to translate. Unknown wording passes through as 'other'.
+ */
+export function reasonOf(text: string): RetentionReason {
+  if (text === 'not acknowledged by the card yet') return { code: 'unconfirmed' };
+  if (text === 'newest verified point') return { code: 'newest-verified' };
+  if (text === 'kept by no rule of the policy') return { code: 'no-rule' };
+  const last = /^last (\d+) \(#(\d+)\)$/.exec(text);
+  if (last) return { code: 'last', n: Number(last[1]), rank: Number(last[2]) };
+  const bucket = /^newest of (day|week|month) (.+)$/.exec(text);
+  if (bucket) return { code: 'newest-of', unit: bucket[1] as 'day' | 'week' | 'month', period: bucket[2] ?? '' };
+  return { code: 'other', text };
 }
 
 const PROBLEM: Record<Finding['code'], VaultProblemKind> = {
@@ -28,7 +55,7 @@ const PROBLEM: Record<Finding['code'], VaultProblemKind> = {
 export const problemOf = (f: Finding): VaultProblem => ({ seq: f.seq ?? 0, kind: PROBLEM[f.code], detail: `${f.code}: ${f.message}` });
 
 export class VaultView {
-  private cache: { card: string; entries: VaultEntry[] } | null = null;
+  private cache = new Map<string, VaultEntry[]>();
   /** Seqs the last verify found damaged, shown as such on the timeline. */
   damaged = new Set<number>();
   private persistent: Promise<boolean> | null = null;
@@ -36,13 +63,18 @@ export class VaultView {
   constructor(readonly vault: Vault) {}
 
   invalidate(): void {
-    this.cache = null;
+    this.cache.clear();
   }
 
+  /** One card's backups, newest first (cached per card until the next change). */
   async entries(card: string | null): Promise<VaultEntry[]> {
     if (card === null) return [];
-    if (this.cache?.card !== card) this.cache = { card, entries: await this.vault.timeline(card) };
-    return this.cache.entries;
+    let e = this.cache.get(card);
+    if (!e) {
+      e = await this.vault.timeline(card);
+      this.cache.set(card, e);
+    }
+    return e;
   }
 
   async hasBackups(card: string): Promise<boolean> {
@@ -56,18 +88,33 @@ export class VaultView {
     return { backups: rows.length, bytes: rows.reduce((n, r) => n + r.bytes, 0), cards: cards.length, persistent: await this.persistent };
   }
 
-  async retention(policy: RetentionPolicy, dryRun: boolean): Promise<RetentionResult> {
-    // Sizes first: after a real run the removed rows are gone.
-    const sizes = new Map((await this.vault.db.getAll('backups')).map((r) => [`${r.cardNumber}:${r.seq}`, r.bytes]));
-    const reports = await this.vault.retention({ keepLast: policy.keepLast, daily: policy.keepDailyDays }, { dryRun });
-    if (!dryRun) this.invalidate();
-    const removed = reports.flatMap((r) => r.remove.map((x) => ({ card: r.card, seq: x.seq })));
-    return {
-      dryRun,
-      removedSeqs: removed.map((x) => x.seq),
-      kept: reports.reduce((n, r) => n + r.keep.length, 0),
-      freedBytes: removed.reduce((n, x) => n + (sizes.get(`${x.card}:${x.seq}`) ?? 0), 0),
-    };
+  /** Retention's keep/remove table over every card; deletes nothing. */
+  async retentionPlan(policy: RetentionPolicy): Promise<RetentionResult> {
+    const sizes = await this.sizes();
+    const reports = await this.vault.retention({ keepLast: policy.keepLast, daily: policy.keepDailyDays }, { dryRun: true });
+    const rows: RetentionRow[] = [];
+    for (const r of reports) {
+      for (const k of r.keep) rows.push({ cardNumber: r.card, seq: k.seq, date: k.date, bytes: sizes.get(`${r.card}:${k.seq}`) ?? 0, action: 'keep', reasons: k.reasons.map(reasonOf) });
+      for (const x of r.remove) rows.push({ cardNumber: r.card, seq: x.seq, date: x.date, bytes: sizes.get(`${r.card}:${x.seq}`) ?? 0, action: 'remove', reasons: [reasonOf(x.reason)] });
+    }
+    rows.sort((a, b) => a.cardNumber.localeCompare(b.cardNumber) || b.seq - a.seq);
+    const removed = rows.filter((r) => r.action === 'remove');
+    return { dryRun: true, rows, removed: removed.length, freedBytes: removed.reduce((n, r) => n + r.bytes, 0) };
+  }
+
+  /** Delete exactly the listed backups (what a plan showed and the holder confirmed). */
+  async remove(backups: readonly { cardNumber: string; seq: number }[]): Promise<RetentionResult> {
+    const sizes = await this.sizes();
+    const byCard = new Map<string, number[]>();
+    for (const b of backups) byCard.set(b.cardNumber, [...(byCard.get(b.cardNumber) ?? []), b.seq]);
+    for (const [card, seqs] of byCard) await this.vault.deleteBackups(card, seqs, 'retention, confirmed by the cardholder');
+    this.invalidate();
+    const rows: RetentionRow[] = backups.map((b) => ({ ...b, date: 0, bytes: sizes.get(`${b.cardNumber}:${b.seq}`) ?? 0, action: 'remove', reasons: [] }));
+    return { dryRun: false, rows, removed: rows.length, freedBytes: rows.reduce((n, r) => n + r.bytes, 0) };
+  }
+
+  private async sizes(): Promise<Map<string, number>> {
+    return new Map((await this.vault.db.getAll('backups')).map((r) => [`${r.cardNumber}:${r.seq}`, r.bytes]));
   }
 
   async exportFile(): Promise<Blob> {

@@ -17,5 +17,12 @@ export interface LanguageStore {
   setLang(lang: Lang): void;
 }
 
-export const createLanguageStore = (initial: Lang) =>
-  createStore<LanguageStore>()((set) => ({ lang: initial, setLang: (lang) => set({ lang }) }));
+/** `onChange` keeps the choice (main.tsx: localStorage), so a reload keeps the language. */
+export const createLanguageStore = (initial: Lang, onChange?: (lang: Lang) => void) =>
+  createStore<LanguageStore>()((set) => ({
+    lang: initial,
+    setLang: (lang) => {
+      set({ lang });
+      onChange?.(lang);
+    },
+  }));

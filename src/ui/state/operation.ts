@@ -26,13 +26,38 @@ export interface OperationStore {
   fail(code: ServiceErrorCode): void;
   cancel(): void;
   dismiss(): void;
+  /** The operation never started on the card (the PIN was refused): no outcome to show. */
+  dismissRunning(): void;
 }
 
-/** Fraction done, 0..1, for the progress bar; 0 while the total is unknown. */
+/**
+ * Fraction done, 0..1, over the whole operation, for both the bar and its figure (one
+ * number, so they always agree): the steps before the pages move take the first 5 %,
+ * the pages 5-90 %, saving and finishing on the card the rest; 100 % only when done.
+ */
 export function fractionDone(p: TransferProgress | null): number {
-  if (!p || p.totalPages <= 0) return 0;
-  return Math.min(1, Math.max(0, p.pages / p.totalPages));
+  if (!p) return 0;
+  if (p.phase === 'done') return 1;
+  const pages = p.totalPages > 0 ? Math.min(1, Math.max(0, p.pages / p.totalPages)) : 0;
+  switch (p.phase) {
+    case 'reading-card':
+    case 'verifying-pin':
+    case 'planning':
+    case 'starting':
+      return 0.05 * (pages > 0 ? 1 : 0.5);
+    case 'transferring':
+      return 0.05 + 0.85 * pages;
+    case 'storing':
+      return 0.9;
+    case 'completing':
+    case 'reading-result':
+    case 'cleaning-up':
+      return 0.95;
+  }
 }
+
+/** Whether the time left means anything: only while pages move. */
+export const showsTimeLeft = (p: TransferProgress): boolean => p.phase === 'transferring' && p.secondsLeft !== null && p.pages < p.totalPages;
 
 export const createOperationStore = () =>
   createStore<OperationStore>()((set, get) => ({
@@ -67,5 +92,8 @@ export const createOperationStore = () =>
     },
     dismiss() {
       if (get().op?.phase !== 'running') set({ op: null });
+    },
+    dismissRunning() {
+      set({ op: null, controller: null });
     },
   }));

@@ -2,9 +2,9 @@
  * The PIN dialog: what it is for, tries left, blocked. Pure transitions, then a store.
  */
 import { createStore } from 'zustand/vanilla';
-import type { PinResult, PinStatus } from '../model.ts';
+import type { PinStatus } from '../model.ts';
 
-export type PinPurpose = 'backup' | 'restore';
+export type PinPurpose = 'backup' | 'restore' | 'verify';
 
 export interface PinState {
   open: boolean;
@@ -31,10 +31,9 @@ export function openPin(purpose: PinPurpose, status: PinStatus): PinState {
   return { ...closedPin, open: true, purpose, triesLeft: status.triesLeft, maxTries: status.maxTries, blocked: status.blocked };
 }
 
-/** After VERIFY: a right PIN closes the dialog; a wrong one shows tries left or blocked. */
-export function afterVerify(s: PinState, r: PinResult): PinState {
-  if (r.ok) return { ...s, open: false, busy: false, wrong: false, triesLeft: s.maxTries };
-  return { ...s, busy: false, wrong: true, triesLeft: r.triesLeft, blocked: r.blocked || r.triesLeft <= 0 };
+/** The card refused the PIN: the dialog stays, with the tries left (0: blocked). */
+export function wrongPin(s: PinState, triesLeft: number): PinState {
+  return { ...s, open: true, busy: false, wrong: true, triesLeft, blocked: triesLeft <= 0 };
 }
 
 export const createPinStore = () => createStore<PinState>()(() => closedPin);

@@ -1,21 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import type { TransferPhase } from '../model.ts';
 import { pickLanguage } from './language.ts';
 import { createOperationStore, fractionDone } from './operation.ts';
-import { afterVerify, openPin } from './pin.ts';
+import { openPin, wrongPin } from './pin.ts';
 import { blocksToLoad, createTimelineStore } from './timeline.ts';
 import { damagedSeqs } from './vault.ts';
 
-const progress = (pages: number, totalPages: number) => ({ pages, totalPages, bytes: 0, apdus: 0, rate: 0, secondsLeft: null });
+const progress = (pages: number, totalPages: number, phase: TransferPhase = 'transferring') => ({ pages, totalPages, bytes: 0, apdus: 0, rate: 0, secondsLeft: null, phase });
 
 describe('PIN dialog', () => {
   const open = openPin('backup', { triesLeft: 3, maxTries: 3, blocked: false });
-  it('closes on a right PIN', () => {
-    expect(afterVerify(open, { ok: true }).open).toBe(false);
-  });
-  it('stays open with tries left on a wrong PIN, and blocks at zero', () => {
-    const once = afterVerify(open, { ok: false, triesLeft: 2, blocked: false });
-    expect(once).toMatchObject({ open: true, wrong: true, triesLeft: 2, blocked: false });
-    expect(afterVerify(once, { ok: false, triesLeft: 0, blocked: false }).blocked).toBe(true);
+  it('stays open with tries left when the card refused the PIN, and blocks at zero', () => {
+    const once = wrongPin({ ...open, busy: true }, 2);
+    expect(once).toMatchObject({ open: true, wrong: true, triesLeft: 2, blocked: false, busy: false });
+    expect(wrongPin(once, 0).blocked).toBe(true);
   });
   it('opens already blocked when the card says so', () => {
     expect(openPin('restore', { triesLeft: 0, maxTries: 3, blocked: true })).toMatchObject({ open: true, blocked: true, purpose: 'restore' });
@@ -46,11 +44,19 @@ describe('operation store', () => {
     s.getState().dismiss();
     expect(s.getState().op).toBeNull();
   });
-  it('fraction done is clamped and 0 for an unknown total', () => {
+  it('fraction done covers the whole operation: 100 % only when done, all pages moved is not the end', () => {
     expect(fractionDone(null)).toBe(0);
-    expect(fractionDone(progress(5, 0))).toBe(0);
-    expect(fractionDone(progress(5, 10))).toBe(0.5);
-    expect(fractionDone(progress(12, 10))).toBe(1);
+    expect(fractionDone(progress(0, 0, 'verifying-pin'))).toBeCloseTo(0.025);
+    expect(fractionDone(progress(5, 0))).toBeCloseTo(0.05);
+    expect(fractionDone(progress(5, 10))).toBeCloseTo(0.475);
+    expect(fractionDone(progress(12, 10))).toBeCloseTo(0.9);
+    expect(fractionDone(progress(10, 10, 'completing'))).toBeCloseTo(0.95);
+    expect(fractionDone(progress(10, 10, 'done'))).toBe(1);
+  });
+  it('never goes backwards through the phases of one run', () => {
+    const run: [number, TransferPhase][] = [[0, 'reading-card'], [0, 'verifying-pin'], [0, 'planning'], [0, 'starting'], [3, 'transferring'], [10, 'transferring'], [10, 'storing'], [10, 'completing'], [10, 'done']];
+    const f = run.map(([p, phase]) => fractionDone(progress(p, 10, phase)));
+    for (let i = 1; i < f.length; i++) expect(f[i]).toBeGreaterThanOrEqual(f[i - 1] ?? 0);
   });
 });
 
@@ -67,7 +73,7 @@ describe('timeline blocks', () => {
     s.getState().reset(10);
     const old = s.getState().generation;
     s.getState().reset(11);
-    s.getState().addRows(old, 0, [{ seq: 1, cardNumber: '1', date: 0, kind: 'full', bytes: 1, pagesChanged: 1, chain: 'ok' }]);
+    s.getState().addRows(old, 0, [{ seq: 1, cardNumber: '1', date: 0, kind: 'full', bytes: 1, pagesChanged: 1, health: 'ok', name: null, apps: null }]);
     expect(s.getState().rows.size).toBe(0);
   });
 });

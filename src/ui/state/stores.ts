@@ -8,7 +8,7 @@ import { createPinStore } from './pin.ts';
 import { createTimelineStore } from './timeline.ts';
 import { createVaultStore } from './vault.ts';
 
-export function createStores(lang: Lang) {
+export function createStores(lang: Lang, onLanguage?: (lang: Lang) => void) {
   return {
     connection: createConnectionStore(),
     card: createCardStore(),
@@ -16,7 +16,7 @@ export function createStores(lang: Lang) {
     operation: createOperationStore(),
     timeline: createTimelineStore(),
     vault: createVaultStore(),
-    language: createLanguageStore(lang),
+    language: createLanguageStore(lang, onLanguage),
   };
 }
 

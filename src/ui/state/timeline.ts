@@ -3,7 +3,7 @@
  * rows in view fall in are fetched; each block once.
  */
 import { createStore } from 'zustand/vanilla';
-import type { TimelineEntry } from '../model.ts';
+import type { TimelineEntry, VaultCard } from '../model.ts';
 
 export const TIMELINE_BLOCK = 100;
 
@@ -16,6 +16,10 @@ export function blocksToLoad(start: number, end: number, have: ReadonlySet<numbe
 }
 
 export interface TimelineStore {
+  /** Every card the vault holds backups of (the card switcher). */
+  cards: readonly VaultCard[];
+  /** The card whose backups are listed. */
+  card: string | null;
   count: number;
   /** Row index → entry (newest first). */
   rows: ReadonlyMap<number, TimelineEntry>;
@@ -24,6 +28,8 @@ export interface TimelineStore {
   /** Bumped on reset so answers for an old list are dropped. */
   generation: number;
   selectedSeq: number | null;
+  /** Backups retention would remove (marked on the rows), `${card}:${seq}`. */
+  marked: ReadonlySet<string>;
   reset(count: number): void;
   markLoading(blocks: readonly number[]): void;
   addRows(generation: number, offset: number, entries: readonly TimelineEntry[]): void;
@@ -32,6 +38,9 @@ export interface TimelineStore {
 
 export const createTimelineStore = () =>
   createStore<TimelineStore>()((set, get) => ({
+    cards: [],
+    card: null,
+    marked: new Set(),
     count: 0,
     rows: new Map(),
     blocks: new Set(),

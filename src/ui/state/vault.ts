@@ -9,7 +9,10 @@ export interface VaultStore {
   status: VaultStatus | null;
   report: VaultReport | null;
   policy: RetentionPolicy;
+  /** Retention's plan (keep/remove table), waiting for the holder to confirm. */
   retention: RetentionResult | null;
+  /** What the last confirmed removal deleted. */
+  removed: RetentionResult | null;
   imported: ImportResult | null;
   busy: VaultTask | null;
   error: { task: VaultTask; code: ServiceErrorCode } | null;
@@ -23,6 +26,7 @@ export const createVaultStore = () =>
     report: null,
     policy: DEFAULT_POLICY,
     retention: null,
+    removed: null,
     imported: null,
     busy: null,
     error: null,

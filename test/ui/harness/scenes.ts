@@ -60,7 +60,7 @@ export const scenes: Record<string, Scene> = {
       await a.card.loseCard();
       await a.card.issueReplacementCard();
       a.timeline.select(2);
-      a.transfer.restore({ seq: 2, target: 'other', mode: 'compacted' });
+      a.transfer.restore({ sourceCard: '4980123456789012', seq: 2, target: 'other', mode: 'compacted' });
       await a.transfer.submitPin('1234');
     },
   },
@@ -68,8 +68,8 @@ export const scenes: Record<string, Scene> = {
     options: { seedBackups: 60, damaged: [12, 31] },
     run: async (a) => {
       await a.card.connectDemo();
-      await a.vault.verify(false);
-      await a.vault.retention(true);
+      await a.vault.verify();
+      await a.vault.planRetention();
     },
   },
 };

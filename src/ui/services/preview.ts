@@ -1,0 +1,57 @@
+/**
+ * What a restore will undo, worked out before the PIN is asked: per application, the
+ * card now against the chosen point (values, records, other data) and what the card will
+ * hold right after. Pure: the card reading, the point's notes and the timeline go in.
+ * Value applications reset their value after a restore (fig. 20, 193): the value on the
+ * card now is lost and the backup's value is not brought back either.
+ */
+import type { CardReading } from '../../host/card-read.ts';
+import type { AppPreview, RestoreBlock, RestorePreview, RestoreTarget } from '../model.ts';
+import type { AppNote, BackupNote } from './notes.ts';
+
+/** Fingerprint of an application's data other than its value. */
+export const dataOf = (fields: readonly { id: string; value: string }[]): string => JSON.stringify(fields.filter((f) => f.id !== 'lastUse'));
+
+export function noteState(card: CardReading): AppNote[] {
+  return card.apps.map((a) => ({ kind: a.kind, value: a.value, records: a.records, data: dataOf(a.fields) }));
+}
+
+export interface PreviewInput {
+  card: CardReading;
+  sourceCard: string;
+  seq: number;
+  note: BackupNote;
+  /** pagesChanged of every backup of the source card after `seq`. */
+  laterPages: readonly number[];
+  /** Whether the issuer can authorise a restore onto another card. */
+  issuerLinked: boolean;
+}
+
+export function previewRestore(i: PreviewInput): RestorePreview {
+  const same = i.card.cardNumber === i.sourceCard;
+  const target: RestoreTarget = same ? 'same' : 'other';
+  const blocked: Partial<Record<RestoreTarget, RestoreBlock>> = same ? { other: 'same-card' } : { same: 'not-this-card' };
+  if (!same && !i.issuerLinked) blocked.other = 'no-issuer';
+  const apps: AppPreview[] = i.card.apps.map((a) => {
+    const at = i.note.state?.find((n) => n.kind === a.kind);
+    return {
+      kind: a.kind,
+      now: a.value,
+      atPoint: at?.value ?? null,
+      after: a.holdsValue && a.value ? { amount: 0, unit: a.value.unit } : null,
+      recordsNow: a.records,
+      recordsAtPoint: at ? at.records : null,
+      dataDiffers: at ? at.data !== dataOf(a.fields) : null,
+    };
+  });
+  return {
+    sourceCard: i.sourceCard,
+    seq: i.seq,
+    targetCard: i.card.cardNumber,
+    target,
+    blocked,
+    apps,
+    pagesChangedSince: i.laterPages.reduce((n, p) => n + p, 0) + (same ? i.card.memory.changedCount : 0),
+    pointKnown: i.note.state !== null,
+  };
+}
