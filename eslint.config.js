@@ -28,6 +28,9 @@ const layer = (name, forbidden, extra = []) => ({
   },
 });
 
+/** Demo mode's simulated card and reader, kept beside the services that plug them in. */
+const DEMO_WORLD = ['src/ui/services/demo-world.ts', 'src/ui/services/saving-card.ts', 'src/ui/services/demo-store.ts', 'src/ui/services/demo-mode.ts'];
+
 const noDom = {
   files: ['src/protocol/**/*.ts', 'src/card-sim/**/*.ts'],
   rules: {
@@ -67,7 +70,30 @@ export default tseslint.config(
   layer('reader', ['card-sim', 'host', 'vault', 'ui']),
   layer('vault', ['card-sim', 'reader', 'host', 'ui']),
   layer('host', ['card-sim', 'ui']),
-  layer('ui', []),
+  // src/ui renders state and calls services: no protocol import, no card-sim, and no card
+  // command built, parsed or sent (that is src/host's job). The one exception is demo
+  // mode's simulated world (the card and reader in it), which is hardware, not UI.
+  layer('ui', ['protocol', 'card-sim']),
+  {
+    files: ['src/ui/**/*.{ts,tsx}'],
+    ignores: DEMO_WORLD,
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'MemberExpression[object.name="Buffer"]', message: 'Use Uint8Array, not Buffer.' },
+        ...['getApdu', 'parseResponse', 'transmit', 'encodeCommand'].map((name) => ({
+          selector: `CallExpression[callee.property.name="${name}"], CallExpression[callee.name="${name}"]`,
+          message: `src/ui sends no card command (${name}): call a host operation (src/host) through the services.`,
+        })),
+      ],
+    },
+  },
+  {
+    files: DEMO_WORLD,
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^node:', message: 'Browser code: no Node built-ins in src/.' }] }],
+    },
+  },
   noDom,
   // The issuer's service (patent fig. 21) talks to cards only through a holder's host:
   // it shares the byte formats of src/protocol and nothing else of the app.

@@ -8,7 +8,7 @@
 import type { Authorise } from '../../host/index.ts';
 import { readCard } from '../../host/card-read.ts';
 import * as terminal from '../../host/terminal.ts';
-import type { Transport } from '../../protocol/transport.ts';
+import type { Transport } from '../../host/surface.ts';
 import { noSession, released, sessionReducer, type Session, type SessionEvent } from '../../reader/session.ts';
 import { openReader } from '../../reader/webusb.ts';
 import type { UsbLike } from '../../reader/usb-surface.ts';

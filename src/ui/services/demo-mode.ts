@@ -4,14 +4,13 @@
  */
 import { DEMO_ISSUER } from '../../card-sim/index.ts';
 import type { Authorise } from '../../host/index.ts';
-import { signAuthorisation } from '../../protocol/commands/index.ts';
+import { signingIssuer } from '../../host/authorise.ts';
 import { issuerName } from './issuer-name.ts';
 import { DemoStore } from './demo-store.ts';
 import { DemoWorld } from './demo-world.ts';
 
 /** The demo issuer signs a restore onto another of its cards (fig. 9). */
-export const demoAuthorise: Authorise = (sourceCard, targetCard, pointHash) =>
-  Promise.resolve(signAuthorisation(DEMO_ISSUER.secretKey, { issuer: DEMO_ISSUER.issuer, epoch: DEMO_ISSUER.epoch, sourceCard, targetCard, pointHash }));
+export const demoAuthorise: Authorise = signingIssuer(DEMO_ISSUER);
 
 export const demoIssuerName = (issuer: number): string => (issuer === DEMO_ISSUER.issuer ? 'icvault Demo Issuer' : issuerName(issuer));
 

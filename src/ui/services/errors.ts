@@ -5,7 +5,7 @@
  */
 import type { ServiceErrorCode } from '../errors.ts';
 import { HostError } from '../../host/index.ts';
-import { CardError } from '../../protocol/commands/index.ts';
+import { CardError } from '../../host/surface.ts';
 import { BridgeError } from '../../reader/bridge-transport.ts';
 import { ReaderError, type ReaderErrorCode } from '../../reader/errors.ts';
 import { VaultError } from '../../vault/index.ts';

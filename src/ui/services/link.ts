@@ -4,7 +4,7 @@
  * Card operations run one at a time (a SELECT and the READ after it must not interleave
  * with another flow's), and the session is (re)opened lazily after a card change.
  */
-import type { Transport } from '../../protocol/transport.ts';
+import type { Transport } from '../../host/surface.ts';
 import { isReaderError } from '../../reader/errors.ts';
 import { Mutex } from '../../reader/mutex.ts';
 import type { CardEvent } from '../model.ts';

@@ -3,7 +3,7 @@ import { backup, restore, verify, type Authorise, type Progress } from '../../ho
 import { readCard, type CardReading } from '../../host/card-read.ts';
 import type { AppKind } from '../../host/app-read.ts';
 import { settleValues } from '../../host/restore-values.ts';
-import type { Transport } from '../../protocol/transport.ts';
+import type { Transport } from '../../host/surface.ts';
 import type { Vault } from '../../vault/index.ts';
 import type { BackupResult, RestoredApp, RestoreResult, TransferProgress, VaultReport } from '../model.ts';
 import type { BackupOptions, RestoreOptions } from './contract.ts';
