@@ -39,10 +39,9 @@ test('demo: back up, change, back up the changes, reload, lose the card, restore
   await expect(page.locator('.trow[data-seq="2"] .kind-diff')).toBeVisible();
   await expect(page.locator('.memmap-grid .page-changed')).toHaveCount(0);
 
-  // Reload: the demo card and the vault are still there.
+  // Reload: the demo comes back by itself, with its card and the vault.
   await page.reload();
-  await page.getByRole('button', { name: 'Start the demo' }).click();
-  await expect(page.getByTestId('value-emoney')).toContainText('2,700');
+  await expect(page.getByTestId('value-emoney')).toContainText('2,700', { timeout: 30_000 });
   await expect(app(page, 'medical')).toContainText('Allergy: cedar pollen');
   await expect(page.getByText('2 backups, newest first')).toBeVisible();
   const before = {
@@ -57,15 +56,19 @@ test('demo: back up, change, back up the changes, reload, lose the card, restore
   await expect(app(page, 'medical')).not.toContainText('cedar pollen');
   await expect(page.getByText('2 backups, newest first')).toBeVisible();
 
-  // Restore the newest point onto it, with the demo issuer's authorisation.
+  // Restore the newest point onto it, with the demo issuer's authorisation. The lost
+  // card's chain is listed and the replacement is the target that fits, already chosen.
+  await expect(page.getByLabel('Backups of card')).toHaveValue('4900000000000001');
   await page.getByRole('button', { name: 'Restore… #2' }).click();
   const dialog = page.getByRole('dialog', { name: 'Restore backup no. 2' });
-  await dialog.getByText('A replacement card', { exact: true }).click();
+  await expect(dialog.getByRole('radio', { name: /A replacement card/ })).toBeChecked();
+  await expect(dialog.getByRole('radio', { name: /This card/ })).toBeDisabled();
+  await expect(dialog.getByTestId('restore-preview')).toBeVisible();
   await dialog.getByRole('button', { name: 'Restore', exact: true }).click();
   await enterPin(page, 'restore');
   await expect(dialog.getByTestId('restore-result')).toContainText('Backup no. 2 is now on the new card');
   await expect(dialog.locator('[data-app="emoney"]')).toContainText('Value reset to zero');
-  await expect(dialog.locator('[data-app="emoney"]')).toContainText('¥2,700');
+  await expect(dialog.locator('[data-app="emoney"]')).toContainText('the backup’s ¥2,700 was discarded');
   await expect(dialog.getByTestId('why-zero')).toContainText('like the cash in a lost wallet');
   await screenshot(page, 'restore-result', { fullPage: false });
   await dialog.getByRole('button', { name: 'Close' }).click();

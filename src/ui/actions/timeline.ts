@@ -8,12 +8,15 @@ export function timelineActions(services: Services, stores: Stores) {
   /** Rows in view: a reload refetches them (the list's range may not change, so it would not ask). */
   let inView: readonly [number, number] = [0, 0];
 
-  /** The cards the vault knows; the listed card stays unless it is gone, else the one that fits the reader. */
+  /** The card the holder picked in the switcher stays listed (until the card in the reader changes). */
+  let picked: string | null = null;
+
+  /** The cards the vault knows; the listed card is the one picked, else the one that fits the card in the reader. */
   async function reload(keepCard = true): Promise<void> {
     try {
+      if (!keepCard) picked = null;
       const cards = await services.vaultCards();
-      const current = timeline.getState().card;
-      const card = keepCard && current && cards.some((c) => c.cardNumber === current) ? current : await services.defaultTimelineCard();
+      const card = picked && cards.some((c) => c.cardNumber === picked) ? picked : await services.defaultTimelineCard();
       timeline.setState({ cards, card });
       timeline.getState().reset(card ? await services.timelineCount(card) : 0);
     } catch {
@@ -23,6 +26,7 @@ export function timelineActions(services: Services, stores: Stores) {
   }
 
   async function chooseCard(card: string): Promise<void> {
+    picked = card;
     timeline.setState({ card, selectedSeq: null });
     await reload(true);
   }
