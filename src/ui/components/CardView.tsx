@@ -1,12 +1,13 @@
 /** What is on the card: number, issuer, last backup, applications, memory map. */
 import { formatCardNumber } from '../format.ts';
+import { countOf } from '../i18n/index.ts';
 import { useApp, useI18n } from '../state/hooks.ts';
 import { AppList } from './AppList.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { MemoryMap } from './MemoryMap.tsx';
 
 export function CardView() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const card = useApp('card', (s) => s.card);
   const loading = useApp('card', (s) => s.loading);
   const error = useApp('card', (s) => s.error);
@@ -27,7 +28,7 @@ export function CardView() {
           <dl className="card-facts">
             <div>
               <dt>{t('card.changed')}</dt>
-              <dd>{t('card.changed.pages', { count: card.memory.changedCount })}</dd>
+              <dd>{countOf(t, lang, 'pages', card.memory.changedCount)}</dd>
             </div>
             <div>
               <dt>{t('card.lastBackup')}</dt>

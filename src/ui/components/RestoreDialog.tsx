@@ -85,7 +85,6 @@ export function RestoreDialog({ seq }: { seq: number }) {
           {t('restore.from', { date: formatDate(lang, entry.date) })} {sourceCard && t('restore.source', { card: formatCardNumber(sourceCard) })}
         </p>
       )}
-      {sourceCard && !running && <NameForm card={sourceCard} seq={seq} initial={entry?.name ?? ''} />}
       {done ? (
         <RestoreResult result={op.result} />
       ) : (
@@ -119,6 +118,7 @@ export function RestoreDialog({ seq }: { seq: number }) {
               </label>
             ))}
           </fieldset>
+          {sourceCard && !running && <NameForm card={sourceCard} seq={seq} initial={entry?.name ?? ''} />}
           {running && <ProgressView label={t('restore.running')} progress={op.progress} />}
           <div aria-live="polite">
             {op?.phase === 'cancelled' && <ErrorNotice code="cancelled" />}

@@ -17,7 +17,8 @@ function Cell({ a, which }: { a: AppPreview; which: 'now' | 'point' | 'after' })
   if (records !== null) parts.push(t('restore.preview.records', { count: records }));
   if (which === 'point' && a.dataDiffers !== null && !a.now) parts.push(t(a.dataDiffers ? 'restore.preview.dataDiffers' : 'restore.preview.dataSame'));
   if (which === 'after' && !a.after && records === null) parts.push(t('restore.preview.back'));
-  if (parts.length === 0) parts.push(t('restore.preview.unknown'));
+  // The card now, for an application without value or records: its data, shown on the card view.
+  if (parts.length === 0) parts.push(which === 'now' ? '—' : t('restore.preview.unknown'));
   return <td data-col={which}>{parts.join(' · ')}</td>;
 }
 

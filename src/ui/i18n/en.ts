@@ -107,7 +107,6 @@ export const en = {
   'card.lastBackup.none': 'Never backed up',
   'card.lastBackup.seq': 'No. {seq}',
   'card.changed': 'Changed since then',
-  'card.changed.pages': '{count} pages',
   'card.insert': 'Insert your card to see what is on it.',
   'card.loading': 'Reading the card…',
   'card.restoredFlag': 'Restored: its value starts again from zero',
