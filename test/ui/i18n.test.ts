@@ -57,3 +57,21 @@ describe('countOf', () => {
     expect(countOf(translator('ja'), 'ja', 'cards', 2)).toBe('2枚');
   });
 });
+
+describe('reader failures are worded by the translations only', () => {
+  it('every ReaderErrorCode has a service code with words in both languages, including the ways out the reader layer knows', async () => {
+    const { toServiceError } = await import('../../src/ui/services/errors.ts');
+    const { ReaderError } = await import('../../src/reader/errors.ts');
+    const codes = ['NO_WEBUSB', 'CHOOSER_CANCELLED', 'PROTECTED_CLASS', 'INTERFACE_BUSY', 'ACCESS_DENIED', 'NOT_A_READER', 'DEVICE_GONE', 'NO_CARD', 'CARD_REMOVED', 'CARD_MUTE', 'TIMEOUT', 'ABORTED', 'READER_FAILED', 'HARDWARE_ERROR', 'PROTOCOL_ERROR', 'UNSUPPORTED', 'TRANSFER_ERROR'] as const;
+    for (const c of codes) {
+      const code = toServiceError(new ReaderError(c)).code;
+      for (const lang of ['en', 'ja'] as const) {
+        expect(catalogs[lang][`error.${code}.title`]).toBeTruthy();
+        expect(catalogs[lang][`error.${code}.help`]).toBeTruthy();
+      }
+    }
+    expect(en['error.device-busy.help']).toContain('sudo systemctl stop pcscd.socket pcscd');
+    expect(en['error.access-denied.help']).toContain('SUBSYSTEM=="usb", ATTR{idVendor}=="072f", MODE="0660", GROUP="plugdev"');
+    expect(ja['error.access-denied.help']).toContain('udevadm');
+  });
+});
