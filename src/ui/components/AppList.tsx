@@ -10,6 +10,11 @@ export function AppList({ apps }: { apps: readonly AppInfo[] }) {
     const key = `field.${id}`;
     return isMessageKey(key) ? t(key) : id;
   };
+  // Codes the card gives (the membership tier) are worded by the translations.
+  const shown = (id: string, value: string) => {
+    const key = `${id}.${value}`;
+    return id === 'tier' && isMessageKey(key) ? t(key) : value;
+  };
   return (
     <ul className="apps">
       {apps.map((a) => (
@@ -29,7 +34,7 @@ export function AppList({ apps }: { apps: readonly AppInfo[] }) {
               {a.fields.map((f, i) => (
                 <div key={`${f.id}-${i}`} className="field">
                   <dt>{label(f.id)}</dt>
-                  <dd data-field={f.id}>{f.value}</dd>
+                  <dd data-field={f.id}>{shown(f.id, f.value)}</dd>
                 </div>
               ))}
             </dl>

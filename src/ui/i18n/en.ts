@@ -338,4 +338,8 @@ export const en = {
   'demo.reset.confirm.yes': 'Reset the demo',
   'demo.busy': 'Working on the card…',
   'vault.verify.deepButton': 'Let the card open every record…',
+  'tier.regular': 'Regular',
+  'tier.silver': 'Silver',
+  'tier.gold': 'Gold',
+  'tier.platinum': 'Platinum',
 } as const;

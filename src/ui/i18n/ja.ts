@@ -340,4 +340,8 @@ export const ja: Messages = {
   'demo.reset.confirm.yes': 'デモをリセット',
   'demo.busy': 'カードを操作中…',
   'vault.verify.deepButton': 'カードに全記録を開かせる…',
+  'tier.regular': 'レギュラー',
+  'tier.silver': 'シルバー',
+  'tier.gold': 'ゴールド',
+  'tier.platinum': 'プラチナ',
 };
