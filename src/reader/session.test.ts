@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { noSession, released, sessionReducer, type Session, type SessionEvent } from './session.ts';
+import { noSession, released, sessionReducer, type ReaderSession, type SessionEvent } from './session.ts';
 
-type S = Session<string, string>;
+type S = ReaderSession<string, string>;
 const run = (events: SessionEvent<string, string>[], from: S = noSession()) => events.reduce(sessionReducer, from);
 const stopUsb = () => undefined;
 

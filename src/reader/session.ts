@@ -22,7 +22,7 @@ export interface Handles<Link, World> {
   stopWatching?: () => void;
 }
 
-export type Session<Link, World> =
+export type ReaderSession<Link, World> =
   | { kind: 'none'; issuer: IssuerLink }
   | {
       kind: ReaderKind;
@@ -45,9 +45,9 @@ export type SessionEvent<Link, World> =
   | { type: 'issuer'; issuer: IssuerLink }
   | { type: 'closed' };
 
-export const noSession = <L, W>(): Session<L, W> => ({ kind: 'none', issuer: { kind: 'none' } });
+export const noSession = <L, W>(): ReaderSession<L, W> => ({ kind: 'none', issuer: { kind: 'none' } });
 
-export function sessionReducer<L, W>(s: Session<L, W>, e: SessionEvent<L, W>): Session<L, W> {
+export function sessionReducer<L, W>(s: ReaderSession<L, W>, e: SessionEvent<L, W>): ReaderSession<L, W> {
   switch (e.type) {
     case 'opened':
       return {
@@ -75,7 +75,7 @@ export function sessionReducer<L, W>(s: Session<L, W>, e: SessionEvent<L, W>): S
 }
 
 /** What the previous session held that the next one does not: the caller closes these. */
-export function released<L, W>(prev: Session<L, W>, next: Session<L, W>): { link: L | null; stopWatching: (() => void) | null } {
+export function released<L, W>(prev: ReaderSession<L, W>, next: ReaderSession<L, W>): { link: L | null; stopWatching: (() => void) | null } {
   if (prev.kind === 'none') return { link: null, stopWatching: null };
   const same = next.kind !== 'none' && next.link === prev.link;
   return {

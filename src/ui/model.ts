@@ -5,23 +5,23 @@
  */
 
 import type { AppField, AppKind, AppValue } from '../host/app-read.ts';
-import type { AppReading, CardReading, MemoryReading, PageOwner } from '../host/card-read.ts';
+import type { AppReading, CardReading, PageOwner } from '../host/card-read.ts';
 import type { RestoreOptions as HostRestoreOptions } from '../host/restore.ts';
 import type { Phase } from '../host/progress.ts';
+import type { BackupResult as HostBackupResult } from '../host/backup.ts';
 
 // What the host reads off a card is already plain data (codes and numbers): the UI shows it as is.
 export type { AppField, AppKind, AppValue, PageOwner };
 export { APP_KINDS } from '../host/app-read.ts';
 
-export interface ReaderInfo {
+export interface ConnectedReader {
   /** "Demo reader", the USB product name, or the PC/SC reader name the bridge gives. */
   name: string;
   kind: 'demo' | 'usb' | 'bridge';
 }
 
 export type AppInfo = AppReading;
-export type MemoryMap = MemoryReading;
-export type PinStatus = CardReading['pin'];
+export type PinTries = CardReading['pin'];
 
 export interface CardInfo extends Omit<CardReading, 'issuer'> {
   /** The issuer's name as the UI shows it. */
@@ -29,7 +29,8 @@ export interface CardInfo extends Omit<CardReading, 'issuer'> {
 }
 
 export type BackupChoice = 'auto' | 'full' | 'diff';
-export type BackupKind = 'full' | 'diff';
+/** 'full' or 'diff', as the host and the backup header say. */
+export type BackupKind = HostBackupResult['kind'];
 
 /** Progress of a backup or restore, reported often (every APDU round or so). */
 export interface TransferProgress {
@@ -47,7 +48,7 @@ export interface TransferProgress {
 
 export type TransferPhase = Phase;
 
-export interface BackupResult {
+export interface BackupOutcome {
   seq: number;
   kind: BackupKind;
   pages: number;
@@ -57,7 +58,7 @@ export interface BackupResult {
 /** How sound one stored backup is, as the timeline shows it (the vault's own ChainStatus is first/linked/gap). */
 export type BackupHealth = 'ok' | 'unconfirmed' | 'broken' | 'damaged';
 
-export interface TimelineEntry {
+export interface BackupEntry {
   seq: number;
   cardNumber: string;
   /** ms since 1970. */
@@ -123,7 +124,7 @@ export interface RestoredApp {
   after: AppValue | null;
 }
 
-export interface RestoreResult {
+export interface RestoreOutcome {
   seq: number;
   sourceCard: string;
   target: RestoreTarget;
@@ -154,7 +155,7 @@ export interface VaultStatus {
   persistent: boolean;
 }
 
-export interface RetentionPolicy {
+export interface RetentionSettings {
   /** Keep this many newest backups at least. */
   keepLast: number;
   /** And keep one backup per day for this many days. */

@@ -3,7 +3,7 @@
  * never imported by src/. It behaves like the real layers at the level the UI sees
  * (PIN tries, changed pages, diff vs full, value reset after restore), nothing deeper.
  */
-import type { CardEvent, CardInfo, RetentionRow, TimelineEntry, TransferProgress } from '../../src/ui/model.ts';
+import type { CardEvent, CardInfo, RetentionRow, BackupEntry, TransferProgress } from '../../src/ui/model.ts';
 import type { DemoControls, Services, TransferOptions } from '../../src/ui/services/contract.ts';
 import { firstPage, PAGE_SIZE, sampleCard } from './demo-card.ts';
 
@@ -34,7 +34,7 @@ export function createMemoryServices(opts: MemoryOptions = {}) {
     changed: new Set<number>(),
     triesLeft: 3,
     names: new Map<number, string>(),
-    backups: [] as (TimelineEntry & { card: CardInfo })[],
+    backups: [] as (BackupEntry & { card: CardInfo })[],
     present: false,
   };
   const pin = opts.pin ?? '1234';

@@ -1,6 +1,6 @@
 /** Connecting, card events, reading the card, demo controls. */
 import { errorCode } from '../errors.ts';
-import type { ReaderInfo } from '../model.ts';
+import type { ConnectedReader } from '../model.ts';
 import type { DemoControls, Services } from '../services/contract.ts';
 import type { Stores } from '../state/stores.ts';
 
@@ -26,14 +26,14 @@ export function cardActions(services: Services, stores: Stores, onCardChanged: (
     else card.setState({ card: null });
   }
 
-  function open(via: ReaderInfo['kind'], pairingCode: string): Promise<ReaderInfo> {
+  function open(via: ConnectedReader['kind'], pairingCode: string): Promise<ConnectedReader> {
     if (via === 'demo') return services.connectDemo();
     if (via === 'usb') return services.connectReader();
     if (!services.connectBridge) return Promise.reject(Object.assign(new Error('this build has no PC/SC bridge'), { code: 'unavailable' }));
     return services.connectBridge(pairingCode);
   }
 
-  async function connect(via: ReaderInfo['kind'], pairingCode = ''): Promise<void> {
+  async function connect(via: ConnectedReader['kind'], pairingCode = ''): Promise<void> {
     connection.getState().dispatch({ type: 'connect', via });
     try {
       const reader = await open(via, pairingCode);

@@ -1,6 +1,6 @@
 /** Vault panel: status, verify, retention (dry run first), export, import. */
 import { errorCode } from '../errors.ts';
-import type { RetentionPolicy, RetentionResult } from '../model.ts';
+import type { RetentionSettings, RetentionResult } from '../model.ts';
 import type { Services } from '../services/contract.ts';
 import type { Stores } from '../state/stores.ts';
 import type { VaultTask } from '../state/vault.ts';
@@ -58,7 +58,7 @@ export function vaultActions(services: Services, stores: Stores, afterChange: ()
         },
         (e) => vault.setState({ error: { task: 'verify', code: errorCode(e) } }),
       ),
-    setPolicy: (policy: RetentionPolicy) => {
+    setPolicy: (policy: RetentionSettings) => {
       vault.setState({ policy, retention: null, removed: null });
       markOnTimeline(null);
     },

@@ -5,7 +5,7 @@
  */
 import { memo } from 'react';
 import type { Translate } from '../i18n/index.ts';
-import type { MemoryMap as Map, PageOwner } from '../model.ts';
+import type { CardInfo, PageOwner } from '../model.ts';
 import { useI18n } from '../state/hooks.ts';
 import { formatNumber } from '../format.ts';
 import { changedSet, ownerRanges, ownersPresent } from './memory-map.ts';
@@ -14,7 +14,7 @@ export function ownerName(t: Translate, o: PageOwner): string {
   return o === 'system' ? t('map.owner.system') : o === 'free' ? t('map.owner.free') : t(`appname.${o}`);
 }
 
-const Cells = memo(function Cells({ map }: { map: Map }) {
+const Cells = memo(function Cells({ map }: { map: CardInfo['memory'] }) {
   const changed = changedSet(map);
   return (
     <div className="memmap-grid" aria-hidden="true">
@@ -25,7 +25,7 @@ const Cells = memo(function Cells({ map }: { map: Map }) {
   );
 });
 
-export function MemoryMap({ map }: { map: Map }) {
+export function MemoryMap({ map }: { map: CardInfo['memory'] }) {
   const { t, lang } = useI18n();
   const changed = map.changedCount;
   const summary = t('map.summary', {

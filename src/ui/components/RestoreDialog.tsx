@@ -12,7 +12,7 @@ import { Dialog } from './Dialog.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { ProgressView } from './ProgressView.tsx';
 import { RestorePreview } from './RestorePreview.tsx';
-import { RestoreResult } from './RestoreResult.tsx';
+import { RestoreDone } from './RestoreDone.tsx';
 
 const TARGETS: readonly RestoreTarget[] = ['same', 'other'];
 const MODES: readonly RestoreMode[] = ['compacted', 'replay'];
@@ -86,7 +86,7 @@ export function RestoreDialog({ seq }: { seq: number }) {
         </p>
       )}
       {done ? (
-        <RestoreResult result={op.result} />
+        <RestoreDone result={op.result} />
       ) : (
         <>
           {!preview && !previewError && present && <p className="muted">{t('restore.preview.loading')}</p>}

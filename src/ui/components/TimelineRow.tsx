@@ -1,10 +1,10 @@
 /** One backup in the timeline: number, name, date, kind, what it changed, health, marks, open. */
-import type { TimelineEntry } from '../model.ts';
+import type { BackupEntry } from '../model.ts';
 import { formatBytes, formatDate } from '../format.ts';
 import { countOf } from '../i18n/index.ts';
 import { useI18n } from '../state/hooks.ts';
 
-export function TimelineRow({ entry, marked, onRestore }: { entry: TimelineEntry | undefined; marked: boolean; onRestore: (seq: number) => void }) {
+export function TimelineRow({ entry, marked, onRestore }: { entry: BackupEntry | undefined; marked: boolean; onRestore: (seq: number) => void }) {
   const { t, lang } = useI18n();
   if (!entry) return <div className="trow trow-loading">{t('timeline.loading')}</div>;
   const date = formatDate(lang, entry.date);

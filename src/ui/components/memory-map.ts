@@ -1,5 +1,5 @@
 /** Pure helpers for the memory map picture and its text summary. */
-import type { MemoryMap, PageOwner } from '../model.ts';
+import type { CardInfo, PageOwner } from '../model.ts';
 
 export interface OwnerRange {
   owner: PageOwner;
@@ -25,6 +25,6 @@ export function ownersPresent(owners: readonly PageOwner[]): PageOwner[] {
 }
 
 /** Changed pages as a set, ignoring numbers outside the map. */
-export function changedSet(map: MemoryMap): ReadonlySet<number> {
+export function changedSet(map: CardInfo['memory']): ReadonlySet<number> {
   return new Set(map.changedPages.filter((p) => Number.isInteger(p) && p >= 0 && p < map.pageCount));
 }

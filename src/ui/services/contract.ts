@@ -9,19 +9,19 @@
  */
 import type {
   BackupChoice,
-  BackupResult,
+  BackupOutcome,
   CardEvent,
   CardInfo,
   ImportResult,
-  ReaderInfo,
+  ConnectedReader,
   RecordEdit,
   RestoreMode,
   RestorePreview,
-  RestoreResult,
+  RestoreOutcome,
   RestoreTarget,
-  RetentionPolicy,
+  RetentionSettings,
   RetentionResult,
-  TimelineEntry,
+  BackupEntry,
   TransferProgress,
   VaultCard,
   VaultReport,
@@ -33,7 +33,7 @@ export interface TransferOptions {
   onProgress: (p: TransferProgress) => void;
 }
 
-export interface BackupOptions extends TransferOptions {
+export interface BackupCall extends TransferOptions {
   kind: BackupChoice;
   /** The PIN the cardholder entered: the operation sends it to the card once, first. */
   pin: string;
@@ -41,7 +41,7 @@ export interface BackupOptions extends TransferOptions {
   name?: string;
 }
 
-export interface RestoreOptions extends TransferOptions {
+export interface RestoreCall extends TransferOptions {
   /** The card whose backup is restored. */
   sourceCard: string;
   seq: number;
@@ -66,11 +66,11 @@ export interface DemoControls {
 
 export interface Services {
   /** Simulated USB reader holding the demo card. */
-  connectDemo(): Promise<ReaderInfo>;
+  connectDemo(): Promise<ConnectedReader>;
   /** WebUSB chooser; then the CCID driver. */
-  connectReader(): Promise<ReaderInfo>;
+  connectReader(): Promise<ConnectedReader>;
   /** The local PC/SC bridge (`npm run bridge`), paired with the 6 digits it printed. Absent: not offered. */
-  connectBridge?(pairingCode: string): Promise<ReaderInfo>;
+  connectBridge?(pairingCode: string): Promise<ConnectedReader>;
   disconnect(): Promise<void>;
   /** Whether a card is in the connected reader. */
   cardPresent(): Promise<boolean>;
@@ -83,10 +83,10 @@ export interface Services {
    * Backup and restore send the PIN once, as their first step. A wrong PIN fails with
    * code 'pin-wrong' and `triesLeft`; a blocked one with 'pin-blocked'.
    */
-  backup(options: BackupOptions): Promise<BackupResult>;
+  backup(options: BackupCall): Promise<BackupOutcome>;
   /** What a restore of (sourceCard, seq) would change on the card in the reader; asks no PIN. */
   previewRestore(sourceCard: string, seq: number): Promise<RestorePreview>;
-  restore(options: RestoreOptions): Promise<RestoreResult>;
+  restore(options: RestoreCall): Promise<RestoreOutcome>;
 
   /** Every card the vault holds backups of, and which of them the timeline shows first. */
   vaultCards(): Promise<VaultCard[]>;
@@ -94,14 +94,14 @@ export interface Services {
   defaultTimelineCard(): Promise<string | null>;
   /** Backups of `card`, newest first. */
   timelineCount(card: string): Promise<number>;
-  timeline(card: string, offset: number, limit: number): Promise<TimelineEntry[]>;
+  timeline(card: string, offset: number, limit: number): Promise<BackupEntry[]>;
   nameBackup(card: string, seq: number, name: string): Promise<void>;
 
   vaultStatus(): Promise<VaultStatus>;
   /** Structural always; with a PIN also deep: the card opens every record of its own backups. */
   verifyVault(deepPin: string | null): Promise<VaultReport>;
   /** Retention's keep/remove table for every card; nothing is deleted. */
-  retentionPlan(policy: RetentionPolicy): Promise<RetentionResult>;
+  retentionPlan(policy: RetentionSettings): Promise<RetentionResult>;
   /** Delete exactly these backups (the ones a plan listed). */
   removeBackups(backups: readonly { cardNumber: string; seq: number }[]): Promise<RetentionResult>;
   exportVault(): Promise<Blob>;

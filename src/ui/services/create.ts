@@ -9,18 +9,18 @@ import type { Authorise } from '../../host/index.ts';
 import { readCard } from '../../host/card-read.ts';
 import * as terminal from '../../host/terminal.ts';
 import type { Transport } from '../../host/surface.ts';
-import { noSession, released, sessionReducer, type Session, type SessionEvent } from '../../reader/session.ts';
+import { noSession, released, sessionReducer, type ReaderSession, type SessionEvent } from '../../reader/session.ts';
 import { openReader } from '../../reader/webusb.ts';
 import type { UsbLike } from '../../reader/usb-surface.ts';
 import { openVault } from '../../vault/index.ts';
-import type { CardInfo, ReaderInfo, VaultCard } from '../model.ts';
+import type { CardInfo, ConnectedReader, VaultCard } from '../model.ts';
 import type { DemoControls, Services } from './contract.ts';
 import { DEMO_PIN } from './demo-pin.ts';
 import type { DemoWorld } from './demo-world.ts';
 import type * as DemoModeModule from './demo-mode.ts';
 import { mapped, ServiceError } from './errors.ts';
 import { issuerName } from './issuer-name.ts';
-import { CardLink, type CardSource } from './link.ts';
+import { ReaderLink, type CardSource } from './link.ts';
 import { BackupNotes, memoryKeyValue, type KeyValue } from './notes.ts';
 import { previewRestore } from './preview.ts';
 import { ccidSource, openBridgeSource } from './sources.ts';
@@ -37,14 +37,14 @@ export interface ServicesOptions {
 }
 
 export function createServices(usb: UsbLike | undefined, options: ServicesOptions = {}): Services {
-  let session: Session<CardLink, DemoWorld> = noSession();
+  let session: ReaderSession<ReaderLink, DemoWorld> = noSession();
   let demoMode: DemoMode | null = null;
   let view: VaultView | null = null;
   const notes = new BackupNotes(options.notes ?? (typeof localStorage === 'undefined' ? memoryKeyValue() : localStorage));
   const listeners = new Set<Parameters<Services['onCardEvent']>[0]>();
 
   /** Every change of what is connected goes through here; what the old session held is let go. */
-  async function dispatch(e: SessionEvent<CardLink, DemoWorld>): Promise<void> {
+  async function dispatch(e: SessionEvent<ReaderLink, DemoWorld>): Promise<void> {
     const prev = session;
     session = sessionReducer(prev, e);
     const gone = released(prev, session);
@@ -83,8 +83,8 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
     return card;
   }
 
-  async function open(via: ReaderInfo['kind'], name: string, source: CardSource, extra: { world?: DemoWorld; stopWatching?: () => void }): Promise<ReaderInfo> {
-    const link = new CardLink(source);
+  async function open(via: ConnectedReader['kind'], name: string, source: CardSource, extra: { world?: DemoWorld; stopWatching?: () => void }): Promise<ConnectedReader> {
+    const link = new ReaderLink(source);
     link.onEvent((e) => {
       if (e.type !== 'inserted') void dispatch({ type: 'card-gone' });
       for (const l of listeners) l(e);
@@ -130,21 +130,21 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
 
   return {
     connectDemo: () =>
-      mapped(async (): Promise<ReaderInfo> => {
+      mapped(async (): Promise<ConnectedReader> => {
         demoMode ??= await import('./demo-mode.ts');
         const w = session.kind === 'demo' && session.world ? session.world : await demoMode.loadDemoWorld();
         return open('demo', 'Demo reader', ccidSource(await openReader(w.reader)), { world: w });
       }),
     connectReader: () =>
-      mapped(async (): Promise<ReaderInfo> => {
-        let link: CardLink | null = null;
+      mapped(async (): Promise<ConnectedReader> => {
+        let link: ReaderLink | null = null;
         const r = await connectUsbReader(usb, () => link?.emit({ type: 'reader-lost' }));
         const info = await open('usb', r.name, ccidSource(r.reader), { stopWatching: r.stop });
         link = session.kind === 'usb' ? session.link : null;
         return info;
       }),
     connectBridge: (pairingCode) =>
-      mapped(async (): Promise<ReaderInfo> => {
+      mapped(async (): Promise<ConnectedReader> => {
         const source = await openBridgeSource(pairingCode);
         return open('bridge', source.name, source, {});
       }),

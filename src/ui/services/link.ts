@@ -9,7 +9,7 @@ import { isReaderError } from '../../reader/errors.ts';
 import { Mutex } from '../../reader/mutex.ts';
 import type { CardEvent } from '../model.ts';
 
-/** What CardLink needs of a reader: open a card session, card events, close. */
+/** What ReaderLink needs of a reader: open a card session, card events, close. */
 export interface CardSource {
   openCard(): Promise<Transport>;
   /**
@@ -20,7 +20,7 @@ export interface CardSource {
   close(): Promise<void>;
 }
 
-export class CardLink {
+export class ReaderLink {
   private transport: Transport | null = null;
   private readonly mutex = new Mutex();
   private readonly listeners = new Set<(e: CardEvent) => void>();

@@ -1,5 +1,5 @@
 /**
- * The readers a CardLink can hold: a CCID reader (WebUSB, or demo mode's simulated USB
+ * The readers a ReaderLink can hold: a CCID reader (WebUSB, or demo mode's simulated USB
  * reader) and a reader of the local PC/SC bridge (docs/bridge.md).
  */
 import type { CcidReader } from '../../reader/ccid/reader.ts';

@@ -5,8 +5,8 @@ import type { AppKind } from '../../host/app-read.ts';
 import { settleValues } from '../../host/restore-values.ts';
 import type { Transport } from '../../host/surface.ts';
 import type { Vault } from '../../vault/index.ts';
-import type { BackupResult, RestoredApp, RestoreResult, TransferProgress, VaultReport } from '../model.ts';
-import type { BackupOptions, RestoreOptions } from './contract.ts';
+import type { BackupOutcome, RestoredApp, RestoreOutcome, TransferProgress, VaultReport } from '../model.ts';
+import type { BackupCall, RestoreCall } from './contract.ts';
 import type { BackupNotes } from './notes.ts';
 import { noteState } from './preview.ts';
 import { problemOf } from './vault-view.ts';
@@ -35,14 +35,14 @@ function appsOf(card: CardReading, pages: readonly number[]): AppKind[] {
  * The card is read first (the note of what the point holds), then backed up; the host's
  * backup sends the PIN once, as its first step on the card.
  */
-export async function runBackup(t: Transport, vault: Vault, notes: BackupNotes, o: BackupOptions): Promise<BackupResult> {
+export async function runBackup(t: Transport, vault: Vault, notes: BackupNotes, o: BackupCall): Promise<BackupOutcome> {
   const before = await readCard(t);
   const r = await backup(t, vault, { pin: o.pin, kind: o.kind, signal: o.signal, onProgress: (p) => o.onProgress(progressOf(p)) });
   notes.set(before.cardNumber, r.seq, { name: o.name?.trim() || null, apps: appsOf(before, r.row.pagesChanged), state: noteState(before) });
   return { seq: r.seq, kind: r.kind, pages: r.pages, bytes: r.row.bytes };
 }
 
-export async function runRestore(t: Transport, vault: Vault, o: RestoreOptions, authorise: Authorise | undefined): Promise<RestoreResult> {
+export async function runRestore(t: Transport, vault: Vault, o: RestoreCall, authorise: Authorise | undefined): Promise<RestoreOutcome> {
   const before = await readCard(t);
   const r = await restore(t, vault, {
     pin: o.pin,

@@ -8,17 +8,17 @@ import type {
   AppKind,
   BackupHealth,
   ImportResult,
-  RetentionPolicy,
+  RetentionSettings,
   RetentionReason,
   RetentionResult,
   RetentionRow,
-  TimelineEntry,
+  BackupEntry,
   VaultProblem,
   VaultProblemKind,
   VaultStatus,
 } from '../model.ts';
 
-export function entryOf(e: VaultEntry, damaged: ReadonlySet<number>, name: string | null = null, apps: readonly AppKind[] | null = null): TimelineEntry {
+export function entryOf(e: VaultEntry, damaged: ReadonlySet<number>, name: string | null = null, apps: readonly AppKind[] | null = null): BackupEntry {
   const health: BackupHealth = damaged.has(e.seq) ? 'damaged' : !e.confirmed ? 'unconfirmed' : e.chain === 'gap' ? 'broken' : 'ok';
   return { seq: e.seq, cardNumber: e.cardNumber, date: e.date, kind: e.kind, bytes: e.bytes, pagesChanged: e.pagesChanged.length, health, name, apps };
 }
@@ -89,7 +89,7 @@ export class VaultView {
   }
 
   /** Retention's keep/remove table over every card; deletes nothing. */
-  async retentionPlan(policy: RetentionPolicy): Promise<RetentionResult> {
+  async retentionPlan(policy: RetentionSettings): Promise<RetentionResult> {
     const sizes = await this.sizes();
     const reports = await this.vault.retention({ keepLast: policy.keepLast, daily: policy.keepDailyDays }, { dryRun: true });
     const rows: RetentionRow[] = [];

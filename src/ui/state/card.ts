@@ -3,7 +3,7 @@ import { createStore } from 'zustand/vanilla';
 import type { ServiceErrorCode } from '../errors.ts';
 import type { CardInfo } from '../model.ts';
 
-export interface CardStore {
+export interface CardViewStore {
   card: CardInfo | null;
   loading: boolean;
   error: ServiceErrorCode | null;
@@ -12,4 +12,4 @@ export interface CardStore {
 }
 
 export const createCardStore = () =>
-  createStore<CardStore>()(() => ({ card: null, loading: false, error: null, busyAction: null }));
+  createStore<CardViewStore>()(() => ({ card: null, loading: false, error: null, busyAction: null }));

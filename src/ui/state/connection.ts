@@ -4,18 +4,18 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { ServiceErrorCode } from '../errors.ts';
-import type { ReaderInfo } from '../model.ts';
+import type { ConnectedReader } from '../model.ts';
 
 export type ConnectionState =
   | { status: 'no-reader' }
-  | { status: 'connecting'; via: ReaderInfo['kind'] }
-  | { status: 'card-present'; reader: ReaderInfo }
-  | { status: 'card-absent'; reader: ReaderInfo }
-  | { status: 'error'; code: ServiceErrorCode; via: ReaderInfo['kind'] };
+  | { status: 'connecting'; via: ConnectedReader['kind'] }
+  | { status: 'card-present'; reader: ConnectedReader }
+  | { status: 'card-absent'; reader: ConnectedReader }
+  | { status: 'error'; code: ServiceErrorCode; via: ConnectedReader['kind'] };
 
 export type ConnectionEvent =
-  | { type: 'connect'; via: ReaderInfo['kind'] }
-  | { type: 'connected'; reader: ReaderInfo; cardPresent: boolean }
+  | { type: 'connect'; via: ConnectedReader['kind'] }
+  | { type: 'connected'; reader: ConnectedReader; cardPresent: boolean }
   | { type: 'failed'; code: ServiceErrorCode }
   | { type: 'card-inserted' }
   | { type: 'card-removed' }

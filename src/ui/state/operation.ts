@@ -4,14 +4,14 @@
  */
 import { createStore } from 'zustand/vanilla';
 import type { ServiceErrorCode } from '../errors.ts';
-import type { BackupResult, RestoreResult, TransferProgress } from '../model.ts';
+import type { BackupOutcome, RestoreOutcome, TransferProgress } from '../model.ts';
 
 export type OperationKind = 'backup' | 'restore';
 
 export type Operation =
   | { kind: OperationKind; phase: 'running'; progress: TransferProgress | null }
-  | { kind: 'backup'; phase: 'done'; result: BackupResult }
-  | { kind: 'restore'; phase: 'done'; result: RestoreResult }
+  | { kind: 'backup'; phase: 'done'; result: BackupOutcome }
+  | { kind: 'restore'; phase: 'done'; result: RestoreOutcome }
   | { kind: OperationKind; phase: 'cancelled' }
   | { kind: OperationKind; phase: 'failed'; code: ServiceErrorCode };
 
@@ -21,8 +21,8 @@ export interface OperationStore {
   /** Starts an operation; refuses (returns null) while one is running. */
   begin(kind: OperationKind): AbortSignal | null;
   progress(p: TransferProgress): void;
-  finishBackup(r: BackupResult): void;
-  finishRestore(r: RestoreResult): void;
+  finishBackup(r: BackupOutcome): void;
+  finishRestore(r: RestoreOutcome): void;
   fail(code: ServiceErrorCode): void;
   cancel(): void;
   dismiss(): void;

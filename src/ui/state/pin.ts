@@ -2,11 +2,11 @@
  * The PIN dialog: what it is for, tries left, blocked. Pure transitions, then a store.
  */
 import { createStore } from 'zustand/vanilla';
-import type { PinStatus } from '../model.ts';
+import type { PinTries } from '../model.ts';
 
 export type PinPurpose = 'backup' | 'restore' | 'verify';
 
-export interface PinState {
+export interface PinDialogState {
   open: boolean;
   purpose: PinPurpose | null;
   triesLeft: number;
@@ -17,7 +17,7 @@ export interface PinState {
   busy: boolean;
 }
 
-export const closedPin: PinState = {
+export const closedPin: PinDialogState = {
   open: false,
   purpose: null,
   triesLeft: 3,
@@ -27,13 +27,13 @@ export const closedPin: PinState = {
   busy: false,
 };
 
-export function openPin(purpose: PinPurpose, status: PinStatus): PinState {
+export function openPin(purpose: PinPurpose, status: PinTries): PinDialogState {
   return { ...closedPin, open: true, purpose, triesLeft: status.triesLeft, maxTries: status.maxTries, blocked: status.blocked };
 }
 
 /** The card refused the PIN: the dialog stays, with the tries left (0: blocked). */
-export function wrongPin(s: PinState, triesLeft: number): PinState {
+export function wrongPin(s: PinDialogState, triesLeft: number): PinDialogState {
   return { ...s, open: true, busy: false, wrong: true, triesLeft, blocked: triesLeft <= 0 };
 }
 
-export const createPinStore = () => createStore<PinState>()(() => closedPin);
+export const createPinStore = () => createStore<PinDialogState>()(() => closedPin);

@@ -3,7 +3,7 @@
  * rows in view fall in are fetched; each block once.
  */
 import { createStore } from 'zustand/vanilla';
-import type { TimelineEntry, VaultCard } from '../model.ts';
+import type { BackupEntry, VaultCard } from '../model.ts';
 
 export const TIMELINE_BLOCK = 100;
 
@@ -22,7 +22,7 @@ export interface TimelineStore {
   card: string | null;
   count: number;
   /** Row index → entry (newest first). */
-  rows: ReadonlyMap<number, TimelineEntry>;
+  rows: ReadonlyMap<number, BackupEntry>;
   /** Blocks loaded or in flight. */
   blocks: ReadonlySet<number>;
   /** Bumped on reset so answers for an old list are dropped. */
@@ -32,7 +32,7 @@ export interface TimelineStore {
   marked: ReadonlySet<string>;
   reset(count: number): void;
   markLoading(blocks: readonly number[]): void;
-  addRows(generation: number, offset: number, entries: readonly TimelineEntry[]): void;
+  addRows(generation: number, offset: number, entries: readonly BackupEntry[]): void;
   select(seq: number | null): void;
 }
 

@@ -1,14 +1,14 @@
 /** Vault status, the last verify report and the last retention answer. */
 import { createStore } from 'zustand/vanilla';
 import type { ServiceErrorCode } from '../errors.ts';
-import type { ImportResult, RetentionPolicy, RetentionResult, VaultReport, VaultStatus } from '../model.ts';
+import type { ImportResult, RetentionSettings, RetentionResult, VaultReport, VaultStatus } from '../model.ts';
 
 export type VaultTask = 'verify' | 'retention' | 'export' | 'import';
 
 export interface VaultStore {
   status: VaultStatus | null;
   report: VaultReport | null;
-  policy: RetentionPolicy;
+  policy: RetentionSettings;
   /** Retention's plan (keep/remove table), waiting for the holder to confirm. */
   retention: RetentionResult | null;
   /** What the last confirmed removal deleted. */
@@ -18,7 +18,7 @@ export interface VaultStore {
   error: { task: VaultTask; code: ServiceErrorCode } | null;
 }
 
-export const DEFAULT_POLICY: RetentionPolicy = { keepLast: 30, keepDailyDays: 90 };
+export const DEFAULT_POLICY: RetentionSettings = { keepLast: 30, keepDailyDays: 90 };
 
 export const createVaultStore = () =>
   createStore<VaultStore>()(() => ({

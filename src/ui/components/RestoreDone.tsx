@@ -3,13 +3,13 @@
  * before, the backup's value discarded and the value now (fig. 20: like the cash in a
  * lost wallet, value does not come back).
  */
-import type { RestoreResult as Result } from '../model.ts';
+import type { RestoreOutcome } from '../model.ts';
 import { formatValue } from '../format.ts';
 import { countOf } from '../i18n/index.ts';
 import { useI18n } from '../state/hooks.ts';
 import { useFocusOnMount } from './focus.ts';
 
-export function RestoreResult({ result }: { result: Result }) {
+export function RestoreDone({ result }: { result: RestoreOutcome }) {
   const { t, lang } = useI18n();
   const anyReset = result.apps.some((a) => a.valueReset);
   const ref = useFocusOnMount<HTMLDivElement>();
