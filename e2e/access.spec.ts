@@ -58,6 +58,18 @@ test('the skip link is the first stop and goes to the main content', async ({ pa
   await expect(page.locator('#main')).toBeFocused();
 });
 
+test('a reload keeps the language and the demo card', async ({ page }) => {
+  await startDemo(page);
+  await page.getByRole('button', { name: 'Spend ¥500' }).click();
+  await expect(page.getByTestId('value-emoney')).toHaveText('¥2,700');
+  await page.getByRole('button', { name: '日本語' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+  await page.reload();
+  await expect(page.getByTestId('value-emoney')).toHaveText('￥2,700', { timeout: 30_000 });
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+  await expect(page.getByRole('heading', { name: 'お手持ちのカード' })).toBeVisible();
+});
+
 test('phone width: Back up now is in the first screen', async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 740 });
   await startDemo(page);

@@ -37,6 +37,7 @@ test('demo: back up, change, back up the changes, reload, lose the card, restore
   expect(await backUp(page, 2)).toContain(`${changed} page`);
   await expect(page.getByText('2 backups, newest first')).toBeVisible();
   await expect(page.locator('.trow[data-seq="2"] .kind-diff')).toBeVisible();
+  await expect(page.locator('.trow[data-seq="2"] .trow-apps')).toHaveText('Changed: E-money, Medical record');
   await expect(page.locator('.memmap-grid .page-changed')).toHaveCount(0);
 
   // Reload: the demo comes back by itself, with its card and the vault.

@@ -139,6 +139,19 @@ export function flowSuite(name: string, make: () => Promise<Services>) {
       expect(a.stores.timeline.getState().marked.size).toBe(0);
     });
 
+    it('the deep check asks the PIN in the dialog; a wrong one keeps it open, the right one lets the card open every record', async () => {
+      const a = app(await make());
+      await a.actions.card.connectDemo();
+      await backup(a);
+      a.actions.vault.verifyDeep();
+      expect(a.stores.pin.getState()).toMatchObject({ open: true, purpose: 'verify' });
+      await a.actions.transfer.submitPin('9999');
+      expect(a.stores.pin.getState()).toMatchObject({ open: true, wrong: true, triesLeft: 2 });
+      await a.actions.transfer.submitPin('1234');
+      expect(a.stores.pin.getState().open).toBe(false);
+      expect(a.stores.vault.getState().report).toMatchObject({ deep: true, problems: [] });
+    });
+
     it('a backup can be named, and the name shows on the timeline', async () => {
       const a = app(await make());
       await a.actions.card.connectDemo();
