@@ -22,6 +22,7 @@ import {
 import { parseAtr } from '../protocol/atr.ts';
 import type { Transport, TransportLimits } from '../protocol/transport.ts';
 import { ReaderError, type ReaderErrorCode } from './errors.ts';
+import { apduLimits, SHORT_LIMITS } from './session-limits.ts';
 import { withIsoWrappers } from './wrappers/index.ts';
 
 export const DEFAULT_BRIDGE_URL = `ws://127.0.0.1:${BRIDGE_DEFAULT_PORT}/`;
@@ -216,15 +217,11 @@ export class BridgeConnection {
   }
 }
 
-const SHORT: TransportLimits = { maxCommandData: 255, maxResponseData: 256, extendedLength: false };
-const EXTENDED: TransportLimits = { maxCommandData: 65535, maxResponseData: 65536, extendedLength: true };
-
-/** As the CCID slot does: T=1 carries extended APDUs unless the card's ATR says it does not take them. */
+/** The card's ATR through the one decision of APDU limits (src/reader/session-limits.ts); PC/SC runs T=1 when the card offers it. */
 export function limitsFromAtr(atr: Uint8Array): TransportLimits {
   const a = parseAtr(atr);
-  if (!a.ok) return SHORT;
-  if (!a.value.protocols.includes(1)) return SHORT;
-  return a.value.history.extendedLength === true ? EXTENDED : SHORT;
+  if (!a.ok) return SHORT_LIMITS;
+  return apduLimits({ protocol: a.value.protocols.includes(1) ? 1 : 0, extendedLength: a.value.history.extendedLength }, { kind: 'pcsc' });
 }
 
 /** The raw link: one APDU per transmit frame. withIsoWrappers goes around it. */

@@ -10,6 +10,7 @@ import { T1Host, T1ProtocolError } from '../../protocol/t1-host.ts';
 import type { Transport, TransportLimits } from '../../protocol/transport.ts';
 import { ReaderError } from '../errors.ts';
 import type { Mutex } from '../mutex.ts';
+import { apduLimits, SHORT_LIMITS } from '../session-limits.ts';
 import { expectAnswer } from './answer.ts';
 import { extendedApduExchange, shortApduExchange } from './exchange-apdu.ts';
 import { t0Exchange, t1BlockExchange } from './exchange-tpdu.ts';
@@ -35,8 +36,6 @@ export interface SlotDeps {
   minTimeoutMs: number;
 }
 
-const SHORT: TransportLimits = { maxCommandData: 255, maxResponseData: 256, extendedLength: false };
-const EXTENDED: TransportLimits = { maxCommandData: 65535, maxResponseData: 65536, extendedLength: true };
 
 export class CcidSlot implements Transport {
   state: SlotState = 'unknown';
@@ -57,11 +56,9 @@ export class CcidSlot implements Transport {
 
   get limits(): TransportLimits {
     const s = this.session;
-    if (!s) return SHORT;
-    const level = this.deps.caps.level;
-    if (level === 'short-apdu' || ((level === 'tpdu' || level === 'character') && s.protocol === 0)) return SHORT;
-    // T=1 or extended-APDU: carried whole; the card's own ATR may still say no.
-    return s.atr.history.extendedLength === false ? SHORT : EXTENDED;
+    if (!s) return SHORT_LIMITS;
+    // One decision for every reader path (src/reader/session-limits.ts).
+    return apduLimits({ protocol: s.protocol, extendedLength: s.atr.history.extendedLength }, { kind: 'ccid', level: this.deps.caps.level });
   }
 
   /** Power the card on, read its ATR, negotiate. Returns the session. */
