@@ -1,4 +1,4 @@
-/** WebUSB edges: each DOMException name a browser gives becomes a ReaderError with advice. */
+/** WebUSB edges: each DOMException name a browser gives becomes a ReaderError with its code (the app words it: test/ui/i18n.test.ts). */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ReaderError } from './errors.ts';
 import { quirkFor } from './ccid/quirks.ts';
@@ -32,7 +32,6 @@ describe('requestReader', () => {
   it('no WebUSB in this browser', async () => {
     const e = await codeOf(requestReader(undefined));
     expect(e.code).toBe('NO_WEBUSB');
-    expect(e.message).toMatch(/Chrome|Edge/);
   });
   it('chooser closed without a choice (NotFoundError)', async () => {
     const e = await codeOf(requestReader(fakeUsb(() => Promise.reject(new DOMException('No device selected.', 'NotFoundError')))));
@@ -51,17 +50,17 @@ describe('openReader', () => {
   it('claimInterface SecurityError: the protected CCID class, and what works instead', async () => {
     const e = await codeOf(openReader(failing('claimInterface', 'SecurityError', 'The requested interface implements a protected class.')));
     expect(e.code).toBe('PROTECTED_CLASS');
-    for (const s of ['Isolated Web App', 'usb-unrestricted', 'Electron', '0xFF', '0x0B']) expect(e.message).toContain(s);
+    expect(e.cause).toBeInstanceOf(DOMException);
   });
   it('claimInterface NetworkError: pcscd holds the reader', async () => {
     const e = await codeOf(openReader(failing('claimInterface', 'NetworkError', 'Unable to claim interface.')));
     expect(e.code).toBe('INTERFACE_BUSY');
-    expect(e.message).toContain('sudo systemctl stop pcscd.socket pcscd');
+    expect(e.cause).toBeInstanceOf(DOMException);
   });
   it('open SecurityError "Access denied.": the udev rule to add', async () => {
     const e = await codeOf(openReader(failing('open', 'SecurityError', 'Access denied.')));
     expect(e.code).toBe('ACCESS_DENIED');
-    expect(e.message).toContain('SUBSYSTEM=="usb", ATTR{idVendor}=="072f", MODE="0660", GROUP="plugdev"');
+    expect(e.cause).toBeInstanceOf(DOMException);
   });
   it('a device without a CCID interface', async () => {
     const sim = new SimUsbReader();
