@@ -69,6 +69,10 @@ test('backup progress shows pages, bytes, speed, time left; cancel stops it', as
   await open(page, 'progress');
   await expect(page.getByTestId('progress-facts')).toContainText('of 192 pages');
   await expect(page.getByTestId('progress-facts')).toContainText('left');
+  // One figure for the bar and the percentage, and the step with what to do meanwhile.
+  await expect(page.getByTestId('progress-phase')).toHaveText('Copying pages Keep the card in the reader.');
+  const pct = (await page.getByTestId('progress-pct').textContent())?.replace('%', '');
+  await expect(page.locator('.progress-bar')).toHaveAttribute('value', pct ?? 'missing');
   await screenshot(page, 'backup-progress');
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByText('Nothing was changed. You can start again at any time.')).toBeVisible();
