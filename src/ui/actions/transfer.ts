@@ -58,7 +58,12 @@ export function transferActions(services: Services, stores: Stores, afterChange:
   /** Runs `op` with the PIN; the dialog closes once the card took the PIN or the operation ended. */
   async function withPin<T>(kind: 'backup' | 'restore', value: string, op: (signal: AbortSignal) => Promise<T>, done: (r: T) => void): Promise<void> {
     const signal = operation.getState().begin(kind);
-    if (!signal) return;
+    if (!signal) {
+      // Another operation is running: this one never starts.
+      pending = null;
+      pin.setState(closedPin);
+      return;
+    }
     try {
       const r = await op(signal);
       pending = null;
