@@ -4,7 +4,7 @@ import { App } from './components/App.tsx';
 import { LANGS, type Lang } from './i18n/index.ts';
 import { pickLanguage } from './state/language.ts';
 import { createStores } from './state/stores.ts';
-import { createServices } from './services/create.ts';
+import { lazyServices } from './services/lazy.ts';
 import './styles/index.ts';
 
 // What survives a reload: the language chosen and whether the demo was running (the demo
@@ -14,10 +14,10 @@ const SESSION_KEY = 'icvault.session';
 const saved = localStorage.getItem(LANG_KEY);
 const lang = LANGS.includes(saved as Lang) ? (saved as Lang) : pickLanguage(navigator.languages);
 
-// The real services: host operations over the CCID driver (a WebUSB reader, or demo
-// mode's simulated USB reader) or the PC/SC bridge, the vault in IndexedDB.
+// The real services (loaded on first use): host operations over the CCID driver (a
+// WebUSB reader, or demo mode's simulated USB reader) or the PC/SC bridge, the vault in IndexedDB.
 const stores = createStores(lang, (l) => localStorage.setItem(LANG_KEY, l));
-const actions = createActions(createServices(navigator.usb), stores);
+const actions = createActions(lazyServices(navigator.usb), stores);
 
 stores.connection.subscribe((s) => {
   const st = s.state;
