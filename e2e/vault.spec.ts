@@ -60,7 +60,7 @@ test('verify finds a backup whose stored bytes were damaged', async ({ page }) =
   const damaged = page.getByTestId('verify-damaged');
   await expect(damaged).toContainText('Damaged: 1 backup');
   await expect(damaged).toContainText('Backup no. 1');
-  await expect(page.locator('.trow[data-seq="1"]')).toHaveClass(/chain-damaged/);
+  await expect(page.locator('.trow[data-seq="1"]')).toHaveClass(/health-damaged/);
   await damaged.scrollIntoViewIfNeeded();
   await screenshot(page, 'vault-damaged', { fullPage: false });
 });
