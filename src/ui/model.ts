@@ -92,6 +92,8 @@ export interface AppPreview {
   recordsAtPoint: number | null;
   /** Data (other than value) the point has that differs from the card now: true, false, or null when not known. */
   dataDiffers: boolean | null;
+  /** The application's pages changed since the point (same card; null onto another card: all of them are written). */
+  pagesChanged: number | null;
 }
 
 /** Why a restore choice cannot be made; the UI words it. */
@@ -106,8 +108,8 @@ export interface RestorePreview {
   target: RestoreTarget;
   blocked: Partial<Record<RestoreTarget, RestoreBlock>>;
   apps: readonly AppPreview[];
-  /** Pages the card changed since the point was made (the diffs after it plus the changes not backed up). */
-  pagesChangedSince: number;
+  /** Pages the card changed since the point was made (carried by a later backup or changed since the last one); null onto another card. */
+  pagesChangedSince: number | null;
   /** Whether the app knows the point's values (recorded when the backup was made in this browser). */
   pointKnown: boolean;
 }

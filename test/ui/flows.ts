@@ -86,6 +86,9 @@ export function flowSuite(name: string, make: () => Promise<Services>) {
       expect(p.blocked).toEqual({ other: 'same-card' });
       const e = p.apps.find((x) => x.kind === 'emoney');
       expect(e).toMatchObject({ now: { amount: now }, atPoint: { amount: atPoint }, after: { amount: 0 } });
+      expect(e?.pagesChanged).toBeGreaterThan(0);
+      expect(p.apps.find((x) => x.kind === 'id')?.pagesChanged).toBe(0);
+      expect(p.pagesChangedSince).toBe(a.stores.card.getState().card?.memory.changedCount);
       a.actions.transfer.restore({ sourceCard: card, seq: point.seq, target: 'same', mode: 'compacted' });
       await a.actions.transfer.submitPin('1234');
       const o = op(a);

@@ -146,9 +146,9 @@ export function createMemoryServices(opts: MemoryOptions = {}) {
         blocked: same ? { other: 'same-card' } : { same: 'not-this-card' },
         apps: c.apps.map((a) => {
           const at = b?.card.apps.find((x) => x.kind === a.kind);
-          return { kind: a.kind, now: a.value, atPoint: at?.value ?? null, after: a.holdsValue && a.value ? { ...a.value, amount: 0 } : null, recordsNow: a.records, recordsAtPoint: at?.records ?? null, dataDiffers: at ? JSON.stringify(at.fields) !== JSON.stringify(a.fields) : null };
+          return { kind: a.kind, now: a.value, atPoint: at?.value ?? null, after: a.holdsValue && a.value ? { ...a.value, amount: 0 } : null, recordsNow: a.records, recordsAtPoint: at?.records ?? null, dataDiffers: at ? JSON.stringify(at.fields) !== JSON.stringify(a.fields) : null, pagesChanged: same ? c.memory.changedPages.filter((p) => c.memory.owners[p] === a.kind).length : null };
         }),
-        pagesChangedSince: c.memory.changedCount,
+        pagesChangedSince: same ? c.memory.changedCount : null,
         pointKnown: b !== undefined,
       };
     },

@@ -37,6 +37,7 @@ export function RestorePreview({ preview }: { preview: Preview }) {
               <th scope="col">{t('restore.preview.now')}</th>
               <th scope="col">{t('restore.preview.point')}</th>
               <th scope="col">{t('restore.preview.after')}</th>
+              {preview.pagesChangedSince !== null && <th scope="col">{t('restore.preview.pagesCol')}</th>}
             </tr>
           </thead>
           <tbody>
@@ -46,12 +47,15 @@ export function RestorePreview({ preview }: { preview: Preview }) {
                 <Cell a={a} which="now" />
                 <Cell a={a} which="point" />
                 <Cell a={a} which="after" />
+                {preview.pagesChangedSince !== null && <td data-col="pages">{a.pagesChanged ?? 0}</td>}
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      <p className="muted small">{t('restore.preview.pages', { pages: countOf(t, lang, 'pages', preview.pagesChangedSince) })}</p>
+      <p className="muted small">
+        {preview.pagesChangedSince === null ? t('restore.preview.allPages') : t('restore.preview.pages', { pages: countOf(t, lang, 'pages', preview.pagesChangedSince) })}
+      </p>
       {losses.length > 0 && (
         <ul className="notice notice-warn preview-losses" data-testid="preview-losses">
           {losses.map((a) => (

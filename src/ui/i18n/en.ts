@@ -342,4 +342,6 @@ export const en = {
   'tier.silver': 'Silver',
   'tier.gold': 'Gold',
   'tier.platinum': 'Platinum',
+  'restore.preview.pagesCol': 'Pages changed since',
+  'restore.preview.allPages': 'Every page of the backup is written onto this card.',
 } as const;

@@ -344,4 +344,6 @@ export const ja: Messages = {
   'tier.silver': 'シルバー',
   'tier.gold': 'ゴールド',
   'tier.platinum': 'プラチナ',
+  'restore.preview.pagesCol': '以降に変わったページ',
+  'restore.preview.allPages': 'バックアップのすべてのページをこのカードに書き込みます。',
 };

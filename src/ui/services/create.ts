@@ -178,7 +178,7 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
       onCard(async (t) => {
         const v = await vaultView();
         const card = await readCard(t);
-        const later = (await v.entries(sourceCard)).filter((e) => e.seq > seq).map((e) => e.pagesChanged.length);
+        const later = (await v.entries(sourceCard)).filter((e) => e.seq > seq).map((e) => e.pagesChanged);
         return previewRestore({ card, sourceCard, seq, note: notes.get(sourceCard, seq), laterPages: later, issuerLinked: authorise() !== undefined || session.issuer.kind === 'service' });
       }),
     restore: async (o) => {

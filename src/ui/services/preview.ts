@@ -21,14 +21,18 @@ export interface PreviewInput {
   sourceCard: string;
   seq: number;
   note: BackupNote;
-  /** pagesChanged of every backup of the source card after `seq`. */
-  laterPages: readonly number[];
+  /** The pages each backup of the source card after `seq` carried. */
+  laterPages: readonly (readonly number[])[];
   /** Whether the issuer can authorise a restore onto another card. */
   issuerLinked: boolean;
 }
 
 export function previewRestore(i: PreviewInput): RestorePreview {
   const same = i.card.cardNumber === i.sourceCard;
+  // Pages that differ from the point: every page a later backup carried, and (same card) every page changed since the last backup.
+  const changed = new Set<number>(i.laterPages.flat());
+  if (same) for (const p of i.card.memory.changedPages) changed.add(p);
+  const pagesOf = (kind: string) => [...changed].filter((p) => i.card.memory.owners[p] === kind).length;
   const target: RestoreTarget = same ? 'same' : 'other';
   const blocked: Partial<Record<RestoreTarget, RestoreBlock>> = same ? { other: 'same-card' } : { same: 'not-this-card' };
   if (!same && !i.issuerLinked) blocked.other = 'no-issuer';
@@ -42,6 +46,7 @@ export function previewRestore(i: PreviewInput): RestorePreview {
       recordsNow: a.records,
       recordsAtPoint: at ? at.records : null,
       dataDiffers: at ? at.data !== dataOf(a.fields) : null,
+      pagesChanged: same ? pagesOf(a.kind) : null,
     };
   });
   return {
@@ -51,7 +56,7 @@ export function previewRestore(i: PreviewInput): RestorePreview {
     target,
     blocked,
     apps,
-    pagesChangedSince: i.laterPages.reduce((n, p) => n + p, 0) + (same ? i.card.memory.changedCount : 0),
+    pagesChangedSince: same ? changed.size : null,
     pointKnown: i.note.state !== null,
   };
 }
