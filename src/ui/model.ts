@@ -213,4 +213,4 @@ export interface RecordEdit {
   value: string;
 }
 
-export type CardEvent = { type: 'inserted' } | { type: 'removed' } | { type: 'reader-lost' };
+export type { CardEvent } from '../reader/session-link.ts';

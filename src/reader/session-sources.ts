@@ -2,12 +2,10 @@
  * The readers a ReaderLink can hold: a CCID reader (WebUSB, or demo mode's simulated USB
  * reader) and a reader of the local PC/SC bridge (docs/bridge.md).
  */
-import type { CcidReader } from '../../reader/ccid/reader.ts';
-import { connectBridge, type BridgeConnection, type BridgeEvent } from '../../reader/bridge-transport.ts';
-import { connectCard } from '../../reader/webusb.ts';
-import type { CardEvent } from '../model.ts';
-import { ServiceError } from './errors.ts';
-import type { CardSource } from './link.ts';
+import type { CcidReader } from './ccid/reader.ts';
+import { BridgeError, connectBridge, type BridgeConnection, type BridgeEvent } from './bridge-transport.ts';
+import { connectCard } from './webusb.ts';
+import type { CardEvent, CardSource } from './session-link.ts';
 
 export function ccidSource(reader: CcidReader): CardSource {
   return {
@@ -32,7 +30,7 @@ export async function openBridgeSource(pairingCode: string, url?: string): Promi
   const pick = conn.readers.find((r) => r.cardPresent && !r.busy) ?? conn.readers[0];
   if (!pick) {
     await conn.close();
-    throw new ServiceError('bridge-no-reader', 'the PC/SC bridge lists no reader');
+    throw new BridgeError('NOT_A_READER', 'NO_SUCH_READER', 'the PC/SC bridge lists no reader');
   }
   const name = pick.name;
   let connected = false;

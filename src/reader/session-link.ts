@@ -1,13 +1,15 @@
 /**
- * One open reader (a CCID reader, real or simulated: the same driver; or a reader of
- * the PC/SC bridge) and the card session in it.
+ * The link of a reader session (session.ts): one open reader (a CCID reader, real or
+ * simulated: the same driver; or a reader of the PC/SC bridge) and the card session in it.
  * Card operations run one at a time (a SELECT and the READ after it must not interleave
  * with another flow's), and the session is (re)opened lazily after a card change.
  */
-import type { Transport } from '../../host/surface.ts';
-import { isReaderError } from '../../reader/errors.ts';
-import { Mutex } from '../../reader/mutex.ts';
-import type { CardEvent } from '../model.ts';
+import type { Transport } from '../protocol/transport.ts';
+import { isReaderError } from './errors.ts';
+import { Mutex } from './mutex.ts';
+
+/** What happens to the card in a reader: inserted, removed, or the reader itself gone. */
+export type CardEvent = { type: 'inserted' } | { type: 'removed' } | { type: 'reader-lost' };
 
 /** What ReaderLink needs of a reader: open a card session, card events, close. */
 export interface CardSource {
