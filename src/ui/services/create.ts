@@ -25,7 +25,7 @@ import { BackupNotes, memoryKeyValue, type KeyValue } from './notes.ts';
 import { previewRestore } from './preview.ts';
 import { ccidSource, openBridgeSource } from '../../reader/session-sources.ts';
 import { runBackup, runRestore, runVerify } from './transfers.ts';
-import { connectUsbReader } from './usb.ts';
+import { connectUsbReader } from '../../reader/session-usb.ts';
 import { entryOf, VaultView } from './vault-view.ts';
 import { resetVault } from './reset.ts';
 

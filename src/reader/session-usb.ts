@@ -1,7 +1,7 @@
-/** A real reader: the browser's WebUSB chooser, then the CCID driver (src/reader). */
-import type { CcidReader } from '../../reader/ccid/reader.ts';
-import type { UsbLike } from '../../reader/usb-surface.ts';
-import { openReader, requestReader } from '../../reader/webusb.ts';
+/** A real reader for a session: the browser's WebUSB chooser, then the CCID driver, and the disconnect listener the session removes when it lets the reader go. */
+import type { CcidReader } from './ccid/reader.ts';
+import type { UsbLike } from './usb-surface.ts';
+import { openReader, requestReader } from './webusb.ts';
 
 export interface UsbReader {
   reader: CcidReader;
