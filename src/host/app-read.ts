@@ -1,6 +1,7 @@
 /**
  * Reading each application's data through its own READ commands (docs/protocol-apps.md).
- * Data only: codes and numbers; the UI's translations turn them into words.
+ * Data only: codes and numbers (the credit limit in yen, the membership tier's code);
+ * the UI's translations and formats turn them into words.
  */
 import { APP_AID, type AppKey, type IdField } from '../protocol/commands/apps/index.ts';
 import { hex } from '../protocol/bytes.ts';
@@ -62,7 +63,7 @@ const readers: Record<AppKind, (t: Transport) => Promise<AppData>> = {
     const expires = `${String(a.expiry.month).padStart(2, '0')}/${String(a.expiry.year % 100).padStart(2, '0')}`;
     return {
       value: null,
-      fields: [field('holder', a.holder), field('pan', a.pan), field('expires', expires), field('limit', `¥${a.limit.toLocaleString('en')}`), field('brand', a.brand)],
+      fields: [field('holder', a.holder), field('pan', a.pan), field('expires', expires), field('limit', String(a.limit)), field('brand', a.brand)],
       records: null,
     };
   },

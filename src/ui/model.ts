@@ -24,8 +24,8 @@ export type AppInfo = AppReading;
 export type PinTries = CardReading['pin'];
 
 export interface CardInfo extends Omit<CardReading, 'issuer'> {
-  /** The issuer's name as the UI shows it. */
-  issuer: string;
+  /** The issuer: its number as people read it ('ICV1'), and its name when the app knows it (the demo issuer). */
+  issuer: { id: string; name: string | null };
 }
 
 export type BackupChoice = 'auto' | 'full' | 'diff';

@@ -40,7 +40,7 @@ export function sampleApps(): AppInfo[] {
   });
   return [
     app('emoney', 1, true, [['lastUse', '2026-11-20']], { amount: 12_480, unit: 'yen' }),
-    app('credit', 2, false, [['holder', 'HANAKO YAMADA'], ['brand', 'Demo Card'], ['expires', '08/29'], ['limit', '¥500,000']]),
+    app('credit', 2, false, [['holder', 'HANAKO YAMADA'], ['brand', 'Demo Card'], ['expires', '08/29'], ['limit', '500000']]),
     app('id', 3, false, [['holder', '山田 花子'], ['birthDate', '1988-04-12'], ['address', '東京都千代田区丸の内1-1']]),
     app('medical', 4, false, [['bloodType', 'A+'], ['allergies', 'Penicillin'], ['medication', 'None'], ['doctor', 'Dr. Sato, Chiyoda Clinic']]),
     app('membership', 5, true, [['tier', 'Gold'], ['memberSince', '2019-06-01']], { amount: 3_250, unit: 'points' }),
@@ -51,7 +51,7 @@ export function sampleCard(cardNumber = '4980123456789012'): CardInfo {
   const o = owners();
   return {
     cardNumber,
-    issuer: 'Sakura Demo Issuer',
+    issuer: { id: 'SKR1', name: 'Sakura Demo Issuer' },
     apps: sampleApps(),
     memory: { pageSize: PAGE_SIZE, pageCount: o.length, owners: o, changedCount: 0, changedPages: [] },
     pin: { triesLeft: 3, maxTries: 3, blocked: false },

@@ -1,7 +1,7 @@
 /** The card's applications with their data and values. */
 import { isMessageKey } from '../i18n/index.ts';
 import type { AppInfo } from '../model.ts';
-import { formatValue } from '../format.ts';
+import { formatValue, formatYen } from '../format.ts';
 import { useI18n } from '../state/hooks.ts';
 
 export function AppList({ apps }: { apps: readonly AppInfo[] }) {
@@ -13,7 +13,9 @@ export function AppList({ apps }: { apps: readonly AppInfo[] }) {
   // Codes the card gives (the membership tier) are worded by the translations.
   const shown = (id: string, value: string) => {
     const key = `${id}.${value}`;
-    return id === 'tier' && isMessageKey(key) ? t(key) : value;
+    if (id === 'tier' && isMessageKey(key)) return t(key);
+    if (id === 'limit' && /^\d+$/.test(value)) return formatYen(lang, Number(value));
+    return value;
   };
   return (
     <ul className="apps">

@@ -20,7 +20,7 @@ export function CardView() {
       ) : (
         <>
           <div className="card-face">
-            <p className="card-issuer">{card.issuer}</p>
+            <p className="card-issuer">{card.issuer.name ?? t('card.issuer.id', { id: card.issuer.id })}</p>
             <p className="card-number" aria-label={t('card.number')} data-testid="card-number">
               {formatCardNumber(card.cardNumber)}
             </p>

@@ -344,4 +344,5 @@ export const en = {
   'tier.platinum': 'Platinum',
   'restore.preview.pagesCol': 'Pages changed since',
   'restore.preview.allPages': 'Every page of the backup is written onto this card.',
+  'card.issuer.id': 'Issuer {id}',
 } as const;

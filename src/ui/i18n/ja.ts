@@ -346,4 +346,5 @@ export const ja: Messages = {
   'tier.platinum': 'プラチナ',
   'restore.preview.pagesCol': '以降に変わったページ',
   'restore.preview.allPages': 'バックアップのすべてのページをこのカードに書き込みます。',
+  'card.issuer.id': '発行者 {id}',
 };

@@ -19,7 +19,7 @@ import { DEMO_PIN } from './demo-pin.ts';
 import type { DemoWorld } from './demo-world.ts';
 import type * as DemoModeModule from './demo-mode.ts';
 import { mapped, ServiceError } from './errors.ts';
-import { issuerName } from './issuer-name.ts';
+import { issuerId } from './issuer-name.ts';
 import { ReaderLink, type CardSource } from '../../reader/session-link.ts';
 import { BackupNotes, memoryKeyValue, type KeyValue } from './notes.ts';
 import { previewRestore } from './preview.ts';
@@ -58,7 +58,7 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
     if (session.kind === 'none') throw new ServiceError('reader-lost', 'no reader is connected');
     return session.link;
   };
-  const issuerLabel = (issuer: number) => (session.issuer.kind === 'demo' && demoMode ? demoMode.demoIssuerName(issuer) : issuerName(issuer));
+  const issuerOf = (issuer: number) => ({ id: issuerId(issuer), name: session.issuer.kind === 'demo' && demoMode ? demoMode.demoIssuerName(issuer) : null });
   const authorise = (): Authorise | undefined => (session.issuer.kind === 'demo' && demoMode ? demoMode.demoAuthorise : undefined);
   const inReader = () => (session.kind === 'none' ? null : session.cardInReader);
 
@@ -162,7 +162,7 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
       onCard(async (t): Promise<CardInfo> => {
         const reading = await readCard(t);
         await dispatch({ type: 'card-read', cardNumber: reading.cardNumber });
-        return { ...reading, issuer: issuerLabel(reading.issuer) };
+        return { ...reading, issuer: issuerOf(reading.issuer) };
       }),
 
     backup: (o) =>
