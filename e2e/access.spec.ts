@@ -123,6 +123,34 @@ const screens: { name: string; open: (page: Page) => Promise<void> }[] = [
     },
   },
   {
+    name: 'bridge-form',
+    open: async (page) => {
+      await page.goto('/');
+      await page.locator('article[aria-labelledby="bridge-title"] button').click();
+      await expect(page.locator('.bridge-form')).toBeVisible();
+    },
+  },
+  {
+    name: 'verify-report',
+    open: async (page) => {
+      await startDemo(page);
+      await backUp(page, 1, { anyLanguage: true });
+      await page.locator('.vault-block .btn-secondary').first().click();
+      await expect(page.getByTestId('verify-ok')).toBeVisible();
+    },
+  },
+  {
+    name: 'replacement-card',
+    open: async (page) => {
+      await startDemo(page);
+      await backUp(page, 1, { anyLanguage: true });
+      await page.locator('.demo .button-row').nth(1).locator('button').nth(1).click();
+      await expect(page.getByTestId('card-number')).toHaveText('4900 0000 0000 0002');
+      await page.locator('.trow[data-seq="1"] button').click();
+      await expect(page.getByTestId('restore-preview')).toBeVisible();
+    },
+  },
+  {
     name: 'reset-confirm',
     open: async (page) => {
       await startDemo(page);
