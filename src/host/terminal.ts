@@ -8,7 +8,11 @@ import type { Transport } from '../protocol/transport.ts';
 import { selectApp } from './app-read.ts';
 import { command, send, type Command } from './command.ts';
 import { HostError } from './errors.ts';
-import { presentPinOnce } from './pin.ts';
+import { presentPin } from './card.ts';
+import { CardLink } from './link.ts';
+
+/** The flows' own VERIFY (host/card.ts): WRONG_PIN with tries left, PIN_BLOCKED, a malformed PIN never sent. */
+const presentPinOnce = (t: Transport, pin: string) => presentPin(new CardLink(t, undefined), pin);
 
 type ValueCommandName = 'e-money CREDIT' | 'e-money DEBIT' | 'membership ADD POINTS';
 
