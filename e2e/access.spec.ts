@@ -79,6 +79,8 @@ test('phone width: Back up now is in the first screen', async ({ page }) => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBe(0);
   await screenshot(page, 'dashboard-phone-demo', { fullPage: false });
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.map((v) => v.id)).toEqual([]);
 });
 
 const screens: { name: string; open: (page: Page) => Promise<void> }[] = [
