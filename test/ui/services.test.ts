@@ -52,6 +52,13 @@ describe('services: demo story', () => {
     const fresh = await s2.readCard();
     expect(fresh.cardNumber).toBe('4900000000000002');
     expect(await s2.defaultTimelineCard()).toBe(first.cardNumber);
+    // A reload with the replacement in the reader: the lost card's backups are still the ones that fit.
+    const s3 = createServices(undefined, { notes });
+    await s3.connectDemo();
+    expect((await s3.readCard()).cardNumber).toBe('4900000000000002');
+    expect(await s3.defaultTimelineCard()).toBe(first.cardNumber);
+    expect((await s3.vaultCards()).find((c) => c.cardNumber === first.cardNumber)).toMatchObject({ replacedByReader: true, inReader: false });
+    await s3.disconnect();
     const r = await s2.restore({ ...opts(), sourceCard: first.cardNumber, seq: diff.seq, target: 'other', mode: 'compacted', pin: '1234' });
     expect(r.apps.find((a) => a.kind === 'emoney')).toEqual({ kind: 'emoney', valueReset: true, before: { amount: 0, unit: 'yen' }, discarded: { amount: 2700, unit: 'yen' }, after: { amount: 0, unit: 'yen' } });
     const restored = await s2.readCard();

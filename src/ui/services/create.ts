@@ -61,6 +61,7 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
   const issuerOf = (issuer: number) => ({ id: issuerId(issuer), name: session.issuer.kind === 'demo' && demoMode ? demoMode.demoIssuerName(issuer) : null });
   const authorise = (): Authorise | undefined => (session.issuer.kind === 'demo' && demoMode ? demoMode.demoAuthorise : undefined);
   const inReader = () => (session.kind === 'none' ? null : session.cardInReader);
+  const replaced = () => (session.kind === 'none' ? null : session.replaces);
 
   /** Run on the card; in demo mode the card's bytes are saved before this resolves. */
   async function onCard<T>(fn: (t: Transport) => Promise<T>, what: 'restore' | 'other' = 'other'): Promise<T> {
@@ -78,8 +79,8 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
     const v = await vaultView();
     const card = inReader();
     if (card && (await v.hasBackups(card))) return card;
-    const replaced = world()?.replaced ?? null;
-    if (replaced && (await v.hasBackups(replaced))) return replaced;
+    const old = replaced();
+    if (old && (await v.hasBackups(old))) return old;
     return card;
   }
 
@@ -133,7 +134,10 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
       mapped(async (): Promise<ConnectedReader> => {
         demoMode ??= await import('./demo-mode.ts');
         const w = session.kind === 'demo' && session.world ? session.world : await demoMode.loadDemoWorld();
-        return open('demo', 'Demo reader', ccidSource(await openReader(w.reader)), { world: w });
+        const info = await open('demo', 'Demo reader', ccidSource(await openReader(w.reader)), { world: w });
+        // The demo remembers a lost card across reloads: the session says which card this one replaces.
+        if (w.replaced) await dispatch({ type: 'card-replaced', replaces: w.replaced });
+        return info;
       }),
     connectReader: () =>
       mapped(async (): Promise<ConnectedReader> => {
@@ -194,12 +198,12 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
       mapped(async (): Promise<VaultCard[]> => {
         const v = await vaultView();
         const here = inReader();
-        const replaced = world()?.replaced ?? null;
+        const old = replaced();
         const out: VaultCard[] = [];
         for (const c of await v.vault.listCards()) {
           const entries = await v.entries(c.cardNumber);
           if (entries.length === 0 && c.cardNumber !== here) continue;
-          out.push({ cardNumber: c.cardNumber, backups: entries.length, newest: entries[0]?.date ?? null, inReader: c.cardNumber === here, replacedByReader: c.cardNumber === replaced && here !== null });
+          out.push({ cardNumber: c.cardNumber, backups: entries.length, newest: entries[0]?.date ?? null, inReader: c.cardNumber === here, replacedByReader: c.cardNumber === old && here !== null });
         }
         return out;
       }),
