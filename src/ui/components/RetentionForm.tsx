@@ -3,7 +3,7 @@
  * reason for every backup (the removals are marked on the timeline too), then confirm
  * and exactly the listed backups go.
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { RetentionReason, RetentionRow } from '../model.ts';
 import { formatBytes, formatCardNumber, formatDate } from '../format.ts';
 import { countOf, type Translate } from '../i18n/index.ts';
@@ -64,6 +64,11 @@ export function RetentionForm() {
   const removed = useApp('vault', (s) => s.removed);
   const busy = useApp('vault', (s) => s.busy);
   const [confirming, setConfirming] = useState(false);
+  // The plan, then what was removed, take the focus when they appear.
+  const result = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (plan || removed) result.current?.focus();
+  }, [plan, removed]);
   const show = (e: FormEvent) => {
     e.preventDefault();
     void vault.planRetention();
@@ -89,7 +94,7 @@ export function RetentionForm() {
           {t('retention.apply')}
         </button>
       </div>
-      <div aria-live="polite" data-testid="retention-result">
+      <div aria-live="polite" data-testid="retention-result" tabIndex={-1} ref={result} className="result-region">
         {plan && (
           <p className="muted">
             {toRemove.length === 0

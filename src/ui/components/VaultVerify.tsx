@@ -1,4 +1,5 @@
 /** Verify the vault (structural; or deep: the card opens every record, after its PIN); damaged backups listed plainly. */
+import { useEffect, useRef } from 'react';
 import { countOf } from '../i18n/index.ts';
 import { damagedSeqs } from '../state/vault.ts';
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
@@ -10,6 +11,11 @@ export function VaultVerify() {
   const busy = useApp('vault', (s) => s.busy);
   const present = useApp('card', (s) => s.card !== null);
   const damaged = report ? damagedSeqs(report) : [];
+  // Each new report takes the focus, so keyboard and screen reader users land on it.
+  const result = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (report) result.current?.focus();
+  }, [report]);
   return (
     <div className="vault-block">
       <div className="inline-field">
@@ -23,7 +29,7 @@ export function VaultVerify() {
           {t('vault.verify.deep')}
         </span>
       </div>
-      <div aria-live="polite">
+      <div aria-live="polite" tabIndex={-1} ref={result} className="result-region" data-testid="verify-result">
         {report && damaged.length === 0 && (
           <p className="notice notice-ok" data-testid="verify-ok">
             {t('vault.verify.ok', { backups: countOf(t, lang, 'backups', report.checked) })}
