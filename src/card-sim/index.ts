@@ -43,7 +43,7 @@ function build(memorySize: number, pageSize: number, eeprom: Uint8Array | undefi
   const bytes = eeprom ?? new Uint8Array(layout.physicalSize);
   const e = new Eeprom(bytes, layout.journal, layout.journalSize, o.fault);
   const os = new CardOs(e, layout, link, randomSource(seedBytes(o.seed)), apps, o.appSeed ?? {});
-  return new SimCard(os);
+  return new SimCard(os, o.protocols);
 }
 
 /** A new card, initialised through its own INITIALISE command (figs. 12-13) unless `blank`. */
@@ -70,7 +70,7 @@ export function createSimCard(options: SimCardOptions = {}): SimCard {
 }
 
 /** A card from `save()` bytes. Options: the applications' code, a fault, a seed (the rest is in the bytes). */
-export function loadSimCard(bytes: Uint8Array, options: Pick<SimCardOptions, 'apps' | 'appSeed' | 'fault' | 'seed'> = {}): SimCard {
+export function loadSimCard(bytes: Uint8Array, options: Pick<SimCardOptions, 'apps' | 'appSeed' | 'fault' | 'seed' | 'protocols'> = {}): SimCard {
   const saved = decodeSavedCard(bytes);
   if (!saved.ok) throw new SimCardError(`cannot load card: ${saved.error.message}`, { cause: saved.error });
   const v = saved.value;

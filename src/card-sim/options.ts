@@ -1,5 +1,6 @@
 /** Options of a simulated card, with the demo issuer's defaults. */
 import type { AppSeed, CardApplication } from './app-api.ts';
+import type { CardProtocols } from './atr.ts';
 import type { WriteFault } from './fault.ts';
 
 export interface SimCardOptions {
@@ -18,6 +19,8 @@ export interface SimCardOptions {
   pageSize?: number;
   /** Whether the card takes extended-length APDUs. Default true. */
   extendedLength?: boolean;
+  /** Transmission protocols its ATR offers, default first (atr.ts): [1], [0] or [0, 1]. Default [1]. */
+  protocols?: CardProtocols;
   /** Response buffer of a short-APDU exchange (61xx / GET RESPONSE). Default 4096. */
   responseBufferSize?: number;
   /** Seed of the card's random source (deterministic keys for tests and demos). Default: platform CSPRNG. */

@@ -1,6 +1,6 @@
 /** The simulated card as a device: power, APDUs, save, inspect. */
 import type { CardLike } from '../protocol/transport.ts';
-import { buildAtr } from './atr.ts';
+import { buildAtr, DEFAULT_PROTOCOLS, type CardProtocols } from './atr.ts';
 import { transmit } from './dispatch.ts';
 import { inspectCard, type CardView } from './inspect.ts';
 import type { CardOs } from './os.ts';
@@ -9,7 +9,10 @@ import { encodeSavedCard } from './persist.ts';
 export class SimCard implements CardLike {
   private powered = false;
 
-  constructor(private readonly os: CardOs) {}
+  constructor(
+    private readonly os: CardOs,
+    private readonly protocols: CardProtocols = DEFAULT_PROTOCOLS,
+  ) {}
 
   /** Cold reset: journal recovery (redo a committed group, drop an uncommitted one), fresh RAM, the ATR. */
   powerOn(): Uint8Array {
@@ -17,7 +20,7 @@ export class SimCard implements CardLike {
     this.os.powerReset();
     this.os.eeprom.recover();
     this.powered = true;
-    return buildAtr(this.os.link.extendedLength);
+    return buildAtr(this.os.link.extendedLength, this.protocols);
   }
 
   powerOff(): void {
