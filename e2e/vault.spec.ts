@@ -5,19 +5,19 @@ import { expect, test, type Page } from '@playwright/test';
 import { backUp, startDemo } from './helpers/app.ts';
 import { screenshot } from './helpers/screenshot.ts';
 
-/** Flip one byte of one stored sealed page, as a disk error or a meddler would. */
-function damageOneBlob(page: Page): Promise<string> {
+/** Flip one byte of one stored pack (a backup's sealed pages), as a disk error or a meddler would. */
+function damageOnePack(page: Page): Promise<string> {
   return page.evaluate(
     () =>
       new Promise<string>((resolve, reject) => {
         const open = indexedDB.open('icvault');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const tx = open.result.transaction('blobs', 'readwrite');
-          const req = tx.objectStore('blobs').openCursor();
+          const tx = open.result.transaction('packs', 'readwrite');
+          const req = tx.objectStore('packs').openCursor();
           req.onsuccess = () => {
             const c = req.result;
-            if (!c) return reject(new Error('no blob stored'));
+            if (!c) return reject(new Error('no pack stored'));
             const v = c.value as { hash: string; sealed: Uint8Array };
             const sealed = v.sealed.slice();
             sealed[0] = (sealed[0] ?? 0) ^ 0xff;
@@ -55,7 +55,7 @@ test('verify finds a backup whose stored bytes were damaged', async ({ page }) =
   await backUp(page, 1);
   await page.getByRole('button', { name: 'Check backups' }).click();
   await expect(page.getByTestId('verify-ok')).toContainText('all intact');
-  await damageOneBlob(page);
+  await damageOnePack(page);
   await page.getByRole('button', { name: 'Check backups' }).click();
   const damaged = page.getByTestId('verify-damaged');
   await expect(damaged).toContainText('Damaged: 1 backup');
@@ -67,7 +67,7 @@ test('verify finds a backup whose stored bytes were damaged', async ({ page }) =
 
 test('a backup whose vault transaction aborts half way leaves nothing visible; the next one stores it all', async ({ page }) => {
   await startDemo(page);
-  // The browser refuses the manifest write (as when the disk is full): blobs were put
+  // The browser refuses the manifest write (as when the disk is full): the pack was put
   // first in the same transaction, so the transaction aborts half way.
   await page.evaluate(() => {
     const put = IDBObjectStore.prototype.put;
@@ -86,7 +86,7 @@ test('a backup whose vault transaction aborts half way leaves nothing visible; t
   await expect(page.locator('.backup [data-error]')).toHaveAttribute('data-error', 'vault-quota');
   await expect(page.getByText('This device is out of storage')).toBeVisible();
   await expect(page.getByText('No backups yet.')).toBeVisible();
-  expect(await countRows(page, 'blobs')).toBe(0);
+  expect(await countRows(page, 'packs')).toBe(0);
   expect(await countRows(page, 'backups')).toBe(0);
   await page.evaluate(() => (window as unknown as { restorePut: () => void }).restorePut());
   await backUp(page, 2);

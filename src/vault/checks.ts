@@ -14,8 +14,9 @@ export type FindingCode =
   | 'MANIFEST_MISSING'
   | 'MANIFEST_SHAPE'
   | 'PAGE_MAP' // the manifest's page map does not hash to the header's pageMapHash
-  | 'BLOB_MISSING'
-  | 'BLOB_HASH'
+  | 'PACK_MISSING' // the stored pages of a backup some point uses are gone
+  | 'PACK_HASH' // a pack no longer hashes to the hash it was stored under
+  | 'PACK_SHAPE' // a pack does not hold the pages the manifests point at it for
   | 'CHAIN_BROKEN'
   | 'CHAIN_GAP'
   | 'CARD_HEAD';

@@ -1,50 +1,22 @@
 /**
  * Removing backups. Deleting one leaves every other point restorable, because each
- * manifest stands alone; then the blobs no remaining manifest references are collected,
- * in the same transaction. Deleted backups leave a tombstone (their header) so the
- * chain can still be checked across them; a discarded backup, which the card never
- * acknowledged and so never chained on, leaves none.
+ * manifest stands alone and a pack stays while its own backup or any manifest still
+ * names it (the byRef index answers that with one count per pack, without reading
+ * manifests). Deleted backups leave a tombstone (their header) so the chain can still be
+ * checked across them; a discarded backup, which the card never acknowledged and so
+ * never chained on, leaves none.
+ *
+ * Over quota, Chromium refuses every transaction that writes anything, even one that
+ * frees far more than it writes, but lets a delete-only transaction through. So when the
+ * ordinary transaction (deletes + tombstones + card head) is refused for quota, the
+ * deletes run alone first and the tombstones and head follow in a second, small
+ * transaction. A crash between the two loses only tombstones: the chain then shows a gap
+ * where the deleted backups were, never damage (docs/vault-format.md).
  */
-import { HASH_BYTES } from '../protocol/backup-format.ts';
 import { storageError, VaultError } from './errors.ts';
-import { blobHashes, blobHashOf, pageCountOf } from './manifest.ts';
 import { refreshCard, writeAllTx, type WriteAllTx } from './head.ts';
-import type { ManifestRow, VaultDB } from './schema.ts';
+import type { BackupRow, TombstoneRow, VaultDB } from './schema.ts';
 import { inTransaction, type Track } from './tx.ts';
-
-
-const prefix = (h: string) => parseInt(h.slice(0, 8), 16);
-
-/** Drop from `candidates` every hash some manifest still references. */
-function markReferenced(m: ManifestRow, candidates: Map<number, Set<string>>): void {
-  const dv = new DataView(m.hashes.buffer, m.hashes.byteOffset, m.hashes.byteLength);
-  for (let p = 0; p < pageCountOf(m); p++) {
-    // Compare 4 bytes first: building a hex string per page per manifest would dominate.
-    const bucket = candidates.get(dv.getUint32(p * HASH_BYTES));
-    if (!bucket) continue;
-    bucket.delete(blobHashOf(m, p));
-    if (bucket.size === 0) candidates.delete(dv.getUint32(p * HASH_BYTES));
-  }
-}
-
-/** Delete the blobs among `hashes` that no manifest references any more. Returns how many. */
-async function collect(tx: WriteAllTx, hashes: Set<string>, track: Track): Promise<number> {
-  const candidates = new Map<number, Set<string>>();
-  for (const h of hashes) {
-    const k = prefix(h);
-    let b = candidates.get(k);
-    if (!b) candidates.set(k, (b = new Set()));
-    b.add(h);
-  }
-  for (let c = await tx.objectStore('manifests').openCursor(); c && candidates.size > 0; c = await c.continue()) markReferenced(c.value, candidates);
-  let n = 0;
-  for (const bucket of candidates.values())
-    for (const h of bucket) {
-      track(tx.objectStore('blobs').delete(h));
-      n++;
-    }
-  return n;
-}
 
 export interface DeleteOptions {
   /** Why, kept in the tombstone. */
@@ -56,42 +28,74 @@ export interface DeleteOptions {
 
 export interface DeleteResult {
   backups: number;
-  blobsCollected: number;
+  /** Packs no kept backup or manifest needed any more, removed with them. */
+  packsCollected: number;
+}
+
+/** Delete the rows of `seqs` and every pack nothing names any more; only deletes. */
+async function removeRows(tx: WriteAllTx, card: string, seqs: readonly number[], opts: DeleteOptions, track: Track) {
+  const rows: BackupRow[] = [];
+  const candidates = new Set<number>();
+  for (const seq of seqs) {
+    const row = await tx.objectStore('backups').get([card, seq]);
+    if (!row) throw new VaultError('NOT_FOUND', `card ${card} has no backup seq ${seq}`);
+    if (!opts.tombstone && row.confirmed) throw new VaultError('CONFIRMED', `card ${card} seq ${seq} was acknowledged by the card; delete it by retention, not discard`);
+    rows.push(row);
+    candidates.add(seq);
+    const m = await tx.objectStore('manifests').get([card, seq]);
+    for (const [, s] of m?.refs ?? []) candidates.add(s);
+    track(tx.objectStore('backups').delete([card, seq]));
+    track(tx.objectStore('manifests').delete([card, seq]));
+  }
+  // Requests in one transaction run in order: the counts below no longer see the removed rows.
+  let packsCollected = 0;
+  for (const s of candidates) {
+    const [own, named] = await Promise.all([tx.objectStore('backups').count([card, s]), tx.objectStore('manifests').index('byRef').count([card, s])]);
+    if (own > 0 || named > 0) continue;
+    track(tx.objectStore('packs').delete([card, s]));
+    track(tx.objectStore('checks').delete([card, s]));
+    packsCollected++;
+  }
+  return { rows, packsCollected };
+}
+
+const tombstoneOf = (row: BackupRow, opts: DeleteOptions): TombstoneRow => ({
+  cardNumber: row.cardNumber,
+  seq: row.seq,
+  header: row.header,
+  headerHash: row.headerHash,
+  prevHash: row.prevHash,
+  deletedAt: opts.now(),
+  reason: opts.reason,
+});
+
+async function writeTombstones(tx: WriteAllTx, card: string, rows: BackupRow[], opts: DeleteOptions, track: Track): Promise<void> {
+  if (opts.tombstone) for (const row of rows) track(tx.objectStore('tombstones').put(tombstoneOf(row, opts)));
+  await refreshCard(tx, card, track);
 }
 
 export async function deleteBackups(db: VaultDB, card: string, seqs: readonly number[], opts: DeleteOptions): Promise<DeleteResult> {
-  const tx = writeAllTx(db);
+  const what = `deleting card ${card} seq ${seqs.join(', ')}`;
   try {
+    const tx = writeAllTx(db);
     return await inTransaction(tx, async (track) => {
-      const orphans = new Set<string>();
-      for (const seq of seqs) {
-        const row = await tx.objectStore('backups').get([card, seq]);
-        if (!row) throw new VaultError('NOT_FOUND', `card ${card} has no backup seq ${seq}`);
-        if (!opts.tombstone && row.confirmed) throw new VaultError('CONFIRMED', `card ${card} seq ${seq} was acknowledged by the card; delete it by retention, not discard`);
-        const m = await tx.objectStore('manifests').get([card, seq]);
-        if (m) for (const h of blobHashes(m)) orphans.add(h);
-        track(tx.objectStore('backups').delete([card, seq]));
-        track(tx.objectStore('manifests').delete([card, seq]));
-        if (opts.tombstone)
-          track(
-            tx.objectStore('tombstones').put({
-              cardNumber: card,
-              seq,
-              header: row.header,
-              headerHash: row.headerHash,
-              prevHash: row.prevHash,
-              deletedAt: opts.now(),
-              reason: opts.reason,
-            }),
-          );
-      }
-      // Requests in one transaction run in order: the scan below no longer sees the removed manifests.
-      const blobsCollected = await collect(tx, orphans, track);
-      await refreshCard(tx, card, track);
-      return { backups: seqs.length, blobsCollected };
+      const { rows, packsCollected } = await removeRows(tx, card, seqs, opts, track);
+      await writeTombstones(tx, card, rows, opts, track);
+      return { backups: rows.length, packsCollected };
     });
   } catch (e) {
-    throw storageError(e, `deleting card ${card} seq ${seqs.join(', ')}`, 0);
+    const err = storageError(e, what, 0);
+    if (err.code !== 'QUOTA') throw err;
+  }
+  // Over quota: free the space with deletes alone, then record what was deleted.
+  try {
+    const first = writeAllTx(db);
+    const removed = await inTransaction(first, (track) => removeRows(first, card, seqs, opts, track));
+    const second = writeAllTx(db);
+    await inTransaction(second, (track) => writeTombstones(second, card, removed.rows, opts, track));
+    return { backups: removed.rows.length, packsCollected: removed.packsCollected };
+  } catch (e) {
+    throw storageError(e, what, 0);
   }
 }
 

@@ -10,34 +10,51 @@ import { fromHex } from '../protocol/bytes.ts';
 import { checkChain } from './chain.ts';
 import { checkHeader, checkManifest, findingText } from './checks.ts';
 import { VaultError } from './errors.ts';
-import { toHex } from './hash.ts';
+import { shortHash, toHex } from './hash.ts';
 import type { ExportCard, ExportContents, ExportManifest } from './export-format.ts';
-import type { BackupRow, BlobRow, ManifestRow, TombstoneRow } from './schema.ts';
+import { refsOf } from './manifest.ts';
+import type { BackupRow, ManifestRow, TombstoneRow } from './schema.ts';
 
 export interface ImportCard {
   card: ExportCard;
   backups: BackupRow[];
   manifests: ManifestRow[];
+  /** Per manifest seq: per page, the index of its sealed copy in ImportSet.blobs. */
+  pageBlobs: Map<number, number[]>;
   tombstones: TombstoneRow[];
 }
 
 export interface ImportSet {
   cards: Map<string, ImportCard>;
-  blobs: BlobRow[];
+  /** Sealed pages in file order, each already checked against its hash. */
+  blobs: Uint8Array[];
 }
 
 const bad = (msg: string) => new VaultError('BAD_FILE', `not a usable vault export: ${msg}`);
 
-function toManifest(m: ExportManifest, blobHashes: Uint8Array[], f: BackupHeader): ManifestRow {
+function toManifest(m: ExportManifest, blobCount: number, f: BackupHeader): ManifestRow {
   const n = f.memorySize / f.pageSize;
   if (m.seqs.length !== n || m.kinds.length !== n || m.blobs.length !== n) throw bad(`manifest of card ${m.card} seq ${m.seq} does not cover the card's ${n} pages`);
-  const hashes = new Uint8Array(n * 32);
   m.blobs.forEach((b, p) => {
-    const h = blobHashes[b];
-    if (!h) throw bad(`manifest of card ${m.card} seq ${m.seq} page ${p} names blob ${b}, the file has ${blobHashes.length}`);
-    hashes.set(h, p * 32);
+    if (b >= blobCount) throw bad(`manifest of card ${m.card} seq ${m.seq} page ${p} names blob ${b}, the file has ${blobCount}`);
   });
-  return { cardNumber: m.card, seq: m.seq, seqs: Uint32Array.from(m.seqs), kinds: Uint8Array.from(m.kinds), hashes };
+  const seqs = Uint32Array.from(m.seqs);
+  return { cardNumber: m.card, seq: m.seq, seqs, kinds: Uint8Array.from(m.kinds), refs: refsOf(m.card, seqs) };
+}
+
+/** Two manifests must agree on the copy of a page they both take from the same backup. */
+function checkCopies(ic: ImportCard): void {
+  const copy = new Map<string, number>();
+  for (const m of ic.manifests) {
+    const blobs = ic.pageBlobs.get(m.seq) as number[];
+    m.seqs.forEach((s, p) => {
+      const key = `${s}/${p}`;
+      const b = blobs[p] as number;
+      const was = copy.get(key);
+      if (was === undefined) copy.set(key, b);
+      else if (was !== b) throw bad(`card ${ic.card.cardNumber}: manifests disagree on the copy of page ${p} stored by seq ${s} (seq ${m.seq} names another one)`);
+    });
+  }
 }
 
 export function checkContents(c: ExportContents): ImportSet {
@@ -46,14 +63,19 @@ export function checkContents(c: ExportContents): ImportSet {
   for (const card of index.cards) {
     if (cards.has(card.cardNumber)) throw bad(`card ${card.cardNumber} is listed twice`);
     if (card.pageSize === 0 || card.memorySize % card.pageSize !== 0) throw bad(`card ${card.cardNumber}: memory size is not a whole number of pages`);
-    cards.set(card.cardNumber, { card, backups: [], manifests: [], tombstones: [] });
+    cards.set(card.cardNumber, { card, backups: [], manifests: [], pageBlobs: new Map(), tombstones: [] });
   }
   const cardOf = (cn: string, what: string) => {
     const ic = cards.get(cn);
     if (!ic) throw bad(`${what} belongs to card ${cn}, which the file does not list`);
     return ic;
   };
-  const blobHashes = index.blobs.map(([h]) => fromHex(h));
+  const firstOf = new Map<string, number>();
+  index.blobs.forEach(([h], i) => {
+    const j = firstOf.get(h);
+    if (j !== undefined) throw bad(`blob ${shortHash(h)} is in the file twice (entries ${j} and ${i})`);
+    firstOf.set(h, i);
+  });
   const manifests = new Map(index.manifests.map((m) => [`${m.card}/${m.seq}`, m]));
   if (manifests.size !== index.manifests.length) throw bad('a manifest is listed twice');
   const used = new Set<number>();
@@ -82,7 +104,7 @@ export function checkContents(c: ExportContents): ImportSet {
     if (k.value.cardNumber !== b.card || k.value.epoch !== f.epoch || k.value.issuer !== f.issuer) throw bad(`card ${b.card} seq ${b.seq}: wrapped key is for another card or epoch`);
     const em = manifests.get(`${b.card}/${b.seq}`);
     if (!em) throw bad(`card ${b.card} seq ${b.seq}: manifest is missing`);
-    const m = toManifest(em, blobHashes, f);
+    const m = toManifest(em, index.blobs.length, f);
     const mf = checkManifest(b.card, b.seq, f, m)[0];
     if (mf) throw bad(findingText(mf));
     const carried: number[] = [];
@@ -95,6 +117,7 @@ export function checkContents(c: ExportContents): ImportSet {
     if (carried.length !== f.recordCount) throw bad(`card ${b.card} seq ${b.seq}: manifest carries ${carried.length} pages, the header announces ${f.recordCount}`);
     for (const i of em.blobs) used.add(i);
     ic.manifests.push(m);
+    ic.pageBlobs.set(b.seq, em.blobs);
     ic.backups.push({
       cardNumber: b.card,
       seq: b.seq,
@@ -125,9 +148,10 @@ export function checkContents(c: ExportContents): ImportSet {
     if (!used.has(i)) throw bad(`blob ${h.slice(0, 8)}… is used by no manifest`);
   });
   for (const ic of cards.values()) {
+    checkCopies(ic);
     const links = [...ic.backups.map((b) => ({ ...b, settled: b.confirmed })), ...ic.tombstones.map((t) => ({ ...t, settled: true }))];
     const broken = checkChain(links).find((p) => p.severity === 'damage');
     if (broken) throw bad(`card ${ic.card.cardNumber}: chain broken: ${broken.message}`);
   }
-  return { cards, blobs: index.blobs.map(([hash], i) => ({ hash, sealed: c.blobs[i] as Uint8Array })) };
+  return { cards, blobs: c.blobs };
 }

@@ -1,8 +1,13 @@
-/** Export the whole vault, or one card's chain, as one file (export-format.ts). */
+/**
+ * Export the whole vault, or one card's chain, as one file (export-format.ts). The file
+ * keeps one entry per sealed page with its hash, so files written before and after the
+ * storage went to one pack per backup are the same format; each page's hash is made here.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
 import { VaultError } from './errors.ts';
 import { EXPORT_VERSION, encodeExport, type ExportIndex, type ExportManifest } from './export-format.ts';
-import { shortHash, toHex } from './hash.ts';
-import { blobHashOf, pageCountOf } from './manifest.ts';
+import { toHex } from './hash.ts';
+import { pageCountOf, recordOf } from './manifest.ts';
 import { cardRange, type CardRow, type VaultDB } from './schema.ts';
 
 export interface ExportOptions {
@@ -12,7 +17,7 @@ export interface ExportOptions {
 
 export async function exportVault(db: VaultDB, opts: ExportOptions, now: () => number): Promise<Uint8Array> {
   // One read transaction: the file is a consistent snapshot even if a backup lands meanwhile.
-  const tx = db.transaction(['cards', 'backups', 'manifests', 'tombstones', 'blobs']);
+  const tx = db.transaction(['cards', 'backups', 'manifests', 'tombstones', 'packs']);
   let cards: CardRow[];
   if (opts.card === undefined) cards = await tx.objectStore('cards').getAll();
   else {
@@ -32,29 +37,44 @@ export async function exportVault(db: VaultDB, opts: ExportOptions, now: () => n
     blobs: [],
   };
   const blobIndex = new Map<string, number>();
+  const blobs: Uint8Array[] = [];
   for (const c of cards) {
     const range = cardRange(c.cardNumber);
-    for (const b of await tx.objectStore('backups').getAll(range))
+    const [backups, tombs, manifests, packs] = await Promise.all([
+      tx.objectStore('backups').getAll(range),
+      tx.objectStore('tombstones').getAll(range),
+      tx.objectStore('manifests').getAll(range),
+      tx.objectStore('packs').getAll(range),
+    ]);
+    for (const b of backups)
       index.backups.push({ card: b.cardNumber, seq: b.seq, confirmed: b.confirmed, storedAt: b.storedAt, header: toHex(b.header), wrappedKey: toHex(b.wrappedKey), headerHash: b.headerHash });
-    for (const t of await tx.objectStore('tombstones').getAll(range))
+    for (const t of tombs)
       index.tombstones.push({ card: t.cardNumber, seq: t.seq, header: toHex(t.header), headerHash: t.headerHash, deletedAt: t.deletedAt, reason: t.reason });
-    for (const m of await tx.objectStore('manifests').getAll(range)) {
+    const packOf = new Map(packs.map((p) => [p.seq, p]));
+    const entryOf = new Map<string, number>(); // `${seq}/${page}` -> blob index
+    for (const m of manifests) {
       const em: ExportManifest = { card: m.cardNumber, seq: m.seq, seqs: Array.from(m.seqs), kinds: Array.from(m.kinds), blobs: [] };
       for (let p = 0; p < pageCountOf(m); p++) {
-        const h = blobHashOf(m, p);
-        let i = blobIndex.get(h);
-        if (i === undefined) blobIndex.set(h, (i = blobIndex.size));
+        const s = m.seqs[p] as number;
+        const key = `${s}/${p}`;
+        let i = entryOf.get(key);
+        if (i === undefined) {
+          const pack = packOf.get(s);
+          const sealed = pack && recordOf(pack, p);
+          if (!sealed) throw new VaultError('CORRUPT', `cannot export card ${c.cardNumber}: page ${p} of seq ${m.seq}, stored by seq ${s}, is missing (run verify to see which points it breaks)`);
+          const h = toHex(sha256(sealed));
+          i = blobIndex.get(h);
+          if (i === undefined) {
+            blobIndex.set(h, (i = blobs.length));
+            blobs.push(sealed);
+          }
+          entryOf.set(key, i);
+        }
         em.blobs.push(i);
       }
       index.manifests.push(em);
     }
   }
-  const hashes = [...blobIndex.keys()];
-  const rows = await Promise.all(hashes.map((h) => tx.objectStore('blobs').get(h)));
-  const blobs = rows.map((r, i) => {
-    if (!r) throw new VaultError('CORRUPT', `cannot export: blob ${shortHash(hashes[i] as string)} is missing (run verify to see which points it breaks)`);
-    return r.sealed;
-  });
-  index.blobs = hashes.map((h, i) => [h, (blobs[i] as Uint8Array).length]);
+  index.blobs = [...blobIndex.keys()].map((h, i) => [h, (blobs[i] as Uint8Array).length]);
   return encodeExport({ index, blobs });
 }

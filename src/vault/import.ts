@@ -3,14 +3,19 @@
  * then one readwrite transaction reads what the vault holds of the same cards, refuses
  * on any disagreement, and merges: backups the vault already holds are skipped, backups
  * it deleted come back, new ones are added. A refusal at any point leaves it unchanged.
+ * The file's per-page copies become one pack per backup (hashed before the transaction,
+ * since hashing awaits); a pack the vault already holds must agree byte for byte on
+ * every page both have, and grows by pages only the file has.
  */
 import { checkChain } from './chain.ts';
 import { storageError, VaultError } from './errors.ts';
+import { TAG_BYTES } from '../protocol/backup-format.ts';
 import { checkContents, type ImportCard } from './export-check.ts';
 import { decodeExport } from './export-format.ts';
-import { blobHashes } from './manifest.ts';
+import { digestHex } from './hash.ts';
+import { recordOf } from './manifest.ts';
 import { refreshCard, writeAllTx, type WriteAllTx } from './head.ts';
-import { cardRange, type BackupRow, type TombstoneRow, type VaultDB } from './schema.ts';
+import { cardRange, type BackupRow, type PackRow, type TombstoneRow, type VaultDB } from './schema.ts';
 import { inTransaction, type Track } from './tx.ts';
 
 export interface ImportReport {
@@ -20,7 +25,8 @@ export interface ImportReport {
   /** Backups the vault already held. */
   alreadyHeld: number;
   tombstones: number;
-  blobs: number;
+  /** Packs written (new, or grown by pages the vault's copy lacked). */
+  packs: number;
 }
 
 const conflict = (cn: string, seq: number, what: string) => new VaultError('CONFLICT', `import refused: card ${cn} seq ${seq}: ${what}; nothing was imported`);
@@ -62,10 +68,75 @@ async function planCard(tx: WriteAllTx, ic: ImportCard) {
   return { known, add, confirm, revive, bury };
 }
 
+/** The file's packs of one card: per backup seq, every page some manifest takes from it. */
+async function filePacks(ic: ImportCard, blobs: Uint8Array[]): Promise<Map<number, PackRow>> {
+  const pages = new Map<number, Map<number, Uint8Array>>();
+  for (const m of ic.manifests) {
+    const idx = ic.pageBlobs.get(m.seq) as number[];
+    m.seqs.forEach((s, p) => {
+      let pp = pages.get(s);
+      if (!pp) pages.set(s, (pp = new Map()));
+      pp.set(p, blobs[idx[p] as number] as Uint8Array);
+    });
+  }
+  // A backup that carried nothing still has its (empty) pack: replay steps through it.
+  for (const b of ic.backups) if (!pages.has(b.seq)) pages.set(b.seq, new Map());
+  const out = new Map<number, PackRow>();
+  for (const [seq, pp] of pages) out.set(seq, await packOf(ic.card.cardNumber, seq, ic.card.pageSize + TAG_BYTES, pp));
+  return out;
+}
+
+async function packOf(card: string, seq: number, recordBytes: number, pp: Map<number, Uint8Array>): Promise<PackRow> {
+  const order = [...pp.keys()].sort((a, b) => a - b);
+  const sealed = new Uint8Array(order.length * recordBytes);
+  order.forEach((p, i) => sealed.set(pp.get(p) as Uint8Array, i * recordBytes));
+  return { cardNumber: card, seq, pages: Uint32Array.from(order), recordBytes, sealed, hash: await digestHex(sealed) };
+}
+
+/** The held pack grown by the file's pages, or undefined if it already holds them all; CONFLICT if a page differs. */
+function merged(held: PackRow, file: PackRow): Map<number, Uint8Array> | undefined {
+  const pages = new Map<number, Uint8Array>();
+  held.pages.forEach((p, i) => pages.set(p, held.sealed.subarray(i * held.recordBytes, (i + 1) * held.recordBytes)));
+  let grew = false;
+  file.pages.forEach((p, i) => {
+    const mine = recordOf(held, p);
+    const theirs = file.sealed.subarray(i * file.recordBytes, (i + 1) * file.recordBytes);
+    if (!mine) {
+      pages.set(p, theirs);
+      grew = true;
+    } else if (mine.length !== theirs.length || mine.some((x, j) => x !== theirs[j])) throw conflict(held.cardNumber, held.seq, `page ${p} differs from the copy the vault holds`);
+  });
+  return grew ? pages : undefined;
+}
+
+function mergedOrNothing(held: PackRow, file: PackRow): Map<number, Uint8Array> | undefined {
+  try {
+    return merged(held, file);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportReport> {
   const set = checkContents(decodeExport(file));
-  const report: ImportReport = { cards: set.cards.size, added: 0, alreadyHeld: 0, tombstones: 0, blobs: 0 };
-  const blobs = new Map(set.blobs.map((b) => [b.hash, b]));
+  const report: ImportReport = { cards: set.cards.size, added: 0, alreadyHeld: 0, tombstones: 0, packs: 0 };
+  const packs = new Map<string, Map<number, PackRow>>();
+  for (const ic of set.cards.values()) packs.set(ic.card.cardNumber, await filePacks(ic, set.blobs));
+  // Packs the vault holds and the file grows, hashed outside the transaction; the write
+  // transaction below checks that the vault's pack is still the one grown from.
+  const toGrow: { cn: string; seq: number; recordBytes: number; pages: Map<number, Uint8Array>; from: string }[] = [];
+  {
+    const tx = db.transaction('packs');
+    for (const [cn, byseq] of packs)
+      for (const [seq, fp] of byseq) {
+        const held = await tx.store.get([cn, seq]);
+        // A disagreement is refused inside the write transaction, after the clearer chain checks.
+        const pages = held && mergedOrNothing(held, fp);
+        if (held && pages) toGrow.push({ cn, seq, recordBytes: held.recordBytes, pages, from: held.hash });
+      }
+  }
+  const grown = new Map<string, { pack: PackRow; from: string }>();
+  for (const g of toGrow) grown.set(`${g.cn}/${g.seq}`, { pack: await packOf(g.cn, g.seq, g.recordBytes, g.pages), from: g.from });
   const tx = writeAllTx(db);
   try {
     await inTransaction(tx, async (track: Track) => {
@@ -74,16 +145,31 @@ export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportR
       for (const { ic, known, add, confirm, revive, bury } of plans) {
         const cn = ic.card.cardNumber;
         if (!known) track(tx.objectStore('cards').put({ ...ic.card, headSeq: 0, headHash: '', confirmedSeq: 0 }));
-        const needed = new Set<string>();
         const manifests = new Map(ic.manifests.map((m) => [m.seq, m]));
+        const needed = new Set<number>();
         for (const b of add) {
           const m = manifests.get(b.seq);
           if (!m) continue; // checkContents guarantees one
-          for (const h of blobHashes(m)) needed.add(h);
+          needed.add(b.seq);
+          for (const [, s] of m.refs) needed.add(s);
           track(tx.objectStore('manifests').put(m));
           track(tx.objectStore('backups').put(b));
         }
-        for (const h of needed) track(tx.objectStore('blobs').put(blobs.get(h) as { hash: string; sealed: Uint8Array }));
+        const fileByseq = packs.get(cn) as Map<number, PackRow>;
+        for (const s of needed) {
+          const fp = fileByseq.get(s) as PackRow;
+          const held = await tx.objectStore('packs').get([cn, s]);
+          if (!held) {
+            track(tx.objectStore('packs').put(fp));
+            report.packs++;
+            continue;
+          }
+          if (!merged(held, fp)) continue;
+          const g = grown.get(`${cn}/${s}`);
+          if (!g || g.from !== held.hash) throw new VaultError('CONFLICT', `import refused: card ${cn} seq ${s} changed while importing; nothing was imported, try again`);
+          track(tx.objectStore('packs').put(g.pack));
+          report.packs++;
+        }
         for (const r of confirm) track(tx.objectStore('backups').put({ ...r, confirmed: true }));
         for (const seq of revive) track(tx.objectStore('tombstones').delete([cn, seq]));
         for (const t of bury) track(tx.objectStore('tombstones').put(t));
@@ -91,7 +177,6 @@ export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportR
         report.added += add.length;
         report.alreadyHeld += ic.backups.length - add.length;
         report.tombstones += bury.length;
-        report.blobs += needed.size;
       }
     });
   } catch (e) {

@@ -9,7 +9,7 @@ export type { BackupRow, CardRow } from './schema.ts';
 export { inProcessLocks, type LockManagerLike } from './lock.ts';
 export { requestPersistence } from './persist.ts';
 export type { Finding, FindingCode } from './checks.ts';
-export type { VerifyOptions } from './verify.ts';
+export type { CheckCoverage, VerifyOptions } from './verify.ts';
 export type { ExportOptions } from './export.ts';
 export type { ImportReport } from './import.ts';
 export { EXPORT_MAGIC, EXPORT_VERSION } from './export-format.ts';

@@ -1,67 +1,86 @@
 /**
  * Manifests: the full page map of one point. Pure helpers, no storage.
  * A diff's manifest is its base manifest with the pages it carried laid over it, so
- * every manifest stands alone and losing one backup never loses the points after it.
+ * every manifest stands alone: deleting one backup never loses the points after it,
+ * because its pack stays as long as some manifest still names it (byRef index).
  */
-import { HASH_BYTES, KIND_CODE, pageMapHash, type BackupKind } from '../protocol/backup-format.ts';
+import { KIND_CODE, pageMapHash, type BackupKind } from '../protocol/backup-format.ts';
 import { toHex } from './hash.ts';
-import type { ManifestRow } from './schema.ts';
+import type { ManifestRow, PackRow } from './schema.ts';
 
 export interface ManifestEntry {
   page: number;
+  /** The backup whose pack holds this page's newest copy. */
   seq: number;
   kind: BackupKind;
-  hash: string;
 }
 
 export const pageCountOf = (m: ManifestRow): number => m.seqs.length;
 
-export function blobHashOf(m: ManifestRow, page: number): string {
-  return toHex(m.hashes.subarray(page * HASH_BYTES, (page + 1) * HASH_BYTES));
+export function entryOf(m: ManifestRow, page: number): ManifestEntry {
+  return { page, seq: m.seqs[page] as number, kind: m.kinds[page] === KIND_CODE.full ? 'full' : 'diff' };
 }
 
-export function entryOf(m: ManifestRow, page: number): ManifestEntry {
-  return { page, seq: m.seqs[page] as number, kind: m.kinds[page] === KIND_CODE.full ? 'full' : 'diff', hash: blobHashOf(m, page) };
+/** [card, seq] of every distinct pack the page map names, ascending by seq. */
+export function refsOf(card: string, seqs: Uint32Array): [string, number][] {
+  return [...new Set(seqs)].sort((a, b) => a - b).map((s) => [card, s]);
 }
 
 /** The manifest of `seq`: `base` (or nothing, for a full) overlaid with the carried pages. */
-export function overlay(
-  card: string,
-  seq: number,
-  kind: BackupKind,
-  pageCount: number,
-  base: ManifestRow | undefined,
-  carried: readonly { page: number; hash: Uint8Array }[],
-): ManifestRow {
+export function overlay(card: string, seq: number, kind: BackupKind, pageCount: number, base: ManifestRow | undefined, carried: readonly number[]): ManifestRow {
   const seqs = base ? base.seqs.slice() : new Uint32Array(pageCount);
   const kinds = base ? base.kinds.slice() : new Uint8Array(pageCount);
-  const hashes = base ? base.hashes.slice() : new Uint8Array(pageCount * HASH_BYTES);
-  for (const c of carried) {
-    seqs[c.page] = seq;
-    kinds[c.page] = KIND_CODE[kind];
-    hashes.set(c.hash, c.page * HASH_BYTES);
+  for (const page of carried) {
+    seqs[page] = seq;
+    kinds[page] = KIND_CODE[kind];
   }
-  return { cardNumber: card, seq, seqs, kinds, hashes };
+  return { cardNumber: card, seq, seqs, kinds, refs: refsOf(card, seqs) };
 }
 
-/** Every distinct blob a manifest references. */
-export function blobHashes(m: ManifestRow): Set<string> {
-  const out = new Set<string>();
-  for (let p = 0; p < pageCountOf(m); p++) out.add(blobHashOf(m, p));
+/** Pages of the point that come from pack `seq`, ascending. */
+export function pagesFrom(m: ManifestRow, seq: number): number[] {
+  const out: number[] = [];
+  for (let p = 0; p < m.seqs.length; p++) if (m.seqs[p] === seq) out.push(p);
   return out;
 }
 
 export const manifestMapHash = (m: ManifestRow): string => toHex(pageMapHash(m.seqs));
 
-/** Is the manifest's shape sound: lengths agree and no page is newer than the point? */
+/** Is the manifest's shape sound: lengths agree, no page is newer than the point, refs match? */
 export function manifestShapeProblem(m: ManifestRow, pageCount: number): string | undefined {
-  if (m.seqs.length !== pageCount || m.kinds.length !== pageCount || m.hashes.length !== pageCount * HASH_BYTES)
-    return `manifest covers ${m.seqs.length} pages, the card has ${pageCount}`;
+  if (m.seqs.length !== pageCount || m.kinds.length !== pageCount) return `manifest covers ${m.seqs.length} pages, the card has ${pageCount}`;
   for (let p = 0; p < pageCount; p++) {
     const s = m.seqs[p] as number;
     if (s === 0 || s > m.seq) return `page ${p} names seq ${s}, outside 1..${m.seq}`;
     const k = m.kinds[p];
     if (k !== KIND_CODE.full && k !== KIND_CODE.diff) return `page ${p} has unknown kind ${k ?? '?'}`;
+  }
+  const refs = refsOf(m.cardNumber, m.seqs);
+  if (!Array.isArray(m.refs) || refs.length !== m.refs.length || refs.some(([c, s], i) => m.refs[i]?.[0] !== c || m.refs[i]?.[1] !== s))
+    return `manifest's list of packs does not match its page map`;
+  return undefined;
+}
+
+/** Sealed bytes of `page` in the pack, or undefined when the pack does not hold it. */
+export function recordOf(pack: PackRow, page: number): Uint8Array | undefined {
+  let lo = 0;
+  let hi = pack.pages.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((pack.pages[mid] as number) < page) lo = mid + 1;
+    else hi = mid;
+  }
+  if (pack.pages[lo] !== page) return undefined;
+  return pack.sealed.subarray(lo * pack.recordBytes, (lo + 1) * pack.recordBytes);
+}
+
+/** Is a pack's shape sound: pages ascending and in range, bytes a whole number of records? */
+export function packShapeProblem(pack: PackRow, pageCount: number, recordBytes: number): string | undefined {
+  if (pack.recordBytes !== recordBytes) return `records are ${pack.recordBytes} bytes, the card's are ${recordBytes}`;
+  if (pack.sealed.length !== pack.pages.length * recordBytes) return `holds ${pack.sealed.length} bytes for ${pack.pages.length} records of ${recordBytes}`;
+  for (let i = 0; i < pack.pages.length; i++) {
+    const p = pack.pages[i] as number;
+    if (p >= pageCount || (i > 0 && p <= (pack.pages[i - 1] as number))) return `page list is out of order or outside 0..${pageCount - 1}`;
   }
   return undefined;
 }

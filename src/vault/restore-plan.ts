@@ -4,13 +4,13 @@
  * card recomputes the page map from the segments and checks it against the header.
  * Replay (patent claim 15): the full the point descends from, then every diff in seq
  * order, each with the records it carried. Compacted costs one manifest read and one
- * read per distinct blob, whatever the length of the chain.
+ * pack read per backup the point's pages come from; replay one range read of the rows
+ * and one pack read per step. Neither reads another step's manifest.
  */
 import { decodeHeader, type BackupHeader, type BackupKind, type Segment } from '../protocol/backup-format.ts';
 import { VaultError } from './errors.ts';
-import { shortHash } from './hash.ts';
-import { entryOf, pageCountOf, type ManifestEntry } from './manifest.ts';
-import type { BackupRow, ManifestRow, VaultDB } from './schema.ts';
+import { entryOf, pageCountOf, recordOf, type ManifestEntry } from './manifest.ts';
+import type { BackupRow, ManifestRow, PackRow, VaultDB } from './schema.ts';
 
 export type RestoreMode = 'compacted' | 'replay';
 
@@ -51,7 +51,7 @@ export interface ReplayPlan extends PointData {
 export type RestorePlan = CompactedPlan | ReplayPlan;
 
 type ReadTx = ReturnType<typeof readTx>;
-const readTx = (db: VaultDB) => db.transaction(['backups', 'manifests', 'blobs']);
+const readTx = (db: VaultDB) => db.transaction(['backups', 'manifests', 'packs']);
 
 async function need<T>(v: Promise<T | undefined>, code: 'NOT_FOUND' | 'MISSING_BASE' | 'CORRUPT', msg: string): Promise<T> {
   const got = await v;
@@ -65,26 +65,27 @@ function fieldsOf(row: BackupRow): BackupHeader {
   return h.value;
 }
 
-/** Sealed bytes of some manifest entries, read once per distinct blob. */
-async function sealedOf(tx: ReadTx, card: string, point: number, entries: ManifestEntry[]): Promise<Map<string, Uint8Array>> {
-  const blobs = tx.objectStore('blobs');
-  const distinct = [...new Map(entries.map((e) => [e.hash, e])).values()];
-  const got = await Promise.all(distinct.map((e) => blobs.get(e.hash)));
-  const out = new Map<string, Uint8Array>();
-  distinct.forEach((e, i) => {
-    const b = got[i];
-    if (!b) throw new VaultError('CORRUPT', `card ${card} seq ${point} page ${e.page}: blob ${shortHash(e.hash)} (copy from seq ${e.seq}) is missing`);
-    out.set(e.hash, b.sealed);
+/** The packs a point's pages come from: one read per distinct source backup. */
+async function packsOf(tx: ReadTx, card: string, point: number, seqs: Iterable<number>): Promise<Map<number, PackRow>> {
+  const wanted = [...new Set(seqs)];
+  const got = await Promise.all(wanted.map((s) => tx.objectStore('packs').get([card, s])));
+  const out = new Map<number, PackRow>();
+  wanted.forEach((s, i) => {
+    const pack = got[i];
+    if (!pack) throw new VaultError('CORRUPT', `card ${card} seq ${point}: the pages stored by seq ${s} are missing`);
+    out.set(s, pack);
   });
   return out;
 }
 
-function segmentsOf(entries: ManifestEntry[], sealed: Map<string, Uint8Array>): Segment[] {
+function segmentsOf(card: string, point: number, entries: ManifestEntry[], packs: Map<number, PackRow>): Segment[] {
   const bySeq = new Map<number, Segment>();
   for (const e of entries) {
     let s = bySeq.get(e.seq);
     if (!s) bySeq.set(e.seq, (s = { seq: e.seq, kind: e.kind, records: [] }));
-    s.records.push({ page: e.page, sealed: sealed.get(e.hash) as Uint8Array });
+    const sealed = recordOf(packs.get(e.seq) as PackRow, e.page);
+    if (!sealed) throw new VaultError('CORRUPT', `card ${card} seq ${point} page ${e.page}: the copy from seq ${e.seq} is missing from its pack`);
+    s.records.push({ page: e.page, sealed });
   }
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
@@ -100,28 +101,28 @@ export async function restorePlan(db: VaultDB, card: string, seq: number, mode: 
   if (mode === 'compacted') {
     const m = await need(tx.objectStore('manifests').get([card, seq]), 'CORRUPT', `card ${card} seq ${seq}: manifest is missing`);
     const entries = entriesOf(m, allPages(m));
-    const segments = segmentsOf(entries, await sealedOf(tx, card, seq, entries));
+    const segments = segmentsOf(card, seq, entries, await packsOf(tx, card, seq, m.seqs));
     return { ...point, mode, segments, pages: entries.length, sealedBytes: bytesOf(segments) };
   }
-  // Walk back along baseSeq to the full, then replay forwards.
+  // Walk back along baseSeq to the full, then replay forwards. The chain's rows come in
+  // one range read (they lie between the full and the point), not one read per step.
+  const range = IDBKeyRange.bound([card, 0], [card, seq]);
+  const held = new Map((await tx.objectStore('backups').getAll(range)).map((r) => [r.seq, r]));
   const rows: BackupRow[] = [row];
   for (let r = row; r.kind === 'diff'; ) {
-    r = await need(
-      tx.objectStore('backups').get([card, r.baseSeq]),
-      'MISSING_BASE',
-      `cannot replay card ${card} seq ${seq}: seq ${r.baseSeq}, the base of seq ${r.seq}, is not in the vault (a compacted restore does not need it)`,
-    );
-    rows.push(r);
+    const base = held.get(r.baseSeq);
+    if (!base)
+      throw new VaultError('MISSING_BASE', `cannot replay card ${card} seq ${seq}: seq ${r.baseSeq}, the base of seq ${r.seq}, is not in the vault (a compacted restore does not need it)`);
+    rows.push((r = base));
   }
   rows.reverse();
-  const steps: ReplayStep[] = [];
-  for (const r of rows) {
-    const m = await need(tx.objectStore('manifests').get([card, r.seq]), 'CORRUPT', `card ${card} seq ${r.seq}: manifest is missing`);
-    const entries = entriesOf(m, r.pagesChanged);
-    // A diff that carried nothing is still a step: its header moves the card's chain on.
-    const segment = segmentsOf(entries, await sealedOf(tx, card, r.seq, entries))[0] ?? { seq: r.seq, kind: r.kind, records: [] };
-    if (segment.seq !== r.seq) throw new VaultError('CORRUPT', `card ${card} seq ${r.seq}: manifest does not hold the pages this backup carried`);
-    steps.push({ seq: r.seq, kind: r.kind, header: r.header, wrappedKey: r.wrappedKey, segment });
-  }
+  const packs = await packsOf(tx, card, seq, rows.map((r) => r.seq));
+  const steps: ReplayStep[] = rows.map((r) => {
+    // A step carries its own pack whole; a diff that carried nothing still moves the card's chain on.
+    const pack = packs.get(r.seq) as PackRow;
+    const records = Array.from(pack.pages, (page, i) => ({ page, sealed: pack.sealed.subarray(i * pack.recordBytes, (i + 1) * pack.recordBytes) }));
+    if (records.length !== r.pagesCarried) throw new VaultError('CORRUPT', `card ${card} seq ${r.seq}: its pack holds ${records.length} pages, it carried ${r.pagesCarried}`);
+    return { seq: r.seq, kind: r.kind, header: r.header, wrappedKey: r.wrappedKey, segment: { seq: r.seq, kind: r.kind, records } };
+  });
   return { ...point, mode, steps, sealedBytes: bytesOf(steps.map((s) => s.segment)) };
 }

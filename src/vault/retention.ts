@@ -1,13 +1,14 @@
 /**
  * Apply a retention policy to the vault, or only say what it would do (dry run).
  * Deleting is safe for every other point: manifests stand alone, tombstones keep the
- * chain checkable, and blobs no point uses any more are collected.
+ * chain checkable, and packs no point uses any more are collected.
  */
+import { TAG_BYTES } from '../protocol/backup-format.ts';
 import { checkHeader, checkManifest } from './checks.ts';
 import { deleteBackups } from './delete.ts';
 import { VaultError } from './errors.ts';
-import { sha256Hex } from './hash.ts';
-import { blobHashes } from './manifest.ts';
+import { digestHex } from './hash.ts';
+import { packShapeProblem, pagesFrom, recordOf } from './manifest.ts';
 import { decideRetention, type RetentionDecision, type RetentionPolicy } from './retention-policy.ts';
 import { cardRange, type BackupRow, type VaultDB } from './schema.ts';
 
@@ -21,19 +22,24 @@ export interface RetentionOptions {
 export interface RetentionReport extends RetentionDecision {
   card: string;
   dryRun: boolean;
-  blobsCollected: number;
+  packsCollected: number;
 }
 
-/** Is this point restorable as far as the vault can tell: header, manifest, every blob? */
+/** Is this point restorable as far as the vault can tell: header, manifest, every pack it uses? */
 async function sound(db: VaultDB, row: BackupRow): Promise<boolean> {
   const h = checkHeader(row.cardNumber, row.seq, row.header, row.headerHash);
   if (!h.fields || h.findings.length > 0) return false;
-  const tx = db.transaction(['manifests', 'blobs']);
+  const f = h.fields;
+  const tx = db.transaction(['manifests', 'packs']);
   const m = await tx.objectStore('manifests').get([row.cardNumber, row.seq]);
-  if (checkManifest(row.cardNumber, row.seq, h.fields, m).length > 0 || !m) return false;
-  const hashes = [...blobHashes(m)];
-  const blobs = await Promise.all(hashes.map((x) => tx.objectStore('blobs').get(x)));
-  return blobs.every((b, i) => b !== undefined && sha256Hex(b.sealed) === hashes[i]);
+  if (checkManifest(row.cardNumber, row.seq, f, m).length > 0 || !m) return false;
+  const packs = await Promise.all(m.refs.map((r) => tx.objectStore('packs').get(r)));
+  for (const [i, pack] of packs.entries()) {
+    if (!pack || packShapeProblem(pack, m.seqs.length, f.pageSize + TAG_BYTES) !== undefined) return false;
+    if (pagesFrom(m, pack.seq).some((p) => recordOf(pack, p) === undefined)) return false;
+    if ((await digestHex(pack.sealed)) !== pack.hash || m.refs[i]?.[1] !== pack.seq) return false;
+  }
+  return true;
 }
 
 async function newestVerified(db: VaultDB, rows: BackupRow[]): Promise<number | undefined> {
@@ -56,17 +62,17 @@ export async function applyRetention(
       if (!(await db.get('cards', card))) throw new VaultError('NOT_FOUND', `no card ${card} in the vault`);
       const rows = await db.getAll('backups', cardRange(card));
       const decision = decideRetention(rows, policy, await newestVerified(db, rows));
-      let blobsCollected = 0;
+      let packsCollected = 0;
       if (!opts.dryRun && decision.remove.length > 0)
-        blobsCollected = (
+        packsCollected = (
           await deleteBackups(
             db,
             card,
             decision.remove.map((r) => r.seq),
             { reason: 'retention', tombstone: true, now },
           )
-        ).blobsCollected;
-      return { card, dryRun: opts.dryRun ?? false, ...decision, blobsCollected };
+        ).packsCollected;
+      return { card, dryRun: opts.dryRun ?? false, ...decision, packsCollected };
     });
     out.push(report);
   }

@@ -1,15 +1,18 @@
 /**
- * The vault's IndexedDB schema (idb typed). Stores:
+ * The vault's IndexedDB schema (idb typed), version 2 (docs/vault-format.md). Stores:
  *   cards      cardNumber -> what the vault knows of the card and its chain head
  *   backups    [cardNumber, seq] -> the patent's stored info (fig. 5) and the raw header
- *   manifests  [cardNumber, seq] -> page -> {seq, blob} for EVERY page of that point
- *   blobs      SHA-256 hex of the sealed page -> sealed bytes (shared between manifests)
+ *   packs      [cardNumber, seq] -> the sealed records that backup carried, as ONE value
+ *   manifests  [cardNumber, seq] -> page -> seq of the pack holding its newest copy, for
+ *              EVERY page of that point; indexed by the packs it uses (byRef)
  *   tombstones [cardNumber, seq] -> header of a deleted backup, so the chain stays checkable
+ *   checks     [cardNumber, seq] -> when verify last read and hashed that pack, and its verdict
  *   meta       string -> small values (format notes)
  * Schema changes only ever add a numbered migration at the end of MIGRATIONS.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { BackupKind } from '../protocol/backup-format.ts';
+import { migrateToPacks } from './migrate-v2.ts';
 
 export interface CardRow {
   cardNumber: string;
@@ -51,17 +54,33 @@ export interface BackupRow {
 export interface ManifestRow {
   cardNumber: string;
   seq: number;
-  /** Sequence number of the backup holding each page's newest copy. */
+  /** Sequence number of the backup (pack) holding each page's newest copy. */
   seqs: Uint32Array;
   /** Kind code (1 full, 2 diff) of that backup: the page's AD needs it even after the backup is deleted. */
   kinds: Uint8Array;
-  /** SHA-256 of each page's sealed copy, 32 bytes per page, concatenated. */
-  hashes: Uint8Array;
+  /** [cardNumber, seq] of every distinct pack `seqs` names, ascending: the byRef index's keys. */
+  refs: [string, number][];
 }
 
-export interface BlobRow {
-  hash: string;
+/** The sealed records one backup carried, stored as one value and hashed once. */
+export interface PackRow {
+  cardNumber: string;
+  seq: number;
+  /** Pages carried, ascending; record i is sealed[i * recordBytes, (i + 1) * recordBytes). */
+  pages: Uint32Array;
+  /** Length of each sealed record (page size + AEAD tag). */
+  recordBytes: number;
   sealed: Uint8Array;
+  /** SHA-256 hex of `sealed`, computed once when stored. */
+  hash: string;
+}
+
+/** What verify found when it last read one pack. */
+export interface CheckRow {
+  cardNumber: string;
+  seq: number;
+  checkedAt: number;
+  ok: boolean;
 }
 
 export interface TombstoneRow {
@@ -77,8 +96,9 @@ export interface TombstoneRow {
 export interface VaultSchema extends DBSchema {
   cards: { key: string; value: CardRow };
   backups: { key: [string, number]; value: BackupRow; indexes: { byHash: string } };
-  manifests: { key: [string, number]; value: ManifestRow };
-  blobs: { key: string; value: BlobRow };
+  manifests: { key: [string, number]; value: ManifestRow; indexes: { byRef: [string, number] } };
+  packs: { key: [string, number]; value: PackRow };
+  checks: { key: [string, number]; value: CheckRow };
   tombstones: { key: [string, number]; value: TombstoneRow; indexes: { byHash: string } };
   meta: { key: string; value: unknown };
 }
@@ -94,14 +114,20 @@ const MIGRATIONS: ((db: VaultDB, tx: UpgradeTx) => void)[] = [
     db.createObjectStore('cards', { keyPath: 'cardNumber' });
     db.createObjectStore('backups', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
     db.createObjectStore('manifests', { keyPath: ['cardNumber', 'seq'] });
-    db.createObjectStore('blobs', { keyPath: 'hash' });
+    db.createObjectStore('blobs' as never, { keyPath: 'hash' }); // schema 1's per-page store, gone in 2
     db.createObjectStore('tombstones', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
     db.createObjectStore('meta');
   },
+  // 2: one pack per backup instead of one blob per sealed page (migrate-v2.ts)
+  (db, tx) => migrateToPacks(db, tx),
 ];
 
 export const DB_VERSION = MIGRATIONS.length;
 
+/**
+ * Runs inside the versionchange transaction: every step commits together or not at all,
+ * so a tab closed half way leaves the old version intact and the next open starts over.
+ */
 export function upgrade(db: VaultDB, oldVersion: number, tx: UpgradeTx): void {
   for (let v = oldVersion; v < MIGRATIONS.length; v++) (MIGRATIONS[v] as (typeof MIGRATIONS)[number])(db, tx);
 }

@@ -13,7 +13,7 @@ import { exportVault, type ExportOptions } from './export.ts';
 import { importFile, type ImportReport } from './import.ts';
 import { applyRetention, type RetentionOptions, type RetentionReport } from './retention.ts';
 import type { RetentionPolicy } from './retention-policy.ts';
-import { verify, type VerifyOptions } from './verify.ts';
+import { checkCoverage, verify, type CheckCoverage, type VerifyOptions } from './verify.ts';
 import type { Finding } from './checks.ts';
 import { DB_VERSION, upgrade, type BackupRow, type CardRow, type VaultDB } from './schema.ts';
 
@@ -34,7 +34,10 @@ export async function openVault(opts: VaultOptions = {}): Promise<Vault> {
   // idb's openDB always uses the global factory; this is its body with ours.
   const request = factory.open(opts.name ?? 'icvault', DB_VERSION);
   request.addEventListener('upgradeneeded', (ev) => {
-    upgrade(wrap(request.result) as unknown as VaultDB, ev.oldVersion, wrap(request.transaction as IDBTransaction) as never);
+    const tx = wrap(request.transaction as IDBTransaction);
+    // A failed upgrade is reported by the open request below; its transaction's own rejection is not news.
+    tx.done.catch(() => undefined);
+    upgrade(wrap(request.result) as unknown as VaultDB, ev.oldVersion, tx as never);
   });
   const db = (await wrap(request)) as unknown as VaultDB;
   // Another tab upgrading the schema: step aside rather than block it.
@@ -105,8 +108,12 @@ export class Vault {
   retention(policy: RetentionPolicy, opts: RetentionOptions = {}): Promise<RetentionReport[]> {
     return applyRetention(this.db, policy, opts, (card, fn) => this.withCardLock(card, fn), this.now);
   }
-  /** Structural verify; [] when all is well. */
+  /** Structural verify, whole or partial (maxPacks, budgetMs); [] when all is well. */
   verify(opts?: VerifyOptions): Promise<Finding[]> {
-    return verify(this.db, opts);
+    return verify(this.db, opts ?? {}, this.now, (card, fn) => this.withCardLock(card, fn));
+  }
+  /** What verify has read of a card's packs, and when (the record partial runs build up). */
+  checkCoverage(card: string): Promise<CheckCoverage> {
+    return checkCoverage(this.db, card);
   }
 }

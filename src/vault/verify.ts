@@ -1,42 +1,69 @@
 /**
  * Structural verify: everything a restore needs is present and unaltered, without the
  * card. Every header decodes and hashes to what it was stored under; every manifest
- * covers the card, adds up to its header's page map, and names blobs that exist and
- * hash to their keys; the prevHash chain holds across deleted backups (tombstones).
+ * covers the card, adds up to its header's page map and names packs that exist, hold
+ * the pages it points at them for, and hash to what they were stored under; the prevHash
+ * chain holds across deleted backups (tombstones). Each stored value is read once.
+ *
+ * Partial mode (restic's --read-data-subset, borg's --max-duration): headers, manifests
+ * and the chain are always checked (they are small); of the packs (the bulk) only the
+ * ones checked least recently are read and hashed, up to `maxPacks` or until `budgetMs`
+ * has passed. Every pack read leaves a `checks` row (when, and whether it was sound), so
+ * successive partial runs cover the whole vault, oldest first.
  * Deep verify (the card opens every record) is the host's, from restorePlan.
  */
+import { TAG_BYTES } from '../protocol/backup-format.ts';
 import { VaultError } from './errors.ts';
-import { sha256Hex, shortHash } from './hash.ts';
+import { digestHex, shortHash } from './hash.ts';
 import { checkChain } from './chain.ts';
 import { checkHeader, checkManifest, checkRow, type Finding } from './checks.ts';
-import { blobHashOf, pageCountOf } from './manifest.ts';
-import { cardRange, type CardRow, type VaultDB } from './schema.ts';
+import { packShapeProblem, pagesFrom, recordOf } from './manifest.ts';
+import { cardRange, type CardRow, type CheckRow, type ManifestRow, type VaultDB } from './schema.ts';
 
 export interface VerifyOptions {
   /** Only this card (default: every card). */
   card?: string;
+  /** Read and hash at most this many packs per card, least recently checked first. */
+  maxPacks?: number;
+  /** Stop reading packs once this many milliseconds have passed (by the vault's clock). */
+  budgetMs?: number;
 }
 
-interface BlobUse {
-  seq: number;
-  page: number;
-  points: number[];
+/** Which points use each pack, for messages: losing it loses them. */
+type Uses = Map<number, { points: number[]; pages: Map<number, number[]> }>;
+
+const neededBy = (points: number[]) => (points.length === 1 ? `needed by seq ${points[0]} only` : `needed by ${points.length} points, seq ${points[0]}..${points[points.length - 1]}`);
+
+function noteUses(uses: Uses, m: ManifestRow): void {
+  for (const [, s] of m.refs) {
+    let u = uses.get(s);
+    if (!u) uses.set(s, (u = { points: [], pages: new Map() }));
+    u.points.push(m.seq);
+    u.pages.set(m.seq, pagesFrom(m, s));
+  }
 }
 
-type VerifyTx = ReturnType<typeof verifyTx>;
-const verifyTx = (db: VaultDB) => db.transaction(['backups', 'manifests', 'blobs', 'tombstones']);
-
-async function checkBlobs(tx: VerifyTx, card: string, uses: Map<string, BlobUse>, out: Finding[]): Promise<void> {
-  const hashes = [...uses.keys()];
-  const rows = await Promise.all(hashes.map((h) => tx.objectStore('blobs').get(h)));
-  hashes.forEach((hash, i) => {
-    const u = uses.get(hash) as BlobUse;
-    const needed = u.points.length === 1 ? 'needed by this point only' : `needed by ${u.points.length} points, seq ${u.points[0]}..${u.points[u.points.length - 1]}`;
-    const at = { card, seq: u.seq, page: u.page, blob: hash, severity: 'damage' as const };
-    const row = rows[i];
-    if (!row) out.push({ ...at, code: 'BLOB_MISSING', message: `blob ${shortHash(hash)} is missing (${needed})` });
-    else if (sha256Hex(row.sealed) !== hash) out.push({ ...at, code: 'BLOB_HASH', message: `blob ${shortHash(hash)}: hash mismatch, its bytes were altered (${needed})` });
-  });
+/** Read and hash one pack; findings for what is wrong with it. */
+async function checkPack(db: VaultDB, c: CardRow, seq: number, uses: Uses, ownPages: number[] | undefined): Promise<Finding[]> {
+  const card = c.cardNumber;
+  const u = uses.get(seq);
+  const needed = u ? neededBy(u.points) : 'its own backup only';
+  const at = { card, seq, severity: 'damage' as const };
+  const pack = await db.get('packs', [card, seq]);
+  if (!pack) return [{ ...at, code: 'PACK_MISSING', message: `the pages stored by seq ${seq} are missing (${needed})` }];
+  const shape = packShapeProblem(pack, c.memorySize / c.pageSize, c.pageSize + TAG_BYTES);
+  if (shape) return [{ ...at, code: 'PACK_SHAPE', message: `the pages stored by seq ${seq}: ${shape} (${needed})` }];
+  const actual = await digestHex(pack.sealed);
+  if (actual !== pack.hash)
+    return [{ ...at, code: 'PACK_HASH', message: `the pages stored by seq ${seq} hash to ${shortHash(actual)}, stored as ${shortHash(pack.hash)}: their bytes were altered (${needed})` }];
+  const out: Finding[] = [];
+  for (const [point, pages] of u?.pages ?? []) {
+    const lost = pages.filter((p) => recordOf(pack, p) === undefined);
+    if (lost.length > 0) out.push({ card, seq: point, page: lost[0] as number, code: 'PACK_SHAPE', severity: 'damage', message: `page ${lost.join(', ')} from seq ${seq} is not in its pack` });
+  }
+  if (ownPages && (ownPages.length !== pack.pages.length || ownPages.some((p, i) => pack.pages[i] !== p)))
+    out.push({ ...at, code: 'PACK_SHAPE', message: `the pack of seq ${seq} holds pages other than the ones it carried` });
+  return out;
 }
 
 function checkHead(c: CardRow, newest: { seq: number; headerHash: string } | undefined, confirmedSeq: number, maxSeq: number): Finding[] {
@@ -47,14 +74,20 @@ function checkHead(c: CardRow, newest: { seq: number; headerHash: string } | und
   return wrong.map((message) => ({ card: c.cardNumber, code: 'CARD_HEAD', severity: 'damage', message }));
 }
 
-async function verifyCard(db: VaultDB, c: CardRow): Promise<Finding[]> {
+async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () => number): Promise<Finding[]> {
   const card = c.cardNumber;
-  const tx = verifyTx(db);
   const out: Finding[] = [];
-  const rows = await tx.objectStore('backups').getAll(cardRange(card));
-  const tombs = await tx.objectStore('tombstones').getAll(cardRange(card));
+  // The small values in one read transaction: rows, tombstones, manifests, pack keys, checks.
+  const tx = db.transaction(['backups', 'manifests', 'packs', 'tombstones', 'checks']);
+  const [rows, tombs, packKeys, checks] = await Promise.all([
+    tx.objectStore('backups').getAll(cardRange(card)),
+    tx.objectStore('tombstones').getAll(cardRange(card)),
+    tx.objectStore('packs').getAllKeys(cardRange(card)),
+    tx.objectStore('checks').getAll(cardRange(card)),
+  ]);
+  const uses: Uses = new Map();
+  const own = new Map<number, number[]>();
   for (const t of tombs) out.push(...checkHeader(card, t.seq, t.header, t.headerHash).findings);
-  const uses = new Map<string, BlobUse>();
   for (const row of rows) {
     const h = checkHeader(card, row.seq, row.header, row.headerHash);
     out.push(...h.findings);
@@ -63,30 +96,69 @@ async function verifyCard(db: VaultDB, c: CardRow): Promise<Finding[]> {
     const m = await tx.objectStore('manifests').get([card, row.seq]);
     const mf = checkManifest(card, row.seq, h.fields, m);
     out.push(...mf);
-    if (!m || mf.some((f) => f.code !== 'PAGE_MAP')) continue;
-    for (let p = 0; p < pageCountOf(m); p++) {
-      const hash = blobHashOf(m, p);
-      const u = uses.get(hash);
-      if (u) u.points.push(row.seq);
-      else uses.set(hash, { seq: row.seq, page: p, points: [row.seq] });
-    }
+    own.set(row.seq, row.pagesChanged);
+    if (m && !mf.some((f) => f.code === 'MANIFEST_SHAPE')) noteUses(uses, m);
   }
-  await checkBlobs(tx, card, uses, out);
+  await tx.done;
+  // Every pack a manifest or a backup names must exist, whether or not this run reads it.
+  const held = new Set(packKeys.map((k) => k[1]));
+  for (const s of new Set([...uses.keys(), ...own.keys()]))
+    if (!held.has(s)) out.push({ card, seq: s, code: 'PACK_MISSING', severity: 'damage', message: `the pages stored by seq ${s} are missing (${uses.get(s) ? neededBy(uses.get(s)?.points ?? []) : 'its own backup only'})` });
+  // The bulk: packs, least recently checked first (never checked before all others).
+  const lastChecked = new Map(checks.map((k) => [k.seq, k.checkedAt]));
+  const order = [...held].sort((a, b) => (lastChecked.get(a) ?? -1) - (lastChecked.get(b) ?? -1) || a - b);
+  const started = now();
+  let read = 0;
+  for (const s of order) {
+    if (opts.maxPacks !== undefined && read >= opts.maxPacks) break;
+    if (opts.budgetMs !== undefined && read > 0 && now() - started >= opts.budgetMs) break;
+    const found = await checkPack(db, c, s, uses, own.get(s));
+    read++;
+    out.push(...found);
+    const record: CheckRow = { cardNumber: card, seq: s, checkedAt: now(), ok: found.length === 0 };
+    await db.put('checks', record).catch(() => undefined); // a record of the check, never a reason to fail it
+  }
   const links = [...rows.map((r) => ({ ...r, settled: r.confirmed })), ...tombs.map((t) => ({ ...t, settled: true }))];
   for (const p of checkChain(links)) out.push({ card, seq: p.seq, code: p.severity === 'gap' ? 'CHAIN_GAP' : 'CHAIN_BROKEN', severity: p.severity, message: p.message });
   const maxSeq = Math.max(0, ...links.map((l) => l.seq));
   out.push(...checkHead(c, rows[rows.length - 1], rows.filter((r) => r.confirmed).pop()?.seq ?? 0, maxSeq));
-  await tx.done;
   return out;
 }
 
 /** Findings, damage and gaps, in card and seq order; an empty list means all is well. */
-export async function verify(db: VaultDB, opts: VerifyOptions = {}): Promise<Finding[]> {
+export async function verify(db: VaultDB, opts: VerifyOptions, now: () => number, lock: <T>(card: string, fn: () => Promise<T>) => Promise<T>): Promise<Finding[]> {
   const cards = opts.card === undefined ? await db.getAll('cards') : [await db.get('cards', opts.card)];
   const out: Finding[] = [];
   for (const c of cards) {
     if (!c) throw new VaultError('NOT_FOUND', `no card ${opts.card ?? ''} in the vault`);
-    out.push(...(await verifyCard(db, c)));
+    // Under the card's lock: a retention run between reading a manifest and its pack is not damage.
+    out.push(...(await lock(c.cardNumber, () => verifyCard(db, c, opts, now))));
   }
   return out;
+}
+
+export interface CheckCoverage {
+  card: string;
+  packs: number;
+  /** Packs read at least once by verify. */
+  checked: number;
+  /** When the least recently checked pack was read (0 when some pack never was). */
+  oldestCheck: number;
+  /** Packs whose last read found damage. */
+  failed: number;
+}
+
+/** What verify has read of a card, and when: the record of partial runs. */
+export async function checkCoverage(db: VaultDB, card: string): Promise<CheckCoverage> {
+  const tx = db.transaction(['packs', 'checks']);
+  const [keys, checks] = await Promise.all([tx.objectStore('packs').getAllKeys(cardRange(card)), tx.objectStore('checks').getAll(cardRange(card))]);
+  const bySeq = new Map(checks.map((k) => [k.seq, k]));
+  const got = keys.map((k) => bySeq.get(k[1]));
+  return {
+    card,
+    packs: keys.length,
+    checked: got.filter((g) => g !== undefined).length,
+    oldestCheck: got.some((g) => g === undefined) ? 0 : Math.min(...got.map((g) => g?.checkedAt ?? 0)),
+    failed: got.filter((g) => g && !g.ok).length,
+  };
 }

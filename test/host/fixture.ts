@@ -91,7 +91,7 @@ export const direct = (card: SimCard, o: { extendedLength?: boolean } = {}) => n
 /** Every row of every store, for "the vault is unchanged" checks. */
 export async function dump(v: Vault): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
-  for (const name of ['cards', 'backups', 'manifests', 'blobs', 'tombstones'] as const) out[name] = await v.db.getAll(name);
+  for (const name of ['cards', 'backups', 'manifests', 'packs', 'tombstones'] as const) out[name] = await v.db.getAll(name);
   return out;
 }
 

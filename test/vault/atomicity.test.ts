@@ -20,7 +20,7 @@ afterEach(() => {
 });
 
 describe('atomicity', () => {
-  it('a commit aborted half way (after blobs and manifest were put) leaves nothing visible', async () => {
+  it('a commit aborted half way (after pack and manifest were put) leaves nothing visible', async () => {
     const f = freshFactory();
     const card = new CardModel();
     let v = await f.open();
@@ -38,13 +38,13 @@ describe('atomicity', () => {
   it('quota exhaustion becomes a QUOTA VaultError saying what was needed and that nothing was written', async () => {
     const v = await freshFactory().open();
     const card = new CardModel();
-    failPut('blobs', () => new DOMException('quota', 'QuotaExceededError'), 10);
+    failPut('manifests', () => new DOMException('quota', 'QuotaExceededError'));
     const e = await v.commitBackup(card.backup('full').input).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(VaultError);
     expect(e).toMatchObject({ code: 'QUOTA', message: expect.stringMatching(/needed about [\d.]+ KiB and nothing was written/) });
     expect((e as VaultError).cause).toMatchObject({ name: 'QuotaExceededError' });
     vi.restoreAllMocks();
-    expect(await dump(v)).toEqual({ cards: [], backups: [], manifests: [], blobs: [], tombstones: [] });
+    expect(await dump(v)).toEqual({ cards: [], backups: [], manifests: [], packs: [], tombstones: [] });
     v.close();
   });
 });

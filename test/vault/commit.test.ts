@@ -104,12 +104,22 @@ describe('commitBackup', () => {
     v.close();
   });
 
-  it('shares blobs between manifests: a diff stores only the pages it carried', async () => {
+  it('stores one pack per backup: a diff stores only the pages it carried, its manifest names the packs it uses', async () => {
     const v = await freshFactory().open();
     const card = new CardModel();
     await store(v, card.next('full'));
     await store(v, card.next('diff', [5, 6]));
-    expect(await v.db.count('blobs')).toBe(66);
+    const packs = await v.db.getAll('packs');
+    expect(packs.map((p) => [p.seq, Array.from(p.pages).length, p.sealed.length])).toEqual([
+      [1, 64, 64 * 80],
+      [2, 2, 2 * 80],
+    ]);
+    expect(Array.from((packs[1] as (typeof packs)[number]).pages)).toEqual([5, 6]);
+    const m = await v.db.get('manifests', [card.cardNumber, 2]);
+    expect(m?.refs).toEqual([
+      [card.cardNumber, 1],
+      [card.cardNumber, 2],
+    ]);
     expect(await v.db.count('manifests')).toBe(2);
     v.close();
   });

@@ -25,14 +25,24 @@ const resealed = (f: Uint8Array) => {
 };
 
 describe('export and import', () => {
-  it('round-trips the whole vault: backups, manifests, blobs, tombstones, unconfirmed state', async () => {
-    const { v } = await populated();
+  it('round-trips the whole vault: backups, manifests, pages, tombstones, unconfirmed state', async () => {
+    const { v, a, b } = await populated();
     const file = await v.exportFile();
     expect(new TextDecoder().decode(file.subarray(0, 8))).toBe('ICVAULT1');
     const w = await freshFactory().open();
-    expect(await w.importFile(file)).toEqual({ cards: 2, added: 8, alreadyHeld: 0, tombstones: 2, blobs: expect.any(Number) });
-    expect(await dump(w)).toEqual(await dump(v));
+    // packs: 6 of card a's held backups, 2 of its deleted ones whose pages later points use, 2 of card b
+    expect(await w.importFile(file)).toEqual({ cards: 2, added: 8, alreadyHeld: 0, tombstones: 2, packs: 10 });
+    const { packs: wp, ...wRest } = await dump(w);
+    const { packs: vp, ...vRest } = await dump(v);
+    expect(wRest).toEqual(vRest);
+    // held backups' packs come back whole; a deleted backup's pack holds the pages points still use
+    expect(wp?.length).toBe(vp?.length);
     expect(await w.verify()).toEqual([]);
+    for (const [model, seqs] of [
+      [a, [1, 4, 5, 6, 7, 8]],
+      [b, [1, 2]],
+    ] as const)
+      for (const seq of seqs) expect(await w.restorePlan(model.cardNumber, seq, 'compacted')).toEqual(await v.restorePlan(model.cardNumber, seq, 'compacted'));
     v.close();
     w.close();
   });
@@ -115,7 +125,7 @@ describe('export and import', () => {
     };
     expect((await refused(w.importFile(rebuilt(alteredJson)))).message).toContain('card 1234567890123456 seq 5: header hashes to');
     expect((await refused(w.importFile(rebuilt(json.replace('"icvault-export"', '"something-else"'))))).code).toBe('BAD_FILE');
-    expect(await dump(w)).toEqual({ cards: [], backups: [], manifests: [], blobs: [], tombstones: [] });
+    expect(await dump(w)).toEqual({ cards: [], backups: [], manifests: [], packs: [], tombstones: [] });
     v.close();
     w.close();
   });

@@ -39,7 +39,7 @@ const enc = (x: unknown): unknown => {
   return x;
 };
 const stores: Record<string, unknown> = {};
-for (const name of ['cards', 'backups', 'manifests', 'blobs', 'tombstones'] as const) stores[name] = enc(await v.db.getAll(name));
+for (const name of ['cards', 'backups', 'manifests', 'blobs', 'tombstones'] as const) stores[name] = enc(await v.db.getAll(name as never));
 // What each held point must restore to: page -> SHA-256 of its sealed copy.
 const points: Record<string, Record<string, string[]>> = {};
 for (const [model, seqs] of [

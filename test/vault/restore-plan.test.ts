@@ -57,14 +57,20 @@ describe('restorePlan', () => {
     v.close();
   });
 
-  it('names the page and blob when a blob is missing', async () => {
+  it('names the point and the backup whose pages are missing', async () => {
     const v = await freshFactory().open();
     const card = new CardModel();
-    const full = card.next('full');
-    await store(v, full);
-    const keys = await v.db.getAllKeys('blobs');
-    await v.db.delete('blobs', keys[0] as string);
-    await expect(v.restorePlan(card.cardNumber, 1, 'compacted')).rejects.toMatchObject({ code: 'CORRUPT', message: expect.stringMatching(/page \d+: blob [0-9a-f]{8}/) });
+    await store(v, card.next('full'));
+    await store(v, card.next('diff', [3]));
+    const pack = await v.db.get('packs', [card.cardNumber, 2]);
+    if (!pack) throw new Error('no pack');
+    await v.db.put('packs', { ...pack, pages: Uint32Array.of(4) });
+    await expect(v.restorePlan(card.cardNumber, 2, 'compacted')).rejects.toMatchObject({
+      code: 'CORRUPT',
+      message: 'card 1234567890123456 seq 2 page 3: the copy from seq 2 is missing from its pack',
+    });
+    await v.db.delete('packs', [card.cardNumber, 1]);
+    await expect(v.restorePlan(card.cardNumber, 2, 'compacted')).rejects.toMatchObject({ code: 'CORRUPT', message: 'card 1234567890123456 seq 2: the pages stored by seq 1 are missing' });
     v.close();
   });
 });

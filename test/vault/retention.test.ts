@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideRetention, isoWeek, type CompactedPlan } from '../../src/vault/index.ts';
 import { CardModel } from './card-model.ts';
-import { blobOf, dump, freshFactory, hexOf, store } from './setup.ts';
+import { dump, freshFactory, packOf, store } from './setup.ts';
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -54,7 +54,7 @@ describe('vault retention', () => {
     expect(dry?.remove.length).toBeGreaterThan(0);
     const [real] = await v.retention(policy);
     expect(real?.remove).toEqual(dry?.remove);
-    expect(real?.blobsCollected).toBeGreaterThan(0);
+    expect(real?.packsCollected).toBeGreaterThan(0);
     const left = (await v.timeline(card.cardNumber)).map((e) => e.seq);
     expect(left).toEqual(dry?.keep.map((k) => k.seq));
     expect(await v.verify()).toEqual([]);
@@ -64,11 +64,10 @@ describe('vault retention', () => {
       for (const s of plan.segments) for (const r of s.records) got[r.page] = r.sealed;
       expect(got).toEqual(card.points.get(seq));
     }
-    // no blob is left that no manifest uses
-    const used = new Set<string>();
-    for (const m of await v.db.getAll('manifests'))
-      for (let p = 0; p < m.seqs.length; p++) used.add(hexOf(m.hashes.subarray(p * 32, p * 32 + 32)));
-    expect(new Set(await v.db.getAllKeys('blobs'))).toEqual(used);
+    // no pack is left that no kept backup or manifest uses
+    const used = new Set<number>(left);
+    for (const m of await v.db.getAll('manifests')) for (const [, s] of m.refs) used.add(s);
+    expect(new Set((await v.db.getAllKeys('packs')).map((k) => k[1]))).toEqual(used);
     v.close();
   });
 
@@ -77,8 +76,8 @@ describe('vault retention', () => {
     const card = new CardModel();
     await store(v, card.next('full'));
     for (let i = 0; i < 4; i++) await store(v, card.next('diff', [i + 1]));
-    // the page only the newest backup carried (page 4) goes missing
-    await v.db.delete('blobs', await blobOf(v, card.cardNumber, 5, 4));
+    // the pages only the newest backup carried (page 4) go missing
+    await v.db.delete('packs', await packOf(v, card.cardNumber, 5, 4));
     const [r] = await v.retention({ keepLast: 1 });
     expect(r?.keep.map((k) => [k.seq, k.reasons])).toEqual([
       [5, ['last 1 (#1)']],

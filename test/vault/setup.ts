@@ -23,15 +23,15 @@ export async function store(v: Vault, b: ModelBackup): Promise<void> {
 /** Every row of every store, for "the vault is unchanged" checks. */
 export async function dump(v: Vault): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
-  for (const name of ['cards', 'backups', 'manifests', 'blobs', 'tombstones'] as const) out[name] = await v.db.getAll(name);
+  for (const name of ['cards', 'backups', 'manifests', 'packs', 'tombstones'] as const) out[name] = await v.db.getAll(name);
   return out;
 }
 
-/** Hex key of the blob that holds `page` of point `seq`, as its manifest names it. */
-export async function blobOf(v: Vault, card: string, seq: number, page: number): Promise<string> {
+/** Key of the pack that holds `page` of point `seq`, as its manifest names it. */
+export async function packOf(v: Vault, card: string, seq: number, page: number): Promise<[string, number]> {
   const m = await v.db.get('manifests', [card, seq]);
   if (!m) throw new Error(`no manifest for seq ${seq}`);
-  return hexOf(m.hashes.subarray(page * 32, page * 32 + 32));
+  return [card, m.seqs[page] as number];
 }
 
 export const hexOf = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');

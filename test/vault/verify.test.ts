@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Vault } from '../../src/vault/index.ts';
 import { CardModel } from './card-model.ts';
-import { blobOf, freshFactory, store } from './setup.ts';
+import { freshFactory, packOf, store } from './setup.ts';
 
 async function chainOf(n: number): Promise<{ v: Vault; card: CardModel }> {
   const v = await freshFactory().open();
@@ -20,19 +20,19 @@ describe('verify', () => {
     v.close();
   });
 
-  it('finds a deleted blob and an altered blob, naming card, seq, page and blob', async () => {
+  it('finds a deleted pack and an altered pack, naming card, seq and the points that need it', async () => {
     const { v, card } = await chainOf(6);
-    const gone = await blobOf(v, card.cardNumber, 3, 14); // seq 3 carried pages 2 and 14
-    await v.db.delete('blobs', gone);
-    const altered = await blobOf(v, card.cardNumber, 1, 40);
-    const row = await v.db.get('blobs', altered);
-    if (!row) throw new Error('no blob');
+    const gone = await packOf(v, card.cardNumber, 3, 14); // seq 3 carried pages 2 and 14
+    await v.db.delete('packs', gone);
+    const altered = await packOf(v, card.cardNumber, 1, 40);
+    const row = await v.db.get('packs', altered);
+    if (!row) throw new Error('no pack');
     row.sealed[17] = (row.sealed[17] as number) ^ 1;
-    await v.db.put('blobs', row);
+    await v.db.put('packs', row);
     const f = await v.verify();
     expect(f).toEqual([
-      expect.objectContaining({ card: card.cardNumber, seq: 1, page: 40, blob: altered, code: 'BLOB_HASH', severity: 'damage', message: expect.stringContaining('needed by 6 points') }),
-      expect.objectContaining({ card: card.cardNumber, seq: 3, page: 14, blob: gone, code: 'BLOB_MISSING', severity: 'damage', message: expect.stringContaining('needed by 4 points, seq 3..6') }),
+      expect.objectContaining({ card: card.cardNumber, seq: 3, code: 'PACK_MISSING', severity: 'damage', message: expect.stringContaining('needed by 4 points, seq 3..6') }),
+      expect.objectContaining({ card: card.cardNumber, seq: 1, code: 'PACK_HASH', severity: 'damage', message: expect.stringContaining('needed by 6 points') }),
     ]);
     v.close();
   });
@@ -52,6 +52,7 @@ describe('verify', () => {
       [2, 'HEADER_HASH'],
       [2, 'HEADER_MISMATCH'],
       [4, 'PAGE_MAP'],
+      [4, 'PACK_SHAPE'], // page 10 now points at seq 2's pack, which never held it
     ]);
     v.close();
   });
