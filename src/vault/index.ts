@@ -15,3 +15,4 @@ export type { ImportReport } from './import.ts';
 export { EXPORT_MAGIC, EXPORT_VERSION } from './export-format.ts';
 export type { RetentionOptions, RetentionReport } from './retention.ts';
 export { decideRetention, isoWeek, type RetentionDecision, type RetentionPolicy } from './retention-policy.ts';
+export { fullBackupBytes, storageLevel, type StorageHealth, type StorageLevel, type StorageLike } from './health.ts';

@@ -6,6 +6,7 @@ import { wrap } from 'idb';
 import { commitBackup, confirmBackup, type CommitInput } from './commit.ts';
 import { deleteBackups, discardBackup, type DeleteResult } from './delete.ts';
 import { VaultError } from './errors.ts';
+import { storageHealth, type StorageHealth, type StorageLike } from './health.ts';
 import { cardLockName, defaultLocks, type LockManagerLike } from './lock.ts';
 import { getBackup, getCard, latest, listCards, setLabel, timeline, type TimelineEntry, type TimelineOptions } from './read.ts';
 import { restorePlan, type RestoreMode, type RestorePlan } from './restore-plan.ts';
@@ -111,6 +112,10 @@ export class Vault {
   /** Structural verify, whole or partial (maxPacks, budgetMs); [] when all is well. */
   verify(opts?: VerifyOptions): Promise<Finding[]> {
     return verify(this.db, opts ?? {}, this.now, (card, fn) => this.withCardLock(card, fn));
+  }
+  /** Bytes used against quota, persistence, and whether the next full backup fits (health.ts). */
+  storageHealth(storage?: StorageLike): Promise<StorageHealth> {
+    return storageHealth(this.db, storage);
   }
   /** What verify has read of a card's packs, and when (the record partial runs build up). */
   checkCoverage(card: string): Promise<CheckCoverage> {
