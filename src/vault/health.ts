@@ -44,7 +44,7 @@ export async function storageHealth(db: VaultDB, storage?: StorageLike): Promise
   const full = Math.max(0, ...cards.map((c) => fullBackupBytes(c.memorySize, c.pageSize)));
   let usedBytes: number | null = null;
   let quotaBytes: number | null = null;
-  let persisted: boolean | null = null;
+  let persisted: boolean | null;
   try {
     const e = await s?.estimate?.();
     usedBytes = e?.usage ?? null;
