@@ -23,6 +23,8 @@ export interface T1HostOptions {
   edc: Edc;
   /** The card's receive size from the ATR (TA for T=1, default 32). */
   ifsc: number;
+  /** The largest INF the link carries in one block (the reader's message size), default 254. */
+  maxInf?: number;
   nad?: number;
 }
 
@@ -34,13 +36,15 @@ export class T1Host {
   ifsc: number;
   private readonly edc: Edc;
   private readonly nad: number;
+  private readonly maxInf: number;
 
   constructor(
     private readonly exchange: BlockExchange,
     options: T1HostOptions,
   ) {
     this.edc = options.edc;
-    this.ifsc = Math.min(options.ifsc, T1_MAX_INF);
+    this.maxInf = Math.min(options.maxInf ?? T1_MAX_INF, T1_MAX_INF);
+    this.ifsc = Math.min(options.ifsc, this.maxInf);
     this.nad = options.nad ?? 0;
   }
 
@@ -52,14 +56,16 @@ export class T1Host {
   }
 
   async transceive(apdu: Uint8Array): Promise<Uint8Array> {
-    const chunks: Uint8Array[] = [];
-    for (let o = 0; o < apdu.length || chunks.length === 0; o += this.ifsc) chunks.push(apdu.subarray(o, o + this.ifsc));
     let reply: T1Block | undefined;
-    for (let i = 0; i < chunks.length; i++) {
-      const more = i < chunks.length - 1;
-      const block: T1Block = { kind: 'I', nad: this.nad, ns: this.ns, more, inf: chunks[i] as Uint8Array };
+    // Chunks are cut as they go: an S(IFS request) from the card changes IFSC mid-chain.
+    for (let o = 0; ; ) {
+      const inf = apdu.subarray(o, o + this.ifsc);
+      o += inf.length;
+      const more = o < apdu.length;
+      const block: T1Block = { kind: 'I', nad: this.nad, ns: this.ns, more, inf };
       reply = await this.send(block, (r) => (more ? r.kind === 'R' && r.nr !== block.ns : r.kind === 'I'));
       this.ns = (this.ns ^ 1) as 0 | 1;
+      if (!more) break;
     }
     const parts: Uint8Array[] = [];
     for (;;) {
@@ -95,6 +101,16 @@ export class T1Host {
         wtx = Math.max(1, d.value.inf[0] as number);
         out = encodeT1Block({ kind: 'S', nad: this.nad, response: true, type: 'WTX', inf: d.value.inf }, this.edc);
         continue;
+      }
+      if (d.ok && d.value.kind === 'S' && !d.value.response && d.value.type === 'IFS') {
+        // The card announces a new IFSC (§11.4.2, §11.6.2.3 rule 4): answer with the same
+        // INF, then send blocks no larger than it (nor than the link carries).
+        const ifsc = d.value.inf[0] ?? 0;
+        if (d.value.inf.length === 1 && ifsc >= 1 && ifsc <= 254) {
+          this.ifsc = Math.min(ifsc, this.maxInf);
+          out = encodeT1Block({ kind: 'S', nad: this.nad, response: true, type: 'IFS', inf: d.value.inf }, this.edc);
+          continue;
+        }
       }
       if (d.ok && wanted(d.value)) return d.value;
       if (d.ok && d.value.kind === 'S' && !d.value.response && d.value.type === 'ABORT') {

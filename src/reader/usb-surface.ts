@@ -24,6 +24,10 @@ export interface UsbDeviceLike {
   readonly vendorId: number;
   readonly productId: number;
   readonly productName?: string | null | undefined;
+  /** bcdDevice as WebUSB splits it (major.minor.subminor); absent on some fakes. */
+  readonly deviceVersionMajor?: number | undefined;
+  readonly deviceVersionMinor?: number | undefined;
+  readonly deviceVersionSubminor?: number | undefined;
   readonly opened: boolean;
   readonly configuration: { readonly configurationValue: number } | null;
   open(): Promise<void>;
@@ -45,4 +49,10 @@ export interface UsbLike {
 export function bytesOf(r: UsbInResult): Uint8Array {
   const d = r.data;
   return d ? new Uint8Array(d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength)) : new Uint8Array(0);
+}
+
+/** bcdDevice (USB 2.0 §9.6.1), which some quirks depend on; undefined when unknown. */
+export function bcdDevice(d: UsbDeviceLike): number | undefined {
+  if (d.deviceVersionMajor === undefined) return undefined;
+  return (d.deviceVersionMajor << 8) | ((d.deviceVersionMinor ?? 0) << 4) | (d.deviceVersionSubminor ?? 0);
 }

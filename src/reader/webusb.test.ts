@@ -90,11 +90,12 @@ describe('reader kinds', () => {
     const all = await Promise.all([1, 2, 3].map(() => transport.transmit(Uint8Array.of(0, 0xa4, 0, 0))));
     expect(all.map((r) => r.length)).toEqual([2, 2, 2]);
   });
-  it('the quirk table corrects a reader that misreports its level (OMNIKEY 3121: APDU announced, TPDU inside)', async () => {
-    const sim = new SimUsbReader(simConfig('tpdu-t1', { vendorId: 0x076b, productId: 0x3022, extraFeatures: 0x20000 }));
-    expect(quirkFor(0x076b, 0x3022)).toBeDefined();
+  it('the quirk table follows libccid: KOBIL TriBank is driven at short APDU level; OMNIKEY 076B:3022 has no entry', async () => {
+    const sim = new SimUsbReader(simConfig('extended-apdu', { vendorId: 0x0d46, productId: 0x3010 }));
+    expect(quirkFor(0x076b, 0x3022)).toBeUndefined();
     const reader = await openReader(sim);
-    expect(reader.caps.level).toBe('tpdu');
+    expect(reader.caps.level).toBe('short-apdu');
+    expect(reader.descriptor.dwFeatures & 0x70000).toBe(0x20000);
   });
 });
 

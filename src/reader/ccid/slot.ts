@@ -14,7 +14,10 @@ import { apduLimits, SHORT_LIMITS } from '../session-limits.ts';
 import { expectAnswer } from './answer.ts';
 import { extendedApduExchange, shortApduExchange } from './exchange-apdu.ts';
 import { t0Exchange, t1BlockExchange } from './exchange-tpdu.ts';
-import { chooseProtocol, negotiate } from './negotiate.ts';
+import { chooseProtocol, negotiate, PpsRefused } from './negotiate.ts';
+import { fiDiValues, type ReaderSpeed } from './speed.ts';
+import { fitToMessage, t1MaxInf } from './sizes.ts';
+import { VOLTAGE_NAMES } from './voltage.ts';
 import type { CcidPipe } from './pipe.ts';
 import type { SlotIo } from './slot-io.ts';
 import { blockWaitingTimeMs, readTimeoutMs, workWaitingTimeMs } from './timeouts.ts';
@@ -26,6 +29,12 @@ export interface SlotSession {
   atr: Atr;
   protocol: 0 | 1;
   fiDi: number;
+  /** bPowerSelect the card came up with (0 automatic, 1 = 5 V, 2 = 3 V, 3 = 1.8 V). */
+  voltage: number;
+  /** The card refused our PPS, was reset and runs its default protocol at the default speed. */
+  ppsFallback: boolean;
+  /** T=1 at TPDU/character level: the IFSD we asked for and the largest INF we send. */
+  t1?: { ifsd: number; maxInf: number };
 }
 
 export interface SlotDeps {
@@ -34,6 +43,11 @@ export interface SlotDeps {
   caps: ReaderCapabilities;
   clockKHz: number;
   minTimeoutMs: number;
+  speed: ReaderSpeed;
+  /** bPowerSelect values to try, in order (voltage.ts). */
+  voltages: readonly number[];
+  /** Quirk: the reader cannot do PPS. */
+  noPps: boolean;
 }
 
 
@@ -57,8 +71,10 @@ export class CcidSlot implements Transport {
   get limits(): TransportLimits {
     const s = this.session;
     if (!s) return SHORT_LIMITS;
-    // One decision for every reader path (src/reader/session-limits.ts).
-    return apduLimits({ protocol: s.protocol, extendedLength: s.atr.history.extendedLength }, { kind: 'ccid', level: this.deps.caps.level });
+    // One decision for every reader path (src/reader/session-limits.ts), then sized to
+    // what one CCID message of this reader carries (sizes.ts).
+    const limits = apduLimits({ protocol: s.protocol, extendedLength: s.atr.history.extendedLength }, { kind: 'ccid', level: this.deps.caps.level });
+    return fitToMessage(limits, this.deps.caps, s.protocol);
   }
 
   /** Power the card on, read its ATR, negotiate. Returns the session. */
@@ -68,30 +84,74 @@ export class CcidSlot implements Transport {
       this.session = undefined;
       this.t1 = undefined;
       this.timeoutMs = readTimeoutMs(0, this.deps.minTimeoutMs);
-      const on = await this.command({ type: 'IccPowerOn', slot: this.index, powerSelect: 0 }, 'DataBlock', false, signal);
-      const parsed = parseAtr(on.data);
-      if (!parsed.ok) throw new ReaderError('CARD_MUTE', `unreadable ATR: ${parsed.error.message}`, { cause: parsed.error });
-      const atr = parsed.value;
       const { caps } = this.deps;
-      const protocol = chooseProtocol(atr, caps);
-      const io = this.io();
-      const fiDi = await negotiate(atr, protocol, caps, {
-        xfrRaw: async (d) => (await io.xfr(d)).data,
-        setParameters: async (p, data) => {
-          await this.command({ type: 'SetParameters', slot: this.index, protocol: p, data }, 'Parameters', true, signal);
-        },
-      });
-      const wait =
-        protocol === 1 ? blockWaitingTimeMs(atr.bwi, this.deps.clockKHz, atr.fi, atr.di) : workWaitingTimeMs(atr.wi, this.deps.clockKHz, atr.fi);
+      if (caps.level === 'character' && !caps.t1) {
+        throw new ReaderError('UNSUPPORTED', 'this reader works at character level with T=0 only, which icvault does not drive; use a TPDU or APDU level reader');
+      }
+      let { atr, voltage } = await this.powerOn(signal);
+      let ppsFallback = false;
+      let negotiated;
+      try {
+        negotiated = await this.negotiateWith(atr, false, signal);
+      } catch (e) {
+        if (!(e instanceof PpsRefused)) throw e;
+        // 7816-3 §9.3: after a failed PPS, reset; then the default protocol needs no PPS.
+        ({ atr, voltage } = await this.powerOn(signal));
+        ppsFallback = true;
+        negotiated = await this.negotiateWith(atr, true, signal);
+      }
+      const { protocol, fiDi } = negotiated;
+      const { f, d } = fiDiValues(fiDi) ?? { f: 372, d: 1 };
+      const wait = protocol === 1 ? blockWaitingTimeMs(atr.bwi, this.deps.clockKHz, f, d) : workWaitingTimeMs(atr.wi, this.deps.clockKHz, f);
       this.timeoutMs = readTimeoutMs(wait, this.deps.minTimeoutMs);
+      let t1: SlotSession['t1'];
       if (protocol === 1 && (caps.level === 'tpdu' || caps.level === 'character')) {
-        this.t1 = new T1Host(t1BlockExchange(this.io()), { edc: atr.crc ? 'crc' : 'lrc', ifsc: atr.ifsc });
-        if (!(caps.features & FEATURE.AutoIfsd)) await this.t1Call(() => (this.t1 as T1Host).negotiateIfsd(Math.min(caps.maxIfsd || 254, 254)));
+        const edc = atr.crc ? 'crc' : 'lrc';
+        // Blocks in both directions must fit one CCID message (sizes.ts).
+        const maxInf = t1MaxInf(caps, edc);
+        const host = new T1Host(t1BlockExchange(this.io()), { edc, ifsc: atr.ifsc, maxInf });
+        this.t1 = host;
+        const ifsd = Math.min(caps.maxIfsd || 254, 254, maxInf);
+        if (!(caps.features & FEATURE.AutoIfsd)) await this.t1Call(() => host.negotiateIfsd(ifsd));
+        t1 = { ifsd, maxInf };
       }
       this.state = 'active';
       this.removedSinceConnect = false;
-      this.session = { atr, protocol, fiDi };
+      this.session = { atr, protocol, fiDi, voltage, ppsFallback, ...(t1 ? { t1 } : {}) };
       return this.session;
+    });
+  }
+
+  /** IccPowerOn at each voltage of the sequence until the card answers (libccid CmdPowerOn()). */
+  private async powerOn(signal: AbortSignal | undefined): Promise<{ atr: Atr; voltage: number }> {
+    let last: unknown;
+    for (const voltage of this.deps.voltages) {
+      let on;
+      try {
+        on = await this.command({ type: 'IccPowerOn', slot: this.index, powerSelect: voltage }, 'DataBlock', false, signal);
+      } catch (e) {
+        // Only a failed power-on moves to the next voltage; no card, unplug and abort end here.
+        if (!(e instanceof ReaderError) || !(e.code === 'READER_FAILED' || e.code === 'CARD_MUTE' || e.code === 'HARDWARE_ERROR')) throw e;
+        last = e;
+        continue;
+      }
+      const parsed = parseAtr(on.data);
+      if (!parsed.ok) throw new ReaderError('CARD_MUTE', `unreadable ATR: ${parsed.error.message}`, { cause: parsed.error });
+      return { atr: parsed.value, voltage };
+    }
+    throw new ReaderError('CARD_MUTE', `no answer to reset at ${this.deps.voltages.map((v) => VOLTAGE_NAMES[v]).join(', ')}`, { cause: last });
+  }
+
+  private negotiateWith(atr: Atr, defaultsOnly: boolean, signal: AbortSignal | undefined) {
+    const { caps } = this.deps;
+    const protocol = chooseProtocol(atr, caps, defaultsOnly);
+    if (protocol === 0 && caps.level === 'character') throw new ReaderError('UNSUPPORTED', 'T=0 at character level is not driven by icvault; this reader can hold only T=1 cards');
+    const io = this.io();
+    return negotiate(atr, protocol, { caps, speed: this.deps.speed, noPps: this.deps.noPps, defaultsOnly }, {
+      xfrRaw: async (d) => (await io.xfr(d)).data,
+      setParameters: async (p, data) => {
+        await this.command({ type: 'SetParameters', slot: this.index, protocol: p, data }, 'Parameters', true, signal);
+      },
     });
   }
 
@@ -105,7 +165,6 @@ export class CcidSlot implements Transport {
       if (level === 'extended-apdu') return extendedApduExchange(io, apdu, signal);
       if (level === 'short-apdu') return shortApduExchange(io, apdu, signal);
       if (this.session.protocol === 0) {
-        if (level === 'character') throw new ReaderError('UNSUPPORTED', 'T=0 at character level');
         return t0Exchange(io, apdu, signal);
       }
       return this.t1Call(() => (this.t1 as T1Host).transceive(apdu));

@@ -4,7 +4,7 @@
  */
 import { encodeClassDescriptor, type CcidClassDescriptor } from '../../protocol/ccid/class-descriptor.ts';
 import { FEATURE } from '../../protocol/ccid/constants.ts';
-import { buildConfigurationDescriptor, type UsbConfigurationInfo } from '../../protocol/usb-descriptors.ts';
+import { buildConfigurationDescriptor, type UsbConfigurationInfo, type UsbEndpointInfo } from '../../protocol/usb-descriptors.ts';
 
 export type SimLevel = 'tpdu-t1' | 'tpdu-t0' | 'short-apdu' | 'extended-apdu';
 
@@ -25,6 +25,32 @@ export interface SimReaderConfig {
   /** bInterfaceClass: 0x0B, or 0xFF for a vendor-class reader. */
   interfaceClass: number;
   dwMaxIFSD: number;
+  /** The whole class descriptor, e.g. a real reader's (test/fixtures/ccid-readers); overrides the fields above. */
+  descriptor?: CcidClassDescriptor;
+  /** GET_DATA_RATES answer (bps), when the descriptor declares bNumDataRatesSupported. */
+  dataRates?: readonly number[];
+  /** Other interfaces of the device, listed in its configuration descriptor; only `interfaceNumber` is served. */
+  otherInterfaces?: readonly SimInterface[];
+  /** bInterfaceNumber of the CCID interface the simulator serves. Default 0. */
+  interfaceNumber?: number;
+  /** bInterfaceProtocol of the served interface: 0 CCID, 1 ICCD A, 2 ICCD B. */
+  interfaceProtocol?: number;
+  /** Endpoints of the served interface; default bulk pair, plus interrupt-IN when `interrupt`. */
+  endpoints?: 'bulk' | 'interrupt-only' | 'none';
+  /** bPowerSelect values at which the card answers (1 = 5 V, 2 = 3 V, 3 = 1.8 V). Default all. */
+  cardVoltages?: readonly number[];
+  /** The card answers a PPS request with silence (ICC_MUTE), as cards that do not do PPS. */
+  cardRefusesPps?: boolean;
+  /** bcdDevice, for quirks that depend on the firmware version. */
+  bcdDevice?: number;
+}
+
+export interface SimInterface {
+  number: number;
+  interfaceClass: number;
+  interfaceProtocol: number;
+  endpoints: 'bulk' | 'bulk+interrupt' | 'interrupt-only' | 'none';
+  descriptor: CcidClassDescriptor;
 }
 
 export const BULK_OUT = 0x01;
@@ -59,6 +85,7 @@ export function simConfig(level: SimLevel, overrides: Partial<SimReaderConfig> =
 }
 
 export function simClassDescriptor(c: SimReaderConfig): CcidClassDescriptor {
+  if (c.descriptor) return c.descriptor;
   return {
     bcdCCID: 0x0110,
     bMaxSlotIndex: c.slots - 1,
@@ -83,28 +110,42 @@ export function simClassDescriptor(c: SimReaderConfig): CcidClassDescriptor {
   };
 }
 
+/** Endpoint numbers of interface k: bulk-OUT 3k+1, bulk-IN 3k+2, interrupt-IN 3k+3. */
+export function endpointsOf(k: number, kind: SimInterface['endpoints']): UsbEndpointInfo[] {
+  const out: UsbEndpointInfo = { address: 3 * k + BULK_OUT, number: 3 * k + BULK_OUT, direction: 'out', type: 'bulk', maxPacketSize: 64, interval: 0 };
+  const bin: UsbEndpointInfo = { address: 0x80 | (3 * k + BULK_IN), number: 3 * k + BULK_IN, direction: 'in', type: 'bulk', maxPacketSize: 64, interval: 0 };
+  const int: UsbEndpointInfo = { address: 0x80 | (3 * k + INTERRUPT_IN), number: 3 * k + INTERRUPT_IN, direction: 'in', type: 'interrupt', maxPacketSize: 8, interval: 16 };
+  return kind === 'bulk+interrupt' ? [out, bin, int] : kind === 'bulk' ? [out, bin] : kind === 'interrupt-only' ? [int] : [];
+}
+
+export function servedEndpoints(c: SimReaderConfig): SimInterface['endpoints'] {
+  if (c.endpoints === 'interrupt-only' || c.endpoints === 'none') return c.endpoints;
+  return c.interrupt && c.endpoints !== 'bulk' ? 'bulk+interrupt' : 'bulk';
+}
+
 export function simConfiguration(c: SimReaderConfig): UsbConfigurationInfo {
-  const endpoints = [
-    { address: BULK_OUT, number: BULK_OUT, direction: 'out' as const, type: 'bulk' as const, maxPacketSize: 64, interval: 0 },
-    { address: 0x80 | BULK_IN, number: BULK_IN, direction: 'in' as const, type: 'bulk' as const, maxPacketSize: 64, interval: 0 },
-  ];
-  if (c.interrupt) endpoints.push({ address: 0x80 | INTERRUPT_IN, number: INTERRUPT_IN, direction: 'in', type: 'interrupt', maxPacketSize: 8, interval: 16 } as never);
+  const served: SimInterface = {
+    number: c.interfaceNumber ?? 0,
+    interfaceClass: c.interfaceClass,
+    interfaceProtocol: c.interfaceProtocol ?? 0,
+    endpoints: servedEndpoints(c),
+    descriptor: simClassDescriptor(c),
+  };
+  const all = [...(c.otherInterfaces ?? []), served].sort((a, b) => a.number - b.number);
   return {
     value: 1,
     attributes: 0x80,
     maxPower: 50,
-    interfaces: [
-      {
-        number: 0,
-        alternate: 0,
-        interfaceClass: c.interfaceClass,
-        interfaceSubclass: 0,
-        interfaceProtocol: 0,
-        iInterface: 0,
-        endpoints,
-        extra: [encodeClassDescriptor(simClassDescriptor(c))],
-      },
-    ],
+    interfaces: all.map((i) => ({
+      number: i.number,
+      alternate: 0,
+      interfaceClass: i.interfaceClass,
+      interfaceSubclass: 0,
+      interfaceProtocol: i.interfaceProtocol,
+      iInterface: 0,
+      endpoints: endpointsOf(i.number, i.endpoints),
+      extra: [encodeClassDescriptor(i.descriptor)],
+    })),
   };
 }
 

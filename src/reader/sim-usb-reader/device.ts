@@ -10,13 +10,18 @@ import { decodePcToRdr } from '../../protocol/ccid/pc-to-rdr.ts';
 import { encodeRdrToPc } from '../../protocol/ccid/rdr-to-pc.ts';
 import type { CardLike } from '../../protocol/transport.ts';
 import type { UsbControlSetup, UsbDeviceLike, UsbInResult, UsbOutResult } from '../usb-surface.ts';
-import { BULK_IN, BULK_OUT, INTERRUPT_IN, simConfig, simConfigurationBytes, type SimLevel, type SimReaderConfig } from './config.ts';
+import { BULK_IN, BULK_OUT, INTERRUPT_IN, servedEndpoints, simConfig, simConfigurationBytes, type SimLevel, type SimReaderConfig } from './config.ts';
 import { SimEngine } from './engine.ts';
 
 interface Waiter {
   resolve(r: UsbInResult): void;
   reject(e: unknown): void;
+  /** Bytes the host asked for (bulk-IN). */
+  length?: number;
 }
+
+/** wMaxPacketSize of the simulated bulk endpoints (config.ts). */
+const PACKET = 64;
 
 const result = (bytes: Uint8Array): UsbInResult => ({ status: 'ok', data: new DataView(bytes.slice().buffer) });
 
@@ -25,6 +30,9 @@ export class SimUsbReader implements UsbDeviceLike {
   readonly vendorId: number;
   readonly productId: number;
   readonly productName: string;
+  readonly deviceVersionMajor: number | undefined;
+  readonly deviceVersionMinor: number | undefined;
+  readonly deviceVersionSubminor: number | undefined;
   opened = false;
   configuration: { configurationValue: number } | null = null;
   private plugged = true;
@@ -41,6 +49,10 @@ export class SimUsbReader implements UsbDeviceLike {
     this.vendorId = this.config.vendorId;
     this.productId = this.config.productId;
     this.productName = this.config.productName;
+    const bcd = this.config.bcdDevice;
+    this.deviceVersionMajor = bcd === undefined ? undefined : bcd >>> 8;
+    this.deviceVersionMinor = bcd === undefined ? undefined : (bcd >>> 4) & 0xf;
+    this.deviceVersionSubminor = bcd === undefined ? undefined : bcd & 0xf;
     this.engine = new SimEngine(this.config);
   }
 
@@ -113,7 +125,7 @@ export class SimUsbReader implements UsbDeviceLike {
 
   async claimInterface(n: number): Promise<void> {
     this.check();
-    if (n !== 0) throw new DOMException('The interface number provided is not supported by the device in its current configuration.', 'NotFoundError');
+    if (n !== this.served) throw new DOMException('The interface number provided is not supported by the device in its current configuration.', 'NotFoundError');
     this.claimed = true;
   }
 
@@ -123,28 +135,54 @@ export class SimUsbReader implements UsbDeviceLike {
     if (setup.requestType === 'standard' && setup.request === 6 && setup.value >>> 8 === 2) {
       return result(simConfigurationBytes(this.config).subarray(0, length));
     }
+    // GET_DATA_RATES (CCID rev 1.1 §5.3.3): the table as 32-bit little-endian words.
+    if (setup.requestType === 'class' && setup.recipient === 'interface' && setup.request === 0x03 && setup.index === this.served && this.config.dataRates?.length) {
+      const rates = this.config.dataRates;
+      const out = new Uint8Array(rates.length * 4);
+      rates.forEach((r, i) => new DataView(out.buffer).setUint32(i * 4, r, true));
+      return result(out.subarray(0, length));
+    }
     return { status: 'stall' };
   }
 
   async transferOut(endpoint: number, data: Uint8Array<ArrayBuffer>): Promise<UsbOutResult> {
     this.checkClaimed();
-    if (endpoint !== BULK_OUT) throw new DOMException('The specified endpoint is not part of a claimed and selected alternate interface.', 'NotFoundError');
+    if (endpoint !== this.ep(BULK_OUT) || !this.bulk) throw new DOMException('The specified endpoint is not part of a claimed and selected alternate interface.', 'NotFoundError');
     this.commands.push(data.slice());
     this.pump();
     return { status: 'ok', bytesWritten: data.length };
   }
 
-  transferIn(endpoint: number, _length: number): Promise<UsbInResult> {
+  /** The interface this simulator serves, and its endpoint numbers (config.ts endpointsOf). */
+  private get served(): number {
+    return this.config.interfaceNumber ?? 0;
+  }
+
+  private ep(n: number): number {
+    return 3 * this.served + n;
+  }
+
+  private get bulk(): boolean {
+    const e = servedEndpoints(this.config);
+    return e === 'bulk' || e === 'bulk+interrupt';
+  }
+
+  private get hasInterrupt(): boolean {
+    const e = servedEndpoints(this.config);
+    return e === 'bulk+interrupt' || e === 'interrupt-only';
+  }
+
+  transferIn(endpoint: number, length: number): Promise<UsbInResult> {
     try {
       this.checkClaimed();
     } catch (e) {
       return Promise.reject(e);
     }
     return new Promise<UsbInResult>((resolve, reject) => {
-      if (endpoint === BULK_IN) {
-        this.bulkWaiters.push({ resolve, reject });
+      if (endpoint === this.ep(BULK_IN) && this.bulk) {
+        this.bulkWaiters.push({ resolve, reject, length });
         this.pump();
-      } else if (endpoint === INTERRUPT_IN && this.config.interrupt) {
+      } else if (endpoint === this.ep(INTERRUPT_IN) && this.hasInterrupt) {
         this.interruptWaiters.push({ resolve, reject });
         this.pumpInterrupts();
       } else {
@@ -163,7 +201,19 @@ export class SimUsbReader implements UsbDeviceLike {
     while (this.bulkWaiters.length > 0 && (this.answers.length > 0 || this.commands.length > 0)) {
       if (this.answers.length === 0) this.process(this.commands.shift() as Uint8Array);
       const next = this.answers.shift();
-      if (next) (this.bulkWaiters.shift() as Waiter).resolve(result(next));
+      if (!next) continue;
+      const w = this.bulkWaiters.shift() as Waiter;
+      const room = w.length ?? next.length;
+      if (next.length <= room) {
+        w.resolve(result(next));
+      } else if (room % PACKET === 0) {
+        // The transfer ends after whole packets; the rest of the message comes in the next one.
+        this.answers.unshift(next.subarray(room));
+        w.resolve(result(next.subarray(0, room)));
+      } else {
+        // A packet would not fit what is left of the buffer: the host controller reports babble.
+        w.resolve({ status: 'babble' });
+      }
     }
   }
 
@@ -180,7 +230,7 @@ export class SimUsbReader implements UsbDeviceLike {
   }
 
   private notify(slot: number): void {
-    if (!this.config.interrupt) return;
+    if (!this.hasInterrupt) return;
     const states = this.engine.slots.map((s, i) => ({ present: s.card !== undefined, changed: i === slot }));
     this.interrupts.push(encodeNotifySlotChange(states));
     this.pumpInterrupts();

@@ -5,14 +5,17 @@
  */
 import { parseAtr } from '../../protocol/atr.ts';
 import { concat } from '../../protocol/bytes.ts';
-import { CCID_HEADER_LENGTH, CHAIN, FEATURE } from '../../protocol/ccid/constants.ts';
+import type { CcidClassDescriptor } from '../../protocol/ccid/class-descriptor.ts';
+import { CCID_HEADER_LENGTH, CHAIN, exchangeLevel, FEATURE, type ExchangeLevel } from '../../protocol/ccid/constants.ts';
+import { decodePps } from '../../protocol/atr-pps.ts';
+import { DI_TABLE, FI_TABLE } from '../../protocol/atr.ts';
 import { decodeParameters } from '../../protocol/ccid/parameters.ts';
 import type { PcToRdr } from '../../protocol/ccid/pc-to-rdr.ts';
 import { encodeStatus, type IccState, type RdrToPc, type RdrToPcName } from '../../protocol/ccid/rdr-to-pc.ts';
 import { encodeT1Block } from '../../protocol/t1-block.ts';
 import { T1Card } from '../../protocol/t1-card.ts';
 import type { CardLike } from '../../protocol/transport.ts';
-import type { SimReaderConfig } from './config.ts';
+import { simClassDescriptor, type SimReaderConfig } from './config.ts';
 import { T0CardLayer } from './t0-card.ts';
 
 const ICC_MUTE = 0xfe;
@@ -27,6 +30,12 @@ export class SimSlot {
   t0: T0CardLayer | undefined;
   parameters = Uint8Array.of(0x11, 0x10, 0x00, 0x4d, 0x00, 0x20, 0x00);
   protocol = 1;
+  /** The card's ATR protocols and TA1, for PPS (ISO/IEC 7816-3 §9). */
+  offered: number[] = [];
+  ta1 = 0x11;
+  /** True from power-on until the first block: a PPS can come only then. */
+  fresh = false;
+  atr: Uint8Array | undefined;
   private command: Uint8Array[] = [];
   private response: Uint8Array[] = [];
 
@@ -60,9 +69,29 @@ export class SimSlot {
 
 export class SimEngine {
   readonly slots: SimSlot[];
+  readonly descriptor: CcidClassDescriptor;
+  readonly level: ExchangeLevel;
 
   constructor(readonly config: SimReaderConfig) {
-    this.slots = Array.from({ length: config.slots }, () => new SimSlot());
+    this.descriptor = simClassDescriptor(config);
+    this.level = exchangeLevel(this.descriptor.dwFeatures);
+    this.slots = Array.from({ length: this.descriptor.bMaxSlotIndex + 1 }, () => new SimSlot());
+  }
+
+  private get maxMessageLength(): number {
+    return this.descriptor.dwMaxCCIDMessageLength;
+  }
+
+  /** Fi/Di the reader can clock: valid in 7816-3 Tables 7-8, within dwMaxDataRate and the data-rate table. */
+  private speedOk(fiDi: number): boolean {
+    if (fiDi === 0x11) return true;
+    const f = FI_TABLE[fiDi >>> 4] ?? 0;
+    const di = DI_TABLE[fiDi & 0xf] ?? 0;
+    if (f === 0 || di === 0) return false;
+    const rate = Math.trunc((1000 * (this.descriptor.dwDefaultClock || 4000) * di) / f);
+    if (rate > this.descriptor.dwMaxDataRate + 2) return false;
+    const table = this.config.dataRates;
+    return !table || table.length === 0 || table.some((r) => Math.abs(r - rate) < 2);
   }
 
   handle(m: PcToRdr, messageLength: number): RdrToPc[] {
@@ -78,10 +107,19 @@ export class SimEngine {
     });
     // bError = offset of the bad field (§6.2.6): 5 = bSlot, 1 = dwLength.
     if (!slot) return [reply('SlotStatus', { icc: 'absent', failed: 5 })];
-    if (messageLength > this.config.maxMessageLength) return [reply('DataBlock', { failed: XFR_OVERRUN })];
+    if (messageLength > this.maxMessageLength) return [reply('DataBlock', { failed: XFR_OVERRUN })];
     switch (m.type) {
-      case 'IccPowerOn':
+      case 'IccPowerOn': {
+        // bError 7 = bPowerSelect (§6.2.6): automatic only when declared; a voltage the reader has not.
+        const d = this.descriptor;
+        const auto = (d.dwFeatures & (FEATURE.AutoVoltage | FEATURE.AutoActivation)) !== 0;
+        const ps = m.powerSelect;
+        if ((ps === 0 && !auto) || ps > 3 || (ps > 0 && (d.bVoltageSupport & 7) !== 0 && !(d.bVoltageSupport & (1 << (ps - 1))))) {
+          return [reply('DataBlock', { failed: 7 })];
+        }
+        if (ps > 0 && this.config.cardVoltages && !this.config.cardVoltages.includes(ps)) return [reply('DataBlock', { failed: ICC_MUTE })];
         return [this.powerOn(slot, reply)];
+      }
       case 'IccPowerOff':
         slot.card?.powerOff();
         slot.powered = false;
@@ -96,6 +134,13 @@ export class SimEngine {
         if (!slot.powered) return [reply('Parameters', { failed: ICC_MUTE })];
         const p = decodeParameters(m.protocol, m.data);
         if (!p.ok) return [reply('Parameters', { failed: p.error.message.includes('bProtocolNum') ? 7 : 1 })];
+        // bError 10: abProtocolDataStructure[0], a Fi/Di this reader cannot clock.
+        if (!this.speedOk(p.value.fiDi)) return [reply('Parameters', { failed: 10 })];
+        if (!(this.descriptor.dwProtocols & (1 << m.protocol))) return [reply('Parameters', { failed: 7 })];
+        if (slot.protocol !== m.protocol) {
+          slot.t1 = undefined;
+          slot.t0 = undefined;
+        }
         slot.protocol = m.protocol;
         slot.parameters = m.data.slice();
         return [reply('Parameters', { specific: slot.protocol, data: slot.parameters })];
@@ -127,34 +172,67 @@ export class SimEngine {
     const card = slot.card;
     if (!card) return reply('DataBlock', { failed: ICC_MUTE });
     const atr = card.powerOn();
+    slot.atr = atr;
     slot.powered = true;
     slot.clearExchange();
     const parsed = parseAtr(atr);
-    const ifsc = parsed.ok ? parsed.value.ifsc : 32;
-    const edc = parsed.ok && parsed.value.crc ? 'crc' : 'lrc';
-    slot.t1 = this.config.level === 'tpdu-t1' ? new T1Card((apdu) => card.transmit(apdu), { ifsc, edc }) : undefined;
-    slot.t0 = this.config.level === 'tpdu-t0' ? new T0CardLayer(card) : undefined;
-    // A reader with automatic IFSD exchange sends S(IFS request) as its first block (§5.1 dwFeatures 0x400).
-    if (slot.t1 && this.config.extraFeatures & FEATURE.AutoIfsd) {
-      slot.t1.receive(encodeT1Block({ kind: 'S', nad: 0, response: false, type: 'IFS', inf: Uint8Array.of(Math.min(this.config.dwMaxIFSD, 254)) }, edc));
-    }
+    slot.offered = parsed.ok ? parsed.value.protocols : [0];
+    slot.ta1 = parsed.ok ? (parsed.value.groups[0]?.ta ?? 0x11) : 0x11;
+    slot.protocol = slot.offered[0] ?? 0;
+    slot.t1 = undefined;
+    slot.t0 = undefined;
+    slot.fresh = true;
     return reply('DataBlock', { data: atr });
+  }
+
+  /** The card's transmission layer for the protocol in force, made on first use. */
+  private layers(slot: SimSlot, card: CardLike): { t1?: T1Card; t0?: T0CardLayer } {
+    if (slot.protocol === 1) {
+      if (!slot.t1) {
+        const parsed = parseAtr(slot.atr ?? new Uint8Array(0));
+        const ifsc = parsed.ok ? parsed.value.ifsc : 32;
+        const edc = parsed.ok && parsed.value.crc ? 'crc' : 'lrc';
+        slot.t1 = new T1Card((apdu) => card.transmit(apdu), { ifsc, edc });
+        // A reader with automatic IFSD exchange sends S(IFS request) as its first block (§5.1 dwFeatures 0x400).
+        if (this.descriptor.dwFeatures & FEATURE.AutoIfsd) {
+          slot.t1.receive(encodeT1Block({ kind: 'S', nad: 0, response: false, type: 'IFS', inf: Uint8Array.of(Math.min(this.descriptor.dwMaxIFSD, 254)) }, edc));
+        }
+      }
+      return { t1: slot.t1 };
+    }
+    slot.t0 ??= new T0CardLayer(card);
+    return { t0: slot.t0 };
   }
 
   private xfr(slot: SimSlot, data: Uint8Array, level: number): { data: Uint8Array; chain: number } | { failed: number } {
     const card = slot.card as CardLike;
-    // A PPS request (PPSS = FF) before the first block: the card accepts by echoing (ISO/IEC 7816-3 §9.3).
-    if ((this.config.level === 'tpdu-t1' || this.config.level === 'tpdu-t0') && data[0] === 0xff) return { data: data.slice(), chain: 0 };
-    switch (this.config.level) {
-      case 'tpdu-t1':
-        return { data: (slot.t1 as T1Card).receive(data), chain: 0 };
-      case 'tpdu-t0':
-        return { data: (slot.t0 as T0CardLayer).transmit(data), chain: 0 };
+    const fresh = slot.fresh;
+    slot.fresh = false;
+    // A PPS request (PPSS = FF) as the first exchange after the ATR (ISO/IEC 7816-3 §9.1).
+    if (fresh && data[0] === 0xff && !(this.descriptor.dwFeatures & FEATURE.AutoParameterNegotiation)) {
+      const pps = decodePps(data);
+      if (pps.ok) {
+        if (this.config.cardRefusesPps) return { failed: ICC_MUTE };
+        const fiDi = pps.value.fiDi ?? 0x11;
+        // The card accepts its own protocols at its TA1's F and a D no larger (§9.3); it echoes.
+        const okSpeed = fiDi === 0x11 || ((fiDi >>> 4) === (slot.ta1 >>> 4) && (fiDi & 0xf) <= (slot.ta1 & 0xf));
+        if (!slot.offered.includes(pps.value.protocol) || !okSpeed) return { failed: ICC_MUTE };
+        slot.protocol = pps.value.protocol;
+        return { data: data.slice(), chain: 0 };
+      }
+    }
+    switch (this.level) {
+      case 'tpdu':
+      case 'character': {
+        const { t1, t0 } = this.layers(slot, card);
+        if (t1) return { data: t1.receive(data), chain: 0 };
+        return { data: (t0 as T0CardLayer).transmit(data), chain: 0 };
+      }
       case 'short-apdu':
         if (data.length > SHORT_APDU_MAX) return { failed: XFR_OVERRUN };
         return { data: card.transmit(data), chain: 0 };
       case 'extended-apdu':
-        return slot.chained(level, data, this.config.maxMessageLength - CCID_HEADER_LENGTH, (apdu) => card.transmit(apdu));
+        return slot.chained(level, data, this.maxMessageLength - CCID_HEADER_LENGTH, (apdu) => card.transmit(apdu));
     }
   }
 }

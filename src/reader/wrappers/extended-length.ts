@@ -13,11 +13,16 @@ export function withExtendedLength(inner: Transport): Transport {
       return inner.limits.extendedLength ? inner.limits : { ...inner.limits, maxCommandData: 65535 };
     },
     async transmit(apdu, options) {
-      if (inner.limits.extendedLength) return inner.transmit(apdu, options);
+      const limits = inner.limits;
+      if (limits.extendedLength) return inner.transmit(apdu, options);
       const d = decodeCommand(apdu);
-      if (!d.ok || !d.value.extended) return inner.transmit(apdu, options);
-      const c = { ...d.value, ne: Math.min(d.value.ne, SHORT_MAX_NE) };
-      if (c.data.length > SHORT_MAX_NC) return sendChained(inner, c, SHORT_MAX_NC, options);
+      // A short link may carry less than a full short APDU (one CCID message of a small
+      // reader): pieces and Ne are sized to what it declares.
+      const nc = Math.min(SHORT_MAX_NC, limits.maxCommandData);
+      const ne = Math.min(SHORT_MAX_NE, limits.maxResponseData);
+      if (!d.ok || (!d.value.extended && d.value.data.length <= nc && d.value.ne <= ne)) return inner.transmit(apdu, options);
+      const c = { ...d.value, ne: Math.min(d.value.ne, ne) };
+      if (c.data.length > nc) return sendChained(inner, c, nc, options);
       return inner.transmit(encodeCommand(c), options);
     },
   };

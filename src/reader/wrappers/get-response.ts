@@ -22,7 +22,9 @@ export function withGetResponse(inner: Transport): Transport {
       for (let round = 0; r.length >= 2 && r[r.length - 2] === 0x61; round++) {
         if (round >= MAX_ROUNDS) throw new ReaderError('PROTOCOL_ERROR', 'the card keeps answering 61xx');
         parts.push(r.subarray(0, r.length - 2));
-        r = await inner.transmit(Uint8Array.of(cla, 0xc0, 0x00, 0x00, r[r.length - 1] as number), options);
+        // Le = SW2 (00 = 256), no more than the link carries in one answer.
+        const le = Math.min((r[r.length - 1] as number) || 256, inner.limits.maxResponseData);
+        r = await inner.transmit(Uint8Array.of(cla, 0xc0, 0x00, 0x00, le & 0xff), options);
       }
       return parts.length === 0 ? r : concat(...parts, r);
     },
