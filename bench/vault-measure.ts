@@ -1,7 +1,9 @@
-// Vault measurements shared by the Node run (bench/entries/vault.ts, fake-indexeddb)
-// and the Chromium run (bench/browser/main.ts, the browser's own IndexedDB): the same
-// code, so the two engines' figures compare like with like. No Node or DOM APIs here.
-import { openDB } from 'idb';
+// Vault measurements shared by the Node run and the Chromium run (bench/browser/main.ts,
+// the browser's own IndexedDB): the same code, so the two engines' figures compare like
+// with like. Every figure is paired with the raw IndexedDB request(s) of the same bytes,
+// made in the same page and run, so the ratio says what the vault adds over the engine.
+// No Node or DOM APIs here.
+import { openDB, type IDBPDatabase } from 'idb';
 import { concat } from '../src/protocol/bytes.ts';
 import type { Vault } from '../src/vault/index.ts';
 import { CardModel } from '../test/vault/card-model.ts';
@@ -20,33 +22,206 @@ export async function timed<T>(runs: number, fn: () => Promise<T>): Promise<{ ms
   return { ms: median(xs), value: value as T };
 }
 
-/**
- * Store a full backup of a 1 MiB card (4096 sealed pages) through the vault, against
- * one raw put of the same bytes as a single value: the floor for the engine.
- */
-export async function storeOneMiB(runs: number, openVaultNamed: (name: string) => Promise<Vault>, factory?: IDBFactory) {
+export interface Engine {
+  openVault(name: string): Promise<Vault>;
+  deleteDatabase(name: string): Promise<void>;
+  /** SHA-256 as the vault's verify does it (WebCrypto in the browser). */
+  digest(b: Uint8Array): Promise<unknown>;
+}
+
+const rawDb = (name: string) => openDB(name, 1, { upgrade: (db) => db.createObjectStore('raw') });
+
+/** One vault figure against its raw request: vault ms, raw ms, ratio. */
+export interface Ratio {
+  vaultMs: number;
+  rawMs: number;
+  ratio: number;
+}
+const ratio = (vaultMs: number, rawMs: number): Ratio => ({ vaultMs, rawMs, ratio: vaultMs / rawMs });
+
+let unique = 0;
+const fresh = (what: string) => `bench-${what}-${Date.now()}-${unique++}`;
+
+/** A full backup of a card of `memorySize` bytes through the vault, against one raw put of the same bytes. */
+export async function storeFull(e: Engine, memorySize: number, runs: number): Promise<Ratio & { bytes: number; pages: number }> {
   const vaultMs: number[] = [];
   const rawMs: number[] = [];
   let bytes = 0;
   for (let i = 0; i < runs; i++) {
-    const card = new CardModel({ memorySize: 1 << 20, pageSize: 256, seed: i + 1 });
+    const card = new CardModel({ memorySize, pageSize: 256, seed: i + 1 });
     const b = card.backup('full');
-    const v = await openVaultNamed(`bench-1mib-${i}`);
+    const vn = fresh('full');
+    const v = await e.openVault(vn);
     let t0 = performance.now();
     bytes = (await v.commitBackup(b.input)).bytes;
     vaultMs.push(ms(t0));
     v.close();
-    const raw = await openDB(`bench-raw-${i}`, 1, { upgrade: (db) => db.createObjectStore('raw') });
+    const rn = fresh('raw');
+    const raw = await rawDb(rn);
     const payload = concat(b.input.wrappedKey, b.input.header, ...b.records.map((r) => r.sealed));
     t0 = performance.now();
     await raw.put('raw', payload, 1);
     rawMs.push(ms(t0));
     raw.close();
-    await new Promise<void>((res) => {
-      const del = (factory ?? indexedDB).deleteDatabase(`bench-raw-${i}`);
-      del.onsuccess = () => res();
-      del.onerror = () => res();
-    });
+    await e.deleteDatabase(vn);
+    await e.deleteDatabase(rn);
   }
-  return { bytes, pages: 4096, vaultMs: median(vaultMs), rawPutMs: median(rawMs), runs };
+  return { ...ratio(median(vaultMs), median(rawMs)), bytes, pages: memorySize / 256 };
+}
+
+/** A diff carrying 5% of a 1 MiB card's pages, against one raw put of the same bytes. */
+export async function storeDiff(e: Engine, runs: number): Promise<Ratio & { pages: number }> {
+  const vaultMs: number[] = [];
+  const rawMs: number[] = [];
+  let pages = 0;
+  for (let i = 0; i < runs; i++) {
+    const card = new CardModel({ memorySize: 1 << 20, pageSize: 256, seed: 40 + i });
+    const vn = fresh('diff');
+    const v = await e.openVault(vn);
+    await v.commitBackup(card.next('full').input);
+    const d = card.next('diff', Math.round(card.pageCount * 0.05));
+    pages = d.records.length;
+    let t0 = performance.now();
+    await v.commitBackup(d.input);
+    vaultMs.push(ms(t0));
+    v.close();
+    const rn = fresh('raw');
+    const raw = await rawDb(rn);
+    const payload = concat(d.input.wrappedKey, d.input.header, ...d.records.map((r) => r.sealed));
+    t0 = performance.now();
+    await raw.put('raw', payload, 1);
+    rawMs.push(ms(t0));
+    raw.close();
+    await e.deleteDatabase(vn);
+    await e.deleteDatabase(rn);
+  }
+  return { ...ratio(median(vaultMs), median(rawMs)), pages };
+}
+
+/** A chain of 1 full + (n - 1) diffs of `perDiff` pages, committed and confirmed. */
+export async function chain(v: Vault, card: CardModel, n: number, perDiff: number): Promise<number> {
+  const t0 = performance.now();
+  const f = card.next('full');
+  await v.commitBackup(f.input);
+  await v.confirmBackup(f.card, f.seq);
+  for (let i = 1; i < n; i++) {
+    const b = card.next('diff', perDiff);
+    await v.commitBackup(b.input);
+    await v.confirmBackup(b.card, b.seq);
+  }
+  return ms(t0);
+}
+
+/** Raw: every value of a store read back in one getAll, as the floor for reading it all. */
+async function rawReadAll(db: IDBPDatabase, hash?: (b: Uint8Array) => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  const all = (await db.getAll('raw')) as Uint8Array[];
+  if (hash) for (const b of all) await hash(b);
+  return ms(t0);
+}
+
+/** Restore plans and the first timeline page on 1 full + 10,000 diffs (16 KiB card, 2 pages a diff). */
+export async function longChain(e: Engine, diffs: number) {
+  const vn = fresh('chain');
+  const v = await e.openVault(vn);
+  const card = new CardModel({ memorySize: 16384, pageSize: 256, seed: 7 });
+  const buildMs = await chain(v, card, diffs + 1, 2);
+  const newest = diffs + 1;
+  const compacted = await timed(5, () => v.restorePlan(card.cardNumber, newest, 'compacted'));
+  const replay = await timed(3, () => v.restorePlan(card.cardNumber, newest, 'replay'));
+  const firstPage = await timed(5, () => v.timeline(card.cardNumber, { limit: 50 }));
+  // The raw floor of the first page: the same 50 rows by one cursor over the backups store.
+  const rawFirst = await timed(5, async () => {
+    const tx = v.db.transaction('backups');
+    const rows: unknown[] = [];
+    for (let c = await tx.store.openCursor(null, 'prev'); c && rows.length < 50; c = await c.continue()) rows.push(c.value);
+    return rows.length;
+  });
+  v.close();
+  await e.deleteDatabase(vn);
+  return {
+    backups: newest,
+    pages: card.pageCount,
+    buildMs,
+    compactedPlanMs: compacted.ms,
+    replayPlanMs: replay.ms,
+    replaySteps: replay.value.mode === 'replay' ? replay.value.steps.length : 0,
+    timelineFirstPage: { entries: firstPage.value.length, ...ratio(firstPage.ms, rawFirst.ms) },
+  };
+}
+
+/** The bytes of every pack in a vault, for the raw floor of reading them all. */
+async function packBytes(v: Vault): Promise<Uint8Array[]> {
+  return (await v.db.getAll('packs')).map((p) => p.sealed);
+}
+
+async function rawStoreOf(values: Uint8Array[]): Promise<{ db: IDBPDatabase; name: string }> {
+  const name = fresh('raw');
+  const db = await rawDb(name);
+  const tx = db.transaction('raw', 'readwrite');
+  values.forEach((b, i) => void tx.store.put(b, i));
+  await tx.done;
+  return { db, name };
+}
+
+/** Verify of n backups (64 KiB card, 5% diffs) against a raw read of the same bytes plus one hash each. */
+export async function verifyMany(e: Engine, n: number) {
+  const vn = fresh('verify');
+  const v = await e.openVault(vn);
+  const card = new CardModel({ memorySize: 65536, pageSize: 256, seed: 9 });
+  await chain(v, card, n, 13);
+  const full = await timed(3, () => v.verify());
+  const partial = await timed(3, () => v.verify({ maxPacks: Math.ceil(n / 10) }));
+  const raw = await rawStoreOf(await packBytes(v));
+  const rawMs = median([await rawReadAll(raw.db, e.digest), await rawReadAll(raw.db, e.digest), await rawReadAll(raw.db, e.digest)]);
+  raw.db.close();
+  v.close();
+  await e.deleteDatabase(vn);
+  await e.deleteDatabase(raw.name);
+  return { backups: n, findings: full.value.length, ...ratio(full.ms, rawMs), partialTenthMs: partial.ms };
+}
+
+/** Export and import of n backups (64 KiB card, 5% diffs) against a raw read and a raw put of the file's bytes. */
+export async function exportImport(e: Engine, n: number) {
+  const vn = fresh('export');
+  const v = await e.openVault(vn);
+  const card = new CardModel({ memorySize: 65536, pageSize: 256, seed: 11 });
+  await chain(v, card, n, 13);
+  const exp = await timed(3, () => v.exportFile());
+  const file = exp.value;
+  const raw = await rawStoreOf([file]);
+  const rawRead = median([await rawReadAll(raw.db), await rawReadAll(raw.db), await rawReadAll(raw.db)]);
+  const puts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await raw.db.put('raw', file, 100 + i);
+    puts.push(ms(t0));
+  }
+  const imports: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const wn = fresh('import');
+    const w = await e.openVault(wn);
+    const t0 = performance.now();
+    await w.importFile(file);
+    imports.push(ms(t0));
+    w.close();
+    await e.deleteDatabase(wn);
+  }
+  raw.db.close();
+  v.close();
+  await e.deleteDatabase(vn);
+  await e.deleteDatabase(raw.name);
+  return { backups: n, fileBytes: file.length, export: ratio(exp.ms, rawRead), import: ratio(median(imports), median(puts)) };
+}
+
+/** Kept for the app bench (bench/entries/app.ts): a 1 MiB full backup against one raw put. */
+export async function storeOneMiB(runs: number, openVaultNamed: (name: string) => Promise<Vault>, factory?: IDBFactory) {
+  const del = (name: string) =>
+    new Promise<void>((res) => {
+      const r = (factory ?? indexedDB).deleteDatabase(name);
+      r.onsuccess = () => res();
+      r.onerror = () => res();
+    });
+  const r = await storeFull({ openVault: openVaultNamed, deleteDatabase: del, digest: () => Promise.resolve() }, 1 << 20, runs);
+  return { bytes: r.bytes, pages: r.pages, vaultMs: r.vaultMs, rawPutMs: r.rawMs, runs };
 }

@@ -1,15 +1,44 @@
 /**
- * Vault figures in Chromium's own IndexedDB (bench/entries/app.ts opens this page).
- * Builds a 10,000-backup chain for the demo card's number in the app's database, so
- * the app page on the same origin then shows it on its timeline.
+ * Vault figures in Chromium's own IndexedDB.
+ *   ?suite=vault  (bench/entries/vault.ts): every figure of issue 15 as a ratio to the raw
+ *                 request of the same bytes, in this page and run.
+ *   no query      (bench/entries/app.ts): builds a 10,000-backup chain for the demo card's
+ *                 number in the app's database, so the app page on the same origin then
+ *                 shows it on its timeline.
  */
 import { openVault } from '../../src/vault/index.ts';
 import { CardModel } from '../../test/vault/card-model.ts';
-import { ms, storeOneMiB, timed } from '../vault-measure.ts';
+import { exportImport, longChain, ms, storeDiff, storeFull, storeOneMiB, timed, verifyMany, type Engine } from '../vault-measure.ts';
+
+const engine: Engine = {
+  openVault: (name) => openVault({ name }),
+  deleteDatabase: (name) =>
+    new Promise<void>((res) => {
+      const r = indexedDB.deleteDatabase(name);
+      r.onsuccess = () => res();
+      r.onerror = () => res();
+      r.onblocked = () => res();
+    }),
+  digest: (b) => crypto.subtle.digest('SHA-256', b as Uint8Array<ArrayBuffer>),
+};
+
+const chromiumName = () => `Chromium IndexedDB (${navigator.userAgent.match(/Chrom(e|ium)\/[\d.]+/)?.[0] ?? 'unknown'})`;
+
+async function vaultSuite() {
+  const only = new URLSearchParams(location.search).get('only');
+  const want = (k: string) => only === null || only.split(',').includes(k);
+  const out: Record<string, unknown> = { engine: chromiumName() };
+  if (want('full')) out.fullBackup = { '64KiB': await storeFull(engine, 64 << 10, 5), '1MiB': await storeFull(engine, 1 << 20, 5), '8MiB': await storeFull(engine, 8 << 20, 3) };
+  if (want('diff')) out.diff5pc1MiB = await storeDiff(engine, 5);
+  if (want('chain')) out.chain10k = await longChain(engine, 10_000);
+  if (want('verify')) out.verify1000 = await verifyMany(engine, 1000);
+  if (want('export')) out.exportImport100 = await exportImport(engine, 100);
+  return out;
+}
 
 const N = 10_000;
 const DEMO_CARD = '4900000000000001';
-async function run() {
+async function appSuite() {
   const store1MiB = await storeOneMiB(3, (name) => openVault({ name }));
   const v = await openVault();
   const card = new CardModel({ cardNumber: DEMO_CARD, memorySize: 16384, pageSize: 256, seed: 7 });
@@ -28,7 +57,7 @@ async function run() {
   const replay = await timed(3, () => v.restorePlan(DEMO_CARD, N, 'replay'));
   v.close();
   return {
-    engine: `Chromium IndexedDB (${navigator.userAgent.match(/Chrom(e|ium)\/[\d.]+/)?.[0] ?? 'unknown'})`,
+    engine: chromiumName(),
     store1MiB,
     chain: { backups: N, pages: card.pageCount, pagesPerDiff: 2, buildMs },
     timelineAllMs: list.ms,
@@ -40,13 +69,13 @@ async function run() {
 }
 
 const state = document.getElementById('state') as HTMLElement;
-run().then(
+(new URLSearchParams(location.search).get('suite') === 'vault' ? vaultSuite() : appSuite()).then(
   (r) => {
     state.textContent = JSON.stringify(r);
     state.dataset.done = 'ok';
   },
   (e: unknown) => {
-    state.textContent = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    state.textContent = e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ''}` : String(e);
     state.dataset.done = 'failed';
   },
 );

@@ -1,61 +1,90 @@
-// Vault figures, measured in Node with fake-indexeddb (an in-memory IndexedDB in
-// JavaScript): they compare the vault's own costs with a raw put on the same engine and
-// show how they scale, not what Chromium's IndexedDB will do. The same measurements in
-// Chromium are under app.vaultChromium (bench/entries/app.ts, bench/browser/).
-import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
-import { openVault, type Vault } from '../../src/vault/index.ts';
-import { CardModel } from '../../test/vault/card-model.ts';
+// Vault figures in Chromium's own IndexedDB (not fake-indexeddb): bench/browser/ with
+// ?suite=vault, served by Vite on a free port and driven by Playwright. Each figure is a
+// ratio to the raw IndexedDB request of the same bytes in the same page and run
+// (bench/vault-measure.ts). `npx tsx bench/run.ts vault`; `VAULT_BENCH_ONLY=full,diff`
+// runs a subset.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import { build, preview } from 'vite';
+import { chromiumExecutable } from '../../e2e/chromium-path.ts';
 import type { BenchEntry, BenchRow } from '../run.ts';
-import { ms, storeOneMiB, timed } from '../vault-measure.ts';
 
-const fresh = () => openVault({ factory: new IDBFactory(), name: 'bench' });
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const configFile = join(root, 'vite.config.ts');
 
-async function chainOf(n: number): Promise<{ v: Vault; card: CardModel; buildMs: number }> {
-  const v = await fresh();
-  const card = new CardModel({ memorySize: 16384, pageSize: 256, seed: 7 });
-  const t0 = performance.now();
-  await v.commitBackup(card.next('full').input);
-  for (let i = 1; i < n; i++) await v.commitBackup(card.next('diff', 2).input);
-  return { v, card, buildMs: ms(t0) };
+const freePort = () =>
+  new Promise<number>((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => res(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+
+interface R {
+  vaultMs: number;
+  rawMs: number;
+  ratio: number;
 }
+interface Suite {
+  engine: string;
+  fullBackup?: Record<'64KiB' | '1MiB' | '8MiB', R & { bytes: number; pages: number }>;
+  diff5pc1MiB?: R & { pages: number };
+  chain10k?: { backups: number; compactedPlanMs: number; replayPlanMs: number; replaySteps: number; buildMs: number; timelineFirstPage: R & { entries: number } };
+  verify1000?: R & { backups: number; findings: number; partialTenthMs: number };
+  exportImport100?: { backups: number; fileBytes: number; export: R; import: R };
+}
+
+export async function runInChromium(only?: string): Promise<Suite> {
+  const out = mkdtempSync(join(tmpdir(), 'icvault-vault-bench-'));
+  await build({ root, configFile, logLevel: 'silent', build: { outDir: out, emptyOutDir: true, rollupOptions: { input: { bench: join(root, 'bench/browser/index.html') } } } });
+  const port = await freePort();
+  const server = await preview({ root, configFile, logLevel: 'silent', build: { outDir: out }, preview: { port, host: '127.0.0.1', strictPort: true, open: false } });
+  const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`http://127.0.0.1:${port}/bench/browser/index.html?suite=vault${only ? `&only=${only}` : ''}`);
+    const state = page.locator('#state[data-done]');
+    await state.waitFor({ timeout: 30 * 60_000 });
+    const text = (await state.textContent()) ?? '';
+    if ((await state.getAttribute('data-done')) !== 'ok') throw new Error(`vault bench page failed: ${text}`);
+    return JSON.parse(text) as Suite;
+  } finally {
+    await browser.close();
+    await new Promise<void>((r) => server.httpServer.close(() => r()));
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+const row = (what: string, r: R, goal: string): BenchRow => ({ case: what, ms: r.vaultMs, rawMs: r.rawMs, ratio: r.ratio, goal, engine: 'chromium' });
 
 const entry: BenchEntry = {
   name: 'vault',
   async run() {
-    const store = await storeOneMiB(5, (name) => openVault({ factory: new IDBFactory(), name }));
-    const N = 10_000;
-    const { v, card, buildMs } = await chainOf(N);
-    const firstPage = await timed(5, () => v.timeline(card.cardNumber, { limit: 50 }));
-    const full = await timed(3, () => v.timeline(card.cardNumber));
-    const compacted = await timed(5, () => v.restorePlan(card.cardNumber, N, 'compacted'));
-    const middle = await timed(5, () => v.restorePlan(card.cardNumber, N / 2, 'compacted'));
-    const replay = await timed(3, () => v.restorePlan(card.cardNumber, N, 'replay'));
-    const verify = await timed(1, () => v.verify());
-    v.close();
-    const result = {
-      engine: 'node + fake-indexeddb (not Chromium)',
-      store1MiB: store,
-      chain: { backups: N, pages: card.pageCount, pageSize: card.pageSize, pagesPerDiff: 2, buildMs },
-      timelineFirst50Ms: firstPage.ms,
-      timelineAllMs: full.ms,
-      timelineAllEntries: full.value.length,
-      restorePlanCompactedNewestMs: compacted.ms,
-      restorePlanCompactedMiddleMs: middle.ms,
-      restorePlanReplayNewestMs: replay.ms,
-      verifyChainMs: verify.ms,
-      verifyFindings: verify.value.length,
-    };
-    const rows: BenchRow[] = [
-      { case: 'store 1 MiB backup (vault commit)', ms: store.vaultMs, engine: 'fake-indexeddb' },
-      { case: 'store 1 MiB (raw put, same bytes)', ms: store.rawPutMs, engine: 'fake-indexeddb' },
-      { case: `timeline first 50 of ${N}`, ms: firstPage.ms, engine: 'fake-indexeddb' },
-      { case: `timeline all ${N}`, ms: full.ms, engine: 'fake-indexeddb' },
-      { case: `restore plan compacted, newest of ${N}`, ms: compacted.ms, engine: 'fake-indexeddb' },
-      { case: `restore plan replay, newest of ${N}`, ms: replay.ms, engine: 'fake-indexeddb' },
-      { case: `verify ${N}-backup chain`, ms: verify.ms, engine: 'fake-indexeddb' },
-    ];
-    return { result, rows };
+    const s = await runInChromium(process.env.VAULT_BENCH_ONLY);
+    const rows: BenchRow[] = [];
+    if (s.fullBackup) {
+      rows.push(row('full backup, 64 KiB card (vs one raw put)', s.fullBackup['64KiB'], '-'));
+      rows.push(row('full backup, 1 MiB card (vs one raw put)', s.fullBackup['1MiB'], '<= 1.5x'));
+      rows.push(row('full backup, 8 MiB card (vs one raw put)', s.fullBackup['8MiB'], '<= 1.5x'));
+    }
+    if (s.diff5pc1MiB) rows.push(row(`5% diff of 1 MiB, ${s.diff5pc1MiB.pages} pages (vs one raw put)`, s.diff5pc1MiB, '-'));
+    if (s.chain10k) {
+      rows.push({ case: `compacted restore plan, 1 full + 10,000 diffs`, ms: s.chain10k.compactedPlanMs, goal: '< 50 ms', engine: 'chromium' });
+      rows.push({ case: `replay restore plan, 1 full + 10,000 diffs (${s.chain10k.replaySteps} steps)`, ms: s.chain10k.replayPlanMs, goal: '< 50 ms', engine: 'chromium' });
+      rows.push(row('timeline first page (50) of 10,001 (vs raw cursor of 50 rows)', s.chain10k.timelineFirstPage, '-'));
+    }
+    if (s.verify1000) rows.push(row('verify 1,000 backups (vs raw read + SHA-256 of the same packs)', s.verify1000, '<= 2x'));
+    if (s.exportImport100) {
+      rows.push(row(`export 100 backups, ${s.exportImport100.fileBytes} bytes (vs raw read of the file)`, s.exportImport100.export, '<= 2x'));
+      rows.push(row('import 100 backups (vs raw put of the file)', s.exportImport100.import, '<= 2x'));
+    }
+    return { result: s, rows };
   },
 };
 

@@ -116,7 +116,10 @@ export async function restorePlan(db: VaultDB, card: string, seq: number, mode: 
     rows.push((r = base));
   }
   rows.reverse();
-  const packs = await packsOf(tx, card, seq, rows.map((r) => r.seq));
+  // The steps' packs in one range read too (a replay of 10,000 diffs is one request, not 10,001).
+  const first = (rows[0] as BackupRow).seq;
+  const packs = new Map((await tx.objectStore('packs').getAll(IDBKeyRange.bound([card, first], [card, seq]))).map((p) => [p.seq, p]));
+  for (const r of rows) if (!packs.has(r.seq)) throw new VaultError('CORRUPT', `card ${card} seq ${seq}: the pages stored by seq ${r.seq} are missing`);
   const steps: ReplayStep[] = rows.map((r) => {
     // A step carries its own pack whole; a diff that carried nothing still moves the card's chain on.
     const pack = packs.get(r.seq) as PackRow;
