@@ -3,28 +3,10 @@
 // ratio to the raw IndexedDB request of the same bytes in the same page and run
 // (bench/vault-measure.ts). `npx tsx bench/run.ts vault`; `VAULT_BENCH_ONLY=full,diff`
 // runs a subset.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
-import { build, preview } from 'vite';
 import { chromiumExecutable } from '../../e2e/chromium-path.ts';
+import { serveBrowserPages } from '../browser/serve.ts';
 import type { BenchEntry, BenchRow } from '../run.ts';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const configFile = join(root, 'vite.config.ts');
-
-const freePort = () =>
-  new Promise<number>((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => res(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 
 interface R {
   vaultMs: number;
@@ -41,14 +23,11 @@ interface Suite {
 }
 
 export async function runInChromium(only?: string): Promise<Suite> {
-  const out = mkdtempSync(join(tmpdir(), 'icvault-vault-bench-'));
-  await build({ root, configFile, logLevel: 'silent', build: { outDir: out, emptyOutDir: true, rollupOptions: { input: { bench: join(root, 'bench/browser/index.html') } } } });
-  const port = await freePort();
-  const server = await preview({ root, configFile, logLevel: 'silent', build: { outDir: out }, preview: { port, host: '127.0.0.1', strictPort: true, open: false } });
+  const served = await serveBrowserPages();
   const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: ['--no-sandbox', '--disable-gpu'] });
   try {
     const page = await (await browser.newContext()).newPage();
-    await page.goto(`http://127.0.0.1:${port}/bench/browser/index.html?suite=vault${only ? `&only=${only}` : ''}`);
+    await page.goto(`${served.base}/bench/browser/index.html?suite=vault${only ? `&only=${only}` : ''}`);
     const state = page.locator('#state[data-done]');
     await state.waitFor({ timeout: 30 * 60_000 });
     const text = (await state.textContent()) ?? '';
@@ -56,8 +35,7 @@ export async function runInChromium(only?: string): Promise<Suite> {
     return JSON.parse(text) as Suite;
   } finally {
     await browser.close();
-    await new Promise<void>((r) => server.httpServer.close(() => r()));
-    rmSync(out, { recursive: true, force: true });
+    await served.close();
   }
 }
 
