@@ -15,6 +15,22 @@ export interface DumpedInterface {
   descriptor: CcidClassDescriptor;
   /** From the line "0X.... ... exchange" under dwFeatures. */
   level: ExchangeLevel;
+  /** The "Support N bps" lines under bNumDataRatesSupported: the reader's GET_DATA_RATES answer. */
+  dataRates: number[];
+  /** "bcdDevice: 2.07" as 0x0207, for quirks keyed on the firmware. */
+  bcdDevice: number;
+}
+
+function bcdOf(text: string): number {
+  const m = /^\s*bcdDevice:\s*([0-9a-fA-F]+)\.([0-9a-fA-F]+)/m.exec(text);
+  return m ? (parseInt(m[1] as string, 16) << 8) | parseInt(m[2] as string, 16) : 0;
+}
+
+function dataRatesOf(block: string): number[] {
+  const at = block.indexOf('bNumDataRatesSupported:');
+  const end = block.indexOf('dwMaxIFSD:');
+  if (at < 0 || end < at) return [];
+  return [...block.slice(at, end).matchAll(/Support (\d+) bps/g)].map((m) => Number(m[1]));
 }
 
 const LEVELS: Record<string, ExchangeLevel> = { '00': 'character', '01': 'tpdu', '02': 'short-apdu', '04': 'extended-apdu' };
@@ -46,6 +62,8 @@ export function parseDump(text: string): DumpedInterface[] {
       interfaceProtocol: int(field(b, 'bInterfaceProtocol')),
       numEndpoints: int(field(b, 'bNumEndpoints')),
       level,
+      dataRates: dataRatesOf(b),
+      bcdDevice: bcdOf(text),
       descriptor: {
         bcdCCID: (parseInt(major, 16) << 8) | parseInt(minor, 16),
         bMaxSlotIndex: int(field(b, 'bMaxSlotIndex')),

@@ -119,6 +119,7 @@ export class CcidReader {
       speed: { clockKHz, maxDataRate: this.descriptor.dwMaxDataRate, dataRates: this.dataRates },
       voltages: powerOnSequence(this.descriptor.dwFeatures, this.descriptor.bVoltageSupport),
       noPps: this.quirk?.noPps ?? false,
+      declaredMessageLength: Math.min(iface.descriptor.dwMaxCCIDMessageLength, this.descriptor.dwMaxCCIDMessageLength),
     };
     this.slots = Array.from({ length: this.caps.slots }, (_, i) => new CcidSlot(i, deps));
     const interruptIn = iface.interruptIn?.number;

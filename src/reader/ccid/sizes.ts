@@ -32,9 +32,14 @@ export function readSizeFor(caps: ReaderCapabilities, packetSize: number): numbe
   return Math.ceil((CCID_HEADER_LENGTH + data) / packet) * packet;
 }
 
-/** Largest INF of a T=1 block that fits one XfrBlock of this reader, at most 254. */
-export function t1MaxInf(caps: ReaderCapabilities, edc: 'lrc' | 'crc'): number {
-  const room = caps.maxMessageLength - CCID_HEADER_LENGTH - 3 - (edc === 'crc' ? 2 : 1);
+/**
+ * Largest INF of a T=1 block that fits one XfrBlock of this reader, at most 254. It is
+ * sized by the length the reader declares, before the 263 -> 270 widening: libccid
+ * applies that only to T=0 TPDUs (CmdXfrBlockTPDU_T0()), and a block that keeps
+ * within the declared length is right for every reader.
+ */
+export function t1MaxInf(declaredMessageLength: number, edc: 'lrc' | 'crc'): number {
+  const room = declaredMessageLength - CCID_HEADER_LENGTH - 3 - (edc === 'crc' ? 2 : 1);
   return Math.max(1, Math.min(254, room));
 }
 

@@ -48,6 +48,8 @@ export interface SlotDeps {
   voltages: readonly number[];
   /** Quirk: the reader cannot do PPS. */
   noPps: boolean;
+  /** dwMaxCCIDMessageLength as the reader declares it (before the 263 -> 270 rule). */
+  declaredMessageLength: number;
 }
 
 
@@ -108,7 +110,7 @@ export class CcidSlot implements Transport {
       if (protocol === 1 && (caps.level === 'tpdu' || caps.level === 'character')) {
         const edc = atr.crc ? 'crc' : 'lrc';
         // Blocks in both directions must fit one CCID message (sizes.ts).
-        const maxInf = t1MaxInf(caps, edc);
+        const maxInf = t1MaxInf(this.deps.declaredMessageLength, edc);
         const host = new T1Host(t1BlockExchange(this.io()), { edc, ifsc: atr.ifsc, maxInf });
         this.t1 = host;
         const ifsd = Math.min(caps.maxIfsd || 254, 254, maxInf);

@@ -3,7 +3,7 @@
  * descriptor is built the way real readers fill it (CCID rev 1.1 §5.1).
  */
 import { encodeClassDescriptor, type CcidClassDescriptor } from '../../protocol/ccid/class-descriptor.ts';
-import { FEATURE } from '../../protocol/ccid/constants.ts';
+import { FEATURE, type ExchangeLevel } from '../../protocol/ccid/constants.ts';
 import { buildConfigurationDescriptor, type UsbConfigurationInfo, type UsbEndpointInfo } from '../../protocol/usb-descriptors.ts';
 
 export type SimLevel = 'tpdu-t1' | 'tpdu-t0' | 'short-apdu' | 'extended-apdu';
@@ -43,6 +43,12 @@ export interface SimReaderConfig {
   cardRefusesPps?: boolean;
   /** bcdDevice, for quirks that depend on the firmware version. */
   bcdDevice?: number;
+  /**
+   * What the firmware really does when its descriptor says otherwise (the readers
+   * libccid's quirks correct, e.g. OMNIKEY 3121 chaining answers as at extended-APDU
+   * level while announcing short APDUs). Default: the descriptor's level.
+   */
+  firmwareLevel?: ExchangeLevel;
 }
 
 export interface SimInterface {
@@ -120,7 +126,7 @@ export function endpointsOf(k: number, kind: SimInterface['endpoints']): UsbEndp
 
 export function servedEndpoints(c: SimReaderConfig): SimInterface['endpoints'] {
   if (c.endpoints === 'interrupt-only' || c.endpoints === 'none') return c.endpoints;
-  return c.interrupt && c.endpoints !== 'bulk' ? 'bulk+interrupt' : 'bulk';
+  return c.interrupt ? 'bulk+interrupt' : 'bulk';
 }
 
 export function simConfiguration(c: SimReaderConfig): UsbConfigurationInfo {

@@ -74,12 +74,14 @@ export class SimEngine {
 
   constructor(readonly config: SimReaderConfig) {
     this.descriptor = simClassDescriptor(config);
-    this.level = exchangeLevel(this.descriptor.dwFeatures);
+    this.level = config.firmwareLevel ?? exchangeLevel(this.descriptor.dwFeatures);
     this.slots = Array.from({ length: this.descriptor.bMaxSlotIndex + 1 }, () => new SimSlot());
   }
 
+  /** SCM firmware declares 263 and takes 270 (libccid BOGUS_SCM_FIRMWARE_FOR_dwMaxCCIDMessageLength). */
   private get maxMessageLength(): number {
-    return this.descriptor.dwMaxCCIDMessageLength;
+    const declared = this.descriptor.dwMaxCCIDMessageLength;
+    return declared === 263 ? 270 : declared;
   }
 
   /** Fi/Di the reader can clock: valid in 7816-3 Tables 7-8, within dwMaxDataRate and the data-rate table. */
@@ -89,9 +91,11 @@ export class SimEngine {
     const di = DI_TABLE[fiDi & 0xf] ?? 0;
     if (f === 0 || di === 0) return false;
     const rate = Math.trunc((1000 * (this.descriptor.dwDefaultClock || 4000) * di) / f);
-    if (rate > this.descriptor.dwMaxDataRate + 2) return false;
-    const table = this.config.dataRates;
-    return !table || table.length === 0 || table.some((r) => Math.abs(r - rate) < 2);
+    // A declared table (bNumDataRatesSupported > 0) is what the reader can clock, whatever
+    // dwMaxDataRate says (libccid trusts it the same way); without one, the maximum binds.
+    const table = this.descriptor.bNumDataRatesSupported > 0 ? this.config.dataRates : undefined;
+    if (!table || table.length === 0) return rate <= this.descriptor.dwMaxDataRate + 2;
+    return table.some((r) => Math.abs(r - rate) < 2);
   }
 
   handle(m: PcToRdr, messageLength: number): RdrToPc[] {
