@@ -14,6 +14,11 @@ export interface VpcdLinkOptions extends VpcdSessionEvents {
   port?: number;
   /** Wait between connection attempts while vpcd is not listening yet. Default 200 ms. */
   retryMs?: number;
+  /**
+   * Nagle off on the card's socket (default true). Kept switchable only so that
+   * tools/vpcd/latency-probe.ts can show what it does (docs/bridge.md, "48 ms").
+   */
+  noDelay?: boolean;
   onConnected?: () => void;
   onDisconnected?: () => void;
 }
@@ -42,7 +47,7 @@ export function linkCardToVpcd(card: CardLike, options: VpcdLinkOptions = {}): V
     const reader = new VpcdFrameReader();
     const s = connect({ host, port });
     socket = s;
-    s.setNoDelay(true);
+    s.setNoDelay(options.noDelay ?? true);
     s.on('connect', () => {
       connectedNow = true;
       resolveConnected();
