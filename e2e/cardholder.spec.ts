@@ -100,6 +100,15 @@ test('retention lists what it would remove and why, marks it, asks, and removes 
   for (const seq of ['3', '4'].filter((s) => !listed.includes(s))) await expect(page.locator(`.trow[data-seq="${seq}"]`)).toBeVisible();
 });
 
+test('storage health: space used against the quota, and whether the browser keeps it', async ({ page }) => {
+  await startDemo(page);
+  await backUp(page, 1);
+  const health = page.getByTestId('storage-health');
+  await expect(health).toContainText('Storage on this device');
+  await expect(health).toContainText(/used \(\d+%\)/);
+  await expect(health).toHaveAttribute('data-level', 'ok');
+});
+
 test('resetting the demo asks first', async ({ page }) => {
   await startDemo(page);
   await backUp(page, 1);

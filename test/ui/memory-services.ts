@@ -34,6 +34,7 @@ export function createMemoryServices(opts: MemoryOptions = {}) {
     changed: new Set<number>(),
     triesLeft: 3,
     names: new Map<number, string>(),
+    persisted: false,
     backups: [] as (BackupEntry & { card: CardInfo })[],
     present: false,
   };
@@ -180,6 +181,11 @@ export function createMemoryServices(opts: MemoryOptions = {}) {
     timeline: async (card, offset, limit) => of(card).reverse().slice(offset, offset + limit).map(({ card: _c, ...e }) => ({ ...e, name: s.names.get(e.seq) ?? e.name })),
     nameBackup: async (_card, seq, name) => {
       s.names.set(seq, name);
+    },
+    storageHealth: async () => ({ usedBytes: s.backups.reduce((n, b) => n + b.bytes, 0), quotaBytes: 50 * 1024 * 1024, persisted: s.persisted, fullBackupBytes: 192 * (PAGE_SIZE + 21), level: 'ok' }),
+    keepStorage: async () => {
+      s.persisted = true;
+      return true;
     },
     vaultStatus: async () => ({ backups: s.backups.length, cards: new Set(s.backups.map((b) => b.cardNumber)).size, bytes: s.backups.reduce((n, b) => n + b.bytes, 0), persistent: true }),
     verifyVault: async (deepPin) => {

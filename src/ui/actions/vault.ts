@@ -27,7 +27,8 @@ export function vaultActions(services: Services, stores: Stores, afterChange: ()
 
   async function refreshStatus(): Promise<void> {
     try {
-      vault.setState({ status: await services.vaultStatus() });
+      const [status, health] = await Promise.all([services.vaultStatus(), services.storageHealth()]);
+      vault.setState({ status, health });
     } catch (e) {
       vault.setState({ error: { task: 'verify', code: errorCode(e) } });
     }
@@ -35,6 +36,15 @@ export function vaultActions(services: Services, stores: Stores, afterChange: ()
 
   return {
     refreshStatus,
+    /** Ask the browser to keep the storage, then show what it said. */
+    keepStorage: async () => {
+      try {
+        await services.keepStorage();
+      } catch (e) {
+        vault.setState({ error: { task: 'verify', code: errorCode(e) } });
+      }
+      await refreshStatus();
+    },
     /** Structural: no card needed. */
     verify: () =>
       task('verify', async () => {

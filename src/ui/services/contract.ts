@@ -27,6 +27,7 @@ import type {
   VaultReport,
   VaultStatus,
 } from '../model.ts';
+import type { StorageHealthData } from '../components/StorageHealth.tsx';
 
 export interface TransferOptions {
   signal: AbortSignal;
@@ -98,6 +99,10 @@ export interface Services {
   nameBackup(card: string, seq: number, name: string): Promise<void>;
 
   vaultStatus(): Promise<VaultStatus>;
+  /** Space used against the browser's quota, persistence, and whether a full backup still fits (src/vault/health.ts). */
+  storageHealth(): Promise<StorageHealthData>;
+  /** Ask the browser to keep this storage when space runs short (navigator.storage.persist). */
+  keepStorage(): Promise<boolean>;
   /** Structural always; with a PIN also deep: the card opens every record of its own backups. */
   verifyVault(deepPin: string | null): Promise<VaultReport>;
   /** Retention's keep/remove table for every card; nothing is deleted. */

@@ -12,7 +12,7 @@ import type { Transport } from '../../host/surface.ts';
 import { noSession, released, sessionReducer, type ReaderSession, type SessionEvent } from '../../reader/session.ts';
 import { openReader } from '../../reader/webusb.ts';
 import type { UsbLike } from '../../reader/usb-surface.ts';
-import { openVault } from '../../vault/index.ts';
+import { openVault, requestPersistence } from '../../vault/index.ts';
 import type { CardInfo, ConnectedReader, VaultCard } from '../model.ts';
 import type { DemoControls, Services } from './contract.ts';
 import { DEMO_PIN } from './demo-pin.ts';
@@ -224,6 +224,8 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
       }),
 
     vaultStatus: () => mapped(async () => (await vaultView()).status()),
+    storageHealth: () => mapped(async () => (await vaultView()).vault.storageHealth()),
+    keepStorage: () => mapped(() => requestPersistence()),
     verifyVault: (deepPin) =>
       mapped(async () => {
         const v = await vaultView();

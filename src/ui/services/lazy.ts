@@ -47,6 +47,8 @@ export function lazyServices(usb: UsbLike | undefined): Services {
     timeline: call('timeline') as Services['timeline'],
     nameBackup: call('nameBackup') as Services['nameBackup'],
     vaultStatus: call('vaultStatus') as Services['vaultStatus'],
+    storageHealth: call('storageHealth') as Services['storageHealth'],
+    keepStorage: call('keepStorage') as Services['keepStorage'],
     verifyVault: call('verifyVault') as Services['verifyVault'],
     retentionPlan: call('retentionPlan') as Services['retentionPlan'],
     removeBackups: call('removeBackups') as Services['removeBackups'],

@@ -1,12 +1,14 @@
 /** Vault status, the last verify report and the last retention answer. */
 import { createStore } from 'zustand/vanilla';
 import type { ServiceErrorCode } from '../errors.ts';
+import type { StorageHealthData } from '../components/StorageHealth.tsx';
 import type { ImportResult, RetentionSettings, RetentionResult, VaultReport, VaultStatus } from '../model.ts';
 
 export type VaultTask = 'verify' | 'retention' | 'export' | 'import';
 
 export interface VaultStore {
   status: VaultStatus | null;
+  health: StorageHealthData | null;
   report: VaultReport | null;
   policy: RetentionSettings;
   /** Retention's plan (keep/remove table), waiting for the holder to confirm. */
@@ -23,6 +25,7 @@ export const DEFAULT_POLICY: RetentionSettings = { keepLast: 30, keepDailyDays: 
 export const createVaultStore = () =>
   createStore<VaultStore>()(() => ({
     status: null,
+    health: null,
     report: null,
     policy: DEFAULT_POLICY,
     retention: null,
