@@ -5,11 +5,14 @@
 import { simConfig, SimUsbReader, type SimReaderConfig } from '../../src/reader/sim-usb-reader/index.ts';
 import { connectCard, openReader } from '../../src/reader/webusb.ts';
 import { backup } from '../../src/host/index.ts';
-import { CARD_A, makeCard, PIN, vaultFactory } from '../../test/host/fixture.ts';
+import { createSimCard } from '../../src/card-sim/index.ts';
+import { AREA, CARD_A, PIN, vaultFactory } from '../../test/host/fixture.ts';
+import { scratchApp } from '../../test/host/scratch-app.ts';
 import type { BenchEntry, BenchRow } from '../run.ts';
 
 const LEVELS: Array<[string, SimReaderConfig]> = [
   ['TPDU T=1 (IFSD 254)', simConfig('tpdu-t1')],
+  ['TPDU T=0', simConfig('tpdu-t0')],
   ['short APDU', simConfig('short-apdu')],
   ['extended APDU, 271-byte messages', simConfig('extended-apdu', { maxMessageLength: 271 })],
   ['extended APDU, 1034-byte messages', simConfig('extended-apdu')],
@@ -23,10 +26,17 @@ const LEVELS: Array<[string, SimReaderConfig]> = [
  */
 export async function runRealBackupBench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  // The simulated card's ATR offers T=1 only, so a T=0-only TPDU reader cannot hold it
-  // (the driver refuses, as libccid would): T=0 is exercised by test/reader, not here.
+  // The card offers T=0 in the T=0-only TPDU reader (the host turns APDUs into TPDUs and
+  // answers 61xx with GET RESPONSE), T=1 elsewhere.
   for (const [level, config] of LEVELS) {
-    const card = makeCard(CARD_A, { memorySize: 64 * 1024, extendedLength: config.level === 'extended-apdu' });
+    const card = createSimCard({
+      cardNumber: CARD_A,
+      seed: `host test ${CARD_A}`,
+      apps: [scratchApp(AREA)],
+      memorySize: 64 * 1024,
+      extendedLength: config.level === 'extended-apdu',
+      protocols: config.level === 'tpdu-t0' ? [0] : [1],
+    });
     let cardApdus = 0;
     const counted = {
       powerOn: () => card.powerOn(),

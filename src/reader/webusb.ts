@@ -9,7 +9,7 @@
  *   const response = await transport.transmit(apdu);
  */
 import type { Transport } from '../protocol/transport.ts';
-import { CcidReader, type OpenOptions } from './ccid/reader.ts';
+import { CcidReader, type InterfaceChoice, type OpenOptions } from './ccid/reader.ts';
 import type { SlotSession } from './ccid/slot.ts';
 import { ReaderError } from './errors.ts';
 import type { UsbDeviceLike, UsbLike } from './usb-surface.ts';
@@ -46,6 +46,17 @@ export async function openReader(device: UsbDeviceLike, options: OpenReaderOptio
   }
   return reader;
 }
+
+/**
+ * The CCID interfaces of a device (some readers have a contact and a contactless one,
+ * or several SAM slots, each its own interface). When more than one is usable, let the
+ * user choose and pass `interfaceNumber` to openReader.
+ */
+export function listReaderInterfaces(device: UsbDeviceLike): Promise<InterfaceChoice[]> {
+  return CcidReader.listInterfaces(device);
+}
+
+export type { InterfaceChoice };
 
 /** Power the card in `slot` and return a Transport with the ISO wrappers around it. */
 export async function connectCard(reader: CcidReader, slot = 0, signal?: AbortSignal): Promise<{ transport: Transport; session: SlotSession }> {
