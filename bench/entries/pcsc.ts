@@ -1,11 +1,15 @@
-// PC/SC figures: APDUs per second from the app's side through the whole local stack
-// (BridgeTransport -> WebSocket -> bridge -> libpcsclite -> pcscd -> vsmartcard-vpcd ->
-// simulated card) against the same card called directly, in one run, for a short
-// answer (GET DATA identity) and a long one (BACKUP DATA TRANSFER, extended, ~64 KiB).
+// PC/SC figures, in one run: APDUs per second against the simulated card called
+// directly, through libpcsclite alone (pcsc-tools' scriptor: libpcsclite -> pcscd ->
+// vsmartcard-vpcd -> card, no code of ours on the client side), and from the app's side
+// through the whole local stack (BridgeTransport -> WebSocket -> bridge -> libpcsclite ->
+// pcscd -> vpcd -> card), for a short answer (GET DATA identity) and a long one (BACKUP
+// DATA TRANSFER, extended, ~64 KiB). The ~48 ms per APDU of pcscd + vpcd is vpcd's own
+// (docs/bridge.md, tools/vpcd/latency-probe.ts); the libpcsclite row shows it.
 // Needs the Debian packages of .ci/install-pcsc; without them this entry fails saying so.
 import { createSimCard } from '../../src/card-sim/index.ts';
 import type { Transport } from '../../src/protocol/transport.ts';
 import { openApp, startTestBridge } from '../../test/pcsc/bridge-harness.ts';
+import { scriptor } from '../../test/pcsc/clients.ts';
 import { startPcscStack } from '../../test/pcsc/daemons.ts';
 import type { BenchEntry, BenchRow } from '../run.ts';
 
@@ -51,6 +55,20 @@ const entry: BenchEntry = {
     card.powerOff();
 
     const stack = await startPcscStack(card);
+    // libpcsclite alone: one scriptor run of N short APDUs (its start-up included).
+    const SCRIPTED = 200;
+    let lib: Awaited<ReturnType<typeof rate>>;
+    try {
+      const t0 = performance.now();
+      const s = await scriptor(stack.reader, ['00 20 00 81 04 31 32 33 34', ...Array.from({ length: SCRIPTED }, () => '80 CA 01 01 00')]);
+      const seconds = (performance.now() - t0) / 1000;
+      const ok = s.exchanges.filter((e) => e.sw === 0x9000);
+      if (ok.length !== SCRIPTED + 1) throw new Error(`scriptor: ${ok.length} of ${SCRIPTED + 1} APDUs answered 9000:\n${s.output.slice(-400)}`);
+      lib = { apdus: SCRIPTED + 1, seconds, bytes: ok.reduce((n, e) => n + e.data.split(' ').filter(Boolean).length + 2, 0) };
+    } catch (e) {
+      await stack.stop();
+      throw e;
+    }
     let b: Awaited<ReturnType<typeof measure>>;
     const bridge = await startTestBridge(stack.reader).catch(async (e: unknown) => {
       await stack.stop();
@@ -76,6 +94,7 @@ const entry: BenchEntry = {
     const rows = [
       row('direct simulated card', 'GET DATA 0101', d.small),
       row('bridge + pcscd + vpcd', 'GET DATA 0101', b.small),
+      row('libpcsclite alone (scriptor) + pcscd + vpcd', 'GET DATA 0101', lib),
       row('direct simulated card', 'BACKUP + 64 KiB TRANSFER + ABORT', d.large),
       row('bridge + pcscd + vpcd', 'BACKUP + 64 KiB TRANSFER + ABORT', b.large),
     ];
@@ -83,7 +102,9 @@ const entry: BenchEntry = {
     return {
       result: {
         rows,
-        bridgeVsDirect: { small: per(rows[1] ?? {}) / per(rows[0] ?? {}), large: per(rows[3] ?? {}) / per(rows[2] ?? {}) },
+        bridgeVsDirect: { small: per(rows[1] ?? {}) / per(rows[0] ?? {}), large: per(rows[4] ?? {}) / per(rows[3] ?? {}) },
+        bridgeVsLibpcsclite: per(rows[1] ?? {}) / per(rows[2] ?? {}),
+        msPerApduCause: 'vsmartcard-vpcd sends length and APDU in two writes with Nagle on; the delayed ACK holds each APDU ~40 ms (docs/bridge.md)',
       },
       rows,
     };
