@@ -1,0 +1,124 @@
+import { Hono, type Context } from 'hono';
+import type { Deps } from './deps.ts';
+import { limitBody } from './guards.ts';
+import { IssuerError } from '../errors.ts';
+import { cardSummaries, lostReports, operatorName } from './routes-operator.ts';
+import { approveReplacement, stopList } from '../store/lost.ts';
+import { issuerLosses, ledgerEntries } from '../store/ledger.ts';
+import { isCardNumber } from '../store/cards.ts';
+
+// The operator console: server-rendered HTML, no script at all, one stylesheet from
+// 'self', strict CSP. The only action is a form POST (approve a replacement), accepted
+// only from this origin (Sec-Fetch-Site / Origin) so another site cannot submit it.
+
+const CSP = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+const STYLE = `body{font:15px/1.4 system-ui,sans-serif;margin:1.5rem;color:#111}
+nav a{margin-right:1rem}table{border-collapse:collapse;margin:1rem 0}
+td,th{border:1px solid #999;padding:.25rem .5rem;text-align:left}
+.stopped{color:#a00}button{font:inherit}`;
+
+function page(c: Context, title: string, body: string) {
+  c.header('content-security-policy', CSP);
+  c.header('x-content-type-options', 'nosniff');
+  c.header('referrer-policy', 'no-referrer');
+  c.header('cache-control', 'no-store');
+  return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)} · icvault issuer</title>
+<link rel="stylesheet" href="/console/style.css"></head><body>
+<nav aria-label="Console"><a href="/console">Lost reports</a><a href="/console/cards">Cards</a><a href="/console/ledger">Ledger</a><a href="/console/stop-list">Stop list</a></nav>
+<main><h1>${esc(title)}</h1>${body}</main></body></html>`);
+}
+
+const table = (head: string[], rows: string[][]) =>
+  `<table><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((v) => `<td>${v}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+
+async function asOperator(d: Deps, c: Context): Promise<string | Response> {
+  try {
+    return await operatorName(d, c);
+  } catch (e) {
+    if (e instanceof IssuerError && e.code === 'UNAUTHENTICATED') {
+      c.header('www-authenticate', 'Basic realm="icvault issuer console", charset="UTF-8"');
+      c.header('content-security-policy', CSP);
+      return c.text(e.message, 401);
+    }
+    throw e;
+  }
+}
+
+export function consoleRoutes(d: Deps): Hono {
+  const app = new Hono();
+  app.get('/style.css', (c) => c.body(STYLE, 200, { 'content-type': 'text/css; charset=utf-8' }));
+
+  app.get('/', async (c) => {
+    const who = await asOperator(d, c);
+    if (typeof who !== 'string') return who;
+    const reports = await lostReports(d);
+    const rows = reports.map((r) => [
+      esc(r.cardNumber),
+      esc(r.reportedAt),
+      r.newCard ? `replaced by ${esc(r.newCard)}` : r.approved ? 'approved, waiting for the new card' : 'waiting',
+      r.approved
+        ? ''
+        : `<form method="post" action="/console/approve"><input type="hidden" name="card" value="${esc(r.cardNumber)}"><button type="submit">Approve replacement of ${esc(r.cardNumber)}</button></form>`,
+    ]);
+    return page(c, 'Lost reports', rows.length ? table(['Card', 'Reported', 'Replacement', 'Action'], rows) : '<p>No lost reports.</p>');
+  });
+
+  app.post('/approve', limitBody(1024), async (c) => {
+    const who = await asOperator(d, c);
+    if (typeof who !== 'string') return who;
+    const site = c.req.header('sec-fetch-site');
+    const origin = c.req.header('origin');
+    const self = new URL(c.req.url).origin;
+    if ((site !== undefined && site !== 'same-origin') || (origin !== undefined && origin !== self)) {
+      throw new IssuerError('ORIGIN_REFUSED', 'console actions are accepted only from the console itself');
+    }
+    const form = await c.req.parseBody();
+    const card = typeof form['card'] === 'string' ? form['card'] : '';
+    if (!isCardNumber(card)) throw new IssuerError('BAD_REQUEST', 'card number must be 16 digits');
+    await approveReplacement(d.db, who, card);
+    return c.redirect('/console', 303);
+  });
+
+  app.get('/cards', async (c) => {
+    const who = await asOperator(d, c);
+    if (typeof who !== 'string') return who;
+    const rows = (await cardSummaries(d)).map((s) => [
+      esc(s.cardNumber),
+      `<span class="${s.state === 'active' ? '' : 'stopped'}">${esc(s.state)}</span>`,
+      s.registered ? 'yes' : 'no',
+      s.replaces ? esc(s.replaces) : '',
+      String(s.backups),
+      String(s.headSeq),
+    ]);
+    return page(c, 'Cards', table(['Card', 'State', 'Registered', 'Replaces', 'Backups', 'Head'], rows));
+  });
+
+  app.get('/ledger', async (c) => {
+    const who = await asOperator(d, c);
+    if (typeof who !== 'string') return who;
+    const rows = (await ledgerEntries(d.db)).map((e) => [
+      String(e.id),
+      esc(e.cardNumber),
+      String(e.application),
+      e.entry,
+      String(e.amount),
+      String(e.counter),
+      e.afterStop ? '<span class="stopped">issuer loss (after stop)</span>' : esc(e.reason),
+    ]);
+    const loss = await issuerLosses(d.db);
+    return page(c, 'Ledger', `<p>Issuer losses (spends receipted after a stop): ${loss}</p>${table(['#', 'Card', 'App', 'Entry', 'Amount', 'Counter', 'Note'], rows)}`);
+  });
+
+  app.get('/stop-list', async (c) => {
+    const who = await asOperator(d, c);
+    if (typeof who !== 'string') return who;
+    const rows = (await stopList(d.db)).map((s) => [String(s.number), esc(s.cardNumber), new Date(s.stoppedAt).toISOString(), `<code>${s.signature.slice(0, 16)}…</code>`]);
+    return page(c, 'Stop list', table(['#', 'Card', 'Stopped', 'Signature'], rows));
+  });
+  return app;
+}

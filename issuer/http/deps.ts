@@ -1,0 +1,27 @@
+import type { Db } from '../db/db.ts';
+import type { Authority } from '../authority.ts';
+import type { BlobStore } from '../store/blob-store.ts';
+import type { IssuerConfig } from './config.ts';
+import { RateLimiter } from './guards.ts';
+
+export interface Deps {
+  db: Db;
+  authority: Authority;
+  blobs: BlobStore;
+  config: IssuerConfig;
+  perIp: RateLimiter;
+  perCard: RateLimiter;
+  lostAttempts: RateLimiter;
+}
+
+export function makeDeps(db: Db, authority: Authority, blobs: BlobStore, config: IssuerConfig): Deps {
+  return {
+    db,
+    authority,
+    blobs,
+    config,
+    perIp: new RateLimiter(config.perIpPerMinute, 60_000, config.now),
+    perCard: new RateLimiter(config.perCardPerMinute, 60_000, config.now),
+    lostAttempts: new RateLimiter(config.lostAttemptsPerHour, 3_600_000, config.now),
+  };
+}

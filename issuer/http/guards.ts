@@ -1,0 +1,91 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { IssuerError } from '../errors.ts';
+import { fromHex } from '../../src/protocol/bytes.ts';
+
+/** Bounds every body: a request over `max` bytes is refused before it is read in full. */
+export const limitBody = (max: number): MiddlewareHandler =>
+  bodyLimit({
+    maxSize: max,
+    onError: () => {
+      throw new IssuerError('TOO_LARGE', `request body over ${max} bytes`);
+    },
+  });
+
+/** Fixed-window counters per key (IP or card number), in memory: one process owns them.
+ *  Several issuer processes behind a balancer would keep these in the balancer. */
+export class RateLimiter {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+  constructor(
+    private readonly perWindow: number,
+    private readonly windowMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  hit(key: string, what: string): void {
+    const t = this.now();
+    const w = this.windows.get(key);
+    if (!w || t - w.start >= this.windowMs) {
+      if (this.windows.size > 100_000) this.windows.clear();
+      this.windows.set(key, { start: t, count: 1 });
+      return;
+    }
+    w.count++;
+    if (w.count > this.perWindow) {
+      throw new IssuerError('RATE_LIMITED', `too many requests for ${what}: at most ${this.perWindow} per ${this.windowMs / 1000} s`);
+    }
+  }
+}
+
+export function clientIp(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown'; // not served by @hono/node-server (app.request in a test)
+  }
+}
+
+export async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch (cause) {
+    if (cause instanceof IssuerError) throw cause;
+    throw new IssuerError('BAD_REQUEST', 'the body is not JSON', { cause });
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new IssuerError('BAD_REQUEST', 'the body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+export function hexField(body: Record<string, unknown>, name: string, length?: number): Uint8Array {
+  const v = body[name];
+  if (typeof v !== 'string' || !/^([0-9a-fA-F]{2})*$/.test(v)) throw new IssuerError('BAD_REQUEST', `field "${name}" must be a hex string`);
+  const b = fromHex(v);
+  if (length !== undefined && b.length !== length) throw new IssuerError('BAD_REQUEST', `field "${name}" must be ${length} bytes, got ${b.length}`);
+  return b;
+}
+
+export function stringField(body: Record<string, unknown>, name: string, max = 200): string {
+  const v = body[name];
+  if (typeof v !== 'string' || v.length === 0 || v.length > max) throw new IssuerError('BAD_REQUEST', `field "${name}" must be a string of 1..${max} characters`);
+  return v;
+}
+
+export function intField(body: Record<string, unknown>, name: string, min: number, max: number): number {
+  const v = body[name];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) throw new IssuerError('BAD_REQUEST', `field "${name}" must be a whole number in ${min}..${max}`);
+  return v;
+}
+
+export function cardParam(c: Context): string {
+  const card = c.req.param('card') ?? '';
+  if (!/^\d{16}$/.test(card)) throw new IssuerError('BAD_REQUEST', `card number must be 16 digits, got "${card.slice(0, 20)}"`);
+  return card;
+}
+
+export function bearer(c: Context): string | undefined {
+  const h = c.req.header('authorization');
+  const m = h?.match(/^Bearer ([0-9a-f]{64})$/);
+  return m?.[1];
+}

@@ -1,0 +1,104 @@
+import { Hono, type Context } from 'hono';
+import type { Deps } from './deps.ts';
+import { bearer, cardParam, hexField, intField, jsonBody, limitBody } from './guards.ts';
+import { IssuerError } from '../errors.ts';
+import { login, newChallenge, sessionCard } from '../store/sessions.ts';
+import { getCard } from '../store/cards.ts';
+import { chainHead, fetchBackup, listBackups, uploadBackup } from '../store/backups.ts';
+import { register, authoriseRestore, reissueValue } from '../store/lost.ts';
+import { balance, issueLoad } from '../store/ledger.ts';
+import { hex } from '../../src/protocol/bytes.ts';
+
+/** Routes a card reaches after proving itself: each for its own card number only. */
+export function cardRoutes(d: Deps): Hono {
+  const app = new Hono();
+  const json = limitBody(d.config.maxJsonBytes);
+
+  app.post('/auth/challenge', json, async (c) => {
+    const { challenge, expiresAt } = await newChallenge(d.db, d.config.now());
+    return c.json({ challenge: hex(challenge), expiresAt });
+  });
+
+  app.post('/auth/login', json, async (c) => {
+    const b = await jsonBody(c);
+    const s = await login(
+      d.db,
+      d.authority,
+      { certificate: hexField(b, 'certificate'), challenge: hexField(b, 'challenge', 32), signature: hexField(b, 'signature') },
+      d.config.now(),
+    );
+    return c.json(s);
+  });
+
+  /** The session's card, which must be the card in the path. */
+  const own = async (c: Context) => {
+    const card = cardParam(c);
+    const mine = await sessionCard(d.db, bearer(c), d.config.now());
+    if (mine !== card) throw new IssuerError('FORBIDDEN', `this session is for card ${mine} only, not ${card}`);
+    d.perCard.hit(card, `card ${card}`);
+    return getCard(d.db, d.authority, card);
+  };
+
+  app.get('/cards/:card', async (c) => {
+    const card = await own(c);
+    const head = await chainHead(d.db, card.identity.cardNumber);
+    return c.json({ cardNumber: card.identity.cardNumber, state: card.state, registered: card.registered, replaces: card.replaces, head });
+  });
+
+  app.post('/cards/:card/register', json, async (c) => {
+    const card = await own(c);
+    const recoveryCode = await register(d.db, card.identity.cardNumber);
+    return c.json({ recoveryCode, note: 'Shown once. Only this code reports the card lost.' }, 201);
+  });
+
+  app.post('/cards/:card/backups', limitBody(d.config.maxBackupBytes), async (c) => {
+    const card = await own(c);
+    if (card.state !== 'active') throw new IssuerError('CARD_STOPPED', `card ${card.identity.cardNumber} is stop-listed: no more backups are taken`);
+    const data = new Uint8Array(await c.req.arrayBuffer());
+    if (data.length === 0) throw new IssuerError('BAD_REQUEST', 'empty body: send the backup bytes');
+    const r = await uploadBackup(d.db, d.blobs, d.authority, card.identity, data, c.req.header('x-content-sha256'), {
+      quotaBytes: d.config.quotaBytes,
+    });
+    return c.json(r, r.created ? 201 : 200);
+  });
+
+  app.get('/cards/:card/backups', async (c) => {
+    const card = await own(c);
+    return c.json({ backups: await listBackups(d.db, card.identity.cardNumber), head: await chainHead(d.db, card.identity.cardNumber) });
+  });
+
+  app.get('/cards/:card/backups/:seq', async (c) => {
+    const card = await own(c);
+    const seq = Number(c.req.param('seq'));
+    if (!Number.isSafeInteger(seq) || seq < 1) throw new IssuerError('BAD_REQUEST', 'backup number must be a whole number from 1');
+    const data = await fetchBackup(d.db, d.blobs, card.identity.cardNumber, seq);
+    return c.body(data.slice().buffer, 200, { 'content-type': 'application/octet-stream' });
+  });
+
+  app.get('/cards/:card/balance', async (c) => {
+    const card = await own(c);
+    return c.json({ balance: await balance(d.db, card.identity.cardNumber) });
+  });
+
+  app.post('/cards/:card/loads', json, async (c) => {
+    const card = await own(c);
+    if (!d.config.demoLoads) throw new IssuerError('FORBIDDEN', 'load tokens are sold at a terminal, not asked for by a card (this is not the demo issuer)');
+    const b = await jsonBody(c);
+    const r = await issueLoad(d.db, d.authority, card.identity, intField(b, 'application', 0, 255), intField(b, 'amount', 1, 1_000_000), 'demo top-up');
+    return c.json({ token: hex(r.token), counter: r.counter }, 201);
+  });
+
+  app.post('/cards/:card/restore-authorisations', json, async (c) => {
+    const card = await own(c);
+    const b = await jsonBody(c);
+    const doc = await authoriseRestore(d.db, d.blobs, d.authority, card.identity, intField(b, 'seq', 1, 2 ** 31), intField(b, 'counter', 0, 2 ** 31));
+    return c.json({ authorisation: hex(doc) }, 201);
+  });
+
+  app.post('/cards/:card/reissue', json, async (c) => {
+    const card = await own(c);
+    return c.json({ tokens: await reissueValue(d.db, d.authority, card.identity) }, 201);
+  });
+
+  return app;
+}

@@ -1,0 +1,167 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import type { Db, Queryable } from '../db/db.ts';
+import { bytes, num, str } from '../db/db.ts';
+import type { Authority, CardIdentity, UploadedBackup } from '../authority.ts';
+import { IssuerError } from '../errors.ts';
+import { decodeHeader, decodeSegments, headerHash, type BackupHeader } from '../../src/protocol/backup-format.ts';
+import { equal, hex } from '../../src/protocol/bytes.ts';
+import type { BlobStore } from './blob-store.ts';
+
+export interface StoredBackup {
+  seq: number;
+  kind: 'full' | 'diff';
+  date: number;
+  headerHash: string;
+  blobHash: string;
+  size: number;
+}
+
+export interface UploadResult extends StoredBackup {
+  /** false when the same bytes were already stored (the upload is idempotent). */
+  created: boolean;
+}
+
+export interface BackupLimits {
+  /** Bytes of backups one card may keep at the issuer. */
+  quotaBytes: number;
+}
+
+/** Everything is checked before anything is written: framing, header, the card's
+ *  signature over it (docs/trust.md), every record against the header, the chain. */
+function check(authority: Authority, card: CardIdentity, data: Uint8Array, declaredHash: string | undefined) {
+  const blobHash = sha256(data);
+  if (declaredHash !== undefined && declaredHash.toLowerCase() !== hex(blobHash)) {
+    throw new IssuerError('BAD_BACKUP', `content hash mismatch: the body hashes to ${hex(blobHash)}, not ${declaredHash}`);
+  }
+  let up: UploadedBackup;
+  try {
+    up = authority.splitUpload(data);
+  } catch (cause) {
+    throw new IssuerError('BAD_BACKUP', `malformed upload: ${(cause as Error).message}`, { cause });
+  }
+  const decoded = decodeHeader(up.header);
+  if (!decoded.ok) throw new IssuerError('BAD_BACKUP', `malformed header: ${decoded.error.message}`);
+  const h: BackupHeader = decoded.value;
+  if (h.cardNumber !== card.cardNumber) {
+    throw new IssuerError('FORBIDDEN', `the header is of card ${h.cardNumber}; this session is for card ${card.cardNumber} only`);
+  }
+  if (h.issuer !== authority.issuerId) throw new IssuerError('BAD_BACKUP', `the header names issuer ${h.issuer}, not ${authority.issuerId}`);
+  if (!authority.verifyHeaderSignature(card, up.header, up.signature)) {
+    throw new IssuerError('BAD_SIGNATURE', "the header's signature does not verify under the card certificate");
+  }
+  const segs = decodeSegments(up.records, h.pageSize);
+  if (!segs.ok) throw new IssuerError('BAD_BACKUP', `malformed records: ${segs.error.message}`);
+  let count = 0;
+  const pages = new Set<number>();
+  for (const s of segs.value) {
+    if (s.seq !== h.seq || s.kind !== h.kind) {
+      throw new IssuerError('BAD_BACKUP', `a record segment says backup ${s.seq} (${s.kind}); the header says ${h.seq} (${h.kind})`);
+    }
+    for (const r of s.records) {
+      if (r.page * h.pageSize >= h.memorySize) throw new IssuerError('BAD_BACKUP', `record of page ${r.page} is outside the memory`);
+      if (pages.has(r.page)) throw new IssuerError('BAD_BACKUP', `page ${r.page} appears twice`);
+      pages.add(r.page);
+      count++;
+    }
+  }
+  if (count !== h.recordCount) throw new IssuerError('BAD_BACKUP', `the header announces ${h.recordCount} records, the body holds ${count}`);
+  return { header: h, headerBytes: up.header, blobHash, hHash: headerHash(up.header) };
+}
+
+/**
+ * Stores one backup of `card`. Idempotent by content: the same bytes again answer the
+ * stored backup. The chain head moves by compare-and-swap (prevHash = current head, seq
+ * above it) in the transaction that writes the blob and the backup row, so of many
+ * concurrent next backups exactly one wins and a crash leaves none half stored.
+ */
+export async function uploadBackup(
+  db: Db,
+  blobs: BlobStore,
+  authority: Authority,
+  card: CardIdentity,
+  data: Uint8Array,
+  declaredHash: string | undefined,
+  limits: BackupLimits,
+): Promise<UploadResult> {
+  const { header: h, blobHash, hHash } = check(authority, card, data, declaredHash);
+  const base = { seq: h.seq, kind: h.kind, date: h.date, headerHash: hex(hHash), blobHash: hex(blobHash), size: data.length };
+
+  const same = await db.query('SELECT blob_hash FROM backups WHERE card_number = $1 AND header_hash = $2', [card.cardNumber, hHash]);
+  if (same[0]) {
+    if (equal(bytes(same[0]['blob_hash']), blobHash)) return { ...base, created: false };
+    throw new IssuerError('REPLAYED', `backup ${h.seq} is already stored with other records under the same signed header`);
+  }
+  const used = await db.query('SELECT coalesce(sum(b.size), 0) AS total FROM backups k JOIN blobs b ON b.hash = k.blob_hash WHERE k.card_number = $1', [
+    card.cardNumber,
+  ]);
+  const total = num(used[0]?.['total'] ?? 0);
+  if (total + data.length > limits.quotaBytes) {
+    throw new IssuerError('OVER_QUOTA', `card ${card.cardNumber} keeps ${total} bytes at the issuer; ${data.length} more exceeds its quota of ${limits.quotaBytes}`);
+  }
+
+  return db.transaction(async (tx) => {
+    const moved = await tx.query(
+      `UPDATE chain_heads SET seq = $3, head_hash = $4, updated_at = now()
+        WHERE card_number = $1 AND head_hash = $2 AND seq < $3 RETURNING seq`,
+      [card.cardNumber, h.prevHash, h.seq, hHash],
+    );
+    if (moved.length !== 1) throw await refusal(tx, card.cardNumber, h);
+    if (h.kind === 'diff') {
+      const b = await tx.query('SELECT 1 FROM backups WHERE card_number = $1 AND seq = $2', [card.cardNumber, h.baseSeq]);
+      if (b.length === 0) throw new IssuerError('OUT_OF_ORDER', `diff backup ${h.seq} names base ${h.baseSeq}, which the issuer does not hold`);
+    }
+    await blobs.put(tx, blobHash, data);
+    await tx.query(
+      'INSERT INTO backups (card_number, seq, header_hash, blob_hash, kind, backup_date) VALUES ($1, $2, $3, $4, $5, $6)',
+      [card.cardNumber, h.seq, hHash, blobHash, h.kind, h.date],
+    );
+    return { ...base, created: true };
+  });
+}
+
+/** Why the head did not move: the 409 names the current head so the client can resync. */
+async function refusal(tx: Queryable, cardNumber: string, h: BackupHeader): Promise<IssuerError> {
+  const rows = await tx.query('SELECT seq, head_hash FROM chain_heads WHERE card_number = $1', [cardNumber]);
+  const r = rows[0];
+  if (!r) return new IssuerError('NOT_FOUND', `card ${cardNumber} has no chain at the issuer`);
+  const head = { seq: num(r['seq']), hash: hex(bytes(r['head_hash'])) };
+  const detail = { headSeq: head.seq, headHash: head.hash };
+  if (h.seq <= head.seq) {
+    return new IssuerError('OUT_OF_ORDER', `backup ${h.seq} is not after the issuer's head (backup ${head.seq}, ${head.hash})`, { detail });
+  }
+  return new IssuerError('CHAIN_CONFLICT', `backup ${h.seq} follows ${hex(h.prevHash)}, but the issuer's head is backup ${head.seq} (${head.hash})`, {
+    detail,
+  });
+}
+
+export async function listBackups(q: Queryable, cardNumber: string): Promise<StoredBackup[]> {
+  const rows = await q.query(
+    `SELECT k.seq, k.kind, k.backup_date, k.header_hash, k.blob_hash, b.size
+       FROM backups k JOIN blobs b ON b.hash = k.blob_hash WHERE k.card_number = $1 ORDER BY k.seq`,
+    [cardNumber],
+  );
+  return rows.map((r) => ({
+    seq: num(r['seq']),
+    kind: str(r['kind']) as 'full' | 'diff',
+    date: num(r['backup_date']),
+    headerHash: hex(bytes(r['header_hash'])),
+    blobHash: hex(bytes(r['blob_hash'])),
+    size: num(r['size']),
+  }));
+}
+
+export async function fetchBackup(q: Queryable, blobs: BlobStore, cardNumber: string, seq: number): Promise<Uint8Array> {
+  const rows = await q.query('SELECT blob_hash FROM backups WHERE card_number = $1 AND seq = $2', [cardNumber, seq]);
+  const r = rows[0];
+  if (!r) throw new IssuerError('NOT_FOUND', `the issuer holds no backup ${seq} of card ${cardNumber}`);
+  const data = await blobs.get(q, bytes(r['blob_hash']));
+  if (!data) throw new IssuerError('NOT_FOUND', `blob of backup ${seq} of card ${cardNumber} is missing`);
+  return data;
+}
+
+export async function chainHead(q: Queryable, cardNumber: string): Promise<{ seq: number; headHash: string }> {
+  const rows = await q.query('SELECT seq, head_hash FROM chain_heads WHERE card_number = $1', [cardNumber]);
+  const r = rows[0];
+  if (!r) throw new IssuerError('NOT_FOUND', `card ${cardNumber} has no chain at the issuer`);
+  return { seq: num(r['seq']), headHash: hex(bytes(r['head_hash'])) };
+}

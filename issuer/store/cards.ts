@@ -1,0 +1,66 @@
+import type { Db, Queryable } from '../db/db.ts';
+import { bytes, str } from '../db/db.ts';
+import type { Authority, CardIdentity } from '../authority.ts';
+import { IssuerError } from '../errors.ts';
+import { ZERO_HASH } from '../../src/protocol/backup-format.ts';
+import { equal } from '../../src/protocol/bytes.ts';
+
+export type CardState = 'active' | 'stopped' | 'replaced';
+
+export interface CardRow {
+  identity: CardIdentity;
+  state: CardState;
+  registered: boolean;
+  replaces: string | null;
+}
+
+/** A card the issuer certified enters the table the first time it shows its certificate
+ *  (the demo's cards are personalised in the browser by the same issuer keys), with an
+ *  empty chain (head = 32 zero bytes, seq 0). */
+export async function ensureCard(db: Db, authority: Authority, certificate: Uint8Array): Promise<CardRow> {
+  let identity: CardIdentity;
+  try {
+    identity = authority.checkCardCertificate(certificate);
+  } catch (cause) {
+    throw new IssuerError('BAD_CERTIFICATE', `card certificate refused: ${(cause as Error).message}`, { cause });
+  }
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO cards (card_number, certificate, sign_key, state) VALUES ($1, $2, $3, 'active') ON CONFLICT (card_number) DO NOTHING`,
+      [identity.cardNumber, certificate, identity.signKey],
+    );
+    await tx.query(`INSERT INTO chain_heads (card_number, seq, head_hash) VALUES ($1, 0, $2) ON CONFLICT (card_number) DO NOTHING`, [
+      identity.cardNumber,
+      ZERO_HASH,
+    ]);
+  });
+  const row = await getCard(db, authority, identity.cardNumber);
+  if (!equal(row.identity.signKey, identity.signKey)) {
+    throw new IssuerError('BAD_CERTIFICATE', `card ${identity.cardNumber} is known with another key`);
+  }
+  return row;
+}
+
+export async function findCard(q: Queryable, authority: Authority, cardNumber: string): Promise<CardRow | undefined> {
+  const rows = await q.query(
+    `SELECT c.certificate, c.state, c.replaces, (r.card_number IS NOT NULL) AS registered
+       FROM cards c LEFT JOIN recovery_codes r ON r.card_number = c.card_number WHERE c.card_number = $1`,
+    [cardNumber],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    identity: authority.checkCardCertificate(bytes(r['certificate'])),
+    state: str(r['state']) as CardState,
+    registered: r['registered'] === true,
+    replaces: r['replaces'] === null ? null : str(r['replaces']),
+  };
+}
+
+export async function getCard(q: Queryable, authority: Authority, cardNumber: string): Promise<CardRow> {
+  const c = await findCard(q, authority, cardNumber);
+  if (!c) throw new IssuerError('NOT_FOUND', `card ${cardNumber} is not known to this issuer`);
+  return c;
+}
+
+export const isCardNumber = (s: string) => /^\d{16}$/.test(s);

@@ -1,0 +1,58 @@
+import { randomBytes } from '@noble/hashes/utils.js';
+import type { Db } from '../db/db.ts';
+import { num, str } from '../db/db.ts';
+import type { Authority } from '../authority.ts';
+import { IssuerError } from '../errors.ts';
+import { newToken, tokenHash } from '../keys/secrets.ts';
+import { ensureCard } from './cards.ts';
+
+// Card login (docs/trust.md, "challenge signature"): the service hands out a random
+// challenge, the card signs it with its certified Ed25519 key (INTERNAL AUTHENTICATE),
+// and the service gives a short session for that card number only. A challenge is
+// deleted when used, so a replayed signature finds nothing to answer.
+
+export const CHALLENGE_MS = 2 * 60_000;
+export const SESSION_MS = 15 * 60_000;
+
+export async function newChallenge(db: Db, now: number): Promise<{ challenge: Uint8Array; expiresAt: number }> {
+  const challenge = randomBytes(32);
+  const expiresAt = now + CHALLENGE_MS;
+  await db.query('DELETE FROM challenges WHERE expires_at < $1', [now]);
+  await db.query('INSERT INTO challenges (nonce, expires_at) VALUES ($1, $2)', [challenge, expiresAt]);
+  return { challenge, expiresAt };
+}
+
+export async function login(
+  db: Db,
+  authority: Authority,
+  args: { certificate: Uint8Array; challenge: Uint8Array; signature: Uint8Array },
+  now: number,
+): Promise<{ token: string; cardNumber: string; expiresAt: number }> {
+  const card = await ensureCard(db, authority, args.certificate);
+  if (!authority.verifyChallenge(card.identity, args.challenge, args.signature)) {
+    throw new IssuerError('BAD_SIGNATURE', 'the signature over the challenge does not verify under the card certificate');
+  }
+  const used = await db.query('DELETE FROM challenges WHERE nonce = $1 RETURNING expires_at', [args.challenge]);
+  const row = used[0];
+  if (!row) throw new IssuerError('BAD_CHALLENGE', 'challenge unknown or already used: ask for a new one');
+  if (num(row['expires_at']) < now) throw new IssuerError('BAD_CHALLENGE', 'challenge expired: ask for a new one');
+  const token = newToken();
+  const expiresAt = now + SESSION_MS;
+  await db.query('INSERT INTO sessions (token_hash, card_number, expires_at) VALUES ($1, $2, $3)', [
+    tokenHash(token),
+    card.identity.cardNumber,
+    expiresAt,
+  ]);
+  return { token, cardNumber: card.identity.cardNumber, expiresAt };
+}
+
+/** The card number a bearer token speaks for, or a 401 naming why not. */
+export async function sessionCard(db: Db, token: string | undefined, now: number): Promise<string> {
+  if (!token) throw new IssuerError('UNAUTHENTICATED', 'no session: log in with the card (POST /v1/auth/challenge, then /v1/auth/login)');
+  const rows = await db.query('SELECT card_number, expires_at FROM sessions WHERE token_hash = $1', [tokenHash(token)]);
+  const r = rows[0];
+  if (!r) throw new IssuerError('UNAUTHENTICATED', 'session unknown: log in with the card again');
+  if (num(r['expires_at']) < now) throw new IssuerError('UNAUTHENTICATED', 'session expired: log in with the card again');
+  return str(r['card_number']);
+}
+
