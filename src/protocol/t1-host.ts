@@ -114,7 +114,10 @@ export class T1Host {
       }
       if (d.ok && wanted(d.value)) return d.value;
       if (d.ok && d.value.kind === 'S' && !d.value.response && d.value.type === 'ABORT') {
-        throw new T1ProtocolError('the card aborted the chain (S(ABORT))');
+        // §11.6.3.2 rule 9: an S(ABORT request) is answered with S(ABORT response); the
+        // chain is then void, so the command did not complete.
+        await this.exchange(encodeT1Block({ kind: 'S', nad: this.nad, response: true, type: 'ABORT', inf: new Uint8Array(0) }, this.edc), 1);
+        throw new T1ProtocolError('the card aborted the chain (S(ABORT)); the command was not completed');
       }
       failures++;
       if (failures > MAX_RETRIES) {

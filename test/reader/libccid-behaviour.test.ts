@@ -206,6 +206,26 @@ describe('T=1 sizes and the IFS request (libccid t1_negotiate_ifsd, openct proto
   });
 });
 
+describe('the other S-blocks', () => {
+  it("answers the card's S(ABORT request) with S(ABORT response) and reports the command as not done", async () => {
+    const seen: T1Block[] = [];
+    const host = new T1Host(
+      async (raw, wtx) => {
+        const d = decodeT1Block(raw, 'lrc');
+        if (!d.ok) throw d.error;
+        seen.push(d.value);
+        if (d.value.kind === 'S' && d.value.type === 'WTX') return encodeT1Block({ kind: 'S', nad: 0, response: false, type: 'ABORT', inf: new Uint8Array(0) }, 'lrc');
+        expect(wtx).toBe(1);
+        // First answer: the card asks for more time (S(WTX request), granted), then aborts.
+        return encodeT1Block({ kind: 'S', nad: 0, response: false, type: 'WTX', inf: Uint8Array.of(3) }, 'lrc');
+      },
+      { edc: 'lrc', ifsc: 32 },
+    );
+    await expect(host.transceive(pattern(10))).rejects.toThrow('S(ABORT)');
+    expect(seen.map((b) => (b.kind === 'S' ? `S(${b.type} ${b.response ? 'response' : 'request'})` : b.kind))).toEqual(['I', 'S(WTX response)', 'S(ABORT response)']);
+  });
+});
+
 describe('read and chaining sizes', () => {
   it('the bulk-IN read covers the largest answer of the level, after quirks, in whole packets', async () => {
     const caps = (d: Partial<CcidClassDescriptor>) => capabilities({ ...simClassDescriptor(simConfig('short-apdu')), ...d });
