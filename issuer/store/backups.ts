@@ -30,7 +30,7 @@ export interface BackupLimits {
  *  signature over it (docs/trust.md), every record against the header, the chain. */
 function check(authority: Authority, card: CardIdentity, data: Uint8Array, declaredHash: string | undefined) {
   const blobHash = sha256(data);
-  if (declaredHash !== undefined && declaredHash.toLowerCase() !== hex(blobHash)) {
+  if (declaredHash !== undefined && declaredHash.toUpperCase() !== hex(blobHash)) {
     throw new IssuerError('BAD_BACKUP', `content hash mismatch: the body hashes to ${hex(blobHash)}, not ${declaredHash}`);
   }
   let up: UploadedBackup;
