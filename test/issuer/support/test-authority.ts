@@ -1,7 +1,7 @@
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concat, equal, u16be, u32be } from '../../../src/protocol/bytes.ts';
-import type { Authority, CardIdentity, SpendReceipt, UploadedBackup } from '../../../issuer/authority.ts';
+import type { Authority, SpendReceipt, UploadedBackup } from '../../../issuer/authority.ts';
 
 // A stand-in issuer authority for the service's own tests until the protocol-2 core
 // (issuer/core, src/protocol/trust) is wired: Ed25519 from @noble/curves over simple,
