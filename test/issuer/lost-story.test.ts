@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hex } from '../../src/protocol/bytes.ts';
+import { errorOf, openWorld, type Driver, type World } from './support/world.ts';
+import { makeBackup } from './support/backups.ts';
+import { TestCard } from './support/test-authority.ts';
+
+// The lost card story of fig. 21 through the API, then the stop list and the ledger.
+
+describe.each<Driver>(['pglite', 'pg'])('lost card story on %s', (driver) => {
+  let w: World;
+  beforeAll(async () => {
+    w = await openWorld(driver);
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  it('stops the card at once, replaces it, authorises one restore and re-issues the balance at the stop', async () => {
+    const old = w.newCard();
+    const t = await w.login(old);
+    const code = ((await (await w.call('POST', `/v1/cards/${old.cardNumber}/register`, { token: t, json: {} })).json()) as { recoveryCode: string }).recoveryCode;
+    // Two backups reach the issuer.
+    const b1 = makeBackup({ issuer: w.authority.issuerId, cardNumber: old.cardNumber, seq: 1 });
+    const b2 = makeBackup({ issuer: w.authority.issuerId, cardNumber: old.cardNumber, seq: 2, prev: b1.hash, kind: 'diff' });
+    for (const b of [b1, b2]) expect((await w.call('POST', `/v1/cards/${old.cardNumber}/backups`, { token: t, body: old.frame(b.header, b.records) })).status).toBe(201);
+    // Value: two loads on two applications, one spend receipted.
+    for (const [application, amount] of [[1, 5000], [2, 300]] as const) {
+      expect((await w.call('POST', `/v1/cards/${old.cardNumber}/loads`, { token: t, json: { application, amount } })).status).toBe(201);
+    }
+    const spend = await w.call('POST', '/v1/terminal/receipts', { json: { cardNumber: old.cardNumber, receipt: hex(old.receipt(1, 1200, 1)) } });
+    expect(await spend.json()).toMatchObject({ issuerLoss: false });
+    expect(await errorOf(await w.call('POST', '/v1/terminal/receipts', { json: { cardNumber: old.cardNumber, receipt: hex(old.receipt(1, 1200, 1)) } }))).toMatchObject({ status: 409, code: 'REPLAYED' });
+    const forgedReceipt = w.newCard().receipt(1, 10, 2);
+    expect(await errorOf(await w.call('POST', '/v1/terminal/receipts', { json: { cardNumber: old.cardNumber, receipt: hex(forgedReceipt) } }))).toMatchObject({ status: 400, code: 'BAD_SIGNATURE' });
+    expect((await w.call('POST', '/v1/terminal/check', { json: { cardNumber: old.cardNumber } })).status).toBe(200);
+
+    // Report lost: a wrong code is refused; the right one stop-lists at once.
+    expect(await errorOf(await w.call('POST', '/v1/lost', { json: { cardNumber: old.cardNumber, recoveryCode: 'AAAA-AAAA-AAAA-AAAA-AAAA' } }))).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    const lost = await w.call('POST', '/v1/lost', { json: { cardNumber: old.cardNumber, recoveryCode: code.toLowerCase() } });
+    expect(lost.status).toBe(201);
+    const stop = ((await lost.json()) as { stop: { number: number } }).stop;
+    expect(await errorOf(await w.call('POST', '/v1/lost', { json: { cardNumber: old.cardNumber, recoveryCode: code } }))).toMatchObject({ status: 409, code: 'WRONG_STATE' });
+    const sl = (await (await w.call('GET', `/v1/stop-list?since=${stop.number - 1}`)).json()) as { entries: { number: number; cardNumber: string }[] };
+    expect(sl.entries).toEqual([expect.objectContaining({ number: stop.number, cardNumber: old.cardNumber })]);
+
+    // The terminal refuses the stopped card; a late receipt is the issuer's loss.
+    expect(await errorOf(await w.call('POST', '/v1/terminal/check', { json: { cardNumber: old.cardNumber } }))).toMatchObject({ status: 403, code: 'CARD_STOPPED' });
+    const late = await w.call('POST', '/v1/terminal/receipts', { json: { cardNumber: old.cardNumber, receipt: hex(old.receipt(1, 700, 2)) } });
+    expect(await late.json()).toMatchObject({ issuerLoss: true });
+    expect(await errorOf(await w.call('POST', `/v1/cards/${old.cardNumber}/loads`, { token: t, json: { application: 1, amount: 1 } }))).toMatchObject({ status: 403, code: 'CARD_STOPPED' });
+
+    // Personalising before approval is refused; the operator approves (JSON API).
+    const blank = new TestCard(w.authority, '0000000000000000');
+    const pers = { recoveryCode: code, signKey: hex(blank.signKey), boxKey: hex(blank.boxKey) };
+    expect(await errorOf(await w.call('POST', `/v1/replacements/${old.cardNumber}/personalise`, { json: pers }))).toMatchObject({ status: 409, code: 'WRONG_STATE' });
+    expect(await errorOf(await w.call('POST', `/v1/operator/replacements/${old.cardNumber}/approve`))).toMatchObject({ status: 401 });
+    const ap = await w.call('POST', `/v1/operator/replacements/${old.cardNumber}/approve`, { headers: { authorization: w.operatorAuth } });
+    expect(ap.status).toBe(201);
+    expect(await errorOf(await w.call('POST', `/v1/replacements/${old.cardNumber}/personalise`, { json: { ...pers, recoveryCode: 'BBBB-BBBB-BBBB-BBBB-BBBB' } }))).toMatchObject({ status: 403 });
+    const p = await w.call('POST', `/v1/replacements/${old.cardNumber}/personalise`, { json: pers });
+    expect(p.status).toBe(201);
+    const { cardNumber: newNumber, certificate } = (await p.json()) as { cardNumber: string; certificate: string };
+    expect(newNumber).not.toBe(old.cardNumber);
+    expect(await errorOf(await w.call('POST', `/v1/replacements/${old.cardNumber}/personalise`, { json: pers }))).toMatchObject({ status: 409 });
+
+    // The new card logs in with its new certificate and asks for the restore of point 2.
+    blank.cardNumber = newNumber;
+    blank.certificate = Uint8Array.from(certificate.match(/../g) ?? [], (h) => parseInt(h, 16));
+    const nt = await w.login(blank);
+    const auth = await w.call('POST', `/v1/cards/${newNumber}/restore-authorisations`, { token: nt, json: { seq: 2, counter: 1 } });
+    expect(auth.status).toBe(201);
+    expect(await errorOf(await w.call('POST', `/v1/cards/${newNumber}/restore-authorisations`, { token: nt, json: { seq: 2, counter: 1 } }))).toMatchObject({ status: 409, code: 'REPLAYED' });
+    // A card that replaces nothing gets no authorisation.
+    const stranger = w.newCard();
+    const st = await w.login(stranger);
+    expect(await errorOf(await w.call('POST', `/v1/cards/${stranger.cardNumber}/restore-authorisations`, { token: st, json: { seq: 2, counter: 1 } }))).toMatchObject({ status: 403 });
+
+    // Re-issue: the balance at the stop (5000 - 1200 on app 1, 300 on app 2), once.
+    const re = await w.call('POST', `/v1/cards/${newNumber}/reissue`, { token: nt, json: {} });
+    expect(re.status).toBe(201);
+    const tokens = ((await re.json()) as { tokens: { application: number; amount: number }[] }).tokens;
+    expect(tokens.map(({ application, amount }) => ({ application, amount }))).toEqual([{ application: 1, amount: 3800 }, { application: 2, amount: 300 }]);
+    expect(await errorOf(await w.call('POST', `/v1/cards/${newNumber}/reissue`, { token: nt, json: {} }))).toMatchObject({ status: 409, code: 'REPLAYED' });
+
+    // Ledger: the new card holds the re-issued value, the late spend is the issuer's loss.
+    const led = (await (await w.call('GET', '/v1/operator/ledger', { headers: { authorization: w.operatorAuth } })).json()) as {
+      entries: { cardNumber: string; entry: string; amount: number; afterStop: boolean; reason: string }[];
+      issuerLosses: number;
+    };
+    expect(led.issuerLosses).toBeGreaterThanOrEqual(700);
+    const mine = led.entries.filter((e) => e.cardNumber === old.cardNumber || e.cardNumber === newNumber);
+    expect(mine.filter((e) => e.afterStop)).toEqual([expect.objectContaining({ cardNumber: old.cardNumber, entry: 'spend', amount: 700 })]);
+    expect(mine.filter((e) => e.cardNumber === newNumber).map((e) => e.amount).sort()).toEqual([300, 3800]);
+    const bal = await w.call('GET', `/v1/cards/${newNumber}/balance`, { token: nt });
+    expect(await bal.json()).toEqual({ balance: 4100 });
+    const cards = (await (await w.call('GET', '/v1/operator/cards', { headers: { authorization: w.operatorAuth } })).json()) as { cards: { cardNumber: string; state: string; replaces: string | null }[] };
+    expect(cards.cards.find((c) => c.cardNumber === old.cardNumber)?.state).toBe('replaced');
+    expect(cards.cards.find((c) => c.cardNumber === newNumber)?.replaces).toBe(old.cardNumber);
+    const reports = (await (await w.call('GET', '/v1/operator/lost', { headers: { authorization: w.operatorAuth } })).json()) as { reports: { cardNumber: string; newCard: string | null }[] };
+    expect(reports.reports.find((r) => r.cardNumber === old.cardNumber)?.newCard).toBe(newNumber);
+  });
+
+  it('serves the console as script-free HTML under a strict CSP, to the operator only', async () => {
+    expect((await w.call('GET', '/console')).status).toBe(401);
+    expect((await w.call('GET', '/console', { headers: { authorization: 'Basic ' + btoa('operator:wrong') } })).status).toBe(401);
+    for (const path of ['/console', '/console/cards', '/console/ledger', '/console/stop-list']) {
+      const r = await w.call('GET', path, { headers: { authorization: w.operatorAuth } });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-security-policy')).toContain("default-src 'none'");
+      const html = await r.text();
+      expect(html).not.toMatch(/<script|on\w+=/i);
+    }
+    const cross = await w.call('POST', '/console/approve', {
+      headers: { authorization: w.operatorAuth, 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(await errorOf(cross)).toMatchObject({ status: 403, code: 'ORIGIN_REFUSED' });
+  });
+});
+
+describe('rate limits', () => {
+  it('refuses requests over the per-address limit with 429', async () => {
+    const w = await openWorld('pglite', { perIpPerMinute: 5 });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 7; i++) codes.push((await w.call('GET', '/v1/health')).status);
+      expect(codes).toEqual([200, 200, 200, 200, 200, 429, 429]);
+      expect(await errorOf(await w.call('GET', '/v1/health'))).toMatchObject({ code: 'RATE_LIMITED' });
+    } finally {
+      await w.close();
+    }
+  });
+});
