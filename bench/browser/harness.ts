@@ -110,7 +110,7 @@ const vh = {
         const r = orig.apply(this, args);
         if (++count === n) {
           void (window as unknown as { crashNow: () => Promise<void> }).crashNow();
-          const until = Date.now() + 20_000;
+          const until = Date.now() + 10_000;
           while (Date.now() < until) {
             // hold the main thread: the transaction stays uncommitted until the renderer dies
           }
