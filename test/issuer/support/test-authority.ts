@@ -15,8 +15,9 @@ export interface TestAuthority extends Authority {
   epochPublic: Uint8Array;
 }
 
-export function testAuthority(issuerId = 1): TestAuthority {
-  const epochSecret = ed25519.utils.randomSecretKey();
+/** seed: 32 bytes to make the same authority in two processes (the crash test). */
+export function testAuthority(issuerId = 1, seed?: Uint8Array): TestAuthority {
+  const epochSecret = seed ?? ed25519.utils.randomSecretKey();
   const epochPublic = ed25519.getPublicKey(epochSecret);
   const certBody = (cardNumber: string, signKey: Uint8Array, boxKey: Uint8Array) => concat(te.encode(`CERT${cardNumber}`), signKey, boxKey);
   const makeCert = (cardNumber: string, signKey: Uint8Array, boxKey: Uint8Array) => {
@@ -68,14 +69,17 @@ export function testAuthority(issuerId = 1): TestAuthority {
 
 /** A simulated card as the service sees it: keys, certificate, signatures. */
 export class TestCard {
-  readonly signSecret = ed25519.utils.randomSecretKey();
-  readonly signKey = ed25519.getPublicKey(this.signSecret);
+  readonly signSecret: Uint8Array;
+  readonly signKey: Uint8Array;
   readonly boxKey = x25519.getPublicKey(x25519.utils.randomSecretKey());
   certificate: Uint8Array;
   constructor(
     authority: TestAuthority,
     public cardNumber: string,
+    seed?: Uint8Array,
   ) {
+    this.signSecret = seed ?? ed25519.utils.randomSecretKey();
+    this.signKey = ed25519.getPublicKey(this.signSecret);
     this.certificate = (authority as unknown as { makeCert: (c: string, s: Uint8Array, b: Uint8Array) => Uint8Array }).makeCert(cardNumber, this.signKey, this.boxKey);
   }
   signChallenge = (challenge: Uint8Array) => ed25519.sign(concat(te.encode('AUTH'), challenge), this.signSecret);
