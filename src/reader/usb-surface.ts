@@ -35,6 +35,8 @@ export interface UsbDeviceLike {
   selectConfiguration(configurationValue: number): Promise<void>;
   claimInterface(interfaceNumber: number): Promise<void>;
   controlTransferIn(setup: UsbControlSetup, length: number): Promise<UsbInResult>;
+  /** Only ICCD readers need it (control transfers carry their messages). */
+  controlTransferOut?(setup: UsbControlSetup, data?: Uint8Array<ArrayBuffer>): Promise<UsbOutResult>;
   transferIn(endpointNumber: number, length: number): Promise<UsbInResult>;
   transferOut(endpointNumber: number, data: Uint8Array<ArrayBuffer>): Promise<UsbOutResult>;
 }

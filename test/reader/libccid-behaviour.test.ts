@@ -287,11 +287,30 @@ describe('interfaces (libccid ccid_usb.c: every CCID interface of a device)', ()
     expect(hex(await transport.transmit(encodeCommand(command(0, INS.ECHO, 0, 0, pattern(5), 256))))).toBe(hex(Uint8Array.from([...pattern(5), 0x90, 0x00])));
   });
 
-  it('an ICCD interface is refused when opening, naming why', async () => {
-    const sim = new SimUsbReader({ ...simConfig('short-apdu'), interfaceProtocol: 2, endpoints: 'interrupt-only' });
+  it('an ICCD version A interface is refused when opening, naming why', async () => {
+    const sim = new SimUsbReader({ ...simConfig('short-apdu'), interfaceProtocol: 1, endpoints: 'none' });
     const e = await openReader(sim).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ReaderError);
     expect((e as ReaderError).code).toBe('UNSUPPORTED');
-    expect((e as ReaderError).message).toContain('ICCD (version B)');
+    expect((e as ReaderError).message).toContain('ICCD version A');
+  });
+
+  it('ICCD version B runs over control transfers, at extended-APDU level (libccid ccid_open_hack_pre, commands.c ICCD_B)', async () => {
+    const sim = new SimUsbReader({ ...simConfig('short-apdu'), maxMessageLength: 261, interfaceProtocol: 2, endpoints: 'interrupt-only', firmwareLevel: 'extended-apdu' });
+    sim.insertCard(new TestCard(atrWith({ ta1: 0x11 })));
+    const requests: string[] = [];
+    const out = sim.controlTransferOut.bind(sim);
+    sim.controlTransferOut = (setup, data) => {
+      requests.push(`${setup.request.toString(16)} ${setup.value.toString(16)} ${data?.length ?? 0}`);
+      return out(setup, data);
+    };
+    const reader = await openReader(sim);
+    expect(reader.caps.level).toBe('extended-apdu');
+    const { transport } = await connectCard(reader);
+    const r = await transport.transmit(encodeCommand(command(0, INS.WRITE, 0, 0, pattern(300, 3), 4)));
+    expect(r.subarray(-2)).toEqual(Uint8Array.of(0x90, 0x00));
+    // ICC_POWER_ON (wValue 1), then the 309-byte extended APDU (4 + 3 + 300 + 2) as XFR_BLOCK 251 + 58,
+    // wLevelParameter 1 then 2 in wValue's high byte.
+    expect(requests).toEqual(['62 1 0', '65 100 251', '65 200 58']);
   });
 });

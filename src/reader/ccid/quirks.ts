@@ -79,7 +79,9 @@ export function quirkFor(vendorId: number, productId: number): Quirk | undefined
  * 270, which would forbid a full 260-byte short APDU (src/commands.c
  * BOGUS_SCM_FIRMWARE_FOR_dwMaxCCIDMessageLength, CmdXfrBlockTPDU_T0()).
  */
-export function effectiveDescriptor(d: CcidClassDescriptor, quirk: Quirk | undefined, bcdDevice: number | undefined): CcidClassDescriptor {
-  const fixed = quirk?.fix ? quirk.fix(d, bcdDevice) : d;
+export function effectiveDescriptor(d: CcidClassDescriptor, quirk: Quirk | undefined, bcdDevice: number | undefined, interfaceProtocol = 0): CcidClassDescriptor {
+  let fixed = quirk?.fix ? quirk.fix(d, bcdDevice) : d;
+  // ICCD version B at short-APDU level answers with the extended-APDU chaining (ccid_open_hack_pre).
+  if (interfaceProtocol === 2 && (fixed.dwFeatures & FEATURE.LevelMask) === FEATURE.LevelShortApdu) fixed = level(FEATURE.LevelExtendedApdu)(fixed);
   return fixed.dwMaxCCIDMessageLength === 263 ? { ...fixed, dwMaxCCIDMessageLength: 270 } : fixed;
 }

@@ -12,6 +12,8 @@ import { Mutex } from '../mutex.ts';
 import type { UsbDeviceLike } from '../usb-surface.ts';
 import { bcdDevice, bytesOf } from '../usb-surface.ts';
 import { mapClaimError, mapOpenError, mapTransferError } from '../webusb-errors.ts';
+import { IccdBPipe } from './iccd-pipe.ts';
+import type { MessagePipe } from './message-pipe.ts';
 import { CcidPipe, type BusStats } from './pipe.ts';
 import { effectiveDescriptor, quirkFor, type Quirk } from './quirks.ts';
 import { readSizeFor } from './sizes.ts';
@@ -39,11 +41,16 @@ export interface InterfaceChoice {
   reason?: string;
 }
 
-/** ICCD (CCID rev 1.1 §4.2: bInterfaceProtocol 1 = version A, 2 = version B): control transfers only. */
+/**
+ * ICCD (bInterfaceProtocol 1 = version A, 2 = version B) talks over control transfers.
+ * Version B is driven (iccd-pipe.ts, as libccid); version A needs character-level T=0
+ * with status polling (libccid CmdXfrBlockCHAR_T0), which this driver does not do.
+ */
 function unusableReason(i: CcidInterface): string | undefined {
-  if (i.interfaceProtocol === 1 || i.interfaceProtocol === 2) {
-    return `interface ${i.interfaceNumber} is an ICCD (version ${i.interfaceProtocol === 1 ? 'A' : 'B'}) interface, which icvault does not drive: this reader is not supported`;
+  if (i.interfaceProtocol === 1) {
+    return `interface ${i.interfaceNumber} is an ICCD version A interface (character-level T=0 over control transfers), which icvault does not drive: this reader is not supported`;
   }
+  if (i.interfaceProtocol === 2) return undefined;
   if (!i.bulkIn || !i.bulkOut) return `interface ${i.interfaceNumber} has no bulk endpoints: this reader is not supported`;
   return undefined;
 }
@@ -99,7 +106,7 @@ export class CcidReader {
   private constructor(
     readonly device: UsbDeviceLike,
     readonly iface: CcidInterface,
-    private readonly pipe: CcidPipe,
+    private readonly pipe: MessagePipe,
     setup: { quirk: Quirk | undefined; descriptor: CcidClassDescriptor; dataRates: number[] | undefined; interfaces: InterfaceChoice[] },
     options: OpenOptions,
   ) {
@@ -160,12 +167,17 @@ export class CcidReader {
       throw mapClaimError(e);
     }
     const quirk = quirkFor(device.vendorId, device.productId);
-    const descriptor = effectiveDescriptor(iface.descriptor, quirk, bcdDevice(device));
+    const descriptor = effectiveDescriptor(iface.descriptor, quirk, bcdDevice(device), iface.interfaceProtocol);
     let dataRates = await readDataRates(device, iface);
     if (dataRates && quirk?.maxTableRate !== undefined) dataRates = dataRates.filter((r) => r <= (quirk.maxTableRate as number));
     // Sized after the quirks, for the largest answer this level can produce (sizes.ts).
-    const readSize = readSizeFor(capabilities(descriptor), iface.bulkIn?.maxPacketSize ?? 64);
-    const pipe = new CcidPipe(device, (iface.bulkOut as { number: number }).number, (iface.bulkIn as { number: number }).number, readSize);
+    let pipe: MessagePipe;
+    if (iface.interfaceProtocol === 2) {
+      pipe = new IccdBPipe(device, iface.interfaceNumber);
+    } else {
+      const readSize = readSizeFor(capabilities(descriptor), iface.bulkIn?.maxPacketSize ?? 64);
+      pipe = new CcidPipe(device, (iface.bulkOut as { number: number }).number, (iface.bulkIn as { number: number }).number, readSize);
+    }
     const reader = new CcidReader(device, iface, pipe, { quirk, descriptor, dataRates, interfaces }, options);
     reader.watcher.start();
     return reader;

@@ -9,7 +9,7 @@ import { decodeStatus } from '../../protocol/ccid/rdr-to-pc.ts';
 import { ReaderError } from '../errors.ts';
 import type { Mutex } from '../mutex.ts';
 import { bytesOf, type UsbDeviceLike } from '../usb-surface.ts';
-import type { CcidPipe } from './pipe.ts';
+import type { MessagePipe } from './message-pipe.ts';
 import type { CcidSlot } from './slot.ts';
 import { DEFAULT_TIMEOUT_MS } from './timeouts.ts';
 
@@ -26,7 +26,7 @@ export class SlotWatcher {
     private readonly device: UsbDeviceLike,
     private readonly interruptIn: number | undefined,
     private readonly slots: readonly CcidSlot[],
-    private readonly pipe: CcidPipe,
+    private readonly pipe: MessagePipe,
     private readonly mutex: Mutex,
     private readonly pollIntervalMs: number,
   ) {}

@@ -18,7 +18,7 @@ import { chooseProtocol, negotiate, PpsRefused } from './negotiate.ts';
 import { fiDiValues, type ReaderSpeed } from './speed.ts';
 import { fitToMessage, t1MaxInf } from './sizes.ts';
 import { VOLTAGE_NAMES } from './voltage.ts';
-import type { CcidPipe } from './pipe.ts';
+import type { MessagePipe } from './message-pipe.ts';
 import type { SlotIo } from './slot-io.ts';
 import { blockWaitingTimeMs, readTimeoutMs, workWaitingTimeMs } from './timeouts.ts';
 
@@ -38,7 +38,7 @@ export interface SlotSession {
 }
 
 export interface SlotDeps {
-  pipe: CcidPipe;
+  pipe: MessagePipe;
   mutex: Mutex;
   caps: ReaderCapabilities;
   clockKHz: number;
@@ -209,7 +209,7 @@ export class CcidSlot implements Transport {
   }
 
   private async command(
-    msg: Parameters<CcidPipe['command']>[0],
+    msg: Parameters<MessagePipe['command']>[0],
     expect: 'DataBlock' | 'SlotStatus' | 'Parameters',
     cardActive: boolean,
     signal?: AbortSignal,

@@ -6,8 +6,8 @@
  * moment fail with NetworkError and later calls with NotFoundError, as Chrome's do.
  */
 import { encodeNotifySlotChange } from '../../protocol/ccid/interrupt.ts';
-import { decodePcToRdr } from '../../protocol/ccid/pc-to-rdr.ts';
-import { encodeRdrToPc } from '../../protocol/ccid/rdr-to-pc.ts';
+import { decodePcToRdr, type PcToRdr } from '../../protocol/ccid/pc-to-rdr.ts';
+import { encodeRdrToPc, type RdrToPc } from '../../protocol/ccid/rdr-to-pc.ts';
 import type { CardLike } from '../../protocol/transport.ts';
 import type { UsbControlSetup, UsbDeviceLike, UsbInResult, UsbOutResult } from '../usb-surface.ts';
 import { BULK_IN, BULK_OUT, INTERRUPT_IN, servedEndpoints, simConfig, simConfigurationBytes, type SimLevel, type SimReaderConfig } from './config.ts';
@@ -42,6 +42,8 @@ export class SimUsbReader implements UsbDeviceLike {
   private answers: Uint8Array[] = [];
   private interrupts: Uint8Array[] = [];
   private bulkWaiters: Waiter[] = [];
+  /** ICCD B: the answers to the last control-pipe command, read by DATA_BLOCK. */
+  private iccdAnswers: RdrToPc[] = [];
   private interruptWaiters: Waiter[] = [];
 
   constructor(config: SimReaderConfig | SimLevel = 'extended-apdu') {
@@ -135,6 +137,20 @@ export class SimUsbReader implements UsbDeviceLike {
     if (setup.requestType === 'standard' && setup.request === 6 && setup.value >>> 8 === 2) {
       return result(simConfigurationBytes(this.config).subarray(0, length));
     }
+    if (this.config.interfaceProtocol === 2 && setup.requestType === 'class' && setup.index === this.served) {
+      this.checkClaimed();
+      const s = this.engine.slots[0];
+      // GET_ICC_STATUS: bResponseType 40 (status), bStatus (bmICCStatus), bError.
+      if (setup.request === 0x81) return result(Uint8Array.of(0x40, s?.card ? (s.powered ? 0 : 1) : 2, 0).subarray(0, length));
+      if (setup.request === 0x6f) {
+        const a = this.iccdAnswers.shift();
+        if (!a) return result(Uint8Array.of(0x40, 0x40 | (s?.card ? 0 : 2), 0x00));
+        // A time extension becomes "busy, poll again" (bResponseType 80, wDelay 1).
+        if ((a.bStatus & 0xc0) === 0x80) return result(Uint8Array.of(0x80, 1, 0));
+        if (a.bStatus & 0x40) return result(Uint8Array.of(0x40, a.bStatus & 0x03, a.bError));
+        return result(Uint8Array.from([a.specific, ...a.data]).subarray(0, length));
+      }
+    }
     // GET_DATA_RATES (CCID rev 1.1 §5.3.3): the table as 32-bit little-endian words.
     if (setup.requestType === 'class' && setup.recipient === 'interface' && setup.request === 0x03 && setup.index === this.served && this.config.dataRates?.length) {
       const rates = this.config.dataRates;
@@ -143,6 +159,22 @@ export class SimUsbReader implements UsbDeviceLike {
       return result(out.subarray(0, length));
     }
     return { status: 'stall' };
+  }
+
+  /** ICCD version B: the CCID messages on the control pipe (src/reader/ccid/iccd-pipe.ts). */
+  async controlTransferOut(setup: UsbControlSetup, data?: Uint8Array<ArrayBuffer>): Promise<UsbOutResult> {
+    this.checkClaimed();
+    const bytes = data ?? new Uint8Array(0);
+    if (this.config.interfaceProtocol !== 2 || setup.requestType !== 'class' || setup.index !== this.served) return { status: 'stall', bytesWritten: 0 };
+    const slot = 0;
+    const seq = 0;
+    let m: PcToRdr | undefined;
+    if (setup.request === 0x62) m = { type: 'IccPowerOn', slot, seq, powerSelect: 0 };
+    else if (setup.request === 0x63) m = { type: 'IccPowerOff', slot, seq };
+    else if (setup.request === 0x65) m = { type: 'XfrBlock', slot, seq, bwi: 0, levelParameter: setup.value >>> 8, data: bytes.slice() };
+    if (!m) return { status: 'stall', bytesWritten: 0 };
+    this.iccdAnswers = this.engine.handle(m, 10 + bytes.length);
+    return { status: 'ok', bytesWritten: bytes.length };
   }
 
   async transferOut(endpoint: number, data: Uint8Array<ArrayBuffer>): Promise<UsbOutResult> {

@@ -116,7 +116,8 @@ export class SimEngine {
       case 'IccPowerOn': {
         // bError 7 = bPowerSelect (§6.2.6): automatic only when declared; a voltage the reader has not.
         const d = this.descriptor;
-        const auto = (d.dwFeatures & (FEATURE.AutoVoltage | FEATURE.AutoActivation)) !== 0;
+        // An ICCD device powers the card itself (ICC_POWER_ON carries no voltage choice).
+        const auto = (d.dwFeatures & (FEATURE.AutoVoltage | FEATURE.AutoActivation)) !== 0 || this.config.interfaceProtocol === 2;
         const ps = m.powerSelect;
         if ((ps === 0 && !auto) || ps > 3 || (ps > 0 && (d.bVoltageSupport & 7) !== 0 && !(d.bVoltageSupport & (1 << (ps - 1))))) {
           return [reply('DataBlock', { failed: 7 })];
