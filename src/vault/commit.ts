@@ -98,8 +98,11 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
         if (!base) throw new VaultError('MISSING_BASE', `backup refused: diff seq ${f.seq} of card ${cn} is relative to seq ${f.baseSeq}, which the vault does not hold`);
         if (pageCountOf(base) !== pageCount) throw new VaultError('CORRUPT', `manifest of card ${cn} seq ${f.baseSeq} does not cover ${pageCount} pages`);
         // A base whose packs are gone cannot carry a diff: the host falls back to a full.
-        const keys = await Promise.all(base.refs.map((r) => tx.objectStore('packs').getKey(r)));
-        const lost = base.refs.find((_, i) => keys[i] === undefined);
+        // One key-range read, whatever the number of packs the base draws on.
+        const lo = base.refs[0]?.[1] ?? 0;
+        const hi = base.refs[base.refs.length - 1]?.[1] ?? 0;
+        const held = new Set((await tx.objectStore('packs').getAllKeys(IDBKeyRange.bound([cn, lo], [cn, hi]))).map((k) => k[1]));
+        const lost = base.refs.find((r) => !held.has(r[1]));
         if (lost)
           throw new VaultError('MISSING_BASE', `backup refused: diff seq ${f.seq} of card ${cn} builds on seq ${f.baseSeq}, whose pages from seq ${lost[1]} are lost; make a full backup`);
       }

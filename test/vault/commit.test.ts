@@ -123,4 +123,15 @@ describe('commitBackup', () => {
     expect(await v.db.count('manifests')).toBe(2);
     v.close();
   });
+
+  it('refuses a diff whose base draws on a lost pack, so the host makes a full backup instead', async () => {
+    const v = await freshFactory().open();
+    const card = new CardModel();
+    await store(v, card.next('full'));
+    await store(v, card.next('diff', [5]));
+    await v.db.delete('packs', [card.cardNumber, 1]);
+    const e = await refused(v.commitBackup(card.backup('diff', [6]).input));
+    expect(e).toMatchObject({ code: 'MISSING_BASE', message: 'backup refused: diff seq 3 of card 1234567890123456 builds on seq 2, whose pages from seq 1 are lost; make a full backup' });
+    v.close();
+  });
 });
