@@ -12,6 +12,7 @@ import { hex } from '../../src/protocol/bytes.ts';
 import { capabilities, type CcidClassDescriptor } from '../../src/protocol/ccid/class-descriptor.ts';
 import { decodeT1Block, encodeT1Block, type T1Block } from '../../src/protocol/t1-block.ts';
 import { T1Host } from '../../src/protocol/t1-host.ts';
+import { effectiveDescriptor, quirkFor } from '../../src/reader/ccid/quirks.ts';
 import { CcidReader } from '../../src/reader/ccid/reader.ts';
 import { chooseSpeed, dataRate } from '../../src/reader/ccid/speed.ts';
 import { readSizeFor, t1MaxInf } from '../../src/reader/ccid/sizes.ts';
@@ -266,6 +267,35 @@ describe('read and chaining sizes', () => {
     // READ goes with Le 116 (not 00), then GET RESPONSE 116 and 68: every answer fits one 128-byte message.
     expect(card.apdus.filter((a) => a[1] === INS.GET_RESPONSE).map((a) => a[4])).toEqual([116, 68]);
     for (const b of [...spy.bulk('out'), ...spy.bulk('in')]) expect(b.length).toBeLessThanOrEqual(128);
+  });
+});
+
+describe('quirks (libccid ccid_open_hack_pre/post, commands.c)', () => {
+  const base = simClassDescriptor(simConfig('short-apdu'));
+  const levelOf = (d: CcidClassDescriptor) => d.dwFeatures & 0x70000;
+  it('apply by VID:PID and, where libccid does, by firmware version', () => {
+    expect(levelOf(effectiveDescriptor(base, quirkFor(0x076b, 0x3031), undefined))).toBe(0x40000); // OMNIKEY 3121 chains
+    expect(levelOf(effectiveDescriptor({ ...base, dwFeatures: 0x40000 }, quirkFor(0x0d46, 0x3010), undefined))).toBe(0x20000); // KOBIL TriBank
+    expect(levelOf(effectiveDescriptor(base, quirkFor(0x046a, 0x00a1), 0x0100))).toBe(0x40000); // Cherry KC1000SC 1.00
+    expect(levelOf(effectiveDescriptor(base, quirkFor(0x046a, 0x00a1), 0x0101))).toBe(0x20000); // a fixed firmware
+    expect(effectiveDescriptor(base, quirkFor(0x0529, 0x0620), 0x0013).dwFeatures & 0x400).toBe(0x400); // eToken 5100 0.13
+    expect(effectiveDescriptor(base, quirkFor(0x0529, 0x0620), 0x0014).dwFeatures & 0x400).toBe(0);
+    expect(effectiveDescriptor({ ...base, dwMaxCCIDMessageLength: 263 }, undefined, undefined).dwMaxCCIDMessageLength).toBe(270);
+    expect(levelOf(effectiveDescriptor(base, undefined, undefined, 2))).toBe(0x40000); // ICCD B short -> extended
+    expect(quirkFor(0x076b, 0x3022)).toBeUndefined();
+  });
+
+  it('AU9540: the data-rate table is cut at 200000 bps', async () => {
+    const config = tpdu({ bNumDataRatesSupported: 3 }, { vendorId: 0x058f, productId: 0x9540, dataRates: [10752, 125000, 250000] });
+    const { reader } = await connect(config, new TestCard(atrWith({ t0: false, ta1: 0x11 })));
+    expect(reader.dataRates).toEqual([10752, 125000]);
+    expect(reader.descriptor.dwMaxDataRate).toBe(200_000);
+  });
+
+  it('a reader that declares a table but stalls GET_DATA_RATES is used without one', async () => {
+    const config = tpdu({ bNumDataRatesSupported: 3 });
+    const { reader } = await connect(config, new TestCard(atrWith({ t0: false, ta1: 0x11 })));
+    expect(reader.dataRates).toBeUndefined();
   });
 });
 
