@@ -17,7 +17,7 @@ import { VaultError } from './errors.ts';
 import { digestHex, shortHash } from './hash.ts';
 import { checkChain } from './chain.ts';
 import { checkHeader, checkManifest, checkRow, type Finding } from './checks.ts';
-import { packShapeProblem, pagesFrom, recordOf } from './manifest.ts';
+import { packShapeProblem, recordOf } from './manifest.ts';
 import { cardRange, type CardRow, type CheckRow, type ManifestRow, type PackRow, type VaultDB } from './schema.ts';
 
 export interface VerifyOptions {
@@ -35,11 +35,18 @@ type Uses = Map<number, { points: number[]; pages: Map<number, number[]> }>;
 const neededBy = (points: number[]) => (points.length === 1 ? `needed by seq ${points[0]} only` : `needed by ${points.length} points, seq ${points[0]}..${points[points.length - 1]}`);
 
 function noteUses(uses: Uses, m: ManifestRow): void {
-  for (const [, s] of m.refs) {
+  // One pass over the page map (a manifest may draw on hundreds of packs).
+  const bySeq = new Map<number, number[]>();
+  m.seqs.forEach((s, p) => {
+    const l = bySeq.get(s);
+    if (l) l.push(p);
+    else bySeq.set(s, [p]);
+  });
+  for (const [s, pages] of bySeq) {
     let u = uses.get(s);
     if (!u) uses.set(s, (u = { points: [], pages: new Map() }));
     u.points.push(m.seq);
-    u.pages.set(m.seq, pagesFrom(m, s));
+    u.pages.set(m.seq, pages);
   }
 }
 
