@@ -19,7 +19,12 @@ export interface ReaderInfo {
 }
 
 export type ClientFrame =
-  | { type: 'hello'; version: number; pairingCode: string }
+  /**
+   * pairingCode: the 6 digits the bridge printed (first time); pairingToken: what the
+   * bridge's welcome gave this origin then (later runs; the bridge keeps its hash in its
+   * config file until `icvault-bridge forget`). At least one of the two.
+   */
+  | { type: 'hello'; version: number; pairingCode?: string; pairingToken?: string }
   | { type: 'list'; id: number }
   | { type: 'connect'; id: number; reader: string }
   | { type: 'transmit'; id: number; apdu: Uint8Array }
@@ -39,7 +44,8 @@ export type BridgeErrorCode =
   | 'PCSC_ERROR';
 
 export type ServerFrame =
-  | { type: 'welcome'; version: number; readers: ReaderInfo[] }
+  /** pairingToken: issued when a code paired this origin and the bridge remembers pairings. */
+  | { type: 'welcome'; version: number; readers: ReaderInfo[]; pairingToken?: string }
   | { type: 'readers'; id: number; readers: ReaderInfo[] }
   | { type: 'connected'; id: number; reader: string; atr: Uint8Array }
   | { type: 'response'; id: number; data: Uint8Array }
@@ -118,8 +124,15 @@ export function decodeClientFrame(text: string): Decoded<ClientFrame> {
   switch (w.type) {
     case 'hello':
       if (!isId(w.version)) return fail(WHAT, 'hello: version expected');
-      if (typeof w.pairingCode !== 'string') return fail(WHAT, 'hello: pairingCode expected');
-      return ok({ type: 'hello', version: w.version, pairingCode: w.pairingCode });
+      if (w.pairingCode !== undefined && typeof w.pairingCode !== 'string') return fail(WHAT, 'hello: pairingCode must be a string');
+      if (w.pairingToken !== undefined && !isStr(w.pairingToken, 128)) return fail(WHAT, 'hello: pairingToken must be a string of 1 to 128 characters');
+      if (w.pairingCode === undefined && w.pairingToken === undefined) return fail(WHAT, 'hello: pairingCode or pairingToken expected');
+      return ok({
+        type: 'hello',
+        version: w.version,
+        ...(w.pairingCode !== undefined ? { pairingCode: w.pairingCode } : {}),
+        ...(w.pairingToken !== undefined ? { pairingToken: w.pairingToken } : {}),
+      });
     case 'list':
     case 'disconnect':
       if (!isId(w.id)) return fail(WHAT, `${w.type}: id expected`);
@@ -154,7 +167,10 @@ export function decodeServerFrame(text: string): Decoded<ServerFrame> {
     case 'welcome': {
       const r = readers();
       if (!r.ok) return r;
-      return isId(w.version) ? ok({ type: 'welcome', version: w.version, readers: r.value }) : fail(WHAT, 'welcome: version expected');
+      if (w.pairingToken !== undefined && !isStr(w.pairingToken, 128)) return fail(WHAT, 'welcome: pairingToken must be a string of 1 to 128 characters');
+      return isId(w.version)
+        ? ok({ type: 'welcome', version: w.version, readers: r.value, ...(w.pairingToken !== undefined ? { pairingToken: w.pairingToken } : {}) })
+        : fail(WHAT, 'welcome: version expected');
     }
     case 'readers': {
       const r = readers();

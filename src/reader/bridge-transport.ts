@@ -39,8 +39,13 @@ export interface WebSocketLike {
 
 export interface BridgeOptions {
   url?: string;
-  /** The 6 digits `npm run bridge` printed. */
-  pairingCode: string;
+  /** The 6 digits the bridge printed (first pairing of this page's origin). */
+  pairingCode?: string;
+  /**
+   * The token a previous welcome gave (BridgeConnection.pairingToken), kept by the app:
+   * a bridge that remembers this origin accepts it without the code (docs/bridge.md).
+   */
+  pairingToken?: string;
   /** Default: `new WebSocket(url)`. */
   createSocket?: (url: string) => WebSocketLike;
   /** Bound on each wait for the bridge (open, hello, one APDU). Default 60 s. */
@@ -107,6 +112,8 @@ export class BridgeConnection {
   private readonly listeners = new Set<(e: BridgeEvent) => void>();
   private closedWith: Error | undefined;
   readers: ReaderInfo[] = [];
+  /** Set when this connection paired by code and the bridge remembers the origin: keep it for next time. */
+  pairingToken: string | undefined;
 
   constructor(
     private readonly ws: WebSocketLike,
@@ -259,7 +266,14 @@ export function connectBridge(options: BridgeOptions): Promise<BridgeConnection>
     ws.addEventListener('error', () => {});
     ws.addEventListener('open', () => {
       state = 'hello';
-      ws.send(encodeClientFrame({ type: 'hello', version: BRIDGE_PROTOCOL_VERSION, pairingCode: options.pairingCode }));
+      ws.send(
+        encodeClientFrame({
+          type: 'hello',
+          version: BRIDGE_PROTOCOL_VERSION,
+          ...(options.pairingCode !== undefined ? { pairingCode: options.pairingCode } : {}),
+          ...(options.pairingToken !== undefined ? { pairingToken: options.pairingToken } : {}),
+        }),
+      );
     });
     ws.addEventListener('message', (ev) => {
       const d = typeof ev.data === 'string' ? decodeServerFrame(ev.data) : undefined;
@@ -273,6 +287,7 @@ export function connectBridge(options: BridgeOptions): Promise<BridgeConnection>
         if (f.type === 'welcome') {
           state = 'ready';
           conn.readers = f.readers;
+          conn.pairingToken = f.pairingToken;
           resolve(conn);
         } else {
           reject(f.type === 'error' ? fromBridgeError(f.code, f.message) : new ReaderError('PROTOCOL_ERROR', `bridge answered ${f.type} to hello`));

@@ -1,6 +1,7 @@
 /** What the sessions of one bridge share: the readers, who holds which, pairing, events. */
 import type { ReaderInfo, ServerFrame } from '../../src/protocol/bridge-frames.ts';
 import type { PcscEvents, ReaderHandle } from './pcsc.ts';
+import type { PairedStore } from './paired-store.ts';
 import type { Pairing } from './policy.ts';
 import type { Session } from './session.ts';
 
@@ -8,6 +9,8 @@ export class Hub implements PcscEvents {
   readonly readers = new Map<string, ReaderHandle>();
   readonly owners = new Map<string, Session>();
   readonly sessions = new Set<Session>();
+  /** Where paired origins are remembered; undefined: the code is needed at every start. */
+  pairedStore: PairedStore | undefined;
 
   constructor(
     readonly pairing: Pairing,

@@ -4,7 +4,9 @@
  * the PcscReaders interface, so the wiring stays in this one file.
  */
 import type pcscFactory from '@pokusew/pcsclite';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { checkPcscService, explainModuleLoadFailure } from './setup-errors.ts';
 
 export interface ReaderHandle {
   readonly name: string;
@@ -36,10 +38,7 @@ function loadBinding(): PcscLib {
   try {
     return createRequire(import.meta.url)('@pokusew/pcsclite') as PcscLib;
   } catch (e) {
-    throw new Error(
-      'the PC/SC binding @pokusew/pcsclite is not built. On Debian/Ubuntu: sudo apt-get install libpcsclite-dev pcscd g++ make python3, then npm ci (package.json approves its install script).',
-      { cause: e },
-    );
+    throw explainModuleLoadFailure(e);
   }
 }
 
@@ -93,7 +92,11 @@ class PcscReader implements ReaderHandle {
 }
 
 export function openPcsc(events: PcscEvents): PcscReaders {
-  const pcsc = loadBinding()();
+  const binding = loadBinding();
+  // Checked before the binding starts: without pcscd its context waits for the service.
+  const missing = checkPcscService(process.platform, process.env, existsSync);
+  if (missing) throw missing;
+  const pcsc = binding();
   const readers = new Set<CardReader>();
   pcsc.on('error', (e: unknown) => events.error(asError(e)));
   pcsc.on('reader', (r) => {

@@ -6,9 +6,11 @@ import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BRIDGE_DEFAULT_PORT, BRIDGE_MAX_FRAME } from '../../src/protocol/bridge-frames.ts';
 import { Hub } from './hub.ts';
+import type { PairedStore } from './paired-store.ts';
 import { openPcsc, type PcscEvents, type PcscReaders } from './pcsc.ts';
 import { DEFAULT_ORIGINS, hostAllowed, originAllowed, Pairing } from './policy.ts';
 import { CLOSE_POLICY, Session } from './session.ts';
+import { portInUse } from './setup-errors.ts';
 
 export interface BridgeOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. Default 35964. */
@@ -20,6 +22,8 @@ export interface BridgeOptions {
   log?: (line: string) => void;
   /** The PC/SC side; default the real one (@pokusew/pcsclite). */
   openReaders?: (events: PcscEvents) => PcscReaders;
+  /** Remember paired origins in this store (main.ts: the config file); default: none. */
+  pairedStore?: PairedStore;
   /** Time a new connection has to send its hello. Default 30 s. */
   helloTimeoutMs?: number;
 }
@@ -35,9 +39,16 @@ export interface Bridge {
 export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> {
   const origins = (options.origins ?? DEFAULT_ORIGINS).map((o) => o.toLowerCase().replace(/\/$/, ''));
   const log = options.log ?? (() => {});
-  const pairing = new Pairing(options.pairingCode, options.onPairingCode);
+  // The code is printed only once PC/SC and the port are known to work, so a bridge that
+  // cannot run never shows a code (setup-errors.ts says what is missing instead).
+  let announce = false;
+  const pairing = new Pairing(options.pairingCode, (code) => {
+    if (announce) options.onPairingCode?.(code);
+  });
   const hub = new Hub(pairing, log);
+  hub.pairedStore = options.pairedStore;
   const helloTimeoutMs = options.helloTimeoutMs ?? 30_000;
+  const readers = (options.openReaders ?? openPcsc)(hub);
 
   let port = options.port ?? BRIDGE_DEFAULT_PORT;
   const wss = new WebSocketServer({
@@ -57,16 +68,22 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       done(true);
     },
   });
-  await new Promise<void>((resolve, reject) => {
-    wss.once('listening', resolve);
-    wss.once('error', reject);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      wss.once('listening', resolve);
+      wss.once('error', reject);
+    });
+  } catch (e) {
+    readers.close();
+    throw (e as { code?: unknown }).code === 'EADDRINUSE' ? portInUse(port, e) : e;
+  }
   const address = wss.address();
   port = typeof address === 'object' && address !== null ? address.port : port;
 
   let n = 0;
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
-    const session = new Session(hub, { send: (t) => ws.send(t), close: (c, r) => ws.close(c, r) }, `client ${++n} (${String(req.headers.origin)})`);
+    const origin = String(req.headers.origin ?? '').toLowerCase().replace(/\/$/, '');
+    const session = new Session(hub, { send: (t) => ws.send(t), close: (c, r) => ws.close(c, r) }, `client ${++n} (${origin})`, origin);
     hub.sessions.add(session);
     const timer = setTimeout(() => {
       if (!session.paired) {
@@ -83,7 +100,8 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     });
   });
 
-  const readers = (options.openReaders ?? openPcsc)(hub);
+  announce = true;
+  options.onPairingCode?.(pairing.current);
 
   return {
     port,

@@ -34,6 +34,8 @@ export class Session {
     private readonly hub: Hub,
     private readonly socket: Socket,
     readonly label: string,
+    /** The page's Origin (already checked against the allowed list by the server). */
+    readonly origin = '',
   ) {}
 
   send(f: ServerFrame): void {
@@ -77,10 +79,22 @@ export class Session {
     if (!this.paired) {
       if (f.type !== 'hello') return this.refuse('PAIRING_REQUIRED', 'the first frame must be hello with the pairing code the bridge printed', CLOSE_POLICY);
       if (f.version !== BRIDGE_PROTOCOL_VERSION) return this.refuse('UNSUPPORTED_VERSION', `bridge speaks version ${BRIDGE_PROTOCOL_VERSION}, not ${f.version}`, CLOSE_VERSION);
+      const store = this.hub.pairedStore;
+      // A remembered origin shows its token; a wrong or revoked token is not a wrong
+      // code (it does not count towards drawing a new code): the page falls back to it.
+      if (f.pairingToken !== undefined && store?.check(this.origin, f.pairingToken)) {
+        this.paired = true;
+        this.hub.log(`${this.label}: paired (remembered origin)`);
+        this.send({ type: 'welcome', version: BRIDGE_PROTOCOL_VERSION, readers: this.hub.readerList() });
+        return;
+      }
+      if (f.pairingCode === undefined)
+        return this.refuse('BAD_PAIRING', 'this page is not paired with this bridge (or its pairing was forgotten): type the 6 digits the bridge printed in its window', CLOSE_POLICY);
       if (!this.hub.pairing.check(f.pairingCode)) return this.refuse('BAD_PAIRING', 'wrong pairing code: type the 6 digits the bridge printed in its window', CLOSE_POLICY);
       this.paired = true;
-      this.hub.log(`${this.label}: paired`);
-      this.send({ type: 'welcome', version: BRIDGE_PROTOCOL_VERSION, readers: this.hub.readerList() });
+      const token = store && this.origin ? store.remember(this.origin) : undefined;
+      this.hub.log(`${this.label}: paired${token ? ` (remembered in ${store?.path ?? ''}; revoke with: icvault-bridge forget ${this.origin})` : ''}`);
+      this.send({ type: 'welcome', version: BRIDGE_PROTOCOL_VERSION, readers: this.hub.readerList(), ...(token ? { pairingToken: token } : {}) });
       return;
     }
     await this.command(f);
