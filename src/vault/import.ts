@@ -126,14 +126,20 @@ export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportR
   // transaction below checks that the vault's pack is still the one grown from.
   const toGrow: { cn: string; seq: number; recordBytes: number; pages: Map<number, Uint8Array>; from: string }[] = [];
   {
+    // Which of the file's packs the vault holds: keys first (cheap), then only those values, pipelined.
     const tx = db.transaction('packs');
-    for (const [cn, byseq] of packs)
-      for (const [seq, fp] of byseq) {
-        const held = await tx.store.get([cn, seq]);
-        // A disagreement is refused inside the write transaction, after the clearer chain checks.
-        const pages = held && mergedOrNothing(held, fp);
-        if (held && pages) toGrow.push({ cn, seq, recordBytes: held.recordBytes, pages, from: held.hash });
-      }
+    const wanted: [string, number, PackRow][] = [];
+    for (const [cn, byseq] of packs) {
+      const keys = new Set((await tx.store.getAllKeys(IDBKeyRange.bound([cn, 0], [cn, 0x1_0000_0000]))).map((k) => k[1]));
+      for (const [seq, fp] of byseq) if (keys.has(seq)) wanted.push([cn, seq, fp]);
+    }
+    const helds = await Promise.all(wanted.map(([cn, seq]) => tx.store.get([cn, seq])));
+    wanted.forEach(([cn, seq, fp], i) => {
+      const held = helds[i];
+      // A disagreement is refused inside the write transaction, after the clearer chain checks.
+      const pages = held && mergedOrNothing(held, fp);
+      if (held && pages) toGrow.push({ cn, seq, recordBytes: held.recordBytes, pages, from: held.hash });
+    });
   }
   const grown = new Map<string, { pack: PackRow; from: string }>();
   for (const g of toGrow) grown.set(`${g.cn}/${g.seq}`, { pack: await packOf(g.cn, g.seq, g.recordBytes, g.pages), from: g.from });
@@ -156,9 +162,11 @@ export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportR
           track(tx.objectStore('backups').put(b));
         }
         const fileByseq = packs.get(cn) as Map<number, PackRow>;
-        for (const s of needed) {
+        const order = [...needed];
+        const helds = await Promise.all(order.map((s) => tx.objectStore('packs').get([cn, s])));
+        for (const [i, s] of order.entries()) {
           const fp = fileByseq.get(s) as PackRow;
-          const held = await tx.objectStore('packs').get([cn, s]);
+          const held = helds[i];
           if (!held) {
             track(tx.objectStore('packs').put(fp));
             report.packs++;
