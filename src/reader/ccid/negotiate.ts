@@ -9,8 +9,11 @@
  *     or the card is in specific mode (TA2): when the protocol is not the card's
  *     default or a speed is asked for. A card that does not echo it fails the
  *     negotiation with PpsRefused; the slot then resets the card and uses its default
- *     protocol at the default speed (libccid answers IFD_ERROR_PTS_FAILURE and pcscd
- *     falls back to the default protocol; 7816-3 §9.3: reset or reject).
+ *     protocol at the default speed, which needs no PPS (7816-3 §9.3: after a failed
+ *     PPS the interface device resets or rejects the card). libccid answers
+ *     IFD_ERROR_PTS_FAILURE and pcscd rejects the card (pcsc-lite prothandler.c
+ *     PHSetProtocol: SET_PROTOCOL_PPS_FAILED -> SCARD_W_UNRESPONSIVE_CARD); we take the
+ *     other branch the standard allows, so such a card still works.
  *   Specific mode with implicit parameters (TA2 b5) is refused, as libccid does.
  *   Then PC_to_RDR_SetParameters with the T=0 or T=1 structure.
  */
