@@ -86,6 +86,9 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
   const tx = db.transaction(['packs', 'manifests', 'backups', 'cards'], 'readwrite');
   try {
     return await inTransaction(tx, async (track) => {
+      // The pack first, before the reads: its bytes are cloned into the request now, while
+      // the reads travel; any refusal below aborts the transaction and takes it back.
+      track(tx.objectStore('packs').put(p.pack));
       const known = await tx.objectStore('cards').get(cn);
       if (known) checkCard(known, f);
       const headSeq = known?.headSeq ?? 0;
@@ -143,7 +146,6 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
         createdAt: known?.createdAt ?? now(),
       };
       // The order the design asks for; the transaction makes it all-or-nothing anyway.
-      track(tx.objectStore('packs').put(p.pack));
       track(tx.objectStore('manifests').put(manifest));
       track(tx.objectStore('backups').put(row));
       track(tx.objectStore('cards').put(card));
