@@ -15,7 +15,8 @@ export interface CardIdentity {
 
 export interface SpendReceipt {
   cardNumber: string;
-  application: number;
+  /** The application's AID, upper-case hex. */
+  aid: string;
   amount: number;
   counter: number;
 }
@@ -44,8 +45,9 @@ export interface Authority {
   splitUpload(bytes: Uint8Array): UploadedBackup;
   /** Decodes a card-signed spend receipt and checks its signature; throws if forged. */
   verifyReceipt(card: CardIdentity, receipt: Uint8Array): SpendReceipt;
-  /** Signs a load token for the card's application (counter = the card's next load counter). */
-  loadToken(card: CardIdentity, application: number, amount: number, counter: number): Uint8Array;
+  /** Signs a load token for the card's application (aid, hex); loadCounter = the card's
+   *  load counter after this load (its current value + 1), so the token loads once. */
+  loadToken(card: CardIdentity, aid: string, amount: number, loadCounter: number): Uint8Array;
   /** Personalises a blank card: its public keys in, certificate and personalisation out. */
   personalise(
     cardNumber: string,

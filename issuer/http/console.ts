@@ -104,14 +104,14 @@ export function consoleRoutes(d: Deps): Hono {
     const rows = (await ledgerEntries(d.db)).map((e) => [
       String(e.id),
       esc(e.cardNumber),
-      String(e.application),
+      esc(e.aid),
       e.entry,
       String(e.amount),
       String(e.counter),
       e.afterStop ? '<span class="stopped">issuer loss (after stop)</span>' : esc(e.reason),
     ]);
     const loss = await issuerLosses(d.db);
-    return page(c, 'Ledger', `<p>Issuer losses (spends receipted after a stop): ${loss}</p>${table(['#', 'Card', 'App', 'Entry', 'Amount', 'Counter', 'Note'], rows)}`);
+    return page(c, 'Ledger', `<p>Issuer losses (spends receipted after a stop): ${loss}</p>${table(['#', 'Card', 'AID', 'Entry', 'Amount', 'Counter', 'Note'], rows)}`);
   });
 
   app.get('/stop-list', async (c) => {

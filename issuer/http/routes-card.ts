@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { Deps } from './deps.ts';
-import { bearer, cardParam, hexField, intField, jsonBody, limitBody } from './guards.ts';
+import { bearer, cardParam, hexField, intField, jsonBody, limitBody, stringField } from './guards.ts';
 import { IssuerError } from '../errors.ts';
 import { login, newChallenge, sessionCard } from '../store/sessions.ts';
 import { getCard } from '../store/cards.ts';
@@ -84,8 +84,9 @@ export function cardRoutes(d: Deps): Hono {
     const card = await own(c);
     if (!d.config.demoLoads) throw new IssuerError('FORBIDDEN', 'load tokens are sold at a terminal, not asked for by a card (this is not the demo issuer)');
     const b = await jsonBody(c);
-    const r = await issueLoad(d.db, d.authority, card.identity, intField(b, 'application', 0, 255), intField(b, 'amount', 1, 1_000_000), 'demo top-up');
-    return c.json({ token: hex(r.token), counter: r.counter }, 201);
+    const aid = stringField(b, 'aid', 32).toUpperCase();
+    const r = await issueLoad(d.db, d.authority, card.identity, aid, intField(b, 'amount', 1, 1_000_000), intField(b, 'counter', 0, 2 ** 32 - 2) + 1, 'demo top-up');
+    return c.json({ token: hex(r.token), counter: r.counter }, r.created ? 201 : 200);
   });
 
   app.post('/cards/:card/restore-authorisations', json, async (c) => {
@@ -97,7 +98,14 @@ export function cardRoutes(d: Deps): Hono {
 
   app.post('/cards/:card/reissue', json, async (c) => {
     const card = await own(c);
-    return c.json({ tokens: await reissueValue(d.db, d.authority, card.identity) }, 201);
+    const b = await jsonBody(c);
+    const counters: Record<string, number> = {};
+    const given = b['counters'];
+    if (given !== undefined) {
+      if (typeof given !== 'object' || given === null || Array.isArray(given)) throw new IssuerError('BAD_REQUEST', 'field "counters" must map AIDs to load counters');
+      for (const [aid, v] of Object.entries(given)) counters[aid.toUpperCase()] = intField({ v }, 'v', 0, 2 ** 32 - 2);
+    }
+    return c.json({ tokens: await reissueValue(d.db, d.authority, card.identity, counters) }, 201);
   });
 
   return app;

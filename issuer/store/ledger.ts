@@ -1,5 +1,5 @@
 import type { Db, Queryable } from '../db/db.ts';
-import { num, str } from '../db/db.ts';
+import { bytes, num, str } from '../db/db.ts';
 import type { Authority, CardIdentity } from '../authority.ts';
 import { IssuerError } from '../errors.ts';
 import { getCard } from './cards.ts';
@@ -12,7 +12,7 @@ import { getCard } from './cards.ts';
 export interface LedgerEntry {
   id: number;
   cardNumber: string;
-  application: number;
+  aid: string;
   entry: 'load' | 'spend';
   amount: number;
   counter: number;
@@ -35,38 +35,41 @@ export async function issuerLosses(q: Queryable): Promise<number> {
   return num(rows[0]?.['l'] ?? 0);
 }
 
-async function nextLoadCounter(q: Queryable, cardNumber: string, application: number): Promise<number> {
-  const rows = await q.query(`SELECT coalesce(max(counter), 0) AS c FROM ledger WHERE card_number = $1 AND application = $2 AND entry = 'load'`, [
-    cardNumber,
-    application,
-  ]);
-  return num(rows[0]?.['c'] ?? 0) + 1;
-}
+export const isAid = (aid: string) => /^([0-9A-F]{2}){5,16}$/.test(aid);
 
-/** Issues a load token and records it in the same transaction (no token without its row). */
+/**
+ * Issues a load token and records it in the same transaction (no token without its row).
+ * The card accepts a token only for its load counter + 1, so one token per counter value:
+ * asking again for the same counter and amount answers the same token (a retry), another
+ * amount for a counter already issued is refused.
+ */
 export async function issueLoad(
   db: Db,
   authority: Authority,
   card: CardIdentity,
-  application: number,
+  aid: string,
   amount: number,
+  loadCounter: number,
   reason: string,
   q?: Queryable,
-): Promise<{ token: Uint8Array; counter: number }> {
-  if (!Number.isSafeInteger(amount) || amount <= 0) throw new IssuerError('BAD_REQUEST', `amount must be a positive whole number, got ${amount}`);
-  if (!Number.isInteger(application) || application < 0 || application > 255) {
-    throw new IssuerError('BAD_REQUEST', `application must be 0..255, got ${application}`);
-  }
+): Promise<{ token: Uint8Array; counter: number; created: boolean }> {
+  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > 0xffffffff) throw new IssuerError('BAD_REQUEST', `amount must be a whole number in 1..2^32-1, got ${amount}`);
+  if (!isAid(aid)) throw new IssuerError('BAD_REQUEST', `aid must be 5..16 bytes of upper-case hex, got "${aid.slice(0, 40)}"`);
+  if (!Number.isSafeInteger(loadCounter) || loadCounter < 1 || loadCounter > 0xffffffff) throw new IssuerError('BAD_REQUEST', `load counter must be 1..2^32-1, got ${loadCounter}`);
   const run = async (tx: Queryable) => {
     const state = (await getCard(tx, authority, card.cardNumber)).state;
     if (state !== 'active') throw new IssuerError('CARD_STOPPED', `card ${card.cardNumber} is stop-listed: no value is loaded onto it`);
-    const counter = await nextLoadCounter(tx, card.cardNumber, application);
-    const token = authority.loadToken(card, application, amount, counter);
+    const had = await tx.query(`SELECT amount, document FROM ledger WHERE card_number = $1 AND aid = $2 AND entry = 'load' AND counter = $3`, [card.cardNumber, aid, loadCounter]);
+    if (had[0]) {
+      if (num(had[0]['amount']) !== amount) throw new IssuerError('REPLAYED', `a load token for counter ${loadCounter} of ${aid} on card ${card.cardNumber} was already issued for another amount`);
+      return { token: bytes(had[0]['document']), counter: loadCounter, created: false };
+    }
+    const token = authority.loadToken(card, aid, amount, loadCounter);
     await tx.query(
-      `INSERT INTO ledger (card_number, application, entry, amount, counter, document, reason) VALUES ($1, $2, 'load', $3, $4, $5, $6)`,
-      [card.cardNumber, application, amount, counter, token, reason],
+      `INSERT INTO ledger (card_number, aid, entry, amount, counter, document, reason) VALUES ($1, $2, 'load', $3, $4, $5, $6)`,
+      [card.cardNumber, aid, amount, loadCounter, token, reason],
     );
-    return { token, counter };
+    return { token, counter: loadCounter, created: true };
   };
   return q ? run(q) : db.transaction(run);
 }
@@ -93,14 +96,14 @@ export async function recordReceipt(
   return db.transaction(async (tx) => {
     const afterStop = card.state !== 'active';
     const rows = await tx.query(
-      `INSERT INTO ledger (card_number, application, entry, amount, counter, document, after_stop)
-       VALUES ($1, $2, 'spend', $3, $4, $5, $6) ON CONFLICT (card_number, application, entry, counter) DO NOTHING RETURNING id`,
-      [cardNumber, r.application, r.amount, r.counter, receipt, afterStop],
+      `INSERT INTO ledger (card_number, aid, entry, amount, counter, document, after_stop)
+       VALUES ($1, $2, 'spend', $3, $4, $5, $6) ON CONFLICT (card_number, aid, entry, counter) DO NOTHING RETURNING id`,
+      [cardNumber, r.aid, r.amount, r.counter, receipt, afterStop],
     );
     const id = rows[0]?.['id'];
     if (id === undefined) throw new IssuerError('REPLAYED', `receipt ${r.counter} of card ${cardNumber} was already handed in`);
     return {
-      entry: { id: num(id), cardNumber, application: r.application, entry: 'spend', amount: r.amount, counter: r.counter, afterStop, reason: '' },
+      entry: { id: num(id), cardNumber, aid: r.aid, entry: 'spend', amount: r.amount, counter: r.counter, afterStop, reason: '' },
       issuerLoss: afterStop,
     };
   });
@@ -108,14 +111,14 @@ export async function recordReceipt(
 
 export async function ledgerEntries(q: Queryable, cardNumber?: string, limit = 200): Promise<LedgerEntry[]> {
   const rows = await q.query(
-    `SELECT id, card_number, application, entry, amount, counter, after_stop, reason FROM ledger
+    `SELECT id, card_number, aid, entry, amount, counter, after_stop, reason FROM ledger
       ${cardNumber ? 'WHERE card_number = $2' : ''} ORDER BY id DESC LIMIT $1`,
     cardNumber ? [limit, cardNumber] : [limit],
   );
   return rows.map((r) => ({
     id: num(r['id']),
     cardNumber: str(r['card_number']),
-    application: num(r['application']),
+    aid: str(r['aid']),
     entry: str(r['entry']) as 'load' | 'spend',
     amount: num(r['amount']),
     counter: num(r['counter']),

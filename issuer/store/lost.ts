@@ -177,8 +177,13 @@ export async function authoriseRestore(
 }
 
 /** The lost card's ledger balance at the stop, per application, as load tokens for the
- *  replacement card: once. */
-export async function reissueValue(db: Db, authority: Authority, target: CardIdentity): Promise<{ application: number; amount: number; token: string }[]> {
+ *  replacement card: once. counters: the new card's load counter per AID (0 if absent). */
+export async function reissueValue(
+  db: Db,
+  authority: Authority,
+  target: CardIdentity,
+  counters: Readonly<Record<string, number>> = {},
+): Promise<{ aid: string; amount: number; token: string }[]> {
   const me = await getCard(db, authority, target.cardNumber);
   if (me.replaces === null) throw new IssuerError('FORBIDDEN', `card ${target.cardNumber} replaces no lost card`);
   const lost = me.replaces;
@@ -189,17 +194,17 @@ export async function reissueValue(db: Db, authority: Authority, target: CardIde
     ]);
     if (done.length === 0) throw new IssuerError('REPLAYED', `the balance of card ${lost} was already re-issued`);
     const rows = await tx.query(
-      `SELECT application, sum(CASE WHEN entry = 'load' THEN amount ELSE -amount END) AS b
-         FROM ledger WHERE card_number = $1 AND NOT after_stop GROUP BY application ORDER BY application`,
+      `SELECT aid, sum(CASE WHEN entry = 'load' THEN amount ELSE -amount END) AS b
+         FROM ledger WHERE card_number = $1 AND NOT after_stop GROUP BY aid ORDER BY aid`,
       [lost],
     );
-    const out: { application: number; amount: number; token: string }[] = [];
+    const out: { aid: string; amount: number; token: string }[] = [];
     for (const r of rows) {
       const amount = num(r['b']);
       if (amount <= 0) continue;
-      const application = num(r['application']);
-      const { token } = await issueLoad(db, authority, target, application, amount, `reissue:${lost}`, tx);
-      out.push({ application, amount, token: hex(token) });
+      const aid = str(r['aid']);
+      const { token } = await issueLoad(db, authority, target, aid, amount, (counters[aid] ?? 0) + 1, `reissue:${lost}`, tx);
+      out.push({ aid, amount, token: hex(token) });
     }
     return out;
   });

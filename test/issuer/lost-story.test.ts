@@ -6,6 +6,9 @@ import { TestCard } from './support/test-authority.ts';
 
 // The lost card story of fig. 21 through the API, then the stop list and the ledger.
 
+const E_MONEY = 'A000000001';
+const POINTS = 'A000000002';
+
 describe.each<Driver>(['pglite', 'pg'])('lost card story on %s', (driver) => {
   let w: World;
   beforeAll(async () => {
@@ -24,13 +27,16 @@ describe.each<Driver>(['pglite', 'pg'])('lost card story on %s', (driver) => {
     const b2 = makeBackup({ issuer: w.authority.issuerId, cardNumber: old.cardNumber, seq: 2, prev: b1.hash, kind: 'diff' });
     for (const b of [b1, b2]) expect((await w.call('POST', `/v1/cards/${old.cardNumber}/backups`, { token: t, body: old.frame(b.header, b.records) })).status).toBe(201);
     // Value: two loads on two applications, one spend receipted.
-    for (const [application, amount] of [[1, 5000], [2, 300]] as const) {
-      expect((await w.call('POST', `/v1/cards/${old.cardNumber}/loads`, { token: t, json: { application, amount } })).status).toBe(201);
+    for (const [aid, amount] of [[E_MONEY, 5000], [POINTS, 300]] as const) {
+      expect((await w.call('POST', `/v1/cards/${old.cardNumber}/loads`, { token: t, json: { aid, amount, counter: 0 } })).status).toBe(201);
     }
-    const spend = await w.call('POST', '/v1/terminal/receipts', { json: { cardNumber: old.cardNumber, receipt: hex(old.receipt(1, 1200, 1)) } });
+    // A retry of the same load answers the same token; another amount for that counter is refused.
+    expect((await w.call('POST', `/v1/cards/${old.cardNumber}/loads`, { token: t, json: { aid: POINTS, amount: 300, counter: 0 } })).status).toBe(200);
+    expect(await errorOf(await w.call('POST', `/v1/cards/${old.cardNumber}/loads`, { token: t, json: { aid: POINTS, amount: 301, counter: 0 } }))).toMatchObject({ status: 409 });
+    const spend = await w.call('POST', '/v1/terminal/receipts', { json: { cardNumber: old.cardNumber, receipt: hex(old.receipt(E_MONEY, 1200, 1)) } });
     expect(await spend.json()).toMatchObject({ issuerLoss: false });
-    expect(await errorOf(await w.call('POST', '/v1/terminal/receipts', { json: { cardNumber: old.cardNumber, receipt: hex(old.receipt(1, 1200, 1)) } }))).toMatchObject({ status: 409, code: 'REPLAYED' });
-    const forgedReceipt = w.newCard().receipt(1, 10, 2);
+    expect(await errorOf(await w.call('POST', '/v1/terminal/receipts', { json: { cardNumber: old.cardNumber, receipt: hex(old.receipt(E_MONEY, 1200, 1)) } }))).toMatchObject({ status: 409, code: 'REPLAYED' });
+    const forgedReceipt = w.newCard().receipt(E_MONEY, 10, 2);
     expect(await errorOf(await w.call('POST', '/v1/terminal/receipts', { json: { cardNumber: old.cardNumber, receipt: hex(forgedReceipt) } }))).toMatchObject({ status: 400, code: 'BAD_SIGNATURE' });
     expect((await w.call('POST', '/v1/terminal/check', { json: { cardNumber: old.cardNumber } })).status).toBe(200);
 
@@ -45,9 +51,9 @@ describe.each<Driver>(['pglite', 'pg'])('lost card story on %s', (driver) => {
 
     // The terminal refuses the stopped card; a late receipt is the issuer's loss.
     expect(await errorOf(await w.call('POST', '/v1/terminal/check', { json: { cardNumber: old.cardNumber } }))).toMatchObject({ status: 403, code: 'CARD_STOPPED' });
-    const late = await w.call('POST', '/v1/terminal/receipts', { json: { cardNumber: old.cardNumber, receipt: hex(old.receipt(1, 700, 2)) } });
+    const late = await w.call('POST', '/v1/terminal/receipts', { json: { cardNumber: old.cardNumber, receipt: hex(old.receipt(E_MONEY, 700, 2)) } });
     expect(await late.json()).toMatchObject({ issuerLoss: true });
-    expect(await errorOf(await w.call('POST', `/v1/cards/${old.cardNumber}/loads`, { token: t, json: { application: 1, amount: 1 } }))).toMatchObject({ status: 403, code: 'CARD_STOPPED' });
+    expect(await errorOf(await w.call('POST', `/v1/cards/${old.cardNumber}/loads`, { token: t, json: { aid: E_MONEY, amount: 1, counter: 1 } }))).toMatchObject({ status: 403, code: 'CARD_STOPPED' });
 
     // Personalising before approval is refused; the operator approves (JSON API).
     const blank = new TestCard(w.authority, '0000000000000000');
@@ -78,8 +84,8 @@ describe.each<Driver>(['pglite', 'pg'])('lost card story on %s', (driver) => {
     // Re-issue: the balance at the stop (5000 - 1200 on app 1, 300 on app 2), once.
     const re = await w.call('POST', `/v1/cards/${newNumber}/reissue`, { token: nt, json: {} });
     expect(re.status).toBe(201);
-    const tokens = ((await re.json()) as { tokens: { application: number; amount: number }[] }).tokens;
-    expect(tokens.map(({ application, amount }) => ({ application, amount }))).toEqual([{ application: 1, amount: 3800 }, { application: 2, amount: 300 }]);
+    const tokens = ((await re.json()) as { tokens: { aid: string; amount: number }[] }).tokens;
+    expect(tokens.map(({ aid, amount }) => ({ aid, amount }))).toEqual([{ aid: E_MONEY, amount: 3800 }, { aid: POINTS, amount: 300 }]);
     expect(await errorOf(await w.call('POST', `/v1/cards/${newNumber}/reissue`, { token: nt, json: {} }))).toMatchObject({ status: 409, code: 'REPLAYED' });
 
     // Ledger: the new card holds the re-issued value, the late spend is the issuer's loss.

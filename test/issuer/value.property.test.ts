@@ -25,6 +25,7 @@ interface SimCard {
   card: TestCard;
   value: number;
   spendCounter: number;
+  loadCounter: number;
   pending: Uint8Array[];
   live: boolean;
   code: string;
@@ -51,6 +52,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 
 let serial = 0;
+const AID = 'A000000001';
 
 describe('value is conserved over random stories', () => {
   let db: Db;
@@ -66,7 +68,7 @@ describe('value is conserved over random stories', () => {
 
   async function newSim(card: TestCard): Promise<SimCard> {
     await ensureCard(db, a, card.certificate);
-    return { card, value: 0, spendCounter: 0, pending: [], live: true, code: await register(db, card.cardNumber), replaced: false, seq: 0, head: undefined };
+    return { card, value: 0, spendCounter: 0, loadCounter: 0, pending: [], live: true, code: await register(db, card.cardNumber), replaced: false, seq: 0, head: undefined };
   }
 
   async function replace(s: SimCard, cards: SimCard[]): Promise<void> {
@@ -76,7 +78,10 @@ describe('value is conserved over random stories', () => {
     blank.cardNumber = p.cardNumber;
     blank.certificate = p.certificate;
     const n = await newSim(blank);
-    for (const t of await reissueValue(db, a, a.checkCardCertificate(blank.certificate))) n.value += t.amount;
+    for (const t of await reissueValue(db, a, a.checkCardCertificate(blank.certificate))) {
+      n.value += t.amount;
+      n.loadCounter++;
+    }
     s.replaced = true;
     cards.push(n);
   }
@@ -94,7 +99,7 @@ describe('value is conserved over random stories', () => {
           switch (o.t) {
             case 'load':
               if (!s.live) break;
-              await issueLoad(db, a, a.checkCardCertificate(s.card.certificate), 1, o.amount, 'paid');
+              await issueLoad(db, a, a.checkCardCertificate(s.card.certificate), AID, o.amount, ++s.loadCounter, 'paid');
               s.value += o.amount;
               paid += o.amount;
               break;
@@ -103,7 +108,7 @@ describe('value is conserved over random stories', () => {
               if (s.value < o.amount) break;
               s.value -= o.amount;
               spent += o.amount;
-              const r = s.card.receipt(1, o.amount, ++s.spendCounter);
+              const r = s.card.receipt(AID, o.amount, ++s.spendCounter);
               if (o.now) await recordReceipt(db, a, s.card.cardNumber, r);
               else s.pending.push(r);
               break;

@@ -65,15 +65,15 @@ CREATE UNIQUE INDEX backups_header ON backups (card_number, header_hash);
 CREATE TABLE ledger (
   id          bigserial PRIMARY KEY,
   card_number text NOT NULL REFERENCES cards,
-  application integer NOT NULL,
+  aid         text NOT NULL,                -- the application's AID, upper-case hex
   entry       text NOT NULL CHECK (entry IN ('load', 'spend')),
   amount      bigint NOT NULL CHECK (amount > 0),
-  counter     bigint NOT NULL,              -- load counter of the token, or spend counter of the receipt
+  counter     bigint NOT NULL,              -- load counter the token sets, or spend counter of the receipt
   document    bytea NOT NULL,               -- the signed token or receipt
   after_stop  boolean NOT NULL DEFAULT false,
   reason      text NOT NULL DEFAULT '',     -- 'reissue:<lost card>' for a re-issued balance
   at          timestamptz NOT NULL DEFAULT now(),
-  UNIQUE (card_number, application, entry, counter)
+  UNIQUE (card_number, aid, entry, counter)
 );
 
 -- The stop list: numbered, each entry signed by the epoch key.

@@ -1,6 +1,6 @@
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concat, equal, u16be, u32be } from '../../../src/protocol/bytes.ts';
+import { concat, equal, fromHex, hex, u16be, u32be } from '../../../src/protocol/bytes.ts';
 import type { Authority, SpendReceipt, UploadedBackup } from '../../../issuer/authority.ts';
 
 // A stand-in issuer authority for the service's own tests until the protocol-2 core
@@ -43,14 +43,14 @@ export function testAuthority(issuerId = 1, seed?: Uint8Array): TestAuthority {
       return { header: b.slice(0, 126), signature: b.slice(126, 190), wrappedKey: b.slice(192, 192 + kl), records: b.slice(192 + kl) };
     },
     verifyReceipt(card, r): SpendReceipt {
-      if (r.length !== 16 + 1 + 4 + 4 + 64) throw new Error(`receipt must be 89 bytes, got ${r.length}`);
-      const body = r.subarray(0, 25);
-      if (!ed25519.verify(r.subarray(25), concat(te.encode('SPND'), body), card.signKey)) throw new Error('receipt signature does not verify');
+      if (r.length !== 16 + 5 + 4 + 4 + 64) throw new Error(`receipt must be 93 bytes, got ${r.length}`);
+      const body = r.subarray(0, 29);
+      if (!ed25519.verify(r.subarray(29), concat(te.encode('SPND'), body), card.signKey)) throw new Error('receipt signature does not verify');
       const dv = new DataView(body.buffer, body.byteOffset);
-      return { cardNumber: td.decode(body.subarray(0, 16)), application: body[16] as number, amount: dv.getUint32(17), counter: dv.getUint32(21) };
+      return { cardNumber: td.decode(body.subarray(0, 16)), aid: hex(body.subarray(16, 21)), amount: dv.getUint32(21), counter: dv.getUint32(25) };
     },
-    loadToken(card, application, amount, counter) {
-      const body = concat(te.encode(card.cardNumber), Uint8Array.of(application), u32be(amount), u32be(counter));
+    loadToken(card, aid, amount, counter) {
+      const body = concat(te.encode(card.cardNumber), fromHex(aid), u32be(amount), u32be(counter));
       return concat(body, ed25519.sign(concat(te.encode('LOAD'), body), epochSecret));
     },
     personalise(cardNumber, blank) {
@@ -89,8 +89,9 @@ export class TestCard {
     const key = sha256(this.signKey).subarray(0, 16);
     return concat(header, signature, u16be(key.length), key, records);
   }
-  receipt(application: number, amount: number, counter: number): Uint8Array {
-    const body = concat(te.encode(this.cardNumber), Uint8Array.of(application), u32be(amount), u32be(counter));
+  /** aid: 5 bytes of hex in this stand-in. */
+  receipt(aid: string, amount: number, counter: number): Uint8Array {
+    const body = concat(te.encode(this.cardNumber), fromHex(aid), u32be(amount), u32be(counter));
     return concat(body, ed25519.sign(concat(te.encode('SPND'), body), this.signSecret));
   }
 }

@@ -1,0 +1,4 @@
+export * from './errors.ts';
+export * from './keys.ts';
+export * from './authority.ts';
+export * from './demo.ts';
