@@ -95,8 +95,15 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
     tx.objectStore('checks').getAll(cardRange(card)),
   ]);
   // Each manifest read once, the requests pipelined in the same transaction.
-  const got = await Promise.all(rows.map((r) => tx.objectStore('manifests').get([card, r.seq])));
-  const manifests = new Map(rows.map((r, i) => [r.seq, got[i]]));
+  // Manifests by key range, BATCH at a time: one request per batch, bounded memory.
+  const manifests = new Map<number, ManifestRow>();
+  for (let after = -1; ; ) {
+    const batch = await tx.objectStore('manifests').getAll(IDBKeyRange.bound([card, after], [card, 0x1_0000_0000], true, true), BATCH * 4);
+    for (const m of batch) manifests.set(m.seq, m);
+    const last = batch[batch.length - 1];
+    if (!last || batch.length < BATCH * 4) break;
+    after = last.seq;
+  }
   const uses: Uses = new Map();
   const own = new Map<number, number[]>();
   for (const t of tombs) out.push(...checkHeader(card, t.seq, t.header, t.headerHash).findings);
@@ -118,7 +125,9 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
     if (!held.has(s)) out.push({ card, seq: s, code: 'PACK_MISSING', severity: 'damage', message: `the pages stored by seq ${s} are missing (${uses.get(s) ? neededBy(uses.get(s)?.points ?? []) : 'its own backup only'})` });
   // The bulk: packs, least recently checked first (never checked before all others).
   const lastChecked = new Map(checks.map((k) => [k.seq, k.checkedAt]));
-  const order = [...held].sort((a, b) => (lastChecked.get(a) ?? -1) - (lastChecked.get(b) ?? -1) || a - b);
+  const partial = opts.maxPacks !== undefined || opts.budgetMs !== undefined;
+  // Whole runs read in key order (range reads); partial runs least recently checked first (single reads).
+  const order = partial ? [...held].sort((a, b) => (lastChecked.get(a) ?? -1) - (lastChecked.get(b) ?? -1) || a - b) : [...held].sort((a, b) => a - b);
   const started = now();
   const limit = opts.maxPacks ?? Infinity;
   const records: CheckRow[] = [];
@@ -128,7 +137,11 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
     const batch = order.slice(i, Math.min(i + BATCH, i + (limit - records.length)));
     i += batch.length;
     const rtx = db.transaction('packs');
-    const packs = await Promise.all(batch.map((s) => rtx.store.get([card, s])));
+    const read: (PackRow | undefined)[] = partial
+      ? await Promise.all(batch.map((s) => rtx.store.get([card, s])))
+      : await rtx.store.getAll(IDBKeyRange.bound([card, batch[0] as number], [card, batch[batch.length - 1] as number]), batch.length);
+    const bySeq = new Map(read.filter((p) => p !== undefined).map((p) => [p.seq, p]));
+    const packs = batch.map((s) => bySeq.get(s));
     for (const [j, s] of batch.entries()) {
       if ((stop = overBudget())) break;
       const found = await checkPack(c, s, packs[j], uses, own.get(s));
