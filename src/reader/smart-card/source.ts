@@ -1,0 +1,143 @@
+/**
+ * The Web Smart Card API (navigator.smartCard) as one more reader source behind the same
+ * Transport as WebUSB and the PC/SC bridge. PC/SC level, as the API is: establish a
+ * context, list the readers, read their state with getStatusChange (waiting for a card
+ * when asked), connect EXCLUSIVE (no other program can send the card anything between
+ * the steps of a backup or restore), transmit, disconnect with a reset so the next user
+ * starts with the PIN unverified (as the bridge does, docs/bridge.md). Errors become
+ * ReaderErrors through errors.ts.
+ */
+import type { Transport, TransportLimits } from '../../protocol/transport.ts';
+import { limitsFromAtr } from '../bridge-transport.ts';
+import { ReaderError } from '../errors.ts';
+import { withIsoWrappers } from '../wrappers/index.ts';
+import type { SmartCardConnection, SmartCardContext, SmartCardReaderStateOut, SmartCardResourceManager } from './api.ts';
+import { fromSmartCardError } from './errors.ts';
+
+export interface SmartCardReaderInfo {
+  name: string;
+  cardPresent: boolean;
+  /** Another program holds the card exclusively. */
+  busy: boolean;
+}
+
+export interface SmartCardSession {
+  readonly reader: string;
+  readonly atr: Uint8Array;
+  readonly transport: Transport;
+  /** Resolves when the card leaves this reader or the reader goes (then the session is over). */
+  readonly removed: Promise<void>;
+  /** Releases the card (SCARD_RESET_CARD) and stops watching. */
+  disconnect(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** A reader name from listSmartCardReaders; default the first reader with a card. */
+  reader?: string;
+  /** Wait this long for a card when none is in (default 0: fail with NO_CARD at once). */
+  waitForCardMs?: number;
+  signal?: AbortSignal;
+}
+
+const buf = (b: ArrayBuffer | undefined) => (b ? new Uint8Array(b.slice(0)) : new Uint8Array(0));
+const info = (s: SmartCardReaderStateOut): SmartCardReaderInfo => ({
+  name: s.readerName,
+  cardPresent: !!s.eventState.present && !s.eventState.mute,
+  busy: !!s.eventState.exclusive,
+});
+
+async function call<T>(during: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw fromSmartCardError(e, during);
+  }
+}
+
+async function states(ctx: SmartCardContext): Promise<SmartCardReaderStateOut[]> {
+  const names = await call('listReaders', () => ctx.listReaders());
+  if (names.length === 0) return [];
+  // 'unaware' with timeout 0: PC/SC answers with the current state at once.
+  return call('getStatusChange', () => ctx.getStatusChange(names.map((readerName) => ({ readerName, currentState: { unaware: true } })), { timeout: 0 }));
+}
+
+export async function listSmartCardReaders(api: SmartCardResourceManager): Promise<SmartCardReaderInfo[]> {
+  const ctx = await call('establishContext', () => api.establishContext());
+  return (await states(ctx)).map(info);
+}
+
+export async function openSmartCardReader(api: SmartCardResourceManager, options: OpenOptions = {}): Promise<SmartCardSession> {
+  const ctx = await call('establishContext', () => api.establishContext());
+  let all = await states(ctx);
+  if (all.length === 0) throw new ReaderError('DEVICE_GONE', 'listReaders: no smart-card reader is connected');
+  if (options.reader !== undefined && !all.some((s) => s.readerName === options.reader))
+    throw new ReaderError('DEVICE_GONE', `listReaders: no reader named "${options.reader}"`);
+  const candidates = () => all.filter((s) => (options.reader === undefined || s.readerName === options.reader) && info(s).cardPresent);
+  const deadline = Date.now() + (options.waitForCardMs ?? 0);
+  while (candidates().length === 0) {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new ReaderError('NO_CARD', options.reader ? `no card in "${options.reader}"` : 'no card in any reader');
+    const watched = all.filter((s) => options.reader === undefined || s.readerName === options.reader);
+    all = await call('getStatusChange', () =>
+      ctx.getStatusChange(
+        watched.map((s) => ({ readerName: s.readerName, currentState: s.eventState, currentCount: s.eventCount })),
+        { timeout: left, ...(options.signal ? { signal: options.signal } : {}) },
+      ),
+    );
+  }
+  const target = candidates()[0] as SmartCardReaderStateOut;
+  const { connection } = await call(`connect "${target.readerName}"`, () => ctx.connect(target.readerName, 'exclusive', { preferredProtocols: ['t1', 't0'] }));
+  let atr = buf(target.answerToReset);
+  if (atr.length === 0) atr = buf((await call('status', () => connection.status())).answerToReset);
+
+  // Watch the reader until the card leaves; abort the watch on disconnect.
+  const stop = new AbortController();
+  const removed = (async () => {
+    let last = target;
+    for (;;) {
+      let next: SmartCardReaderStateOut[];
+      try {
+        next = await ctx.getStatusChange([{ readerName: last.readerName, currentState: last.eventState, currentCount: last.eventCount }], { signal: stop.signal });
+      } catch {
+        // Disconnected on purpose: never "removed". Otherwise the reader or the service went.
+        if (stop.signal.aborted) return new Promise<void>(() => {});
+        return;
+      }
+      const s = next[0];
+      if (!s || s.eventState.unavailable || s.eventState.empty || !s.eventState.present) return;
+      last = s;
+    }
+  })();
+
+  let open = true;
+  return {
+    reader: target.readerName,
+    atr,
+    transport: withIsoWrappers(new SmartCardLink(connection, limitsFromAtr(atr), () => open)),
+    removed,
+    async disconnect() {
+      if (!open) return;
+      open = false;
+      stop.abort();
+      await call('disconnect', () => connection.disconnect('reset'));
+    },
+  };
+}
+
+/** The raw link: one APDU per SmartCardConnection.transmit. withIsoWrappers goes around it. */
+class SmartCardLink implements Transport {
+  constructor(
+    private readonly connection: SmartCardConnection,
+    readonly limits: TransportLimits,
+    private readonly isOpen: () => boolean,
+  ) {}
+
+  async transmit(apdu: Uint8Array, options?: { signal?: AbortSignal }): Promise<Uint8Array> {
+    if (options?.signal?.aborted) throw new ReaderError('ABORTED');
+    if (!this.isOpen()) throw new ReaderError('PROTOCOL_ERROR', 'transmit after disconnect');
+    const answer = new Uint8Array(await call('transmit', () => this.connection.transmit(apdu.slice())));
+    // An answer without SW1 SW2 is no answer (pcsclite gives one when the card leaves mid-exchange).
+    if (answer.length < 2) throw new ReaderError('CARD_REMOVED', `transmit: the reader answered ${answer.length} bytes, no status word`);
+    return answer;
+  }
+}
