@@ -55,9 +55,20 @@ export class CardOs {
     if (!this.session.pinVerified) refuse(SW.SECURITY_NOT_SATISFIED, 'PIN not verified');
   }
 
-  /** While a backup is in progress the memory must not change (fig. 14, 131). */
+  /**
+   * While a backup is in progress the memory must not change (fig. 14, 131); likewise
+   * during a restore session (RESTORE .. RESTORE COMPLETE), whose COMPLETE overwrites
+   * memory and clears the changed table: a write in between would be lost from every
+   * later diff (issue 10).
+   */
   requireMemoryUnlocked(): void {
     if (this.session.backup) refuse(SW.CONDITIONS_NOT_SATISFIED, 'backup in progress');
+    if (this.session.restore) refuse(SW.CONDITIONS_NOT_SATISFIED, 'restore in progress');
+  }
+
+  /** True while a backup or restore session locks memory against application writes. */
+  get memoryLocked(): boolean {
+    return this.session.backup !== undefined || this.session.restore !== undefined;
   }
 
   keyContext(id: Identity): KeyContext {

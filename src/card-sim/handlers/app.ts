@@ -26,7 +26,7 @@ export function select(os: CardOs, c: DecodedCommand): Reply {
   return reply(fci);
 }
 
-/** The application's window on the card (app-api.ts). `onLockedWrite` learns of writes refused during a backup. */
+/** The application's window on the card (app-api.ts). `onLockedWrite` learns of writes refused during a backup or restore session. */
 export function appContext(os: CardOs, slot: number, s: ApSlot, onLockedWrite: () => void = () => {}): AppContext {
   const inside = (offset: number, length: number) => {
     if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > s.size)
@@ -40,9 +40,9 @@ export function appContext(os: CardOs, slot: number, s: ApSlot, onLockedWrite: (
     },
     write(offset, bytes) {
       inside(offset, bytes.length);
-      if (os.session.backup) {
+      if (os.memoryLocked) {
         onLockedWrite();
-        refuse(SW.CONDITIONS_NOT_SATISFIED, 'backup in progress');
+        refuse(SW.CONDITIONS_NOT_SATISFIED, 'backup or restore in progress');
       }
       os.store.write(s.offset + offset, bytes);
     },
@@ -77,7 +77,7 @@ export function processAppCommand(os: CardOs, c: DecodedCommand): Reply {
   const r = os.eeprom.atomic(() => {
     const out = sel.app.process(cmd, ctx);
     // An application that swallowed the refusal still gets no write in (fig. 14, 131).
-    if (locked) throw new Refusal(SW.CONDITIONS_NOT_SATISFIED, 'backup in progress');
+    if (locked) throw new Refusal(SW.CONDITIONS_NOT_SATISFIED, 'backup or restore in progress');
     return out;
   });
   return reply(r.data, r.sw);
