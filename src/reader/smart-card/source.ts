@@ -110,10 +110,12 @@ export async function openSmartCardReader(api: SmartCardResourceManager, options
   })();
 
   let open = true;
+  let gone = false;
+  void removed.then(() => (gone = true));
   return {
     reader: target.readerName,
     atr,
-    transport: withIsoWrappers(new SmartCardLink(connection, limitsFromAtr(atr), () => open)),
+    transport: withIsoWrappers(new SmartCardLink(connection, limitsFromAtr(atr), () => (gone ? 'removed' : open ? 'open' : 'closed'))),
     removed,
     async disconnect() {
       if (!open) return;
@@ -129,12 +131,15 @@ class SmartCardLink implements Transport {
   constructor(
     private readonly connection: SmartCardConnection,
     readonly limits: TransportLimits,
-    private readonly isOpen: () => boolean,
+    private readonly state: () => 'open' | 'closed' | 'removed',
   ) {}
 
   async transmit(apdu: Uint8Array, options?: { signal?: AbortSignal }): Promise<Uint8Array> {
     if (options?.signal?.aborted) throw new ReaderError('ABORTED');
-    if (!this.isOpen()) throw new ReaderError('PROTOCOL_ERROR', 'transmit after disconnect');
+    const state = this.state();
+    // After PC/SC reported the card gone the handle is dead, whatever the API would say.
+    if (state === 'removed') throw new ReaderError('CARD_REMOVED', 'transmit: the card left the reader');
+    if (state === 'closed') throw new ReaderError('PROTOCOL_ERROR', 'transmit after disconnect');
     const answer = new Uint8Array(await call('transmit', () => this.connection.transmit(apdu.slice())));
     // An answer without SW1 SW2 is no answer (pcsclite gives one when the card leaves mid-exchange).
     if (answer.length < 2) throw new ReaderError('CARD_REMOVED', `transmit: the reader answered ${answer.length} bytes, no status word`);
