@@ -5,6 +5,8 @@
 
 /** A card the issuer certified: what its certificate says. */
 export interface CardIdentity {
+  /** The certificate bytes this identity was read from. */
+  certificate: Uint8Array;
   cardNumber: string;
   epoch: number;
   /** Ed25519: signs challenges, backup headers, spend receipts. */
@@ -48,20 +50,23 @@ export interface Authority {
   /** Signs a load token for the card's application (aid, hex); loadCounter = the card's
    *  load counter after this load (its current value + 1), so the token loads once. */
   loadToken(card: CardIdentity, aid: string, amount: number, loadCounter: number): Uint8Array;
-  /** Personalises a blank card: its public keys in, certificate and personalisation out. */
+  /** Personalises a blank card: its public keys in, certificate and personalisation out
+   *  (PIN and PUK sealed to the card's X25519 key). */
   personalise(
     cardNumber: string,
     blank: { signKey: Uint8Array; boxKey: Uint8Array },
+    secrets: { pin: string; puk: string },
   ): { certificate: Uint8Array; personalisation: Uint8Array };
   /** Authorises restoring source's backup (headerHash, with its wrapped key) into target. */
   restoreAuthorisation(args: {
     source: CardIdentity;
     target: CardIdentity;
     header: Uint8Array;
-    headerHash: Uint8Array;
+    signature: Uint8Array;
     wrappedKey: Uint8Array;
+    /** The value the target card accepts next: its authorisation counter + 1. */
     targetCounter: number;
   }): Uint8Array;
-  /** Signs stop-list entry `number` (card stopped at `at`, ms since the epoch). */
+  /** Stop-list entry `number` (card stopped at `at`, ms since 1970), signed: the entry's bytes. */
   signStopEntry(number: number, cardNumber: string, at: number): Uint8Array;
 }

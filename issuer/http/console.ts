@@ -117,8 +117,8 @@ export function consoleRoutes(d: Deps): Hono {
   app.get('/stop-list', async (c) => {
     const who = await asOperator(d, c);
     if (typeof who !== 'string') return who;
-    const rows = (await stopList(d.db)).map((s) => [String(s.number), esc(s.cardNumber), new Date(s.stoppedAt).toISOString(), `<code>${s.signature.slice(0, 16)}…</code>`]);
-    return page(c, 'Stop list', table(['#', 'Card', 'Stopped', 'Signature'], rows));
+    const rows = (await stopList(d.db)).map((s) => [String(s.number), esc(s.cardNumber), new Date(s.stoppedAt).toISOString(), `<code>${s.entry.slice(-16)}</code>`]);
+    return page(c, 'Stop list', table(['#', 'Card', 'Stopped', 'Signature (end)'], rows));
   });
   return app;
 }

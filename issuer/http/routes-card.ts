@@ -92,7 +92,8 @@ export function cardRoutes(d: Deps): Hono {
   app.post('/cards/:card/restore-authorisations', json, async (c) => {
     const card = await own(c);
     const b = await jsonBody(c);
-    const doc = await authoriseRestore(d.db, d.blobs, d.authority, card.identity, intField(b, 'seq', 1, 2 ** 31), intField(b, 'counter', 0, 2 ** 31));
+    // counter: the card's authorisation counter now; the authorisation is for counter + 1.
+    const doc = await authoriseRestore(d.db, d.blobs, d.authority, card.identity, intField(b, 'seq', 1, 2 ** 31), intField(b, 'counter', 0, 2 ** 32 - 2) + 1);
     return c.json({ authorisation: hex(doc) }, 201);
   });
 

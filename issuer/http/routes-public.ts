@@ -32,10 +32,14 @@ export function publicRoutes(d: Deps): Hono {
     if (!isCardNumber(lost)) throw new IssuerError('BAD_REQUEST', 'card number must be 16 digits');
     const b = await jsonBody(c);
     d.lostAttempts.hit(`lost:${lost}`, `recovery-code attempts on card ${lost}`);
-    const out = await personaliseReplacement(d.db, d.authority, lost, stringField(b, 'recoveryCode', 64), {
-      signKey: hexField(b, 'signKey', 32),
-      boxKey: hexField(b, 'boxKey', 32),
-    });
+    const out = await personaliseReplacement(
+      d.db,
+      d.authority,
+      lost,
+      stringField(b, 'recoveryCode', 64),
+      { signKey: hexField(b, 'signKey', 32), boxKey: hexField(b, 'boxKey', 32) },
+      stringField(b, 'pin', 12),
+    );
     return c.json({ cardNumber: out.cardNumber, certificate: hex(out.certificate), personalisation: hex(out.personalisation) }, 201);
   });
 

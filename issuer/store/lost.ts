@@ -4,7 +4,7 @@ import { bytes, num, str } from '../db/db.ts';
 import type { Authority, CardIdentity } from '../authority.ts';
 import { IssuerError } from '../errors.ts';
 import { checkSlowHash, newRecoveryCode, newSlowHash } from '../keys/secrets.ts';
-import { ZERO_HASH, headerHash } from '../../src/protocol/backup-format.ts';
+import { ZERO_HASH } from '../../src/protocol/backup-format.ts';
 import { hex } from '../../src/protocol/bytes.ts';
 import { getCard } from './cards.ts';
 import { fetchBackup } from './backups.ts';
@@ -44,7 +44,8 @@ export interface StopEntry {
   number: number;
   cardNumber: string;
   stoppedAt: number;
-  signature: string;
+  /** The signed entry (hex), as terminals check it offline. */
+  entry: string;
 }
 
 /** Reports the card lost: stop-listed in the same transaction, with its balance at the stop. */
@@ -56,30 +57,30 @@ export async function reportLost(db: Db, authority: Authority, cardNumber: strin
     const stopped = await tx.query(`UPDATE cards SET state = 'stopped' WHERE card_number = $1 AND state = 'active' RETURNING card_number`, [cardNumber]);
     if (stopped.length === 0) throw new IssuerError('WRONG_STATE', `card ${cardNumber} is already stop-listed`);
     const n = num((await tx.query('SELECT coalesce(max(number), 0) + 1 AS n FROM stop_list'))[0]?.['n'] ?? 1);
-    const signature = authority.signStopEntry(n, cardNumber, now);
+    const entry = authority.signStopEntry(n, cardNumber, now);
     const bal = await tx.query(
       `SELECT coalesce(sum(CASE WHEN entry = 'load' THEN amount ELSE -amount END), 0) AS b FROM ledger WHERE card_number = $1 AND NOT after_stop`,
       [cardNumber],
     );
-    await tx.query('INSERT INTO stop_list (number, card_number, stopped_at, signature, balance) VALUES ($1, $2, $3, $4, $5)', [
+    await tx.query('INSERT INTO stop_list (number, card_number, stopped_at, entry, balance) VALUES ($1, $2, $3, $4, $5)', [
       n,
       cardNumber,
       now,
-      signature,
+      entry,
       num(bal[0]?.['b'] ?? 0),
     ]);
     await tx.query('INSERT INTO lost_reports (card_number) VALUES ($1)', [cardNumber]);
-    return { number: n, cardNumber, stoppedAt: now, signature: hex(signature) };
+    return { number: n, cardNumber, stoppedAt: now, entry: hex(entry) };
   });
 }
 
 export async function stopList(q: Queryable, since = 0): Promise<StopEntry[]> {
-  const rows = await q.query('SELECT number, card_number, stopped_at, signature FROM stop_list WHERE number > $1 ORDER BY number', [since]);
+  const rows = await q.query('SELECT number, card_number, stopped_at, entry FROM stop_list WHERE number > $1 ORDER BY number', [since]);
   return rows.map((r) => ({
     number: num(r['number']),
     cardNumber: str(r['card_number']),
     stoppedAt: num(r['stopped_at']),
-    signature: hex(bytes(r['signature'])),
+    entry: hex(bytes(r['entry'])),
   }));
 }
 
@@ -123,13 +124,23 @@ export async function personaliseReplacement(
   lostCard: string,
   code: string,
   blank: { signKey: Uint8Array; boxKey: Uint8Array },
+  pin: string,
 ): Promise<{ cardNumber: string; certificate: Uint8Array; personalisation: Uint8Array }> {
+  if (!/^\d{4,12}$/.test(pin)) throw new IssuerError('BAD_REQUEST', 'the new PIN must be 4 to 12 digits');
   await checkRecoveryCode(db, lostCard, code);
   return db.transaction(async (tx) => {
     const rep = await replacementOf(tx, lostCard);
     if (rep.newCard !== null) throw new IssuerError('WRONG_STATE', `card ${lostCard} is already replaced by card ${rep.newCard}`);
     const cardNumber = await newCardNumber(tx, lostCard);
-    const out = authority.personalise(cardNumber, blank);
+    // The PUK goes to the holder by post, sealed inside the personalisation for the card;
+    // the service keeps no copy (docs/issuer.md).
+    const puk = Array.from(randomBytes(10), (b) => String(b % 10)).join('');
+    let out: { certificate: Uint8Array; personalisation: Uint8Array };
+    try {
+      out = authority.personalise(cardNumber, blank, { pin, puk });
+    } catch (cause) {
+      throw new IssuerError('BAD_REQUEST', `the blank card's keys were refused: ${(cause as Error).message}`, { cause });
+    }
     const id = authority.checkCardCertificate(out.certificate);
     await tx.query(`INSERT INTO cards (card_number, certificate, sign_key, state, replaces) VALUES ($1, $2, $3, 'active', $4)`, [
       cardNumber,
@@ -163,7 +174,7 @@ export async function authoriseRestore(
     source: source.identity,
     target,
     header: up.header,
-    headerHash: headerHash(up.header),
+    signature: up.signature,
     wrappedKey: up.wrappedKey,
     targetCounter,
   });

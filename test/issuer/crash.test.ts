@@ -8,6 +8,7 @@ import { randomBytes } from '@noble/hashes/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { fromHex, hex } from '../../src/protocol/bytes.ts';
 import { decodeHeader } from '../../src/protocol/backup-format.ts';
+import { splitBackupData } from '../../src/protocol/trust/backup-data.ts';
 import { TestCard, testAuthority } from './support/test-authority.ts';
 import { makeBackup } from './support/backups.ts';
 import { startPgCluster, type PgCluster } from './support/pg-cluster.ts';
@@ -68,7 +69,7 @@ describe.each(['pglite', 'pg'] as const)('issuer killed during uploads (%s)', (d
 
   it('shows no half backup after a restart', async () => {
     const seed = randomBytes(32);
-    const authority = testAuthority(1, seed);
+    const authority = testAuthority(seed);
     const card = new TestCard(authority, '4000123412341234');
     const dataDir = join(dir, 'data');
     let child = await startChild(dataDir, seed, cluster?.url);
@@ -81,7 +82,7 @@ describe.each(['pglite', 'pg'] as const)('issuer killed during uploads (%s)', (d
     const acked: number[] = [];
     const chain = (async () => {
       while (!stopped) {
-        const b = makeBackup({ issuer: 1, cardNumber: card.cardNumber, seq, ...(prev ? { prev } : {}) });
+        const b = makeBackup({ issuer: authority.issuerId, cardNumber: card.cardNumber, seq, ...(prev ? { prev } : {}) });
         try {
           const r = await fetch(child.url + path, { method: 'POST', headers: { authorization: `Bearer ${t}` }, body: card.frame(b.header, b.records).slice().buffer });
           if (r.status !== 201) break;
@@ -94,7 +95,7 @@ describe.each(['pglite', 'pg'] as const)('issuer killed during uploads (%s)', (d
       }
     })();
     while (acked.length < 3) await new Promise((r) => setTimeout(r, 5));
-    const stuck = makeBackup({ issuer: 1, cardNumber: card.cardNumber, seq: 10_000, ...(prev ? { prev } : {}) });
+    const stuck = makeBackup({ issuer: authority.issuerId, cardNumber: card.cardNumber, seq: 10_000, ...(prev ? { prev } : {}) });
     halfUpload(child.url, path, t, card.frame(stuck.header, stuck.records));
     child.proc.kill('SIGKILL');
     stopped = true;
@@ -116,7 +117,8 @@ describe.each(['pglite', 'pg'] as const)('issuer killed during uploads (%s)', (d
       for (const b of l.backups) {
         const bytes = new Uint8Array(await (await fetch(`${child.url}${path}/${b.seq}`, { headers: { authorization: `Bearer ${t2}` } })).arrayBuffer());
         expect(hex(sha256(bytes))).toBe(b.blobHash);
-        const h = decodeHeader(bytes.subarray(0, 126));
+        const parts = splitBackupData(bytes);
+        const h = decodeHeader(parts.ok ? parts.value.header : new Uint8Array(0));
         expect(h.ok && hex(h.value.prevHash)).toBe(prevHash);
         prevHash = b.headerHash;
       }

@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hex } from '../../src/protocol/bytes.ts';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { fromHex, hex } from '../../src/protocol/bytes.ts';
+import { decodeAuthorisationV2, verifyAuthorisationV2 } from '../../src/protocol/trust/authorisation.ts';
+import { decodeStopEntry, verifyStopEntry } from '../../src/protocol/trust/stop-entry.ts';
+import { decodeLoadToken } from '../../src/protocol/trust/load-token.ts';
 import { errorOf, openWorld, type Driver, type World } from './support/world.ts';
 import { makeBackup } from './support/backups.ts';
 import { TestCard } from './support/test-authority.ts';
 
 // The lost card story of fig. 21 through the API, then the stop list and the ledger.
 
+const epochSigningKey = (w: World) => ed25519.getPublicKey(w.authority.keys.epochs[0]?.signingSecretKey ?? new Uint8Array(32));
 const E_MONEY = 'A000000001';
 const POINTS = 'A000000002';
 
@@ -46,8 +51,10 @@ describe.each<Driver>(['pglite', 'pg'])('lost card story on %s', (driver) => {
     expect(lost.status).toBe(201);
     const stop = ((await lost.json()) as { stop: { number: number } }).stop;
     expect(await errorOf(await w.call('POST', '/v1/lost', { json: { cardNumber: old.cardNumber, recoveryCode: code } }))).toMatchObject({ status: 409, code: 'WRONG_STATE' });
-    const sl = (await (await w.call('GET', `/v1/stop-list?since=${stop.number - 1}`)).json()) as { entries: { number: number; cardNumber: string }[] };
+    const sl = (await (await w.call('GET', `/v1/stop-list?since=${stop.number - 1}`)).json()) as { entries: { number: number; cardNumber: string; entry: string }[] };
     expect(sl.entries).toEqual([expect.objectContaining({ number: stop.number, cardNumber: old.cardNumber })]);
+    const signed = decodeStopEntry(fromHex(sl.entries[0]?.entry ?? ''));
+    expect(signed.ok && signed.value.cardNumber === old.cardNumber && verifyStopEntry(epochSigningKey(w), signed.value)).toBe(true);
 
     // The terminal refuses the stopped card; a late receipt is the issuer's loss.
     expect(await errorOf(await w.call('POST', '/v1/terminal/check', { json: { cardNumber: old.cardNumber } }))).toMatchObject({ status: 403, code: 'CARD_STOPPED' });
@@ -56,8 +63,8 @@ describe.each<Driver>(['pglite', 'pg'])('lost card story on %s', (driver) => {
     expect(await errorOf(await w.call('POST', `/v1/cards/${old.cardNumber}/loads`, { token: t, json: { aid: E_MONEY, amount: 1, counter: 1 } }))).toMatchObject({ status: 403, code: 'CARD_STOPPED' });
 
     // Personalising before approval is refused; the operator approves (JSON API).
-    const blank = new TestCard(w.authority, '0000000000000000');
-    const pers = { recoveryCode: code, signKey: hex(blank.signKey), boxKey: hex(blank.boxKey) };
+    const blank = new TestCard(w.authority);
+    const pers = { recoveryCode: code, signKey: hex(blank.signKey), boxKey: hex(blank.boxKey), pin: '2468' };
     expect(await errorOf(await w.call('POST', `/v1/replacements/${old.cardNumber}/personalise`, { json: pers }))).toMatchObject({ status: 409, code: 'WRONG_STATE' });
     expect(await errorOf(await w.call('POST', `/v1/operator/replacements/${old.cardNumber}/approve`))).toMatchObject({ status: 401 });
     const ap = await w.call('POST', `/v1/operator/replacements/${old.cardNumber}/approve`, { headers: { authorization: w.operatorAuth } });
@@ -70,11 +77,17 @@ describe.each<Driver>(['pglite', 'pg'])('lost card story on %s', (driver) => {
     expect(await errorOf(await w.call('POST', `/v1/replacements/${old.cardNumber}/personalise`, { json: pers }))).toMatchObject({ status: 409 });
 
     // The new card logs in with its new certificate and asks for the restore of point 2.
-    blank.cardNumber = newNumber;
-    blank.certificate = Uint8Array.from(certificate.match(/../g) ?? [], (h) => parseInt(h, 16));
+    blank.personalised(newNumber, certificate);
     const nt = await w.login(blank);
     const auth = await w.call('POST', `/v1/cards/${newNumber}/restore-authorisations`, { token: nt, json: { seq: 2, counter: 1 } });
     expect(auth.status).toBe(201);
+    // Bound to source, target, the point's header hash and the target's counter + 1, signed by the epoch key.
+    const doc = decodeAuthorisationV2(fromHex(((await auth.json()) as { authorisation: string }).authorisation));
+    expect(doc.ok).toBe(true);
+    if (doc.ok) {
+      expect(doc.value).toMatchObject({ sourceCardNumber: old.cardNumber, targetCardNumber: newNumber, chainHead: b2.hash, targetCounter: 2 });
+      expect(verifyAuthorisationV2(epochSigningKey(w), doc.value)).toBe(true);
+    }
     expect(await errorOf(await w.call('POST', `/v1/cards/${newNumber}/restore-authorisations`, { token: nt, json: { seq: 2, counter: 1 } }))).toMatchObject({ status: 409, code: 'REPLAYED' });
     // A card that replaces nothing gets no authorisation.
     const stranger = w.newCard();
@@ -84,7 +97,11 @@ describe.each<Driver>(['pglite', 'pg'])('lost card story on %s', (driver) => {
     // Re-issue: the balance at the stop (5000 - 1200 on app 1, 300 on app 2), once.
     const re = await w.call('POST', `/v1/cards/${newNumber}/reissue`, { token: nt, json: {} });
     expect(re.status).toBe(201);
-    const tokens = ((await re.json()) as { tokens: { aid: string; amount: number }[] }).tokens;
+    const tokens = ((await re.json()) as { tokens: { aid: string; amount: number; token: string }[] }).tokens;
+    for (const t of tokens) {
+      const lt = decodeLoadToken(fromHex(t.token));
+      expect(lt.ok && { card: lt.value.cardNumber, amount: lt.value.amount, counter: lt.value.loadCounter }).toEqual({ card: newNumber, amount: t.amount, counter: 1 });
+    }
     expect(tokens.map(({ aid, amount }) => ({ aid, amount }))).toEqual([{ aid: E_MONEY, amount: 3800 }, { aid: POINTS, amount: 300 }]);
     expect(await errorOf(await w.call('POST', `/v1/cards/${newNumber}/reissue`, { token: nt, json: {} }))).toMatchObject({ status: 409, code: 'REPLAYED' });
 

@@ -73,10 +73,9 @@ describe('value is conserved over random stories', () => {
 
   async function replace(s: SimCard, cards: SimCard[]): Promise<void> {
     await approveReplacement(db, 'operator', s.card.cardNumber);
-    const blank = new TestCard(authority, '0000000000000000');
-    const p = await personaliseReplacement(db, a, s.card.cardNumber, s.code, { signKey: blank.signKey, boxKey: blank.boxKey });
-    blank.cardNumber = p.cardNumber;
-    blank.certificate = p.certificate;
+    const blank = new TestCard(authority);
+    const p = await personaliseReplacement(db, a, s.card.cardNumber, s.code, { signKey: blank.signKey, boxKey: blank.boxKey }, '1234');
+    blank.personalised(p.cardNumber, p.certificate);
     const n = await newSim(blank);
     for (const t of await reissueValue(db, a, a.checkCardCertificate(blank.certificate))) {
       n.value += t.amount;

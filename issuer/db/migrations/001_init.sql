@@ -76,12 +76,12 @@ CREATE TABLE ledger (
   UNIQUE (card_number, aid, entry, counter)
 );
 
--- The stop list: numbered, each entry signed by the epoch key.
+-- The stop list: numbered, each entry signed by the epoch key (src/protocol/trust/stop-entry.ts).
 CREATE TABLE stop_list (
   number      integer PRIMARY KEY,
   card_number text NOT NULL UNIQUE REFERENCES cards,
   stopped_at  bigint NOT NULL,
-  signature   bytea NOT NULL,
+  entry       bytea NOT NULL,               -- the signed entry, as terminals receive it
   balance     bigint NOT NULL               -- ledger balance (all applications) at the stop
 );
 

@@ -11,7 +11,7 @@ async function main() {
   if (!dataDir || !seedHex) throw new Error('usage: child-issuer <pglite data dir | -> <seed hex>');
   const url = process.env['DATABASE_URL'];
   const db = url ? await openPg(url) : await openPglite(dataDir);
-  const issuer = await startIssuer({ db, authority: testAuthority(1, fromHex(seedHex)), config: { appOrigin: 'http://app.example.test' } });
+  const issuer = await startIssuer({ db, authority: testAuthority(fromHex(seedHex)), config: { appOrigin: 'http://app.example.test' } });
   process.stdout.write(`ISSUER ${issuer.url}\n`);
 }
 

@@ -1,99 +1,74 @@
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { concat, equal, fromHex, hex, u16be, u32be } from '../../../src/protocol/bytes.ts';
-import type { Authority, SpendReceipt, UploadedBackup } from '../../../issuer/authority.ts';
+import { randomBytes } from '@noble/hashes/utils.js';
+import { fromHex } from '../../../src/protocol/bytes.ts';
+import { sign } from '../../../src/protocol/trust/codec.ts';
+import { cardAuthMessage } from '../../../src/protocol/trust/card-auth.ts';
+import { signHeader } from '../../../src/protocol/trust/header-signature.ts';
+import { encodeWrappedKeyV2, wrapUniqueKey } from '../../../src/protocol/trust/wrapped-key.ts';
+import { joinBackupData } from '../../../src/protocol/trust/backup-data.ts';
+import { encodeReceipt, receiptMessage } from '../../../src/protocol/trust/receipt.ts';
+import { generateIssuerKeys, type IssuerKeys } from '../../../issuer/core/keys.ts';
+import { coreAuthority } from '../../../issuer/authority-core.ts';
+import type { Authority } from '../../../issuer/authority.ts';
 
-// A stand-in issuer authority for the service's own tests until the protocol-2 core
-// (issuer/core, src/protocol/trust) is wired: Ed25519 from @noble/curves over simple,
-// test-only framings. It exercises the service's rules (who, chain, ledger, stop list),
-// not the byte formats, which issuer/core's own tests cover.
+// The issuer of the service's tests: the real protocol-2 signing core (issuer/core) with
+// fresh or seeded keys, and simulated cards that sign as the card does (card-auth, header
+// signature, receipts) with the codecs of src/protocol/trust.
 
-const te = new TextEncoder();
-const td = new TextDecoder();
+export const TEST_ISSUER = 0x49435654; // 'ICVT'
 
 export interface TestAuthority extends Authority {
-  epochPublic: Uint8Array;
+  keys: IssuerKeys;
+  epochKemPublicKey: Uint8Array;
 }
 
-/** seed: 32 bytes to make the same authority in two processes (the crash test). */
-export function testAuthority(issuerId = 1, seed?: Uint8Array): TestAuthority {
-  const epochSecret = seed ?? ed25519.utils.randomSecretKey();
-  const epochPublic = ed25519.getPublicKey(epochSecret);
-  const certBody = (cardNumber: string, signKey: Uint8Array, boxKey: Uint8Array) => concat(te.encode(`CERT${cardNumber}`), signKey, boxKey);
-  const makeCert = (cardNumber: string, signKey: Uint8Array, boxKey: Uint8Array) => {
-    const body = certBody(cardNumber, signKey, boxKey);
-    return concat(body, ed25519.sign(body, epochSecret));
-  };
-  return {
-    issuerId,
-    epochPublic,
-    checkCardCertificate(cert) {
-      if (cert.length !== 20 + 64 + 64) throw new Error(`certificate must be 148 bytes, got ${cert.length}`);
-      const body = cert.subarray(0, 84);
-      if (td.decode(body.subarray(0, 4)) !== 'CERT') throw new Error('not a certificate');
-      if (!ed25519.verify(cert.subarray(84), body, epochPublic)) throw new Error('certificate signature does not verify under the epoch key');
-      return { cardNumber: td.decode(body.subarray(4, 20)), epoch: 1, signKey: body.slice(20, 52), boxKey: body.slice(52, 84) };
-    },
-    verifyChallenge: (card, challenge, sig) => sig.length === 64 && ed25519.verify(sig, concat(te.encode('AUTH'), challenge), card.signKey),
-    verifyHeaderSignature: (card, header, sig) => sig.length === 64 && ed25519.verify(sig, concat(te.encode('HEAD'), header), card.signKey),
-    splitUpload(b): UploadedBackup {
-      if (b.length < 126 + 64 + 2) throw new Error(`upload of ${b.length} bytes is shorter than header, signature and key length`);
-      const kl = ((b[190] as number) << 8) | (b[191] as number);
-      if (b.length < 192 + kl) throw new Error('wrapped key truncated');
-      return { header: b.slice(0, 126), signature: b.slice(126, 190), wrappedKey: b.slice(192, 192 + kl), records: b.slice(192 + kl) };
-    },
-    verifyReceipt(card, r): SpendReceipt {
-      if (r.length !== 16 + 5 + 4 + 4 + 64) throw new Error(`receipt must be 93 bytes, got ${r.length}`);
-      const body = r.subarray(0, 29);
-      if (!ed25519.verify(r.subarray(29), concat(te.encode('SPND'), body), card.signKey)) throw new Error('receipt signature does not verify');
-      const dv = new DataView(body.buffer, body.byteOffset);
-      return { cardNumber: td.decode(body.subarray(0, 16)), aid: hex(body.subarray(16, 21)), amount: dv.getUint32(21), counter: dv.getUint32(25) };
-    },
-    loadToken(card, aid, amount, counter) {
-      const body = concat(te.encode(card.cardNumber), fromHex(aid), u32be(amount), u32be(counter));
-      return concat(body, ed25519.sign(concat(te.encode('LOAD'), body), epochSecret));
-    },
-    personalise(cardNumber, blank) {
-      const certificate = makeCert(cardNumber, blank.signKey, blank.boxKey);
-      return { certificate, personalisation: concat(certificate, te.encode('PIN')) };
-    },
-    restoreAuthorisation({ source, target, headerHash, wrappedKey, targetCounter }) {
-      const body = concat(te.encode(source.cardNumber), te.encode(target.cardNumber), headerHash, u32be(targetCounter), wrappedKey);
-      return concat(body, ed25519.sign(body, epochSecret));
-    },
-    signStopEntry: (n, cardNumber, at) => ed25519.sign(concat(te.encode('STOP'), u32be(n), te.encode(cardNumber), te.encode(String(at))), epochSecret),
-    // Test helpers beyond the Authority: make a certified card.
-    ...{ makeCert },
-  } as TestAuthority & { makeCert: typeof makeCert };
+/** seed: 32 bytes to make the same issuer in two processes (the crash test). */
+export function testAuthority(seed?: Uint8Array): TestAuthority {
+  const keys = generateIssuerKeys({ issuer: TEST_ISSUER, ...(seed ? { seed } : {}) });
+  const epoch = keys.epochs[0];
+  if (!epoch) throw new Error('issuer keys without an epoch');
+  return { ...coreAuthority(keys), keys, epochKemPublicKey: x25519.getPublicKey(epoch.kemSecretKey) };
 }
 
-/** A simulated card as the service sees it: keys, certificate, signatures. */
+/** A simulated card as the service sees it: its own key pairs, its certificate, its signatures. */
 export class TestCard {
   readonly signSecret: Uint8Array;
   readonly signKey: Uint8Array;
-  readonly boxKey = x25519.getPublicKey(x25519.utils.randomSecretKey());
-  certificate: Uint8Array;
+  readonly boxKey: Uint8Array;
+  readonly uniqueKey = randomBytes(32);
+  certificate: Uint8Array = new Uint8Array(0);
+  cardNumber = '';
+
+  /** With a card number: personalised at once by the authority. Without: a blank card. */
   constructor(
-    authority: TestAuthority,
-    public cardNumber: string,
+    private readonly authority: TestAuthority,
+    cardNumber?: string,
     seed?: Uint8Array,
   ) {
     this.signSecret = seed ?? ed25519.utils.randomSecretKey();
     this.signKey = ed25519.getPublicKey(this.signSecret);
-    this.certificate = (authority as unknown as { makeCert: (c: string, s: Uint8Array, b: Uint8Array) => Uint8Array }).makeCert(cardNumber, this.signKey, this.boxKey);
+    this.boxKey = x25519.getPublicKey(x25519.utils.randomSecretKey());
+    if (cardNumber !== undefined) this.personalised(cardNumber, authority.personalise(cardNumber, { signKey: this.signKey, boxKey: this.boxKey }, { pin: '1234', puk: '12345678' }).certificate);
   }
-  signChallenge = (challenge: Uint8Array) => ed25519.sign(concat(te.encode('AUTH'), challenge), this.signSecret);
-  signHeader = (header: Uint8Array) => ed25519.sign(concat(te.encode('HEAD'), header), this.signSecret);
-  /** Upload framing of the stand-in: header | signature | u16 key length | key | records. */
+
+  personalised(cardNumber: string, certificate: Uint8Array | string): this {
+    this.cardNumber = cardNumber;
+    this.certificate = typeof certificate === 'string' ? fromHex(certificate) : certificate;
+    return this;
+  }
+
+  signChallenge = (challenge: Uint8Array) => sign(this.signSecret, cardAuthMessage(this.cardNumber, challenge));
+  signHeader = (header: Uint8Array) => signHeader(this.signSecret, header);
+
+  /** Backup data v2 as the card hands it out: wrapped key, header, signature, records. */
   frame(header: Uint8Array, records: Uint8Array, signature = this.signHeader(header)): Uint8Array {
-    const key = sha256(this.signKey).subarray(0, 16);
-    return concat(header, signature, u16be(key.length), key, records);
+    const wrapped = wrapUniqueKey(this.authority.epochKemPublicKey, { issuer: this.authority.issuerId, epoch: 1, cardNumber: this.cardNumber }, this.uniqueKey);
+    return joinBackupData({ wrappedKey: encodeWrappedKeyV2(wrapped), header, signature, records });
   }
-  /** aid: 5 bytes of hex in this stand-in. */
-  receipt(aid: string, amount: number, counter: number): Uint8Array {
-    const body = concat(te.encode(this.cardNumber), fromHex(aid), u32be(amount), u32be(counter));
-    return concat(body, ed25519.sign(concat(te.encode('SPND'), body), this.signSecret));
+
+  /** A spend receipt signed by the card (aid: hex, 5..16 bytes). */
+  receipt(aid: string, amount: number, spendCounter: number): Uint8Array {
+    const body = { cardNumber: this.cardNumber, aid: fromHex(aid), amount, spendCounter, balanceAfter: 0, challenge: new Uint8Array(0) };
+    return encodeReceipt({ ...body, signature: sign(this.signSecret, receiptMessage(body)) });
   }
 }
-
-export { equal };

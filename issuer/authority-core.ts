@@ -1,0 +1,53 @@
+import { IssuerAuthority } from './core/authority.ts';
+import type { IssuerKeys } from './core/keys.ts';
+import { splitBackupData } from '../src/protocol/trust/backup-data.ts';
+import { verifyHeaderSignature } from '../src/protocol/trust/header-signature.ts';
+import { fromHex, hex } from '../src/protocol/bytes.ts';
+import type { Authority, CardIdentity } from './authority.ts';
+
+/** The service's Authority over the protocol-2 signing core (issuer/core) and the byte
+ *  formats of src/protocol/trust. Nothing here signs or parses on its own. */
+export function coreAuthority(keys: IssuerKeys): Authority & { core: IssuerAuthority } {
+  const core = new IssuerAuthority(keys);
+  const identity = (certificate: Uint8Array): CardIdentity => {
+    const c = core.checkCardCertificate(certificate);
+    return { certificate: certificate.slice(), cardNumber: c.cardNumber, epoch: c.epoch, signKey: c.signingPublicKey, boxKey: c.kemPublicKey };
+  };
+  return {
+    core,
+    issuerId: core.issuer,
+    checkCardCertificate: identity,
+    verifyChallenge: (card, challenge, signature) => {
+      try {
+        return core.verifyChallenge(card.certificate, challenge, signature);
+      } catch {
+        return false;
+      }
+    },
+    verifyHeaderSignature: (card, header, signature) => verifyHeaderSignature(card.signKey, header, signature),
+    splitUpload(bytes) {
+      const s = splitBackupData(bytes);
+      if (!s.ok) throw new Error(s.error.message, { cause: s.error });
+      return s.value;
+    },
+    verifyReceipt(card, receipt) {
+      const r = core.verifyReceipt(card.certificate, receipt);
+      return { cardNumber: r.cardNumber, aid: hex(r.aid), amount: r.amount, counter: r.spendCounter };
+    },
+    loadToken: (card, aid, amount, loadCounter) => core.loadToken({ cardNumber: card.cardNumber, aid: fromHex(aid), amount, loadCounter }),
+    personalise(cardNumber, blank, secrets) {
+      const p = core.personalise({ cardNumber, cardSigningPublicKey: blank.signKey, cardKemPublicKey: blank.boxKey, pin: secrets.pin, puk: secrets.puk });
+      return { certificate: p.cardCertificate, personalisation: p.personalisation };
+    },
+    restoreAuthorisation: (a) =>
+      core.restoreAuthorisation({
+        sourceCardCertificate: a.source.certificate,
+        targetCardCertificate: a.target.certificate,
+        pointHeaderBytes: a.header,
+        pointHeaderSignature: a.signature,
+        wrappedKeyBytes: a.wrappedKey,
+        targetAuthorisationCounter: a.targetCounter,
+      }),
+    signStopEntry: (n, cardNumber, at) => core.signStopEntry(n, cardNumber, at),
+  };
+}
