@@ -60,7 +60,7 @@ async function killDuring(page: Page, n: number, fn: string, ...args: unknown[])
 test.describe('renderer killed at write points', () => {
   test('a commit: the vault reopens whole, with or without that backup, verify clean', async ({ browser }) => {
     const context = await browser.newContext();
-    for (const n of [1, 2, 3, 4, 5, 6]) {
+    for (const n of [1, 2, 3, 4, 5, 6, 7]) {
       const db = `kill-commit-${n}`;
       const card = '1111000011110000';
       let page = await harness(context);
@@ -70,9 +70,9 @@ test.describe('renderer killed at write points', () => {
       await killDuring(page, n, 'backup', db, card, 'diff', 7);
       page = await harness(context);
       const seqs = await value<number[]>(page, 'seqs', db, card);
-      // Writes 1-4 are the commit's one transaction (pack, manifest, row, head): killed there, none of it is held.
-      // Writes 5-6 are confirmBackup's: the backup is held (unconfirmed), which the host reconciles with the card.
-      expect(seqs, `kill at write ${n}`).toEqual(n <= 4 ? [2, 1] : [3, 2, 1]);
+      // Writes 1-5 are the commit's one transaction (pack, manifest, uses, row, head): killed there, none of it is held.
+      // Writes 6-7 are confirmBackup's: the backup is held (unconfirmed), which the host reconciles with the card.
+      expect(seqs, `kill at write ${n}`).toEqual(n <= 5 ? [2, 1] : [3, 2, 1]);
       expect(await value(page, 'verify', db), `kill at write ${n}`).toEqual([]);
       await page.close();
     }

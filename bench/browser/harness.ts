@@ -61,7 +61,7 @@ const vh = {
     outcome(async () => {
       const v = await vault(db);
       const out: Record<string, unknown[]> = {};
-      for (const name of ['cards', 'backups', 'manifests', 'packs', 'tombstones'] as const) out[name] = await v.db.getAll(name);
+      for (const name of ['cards', 'backups', 'manifests', 'uses', 'packs', 'tombstones'] as const) out[name] = await v.db.getAll(name);
       return JSON.stringify(out, (_k, x: unknown) => (x instanceof Uint8Array || x instanceof Uint32Array ? Array.from(x).join(',') : x));
     }),
   close: (db: string) => {

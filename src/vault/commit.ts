@@ -16,7 +16,7 @@ import {
 } from '../protocol/backup-format.ts';
 import { storageError, VaultError } from './errors.ts';
 import { digestHex, shortHash, toHex } from './hash.ts';
-import { manifestMapHash, overlay, pageCountOf } from './manifest.ts';
+import { manifestMapHash, overlay, pageCountOf, refsOf, usesOf } from './manifest.ts';
 import type { BackupRow, CardRow, PackRow, VaultDB } from './schema.ts';
 import { inTransaction } from './tx.ts';
 
@@ -83,7 +83,7 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
   const p = await prepare(input);
   const f = p.fields;
   const cn = f.cardNumber;
-  const tx = db.transaction(['packs', 'manifests', 'backups', 'cards'], 'readwrite');
+  const tx = db.transaction(['packs', 'manifests', 'uses', 'backups', 'cards'], 'readwrite');
   try {
     return await inTransaction(tx, async (track) => {
       // The pack first, before the reads: its bytes are cloned into the request now, while
@@ -102,10 +102,11 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
         if (pageCountOf(base) !== pageCount) throw new VaultError('CORRUPT', `manifest of card ${cn} seq ${f.baseSeq} does not cover ${pageCount} pages`);
         // A base whose packs are gone cannot carry a diff: the host falls back to a full.
         // One key-range read, whatever the number of packs the base draws on.
-        const lo = base.refs[0]?.[1] ?? 0;
-        const hi = base.refs[base.refs.length - 1]?.[1] ?? 0;
+        const refs = refsOf(cn, base.seqs);
+        const lo = refs[0]?.[1] ?? 0;
+        const hi = refs[refs.length - 1]?.[1] ?? 0;
         const held = new Set((await tx.objectStore('packs').getAllKeys(IDBKeyRange.bound([cn, lo], [cn, hi]))).map((k) => k[1]));
-        const lost = base.refs.find((r) => !held.has(r[1]));
+        const lost = refs.find((r) => !held.has(r[1]));
         if (lost)
           throw new VaultError('MISSING_BASE', `backup refused: diff seq ${f.seq} of card ${cn} builds on seq ${f.baseSeq}, whose pages from seq ${lost[1]} are lost; make a full backup`);
       }
@@ -147,6 +148,7 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
       };
       // The order the design asks for; the transaction makes it all-or-nothing anyway.
       track(tx.objectStore('manifests').put(manifest));
+      track(tx.objectStore('uses').put(usesOf(manifest)));
       track(tx.objectStore('backups').put(row));
       track(tx.objectStore('cards').put(card));
       return row;

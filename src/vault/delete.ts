@@ -1,8 +1,8 @@
 /**
  * Removing backups. Deleting one leaves every other point restorable, because each
  * manifest stands alone and a pack stays while its own backup or any manifest still
- * names it (the byRef index answers that with one count per pack, without reading
- * manifests). Deleted backups leave a tombstone (their header) so the chain can still be
+ * names it (the uses store's byPack index answers that with one count per pack,
+ * without reading manifests). Deleted backups leave a tombstone (their header) so the chain can still be
  * checked across them; a discarded backup, which the card never acknowledged and so
  * never chained on, leaves none.
  *
@@ -15,6 +15,7 @@
  */
 import { storageError, VaultError } from './errors.ts';
 import { refreshCard, writeAllTx, type WriteAllTx } from './head.ts';
+import { refsOf } from './manifest.ts';
 import type { BackupRow, TombstoneRow, VaultDB } from './schema.ts';
 import { inTransaction, type Track } from './tx.ts';
 
@@ -43,14 +44,15 @@ async function removeRows(tx: WriteAllTx, card: string, seqs: readonly number[],
     rows.push(row);
     candidates.add(seq);
     const m = await tx.objectStore('manifests').get([card, seq]);
-    for (const [, s] of m?.refs ?? []) candidates.add(s);
+    if (m) for (const [, s] of refsOf(card, m.seqs)) candidates.add(s);
     track(tx.objectStore('backups').delete([card, seq]));
     track(tx.objectStore('manifests').delete([card, seq]));
+    track(tx.objectStore('uses').delete([card, seq]));
   }
   // Requests in one transaction run in order: the counts below no longer see the removed rows.
   let packsCollected = 0;
   for (const s of candidates) {
-    const [own, named] = await Promise.all([tx.objectStore('backups').count([card, s]), tx.objectStore('manifests').index('byRef').count([card, s])]);
+    const [own, named] = await Promise.all([tx.objectStore('backups').count([card, s]), tx.objectStore('uses').index('byPack').count([card, s])]);
     if (own > 0 || named > 0) continue;
     track(tx.objectStore('packs').delete([card, s]));
     track(tx.objectStore('checks').delete([card, s]));

@@ -12,7 +12,6 @@ import { checkHeader, checkManifest, findingText } from './checks.ts';
 import { VaultError } from './errors.ts';
 import { shortHash, toHex } from './hash.ts';
 import type { ExportCard, ExportContents, ExportManifest } from './export-format.ts';
-import { refsOf } from './manifest.ts';
 import type { BackupRow, ManifestRow, TombstoneRow } from './schema.ts';
 
 export interface ImportCard {
@@ -39,7 +38,7 @@ function toManifest(m: ExportManifest, blobCount: number, f: BackupHeader): Mani
     if (b >= blobCount) throw bad(`manifest of card ${m.card} seq ${m.seq} page ${p} names blob ${b}, the file has ${blobCount}`);
   });
   const seqs = Uint32Array.from(m.seqs);
-  return { cardNumber: m.card, seq: m.seq, seqs, kinds: Uint8Array.from(m.kinds), refs: refsOf(m.card, seqs) };
+  return { cardNumber: m.card, seq: m.seq, seqs, kinds: Uint8Array.from(m.kinds) };
 }
 
 /** Two manifests must agree on the copy of a page they both take from the same backup. */

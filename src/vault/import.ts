@@ -13,7 +13,7 @@ import { TAG_BYTES } from '../protocol/backup-format.ts';
 import { checkContents, type ImportCard } from './export-check.ts';
 import { decodeExport } from './export-format.ts';
 import { digestHex } from './hash.ts';
-import { recordOf } from './manifest.ts';
+import { recordOf, refsOf, usesOf } from './manifest.ts';
 import { refreshCard, writeAllTx, type WriteAllTx } from './head.ts';
 import { cardRange, type BackupRow, type PackRow, type TombstoneRow, type VaultDB } from './schema.ts';
 import { inTransaction, type Track } from './tx.ts';
@@ -157,8 +157,9 @@ export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportR
           const m = manifests.get(b.seq);
           if (!m) continue; // checkContents guarantees one
           needed.add(b.seq);
-          for (const [, s] of m.refs) needed.add(s);
+          for (const [, s] of refsOf(cn, m.seqs)) needed.add(s);
           track(tx.objectStore('manifests').put(m));
+          track(tx.objectStore('uses').put(usesOf(m)));
           track(tx.objectStore('backups').put(b));
         }
         const fileByseq = packs.get(cn) as Map<number, PackRow>;

@@ -2,11 +2,11 @@
  * Manifests: the full page map of one point. Pure helpers, no storage.
  * A diff's manifest is its base manifest with the pages it carried laid over it, so
  * every manifest stands alone: deleting one backup never loses the points after it,
- * because its pack stays as long as some manifest still names it (byRef index).
+ * because its pack stays as long as some manifest still names it (the uses store).
  */
 import { KIND_CODE, pageMapHash, type BackupKind } from '../protocol/backup-format.ts';
 import { toHex } from './hash.ts';
-import type { ManifestRow, PackRow } from './schema.ts';
+import type { ManifestRow, PackRow, UsesRow } from './schema.ts';
 
 export interface ManifestEntry {
   page: number;
@@ -34,8 +34,11 @@ export function overlay(card: string, seq: number, kind: BackupKind, pageCount: 
     seqs[page] = seq;
     kinds[page] = KIND_CODE[kind];
   }
-  return { cardNumber: card, seq, seqs, kinds, refs: refsOf(card, seqs) };
+  return { cardNumber: card, seq, seqs, kinds };
 }
+
+/** The uses row of a manifest: the packs it names. */
+export const usesOf = (m: ManifestRow): UsesRow => ({ cardNumber: m.cardNumber, seq: m.seq, packs: refsOf(m.cardNumber, m.seqs) });
 
 /** Pages of the point that come from pack `seq`, ascending. */
 export function pagesFrom(m: ManifestRow, seq: number): number[] {
@@ -46,7 +49,7 @@ export function pagesFrom(m: ManifestRow, seq: number): number[] {
 
 export const manifestMapHash = (m: ManifestRow): string => toHex(pageMapHash(m.seqs));
 
-/** Is the manifest's shape sound: lengths agree, no page is newer than the point, refs match? */
+/** Is the manifest's shape sound: lengths agree, no page is newer than the point? */
 export function manifestShapeProblem(m: ManifestRow, pageCount: number): string | undefined {
   if (m.seqs.length !== pageCount || m.kinds.length !== pageCount) return `manifest covers ${m.seqs.length} pages, the card has ${pageCount}`;
   for (let p = 0; p < pageCount; p++) {
@@ -55,9 +58,6 @@ export function manifestShapeProblem(m: ManifestRow, pageCount: number): string 
     const k = m.kinds[p];
     if (k !== KIND_CODE.full && k !== KIND_CODE.diff) return `page ${p} has unknown kind ${k ?? '?'}`;
   }
-  const refs = refsOf(m.cardNumber, m.seqs);
-  if (!Array.isArray(m.refs) || refs.length !== m.refs.length || refs.some(([c, s], i) => m.refs[i]?.[0] !== c || m.refs[i]?.[1] !== s))
-    return `manifest's list of packs does not match its page map`;
   return undefined;
 }
 

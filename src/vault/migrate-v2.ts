@@ -16,7 +16,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { HASH_BYTES } from '../protocol/backup-format.ts';
 import { toHex } from './hash.ts';
-import { refsOf } from './manifest.ts';
+import { usesOf } from './manifest.ts';
 import type { ManifestRow, PackRow, UpgradeTx, VaultDB } from './schema.ts';
 
 /** A version-1 manifest: per page, the SHA-256 of the sealed copy. */
@@ -37,7 +37,7 @@ export function migrateToPacks(db: VaultDB, tx: UpgradeTx): void {
   // Schema changes first, while the transaction is surely active.
   db.createObjectStore('packs', { keyPath: ['cardNumber', 'seq'] });
   db.createObjectStore('checks', { keyPath: ['cardNumber', 'seq'] });
-  tx.objectStore('manifests').createIndex('byRef', 'refs', { unique: false, multiEntry: true });
+  db.createObjectStore('uses', { keyPath: ['cardNumber', 'seq'] }).createIndex('byPack', 'packs', { unique: false, multiEntry: true });
   convert(db, tx).catch(() => {
     try {
       tx.abort();
@@ -83,11 +83,12 @@ async function convert(db: VaultDB, tx: UpgradeTx): Promise<void> {
     const pack: PackRow = { cardNumber: w.card, seq: w.seq, pages: Uint32Array.from(pages), recordBytes, sealed, hash: toHex(sha256(sealed)) };
     await tx.objectStore('packs').put(pack);
   }
-  // Pass 3: manifests lose their per-page hashes and name their packs.
+  // Pass 3: manifests lose their per-page hashes; the packs each names go to its uses row.
   for (let c = await raw.objectStore('manifests').openCursor(); c; c = await c.continue()) {
     const m = c.value as ManifestV1;
-    const next: ManifestRow = { cardNumber: m.cardNumber, seq: m.seq, seqs: m.seqs, kinds: m.kinds, refs: refsOf(m.cardNumber, m.seqs) };
+    const next: ManifestRow = { cardNumber: m.cardNumber, seq: m.seq, seqs: m.seqs, kinds: m.kinds };
     await c.update(next);
+    await tx.objectStore('uses').put(usesOf(next));
   }
   db.deleteObjectStore('blobs' as never);
 }

@@ -8,7 +8,7 @@ import { checkHeader, checkManifest } from './checks.ts';
 import { deleteBackups } from './delete.ts';
 import { VaultError } from './errors.ts';
 import { digestHex } from './hash.ts';
-import { packShapeProblem, pagesFrom, recordOf } from './manifest.ts';
+import { packShapeProblem, pagesFrom, recordOf, refsOf } from './manifest.ts';
 import { decideRetention, type RetentionDecision, type RetentionPolicy } from './retention-policy.ts';
 import { cardRange, type BackupRow, type VaultDB } from './schema.ts';
 
@@ -33,11 +33,12 @@ async function sound(db: VaultDB, row: BackupRow): Promise<boolean> {
   const tx = db.transaction(['manifests', 'packs']);
   const m = await tx.objectStore('manifests').get([row.cardNumber, row.seq]);
   if (checkManifest(row.cardNumber, row.seq, f, m).length > 0 || !m) return false;
-  const packs = await Promise.all(m.refs.map((r) => tx.objectStore('packs').get(r)));
+  const refs = refsOf(row.cardNumber, m.seqs);
+  const packs = await Promise.all(refs.map((r) => tx.objectStore('packs').get(r)));
   for (const [i, pack] of packs.entries()) {
     if (!pack || packShapeProblem(pack, m.seqs.length, f.pageSize + TAG_BYTES) !== undefined) return false;
     if (pagesFrom(m, pack.seq).some((p) => recordOf(pack, p) === undefined)) return false;
-    if ((await digestHex(pack.sealed)) !== pack.hash || m.refs[i]?.[1] !== pack.seq) return false;
+    if ((await digestHex(pack.sealed)) !== pack.hash || refs[i]?.[1] !== pack.seq) return false;
   }
   return true;
 }

@@ -4,7 +4,9 @@
  *   backups    [cardNumber, seq] -> the patent's stored info (fig. 5) and the raw header
  *   packs      [cardNumber, seq] -> the sealed records that backup carried, as ONE value
  *   manifests  [cardNumber, seq] -> page -> seq of the pack holding its newest copy, for
- *              EVERY page of that point; indexed by the packs it uses (byRef)
+ *              EVERY page of that point
+ *   uses       [cardNumber, seq] -> the packs that point's manifest names; indexed by pack
+ *              (byPack), so deleting asks "does anything still use this pack?" in one count
  *   tombstones [cardNumber, seq] -> header of a deleted backup, so the chain stays checkable
  *   checks     [cardNumber, seq] -> when verify last read and hashed that pack, and its verdict
  *   meta       string -> small values (format notes)
@@ -58,8 +60,17 @@ export interface ManifestRow {
   seqs: Uint32Array;
   /** Kind code (1 full, 2 diff) of that backup: the page's AD needs it even after the backup is deleted. */
   kinds: Uint8Array;
-  /** [cardNumber, seq] of every distinct pack `seqs` names, ascending: the byRef index's keys. */
-  refs: [string, number][];
+}
+
+/**
+ * The packs one point's manifest names. Kept apart from the manifest so that reading
+ * manifests (verify, plans) does not deserialize hundreds of small key arrays each.
+ */
+export interface UsesRow {
+  cardNumber: string;
+  seq: number;
+  /** [cardNumber, seq] of every distinct pack the manifest's `seqs` names, ascending: the byPack index's keys. */
+  packs: [string, number][];
 }
 
 /** The sealed records one backup carried, stored as one value and hashed once. */
@@ -96,7 +107,8 @@ export interface TombstoneRow {
 export interface VaultSchema extends DBSchema {
   cards: { key: string; value: CardRow };
   backups: { key: [string, number]; value: BackupRow; indexes: { byHash: string } };
-  manifests: { key: [string, number]; value: ManifestRow; indexes: { byRef: [string, number] } };
+  manifests: { key: [string, number]; value: ManifestRow };
+  uses: { key: [string, number]; value: UsesRow; indexes: { byPack: [string, number] } };
   packs: { key: [string, number]; value: PackRow };
   checks: { key: [string, number]; value: CheckRow };
   tombstones: { key: [string, number]; value: TombstoneRow; indexes: { byHash: string } };

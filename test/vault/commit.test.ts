@@ -115,8 +115,7 @@ describe('commitBackup', () => {
       [2, 2, 2 * 80],
     ]);
     expect(Array.from((packs[1] as (typeof packs)[number]).pages)).toEqual([5, 6]);
-    const m = await v.db.get('manifests', [card.cardNumber, 2]);
-    expect(m?.refs).toEqual([
+    expect((await v.db.get('uses', [card.cardNumber, 2]))?.packs).toEqual([
       [card.cardNumber, 1],
       [card.cardNumber, 2],
     ]);

@@ -125,7 +125,7 @@ describe('export and import', () => {
     };
     expect((await refused(w.importFile(rebuilt(alteredJson)))).message).toContain('card 1234567890123456 seq 5: header hashes to');
     expect((await refused(w.importFile(rebuilt(json.replace('"icvault-export"', '"something-else"'))))).code).toBe('BAD_FILE');
-    expect(await dump(w)).toEqual({ cards: [], backups: [], manifests: [], packs: [], tombstones: [] });
+    expect(await dump(w)).toEqual({ cards: [], backups: [], manifests: [], uses: [], packs: [], tombstones: [] });
     v.close();
     w.close();
   });

@@ -66,7 +66,8 @@ describe('schema migration 1 -> 2', () => {
     await writeV1(f.factory);
     const v = await f.open();
     expect(v.db.version).toBe(2);
-    expect([...v.db.objectStoreNames].sort()).toEqual(['backups', 'cards', 'checks', 'manifests', 'meta', 'packs', 'tombstones']);
+    expect([...v.db.objectStoreNames].sort()).toEqual(['backups', 'cards', 'checks', 'manifests', 'meta', 'packs', 'tombstones', 'uses']);
+    expect(await v.db.count('uses')).toBe(8);
     // card a: 6 backups held + 2 deleted whose pages later points use; card b: 2
     expect(await v.db.count('packs')).toBe(10);
     expect(await v.verify()).toEqual([

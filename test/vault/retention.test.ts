@@ -66,7 +66,9 @@ describe('vault retention', () => {
     }
     // no pack is left that no kept backup or manifest uses
     const used = new Set<number>(left);
-    for (const m of await v.db.getAll('manifests')) for (const [, s] of m.refs) used.add(s);
+    for (const m of await v.db.getAll('manifests')) for (const s of m.seqs) used.add(s);
+    // and the uses rows say the same as the manifests
+    expect((await v.db.getAll('uses')).map((u) => [u.seq, u.packs.length])).toEqual((await v.db.getAll('manifests')).map((m) => [m.seq, new Set(m.seqs).size]));
     expect(new Set((await v.db.getAllKeys('packs')).map((k) => k[1]))).toEqual(used);
     v.close();
   });

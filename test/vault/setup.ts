@@ -23,7 +23,7 @@ export async function store(v: Vault, b: ModelBackup): Promise<void> {
 /** Every row of every store, for "the vault is unchanged" checks. */
 export async function dump(v: Vault): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
-  for (const name of ['cards', 'backups', 'manifests', 'packs', 'tombstones'] as const) out[name] = await v.db.getAll(name);
+  for (const name of ['cards', 'backups', 'manifests', 'uses', 'packs', 'tombstones'] as const) out[name] = await v.db.getAll(name);
   return out;
 }
 
