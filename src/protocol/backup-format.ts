@@ -167,6 +167,9 @@ export function decodeHeader(b: Uint8Array): Decoded<BackupHeader> {
   const recordCount = r.u32() as number;
   const pageMapHash = (r.take(HASH_BYTES) as Uint8Array).slice();
   const tag = (r.take(TAG_BYTES) as Uint8Array).slice();
+  // Issue 10: a date past 2^53 ms cannot be a JavaScript number exactly; refused here
+  // (the card answered 6F00 when it re-encoded it).
+  if (!Number.isSafeInteger(date)) return fail(what, 'date beyond 2^53 ms', 28);
   if (seq === 0) return fail(what, 'sequence number 0 is not used', 20);
   if (kind === 'full' && baseSeq !== 0) return fail(what, 'a full backup has no base', 24);
   if (kind === 'diff' && (baseSeq === 0 || baseSeq >= seq)) return fail(what, `diff base ${baseSeq} must be before ${seq}`, 24);

@@ -41,11 +41,18 @@ export function verify(os: CardOs, c: DecodedCommand): Reply {
 export function changeReferenceData(os: CardOs, c: DecodedCommand): Reply {
   if (c.p1 !== 0 || c.p2 !== PIN_REFERENCE) refuse(SW.INCORRECT_P1P2);
   const id = os.initialised();
+  os.requireMemoryUnlocked();
+  // Issue 10: the try is spent before anything about the data is judged. Judging the
+  // format first answered 6A80 for free until the data reached PIN length + 4, which
+  // told the PIN's length. Data too short, too long or not digits is a wrong guess.
   const old = c.data.subarray(0, id.pin.length);
   const next = c.data.slice(id.pin.length);
-  if (!isPinBytes(old) || !isPinBytes(next)) refuse(SW.WRONG_DATA);
-  os.requireMemoryUnlocked();
   spendAndCompare(os, old, id.pin);
+  if (!isPinBytes(next)) {
+    // The old PIN was right: the holder is proven, so the try comes back.
+    os.store.pinTries = PIN_TRIES;
+    refuse(SW.WRONG_DATA, 'new PIN malformed');
+  }
   os.eeprom.atomic(() => {
     os.store.writeIdentity({ ...id, pin: next });
     os.store.pinTries = PIN_TRIES;
