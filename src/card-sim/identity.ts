@@ -8,16 +8,22 @@
  *   20 common key (32, 009)  52 card-unique key (32, 008)  84 issuer Ed25519 public key (32)
  *   116 PIN length u8  117 PIN (12, ASCII digits)
  *   129 adopted u8  130 adopted source card (8)  138 adopted key (32)  (KEY IMPORT, claim 8)
+ *   170 PUK length u8  171 PUK (12, ASCII digits)  183 PUK tries left u8 (issue 10)
+ * The PUK and its tries are secret fields: never in a backup (and a restore never
+ * writes this block, so a restore cannot give the PUK its tries back).
  */
 import { concat, readU16be, readU32be, u16be, u32be } from '../protocol/bytes.ts';
 import { decodeCardNumber, encodeCardNumber } from '../protocol/card-number.ts';
 
-export const IDENTITY_BYTES = 170;
+export const IDENTITY_BYTES = 184;
+/** Offset of the PUK's tries-left byte: written alone, before the PUK is compared. */
+export const PUK_TRIES_OFFSET = 183;
 const MAGIC = Uint8Array.of(0x49, 0x43, 0x49, 0x44);
 const SECRET_RANGES: readonly [number, number][] = [
   [20, 84],
   [116, 129],
   [138, 170],
+  [170, 184],
 ];
 
 export interface Identity {
@@ -30,11 +36,16 @@ export interface Identity {
   issuerPublicKey: Uint8Array;
   pin: Uint8Array;
   adopted: { sourceCard: string; key: Uint8Array } | undefined;
+  /** Empty when the card was initialised without one (RESET RETRY COUNTER then answers 6A88). */
+  puk: Uint8Array;
+  pukTries: number;
 }
 
 export function encodeIdentity(i: Identity): Uint8Array {
   const pin = new Uint8Array(12);
   pin.set(i.pin);
+  const puk = new Uint8Array(12);
+  puk.set(i.puk);
   return concat(
     MAGIC,
     Uint8Array.of(1, i.initialised ? 1 : 0),
@@ -49,6 +60,9 @@ export function encodeIdentity(i: Identity): Uint8Array {
     Uint8Array.of(i.adopted ? 1 : 0),
     i.adopted ? encodeCardNumber(i.adopted.sourceCard) : new Uint8Array(8),
     i.adopted ? i.adopted.key : new Uint8Array(32),
+    Uint8Array.of(i.puk.length),
+    puk,
+    Uint8Array.of(i.pukTries),
   );
 }
 
@@ -67,6 +81,8 @@ export function decodeIdentity(b: Uint8Array): Identity {
     issuerPublicKey: b.slice(84, 116),
     pin: b.slice(117, 117 + Math.min(b[116] ?? 0, 12)),
     adopted: ok && b[129] === 1 && adopted.ok ? { sourceCard: adopted.value, key: b.slice(138, 170) } : undefined,
+    puk: b.slice(171, 171 + Math.min(b[170] ?? 0, 12)),
+    pukTries: b[PUK_TRIES_OFFSET] ?? 0,
   };
 }
 

@@ -61,8 +61,9 @@ export function createSimCard(options: SimCardOptions = {}): SimCard {
     commonKey: options.commonKey ?? DEMO_ISSUER.commonKey,
     issuerPublicKey: options.issuerPublicKey ?? DEMO_ISSUER.publicKey,
     pin: options.pin ?? DEFAULTS.pin,
+    puk: options.puk ?? DEFAULTS.puk,
   });
-  // INITIALISE carries 83 bytes + the PIN, so a short APDU always fits.
+  // INITIALISE carries 83 bytes + the PIN and the PUK, so a short APDU always fits.
   const r = decodeResponse(card.transmit(encodeCommand(apdu)));
   if (!r.ok || r.value.sw !== 0x9000) throw new SimCardError(`INITIALISE failed: ${r.ok ? describeSw(r.value.sw) : r.error.message}`);
   card.powerOff();

@@ -13,6 +13,8 @@ export interface SimCardOptions {
   issuerPublicKey?: Uint8Array;
   /** Cardholder PIN, 4..12 digits. Default 1234. */
   pin?: string;
+  /** The issuer-held PUK (RESET RETRY COUNTER), 8..12 digits. Default 12345678. */
+  puk?: string;
   /** Bytes of memory: 8 KiB..1 MiB. Default 64 KiB. */
   memorySize?: number;
   /** Power of two 64..4096. Default 256. */
@@ -38,6 +40,7 @@ export interface SimCardOptions {
 export const DEFAULTS = {
   cardNumber: '4900000000000001',
   pin: '1234',
+  puk: '12345678',
   memorySize: 64 * 1024,
   pageSize: 256,
   extendedLength: true,

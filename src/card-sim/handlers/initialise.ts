@@ -7,7 +7,7 @@
 import type { DecodedCommand } from '../../protocol/apdu.ts';
 import { ZERO_HASH } from '../../protocol/backup-format.ts';
 import { decodeInitialise } from '../../protocol/commands/initialise.ts';
-import { PIN_TRIES } from '../../protocol/commands/pin.ts';
+import { PIN_TRIES, PUK_TRIES } from '../../protocol/commands/pin.ts';
 import { SW } from '../../protocol/status-words.ts';
 import type { CardApplication } from '../app-api.ts';
 import type { ApSlot } from '../ap-table.ts';
@@ -51,6 +51,8 @@ export function initialise(os: CardOs, c: DecodedCommand): Reply {
       issuerPublicKey: p.value.issuerPublicKey,
       pin: new TextEncoder().encode(p.value.pin),
       adopted: undefined,
+      puk: new TextEncoder().encode(p.value.puk ?? ''),
+      pukTries: p.value.puk === undefined ? 0 : PUK_TRIES,
     });
     s.writeApTable(slots);
     slots.forEach((slot, i) => apps[i]?.install(appContext(os, i, slot), os.appSeed));

@@ -9,6 +9,7 @@ import { getData } from './get-data.ts';
 import { initialise } from './initialise.ts';
 import { keyExport, keyImport } from './keys.ts';
 import { changeReferenceData, verify } from './pin.ts';
+import { resetRetryCounter } from './puk.ts';
 import { restoreAbort, restoreComplete, restoreTransfer } from './restore-data.ts';
 import { restoreStart } from './restore-start.ts';
 
@@ -33,6 +34,7 @@ export const OS_COMMANDS = new Map<number, Handler>([
   [iso(INS.SELECT), select],
   [iso(INS.VERIFY), verify],
   [iso(INS.CHANGE_REFERENCE_DATA), changeReferenceData],
+  [iso(INS.RESET_RETRY_COUNTER), resetRetryCounter],
   [prop(INS.INITIALISE), initialise],
   [prop(INS.GET_DATA), getData],
   [prop(INS.BACKUP), backupStart],

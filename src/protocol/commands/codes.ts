@@ -11,6 +11,7 @@ export const INS = {
   SELECT: 0xa4,
   VERIFY: 0x20,
   CHANGE_REFERENCE_DATA: 0x24,
+  RESET_RETRY_COUNTER: 0x2c,
   GET_RESPONSE: 0xc0,
   INITIALISE: 0x10,
   GET_DATA: 0xca,
@@ -24,6 +25,8 @@ export const INS = {
   RESTORE_ABORT: 0xc6,
   KEY_EXPORT: 0xd0,
   KEY_IMPORT: 0xd2,
+  /** ISO 7816-4 INTERNAL AUTHENTICATE (CLA 00): the card signs a challenge (docs/trust.md). */
+  INTERNAL_AUTHENTICATE: 0x88,
 } as const;
 
 /** P2 of VERIFY / CHANGE REFERENCE DATA: the cardholder PIN, a specific (DF-level) reference. */
