@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeClientFrame, encodeServerFrame, type ClientFrame, type ServerFrame } from '../protocol/bridge-frames.ts';
-import { BridgeError, connectBridge, limitsFromAtr, type WebSocketLike } from './bridge-transport.ts';
+import { BridgeError, bridgeUrlForPort, connectBridge, limitsFromAtr, type WebSocketLike } from './bridge-transport.ts';
 import { isReaderError } from './errors.ts';
 
 type Listener = (ev: never) => void;
@@ -103,5 +103,28 @@ describe('BridgeTransport', () => {
     expect(limitsFromAtr(ATR).extendedLength).toBe(true);
     expect(limitsFromAtr(Uint8Array.of(0x3b, 0x00)).extendedLength).toBe(false);
     expect(limitsFromAtr(new Uint8Array(0)).extendedLength).toBe(false);
+  });
+});
+
+describe('bridgeUrlForPort', () => {
+  it('gives the loopback URL for the port the bridge was started with, and names a bad port', () => {
+    expect(bridgeUrlForPort(40000)).toBe('ws://127.0.0.1:40000/');
+    expect(() => bridgeUrlForPort(0)).toThrow(/bridge port must be a whole number from 1 to 65535, not 0/);
+    expect(() => bridgeUrlForPort(70000)).toThrow(RangeError);
+    expect(() => bridgeUrlForPort(1.5)).toThrow(RangeError);
+  });
+
+  it('a hello with the remembered token (and no code) is what the transport sends; the welcome token is kept', async () => {
+    let hello: ClientFrame | undefined;
+    const b = await connectBridge({
+      pairingToken: 'tok',
+      createSocket: () =>
+        new FakeSocket((f, s) => {
+          hello = f;
+          s.push({ type: 'welcome', version: 1, readers: [], pairingToken: 'next' });
+        }),
+    });
+    expect(hello).toEqual({ type: 'hello', version: 1, pairingToken: 'tok' });
+    expect(b.pairingToken).toBe('next');
   });
 });

@@ -27,6 +27,15 @@ import { withIsoWrappers } from './wrappers/index.ts';
 
 export const DEFAULT_BRIDGE_URL = `ws://127.0.0.1:${BRIDGE_DEFAULT_PORT}/`;
 
+/**
+ * The bridge's URL for a port the cardholder chose (`icvault-bridge --port N`); the
+ * bridge listens on 127.0.0.1 only, so only the port is a setting.
+ */
+export function bridgeUrlForPort(port: number): string {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`bridge port must be a whole number from 1 to 65535, not ${String(port)}`);
+  return `ws://127.0.0.1:${port}/`;
+}
+
 /** The part of the browser's WebSocket this module uses. */
 export interface WebSocketLike {
   readonly readyState: number;
