@@ -45,6 +45,8 @@ export interface CardView {
   /** The point the memory equals (may be another card's after a cross-card restore). */
   point: MemoryPoint;
   pinTriesLeft: number;
+  /** Tries left of the PUK (RESET RETRY COUNTER); 0 also when the card holds no PUK. */
+  pukTriesLeft: number;
   pinVerified: boolean;
   restorePending: boolean;
   backupInProgress: boolean;
@@ -90,6 +92,7 @@ export function inspectCard(os: CardOs): CardView {
     currentPoint: s.currentPoint(id.cardNumber),
     point: s.point,
     pinTriesLeft: s.pinTries,
+    pukTriesLeft: id.pukTries,
     pinVerified: os.session.pinVerified,
     restorePending: s.restorePending,
     backupInProgress: os.session.backup !== undefined,
