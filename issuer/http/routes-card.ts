@@ -75,6 +75,25 @@ export function cardRoutes(d: Deps): Hono {
     return c.body(data.slice().buffer, 200, { 'content-type': 'application/octet-stream' });
   });
 
+  // The replacement card reads the chain of the card it replaces (to choose the point and
+  // restore it on a device whose vault is empty).
+  const replaced = async (c: Context) => {
+    const card = await own(c);
+    if (card.replaces === null) throw new IssuerError('FORBIDDEN', `card ${card.identity.cardNumber} replaces no lost card`);
+    return card.replaces;
+  };
+  app.get('/cards/:card/replaced/backups', async (c) => {
+    const lost = await replaced(c);
+    return c.json({ cardNumber: lost, backups: await listBackups(d.db, lost), head: await chainHead(d.db, lost) });
+  });
+  app.get('/cards/:card/replaced/backups/:seq', async (c) => {
+    const lost = await replaced(c);
+    const seq = Number(c.req.param('seq'));
+    if (!Number.isSafeInteger(seq) || seq < 1) throw new IssuerError('BAD_REQUEST', 'backup number must be a whole number from 1');
+    const data = await fetchBackup(d.db, d.blobs, lost, seq);
+    return c.body(data.slice().buffer, 200, { 'content-type': 'application/octet-stream' });
+  });
+
   app.get('/cards/:card/balance', async (c) => {
     const card = await own(c);
     return c.json({ balance: await balance(d.db, card.identity.cardNumber) });

@@ -30,7 +30,8 @@ describe.each<Driver>(['pglite', 'pg'])('lost card story on %s', (driver) => {
     // Two backups reach the issuer.
     const b1 = makeBackup({ issuer: w.authority.issuerId, cardNumber: old.cardNumber, seq: 1 });
     const b2 = makeBackup({ issuer: w.authority.issuerId, cardNumber: old.cardNumber, seq: 2, prev: b1.hash, kind: 'diff' });
-    for (const b of [b1, b2]) expect((await w.call('POST', `/v1/cards/${old.cardNumber}/backups`, { token: t, body: old.frame(b.header, b.records) })).status).toBe(201);
+    const uploaded = [b1, b2].map((b) => old.frame(b.header, b.records));
+    for (const body of uploaded) expect((await w.call('POST', `/v1/cards/${old.cardNumber}/backups`, { token: t, body })).status).toBe(201);
     // Value: two loads on two applications, one spend receipted.
     for (const [aid, amount] of [[E_MONEY, 5000], [POINTS, 300]] as const) {
       expect((await w.call('POST', `/v1/cards/${old.cardNumber}/loads`, { token: t, json: { aid, amount, counter: 0 } })).status).toBe(201);
@@ -79,6 +80,12 @@ describe.each<Driver>(['pglite', 'pg'])('lost card story on %s', (driver) => {
     // The new card logs in with its new certificate and asks for the restore of point 2.
     blank.personalised(newNumber, certificate);
     const nt = await w.login(blank);
+    // An empty vault on a new device: the new card lists and fetches the lost card's chain.
+    const chain = (await (await w.call('GET', `/v1/cards/${newNumber}/replaced/backups`, { token: nt })).json()) as { cardNumber: string; backups: { seq: number }[] };
+    expect(chain).toMatchObject({ cardNumber: old.cardNumber, backups: [{ seq: 1 }, { seq: 2 }] });
+    const point = new Uint8Array(await (await w.call('GET', `/v1/cards/${newNumber}/replaced/backups/2`, { token: nt })).arrayBuffer());
+    expect(point).toEqual(uploaded[1]);
+    expect(await errorOf(await w.call('GET', `/v1/cards/${old.cardNumber}/backups`, { token: nt }))).toMatchObject({ status: 403 });
     const auth = await w.call('POST', `/v1/cards/${newNumber}/restore-authorisations`, { token: nt, json: { seq: 2, counter: 1 } });
     expect(auth.status).toBe(201);
     // Bound to source, target, the point's header hash and the target's counter + 1, signed by the epoch key.
@@ -92,6 +99,7 @@ describe.each<Driver>(['pglite', 'pg'])('lost card story on %s', (driver) => {
     // A card that replaces nothing gets no authorisation.
     const stranger = w.newCard();
     const st = await w.login(stranger);
+    expect(await errorOf(await w.call('GET', `/v1/cards/${stranger.cardNumber}/replaced/backups`, { token: st }))).toMatchObject({ status: 403 });
     expect(await errorOf(await w.call('POST', `/v1/cards/${stranger.cardNumber}/restore-authorisations`, { token: st, json: { seq: 2, counter: 1 } }))).toMatchObject({ status: 403 });
 
     // Re-issue: the balance at the stop (5000 - 1200 on app 1, 300 on app 2), once.

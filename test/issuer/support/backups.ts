@@ -22,10 +22,15 @@ export function makeBackup(opts: {
   kind?: BackupKind;
   baseSeq?: number;
   pages?: number[];
+  /** Memory geometry (default 16 pages of 64 bytes). */
+  pageSize?: number;
+  pageCount?: number;
 }): MadeBackup {
   const kind = opts.kind ?? 'full';
-  const pages = opts.pages ?? (kind === 'full' ? Array.from({ length: PAGES }, (_, i) => i) : [1, 3]);
-  const records = pages.map((page) => ({ page, sealed: randomBytes(PAGE + 16) }));
+  const pageSize = opts.pageSize ?? PAGE;
+  const pageCount = opts.pageCount ?? PAGES;
+  const pages = opts.pages ?? (kind === 'full' ? Array.from({ length: pageCount }, (_, i) => i) : [1, 3]);
+  const records = pages.map((page) => ({ page, sealed: randomBytes(pageSize + 16) }));
   const header = encodeHeader({
     issuer: opts.issuer,
     epoch: 1,
@@ -35,11 +40,14 @@ export function makeBackup(opts: {
     baseSeq: kind === 'full' ? 0 : (opts.baseSeq ?? opts.seq - 1),
     date: 1_700_000_000_000 + opts.seq,
     prevHash: opts.prev ?? ZERO_HASH,
-    memorySize: PAGE * PAGES,
-    pageSize: PAGE,
+    memorySize: pageSize * pageCount,
+    pageSize,
     recordCount: pages.length,
     pageMapHash: randomBytes(32),
     tag: randomBytes(16),
   });
-  return { header, records: concat(encodeSegment({ seq: opts.seq, kind, records })), hash: headerHash(header), seq: opts.seq };
+  // One segment holds at most 65535 records (u16 count).
+  const segs: Uint8Array[] = [];
+  for (let i = 0; i < records.length; i += 0xffff) segs.push(encodeSegment({ seq: opts.seq, kind, records: records.slice(i, i + 0xffff) }));
+  return { header, records: concat(...segs), hash: headerHash(header), seq: opts.seq };
 }
