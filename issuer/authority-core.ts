@@ -9,9 +9,18 @@ import type { Authority, CardIdentity } from './authority.ts';
  *  formats of src/protocol/trust. Nothing here signs or parses on its own. */
 export function coreAuthority(keys: IssuerKeys): Authority & { core: IssuerAuthority } {
   const core = new IssuerAuthority(keys);
+  // Every request of a card reads its certificate from the database; its epoch signature
+  // is checked once per process (the keys do not change while it runs).
+  const checked = new Map<string, CardIdentity>();
   const identity = (certificate: Uint8Array): CardIdentity => {
+    const key = hex(certificate);
+    const known = checked.get(key);
+    if (known) return { ...known, certificate: certificate.slice() };
     const c = core.checkCardCertificate(certificate);
-    return { certificate: certificate.slice(), cardNumber: c.cardNumber, epoch: c.epoch, signKey: c.signingPublicKey, boxKey: c.kemPublicKey };
+    const id = { certificate: certificate.slice(), cardNumber: c.cardNumber, epoch: c.epoch, signKey: c.signingPublicKey, boxKey: c.kemPublicKey };
+    if (checked.size >= 100_000) checked.clear();
+    checked.set(key, id);
+    return id;
   };
   return {
     core,

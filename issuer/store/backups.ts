@@ -91,19 +91,17 @@ export async function uploadBackup(
     if (equal(bytes(same[0]['blob_hash']), blobHash)) return { ...base, created: false };
     throw new IssuerError('REPLAYED', `backup ${h.seq} is already stored with other records under the same signed header`);
   }
-  const used = await db.query('SELECT coalesce(sum(b.size), 0) AS total FROM backups k JOIN blobs b ON b.hash = k.blob_hash WHERE k.card_number = $1', [
-    card.cardNumber,
-  ]);
-  const total = num(used[0]?.['total'] ?? 0);
+  const used = await db.query('SELECT bytes_used FROM chain_heads WHERE card_number = $1', [card.cardNumber]);
+  const total = num(used[0]?.['bytes_used'] ?? 0);
   if (total + data.length > limits.quotaBytes) {
     throw new IssuerError('OVER_QUOTA', `card ${card.cardNumber} keeps ${total} bytes at the issuer; ${data.length} more exceeds its quota of ${limits.quotaBytes}`);
   }
 
   return db.transaction(async (tx) => {
     const moved = await tx.query(
-      `UPDATE chain_heads SET seq = $3, head_hash = $4, updated_at = now()
+      `UPDATE chain_heads SET seq = $3, head_hash = $4, bytes_used = bytes_used + $5, updated_at = now()
         WHERE card_number = $1 AND head_hash = $2 AND seq < $3 RETURNING seq`,
-      [card.cardNumber, h.prevHash, h.seq, hHash],
+      [card.cardNumber, h.prevHash, h.seq, hHash, data.length],
     );
     if (moved.length !== 1) throw await refusal(tx, card.cardNumber, h);
     if (h.kind === 'diff') {

@@ -45,6 +45,7 @@ CREATE TABLE chain_heads (
   card_number text PRIMARY KEY REFERENCES cards,
   seq         integer NOT NULL,
   head_hash   bytea NOT NULL,
+  bytes_used  bigint NOT NULL DEFAULT 0,    -- bytes of this card's backups (quota), moved with the head
   updated_at  timestamptz NOT NULL DEFAULT now()
 );
 
