@@ -5,6 +5,7 @@ import {
   DATA_OBJECT,
   encodeApTableInfo,
   encodeBackupStatus,
+  encodeCardPublicKeys,
   encodeChangedPages,
   encodeIdentityInfo,
   encodeLoadHistory,
@@ -13,6 +14,7 @@ import {
 } from '../../protocol/commands/get-data-codecs.ts';
 import { PIN_TRIES } from '../../protocol/commands/pin.ts';
 import { SW } from '../../protocol/status-words.ts';
+import { deriveCardKeys } from '../card-keys.ts';
 import type { CardOs } from '../os.ts';
 import { processAppCommand } from './app.ts';
 import { refuse, reply, type Reply } from '../session.ts';
@@ -64,6 +66,11 @@ export function dataObject(os: CardOs, tag: number): Uint8Array {
       return encodePinStatus({ triesLeft: id.initialised ? s.pinTries : 0, maxTries: PIN_TRIES, verified: os.session.pinVerified });
     case DATA_OBJECT.CHANGED_PAGES:
       return encodeChangedPages(s.changedPages(), l.pageCount);
+    case DATA_OBJECT.CARD_KEYS: {
+      if (!id.initialised) return refuse(SW.CONDITIONS_NOT_SATISFIED, 'card not initialised');
+      const k = deriveCardKeys(id.uniqueKey);
+      return encodeCardPublicKeys({ signingPublicKey: k.signingPublicKey, kemPublicKey: k.kemPublicKey });
+    }
     default:
       return refuse(SW.REFERENCE_NOT_FOUND, `no data object ${hex(Uint8Array.of(tag >> 8, tag & 0xff))}`);
   }

@@ -5,6 +5,7 @@ import type { CardOs } from '../os.ts';
 import type { Reply } from '../session.ts';
 import { select } from './app.ts';
 import { backupAbort, backupComplete, backupStart, backupTransfer } from './backup.ts';
+import { internalAuthenticate } from './card-auth.ts';
 import { getData } from './get-data.ts';
 import { initialise } from './initialise.ts';
 import { keyExport, keyImport } from './keys.ts';
@@ -35,6 +36,7 @@ export const OS_COMMANDS = new Map<number, Handler>([
   [iso(INS.VERIFY), verify],
   [iso(INS.CHANGE_REFERENCE_DATA), changeReferenceData],
   [iso(INS.RESET_RETRY_COUNTER), resetRetryCounter],
+  [iso(INS.INTERNAL_AUTHENTICATE), internalAuthenticate],
   [prop(INS.INITIALISE), initialise],
   [prop(INS.GET_DATA), getData],
   [prop(INS.BACKUP), backupStart],

@@ -15,6 +15,8 @@ export const DATA_OBJECT = {
   LOAD_HISTORY: 0x0105,
   PIN_STATUS: 0x0106,
   CHANGED_PAGES: 0x0107,
+  /** The card's public keys: Ed25519 (signs challenges) ‖ X25519 (receives sealed keys), 64 bytes. */
+  CARD_KEYS: 0x0108,
 } as const;
 
 const done = <T>(r: ByteReader, what: string, v: T | undefined): Decoded<T> =>
@@ -263,4 +265,20 @@ export function decodeChangedPages(b: Uint8Array): Decoded<number[]> {
     if (((b[2 + (p >> 3)] as number) >> (p & 7)) & 1) return fail(what, `bit set for page ${p} beyond the ${pageCount} pages`, 2 + (p >> 3));
   }
   return ok(pages);
+}
+
+/** GET DATA 0108: the card's own public keys (docs/trust.md). */
+export interface CardPublicKeys {
+  signingPublicKey: Uint8Array;
+  kemPublicKey: Uint8Array;
+}
+
+export const encodeCardPublicKeys = (k: CardPublicKeys): Uint8Array => {
+  if (k.signingPublicKey.length !== 32 || k.kemPublicKey.length !== 32) throw new RangeError('card keys: 32 bytes each');
+  return concat(k.signingPublicKey, k.kemPublicKey);
+};
+
+export function decodeCardPublicKeys(b: Uint8Array): Decoded<CardPublicKeys> {
+  if (b.length !== 64) return fail('card keys', `expected 64 bytes, got ${b.length}`);
+  return ok({ signingPublicKey: b.slice(0, 32), kemPublicKey: b.slice(32) });
 }

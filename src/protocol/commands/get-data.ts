@@ -6,6 +6,7 @@ import { CLA_PROPRIETARY, INS } from './codes.ts';
 import {
   DATA_OBJECT,
   decodeApTableInfo,
+  decodeCardPublicKeys,
   decodeBackupStatus,
   decodeChangedPages,
   decodeIdentityInfo,
@@ -34,3 +35,4 @@ export const getBackupStatus = getData(DATA_OBJECT.BACKUP_STATUS, 'backup status
 export const getLoadHistory = getData(DATA_OBJECT.LOAD_HISTORY, 'load history', decodeLoadHistory);
 export const getPinStatus = getData(DATA_OBJECT.PIN_STATUS, 'PIN status', decodePinStatus);
 export const getChangedPages = getData(DATA_OBJECT.CHANGED_PAGES, 'changed pages', decodeChangedPages);
+export const getCardKeys = getData(DATA_OBJECT.CARD_KEYS, 'card keys', decodeCardPublicKeys);

@@ -1,6 +1,7 @@
 /** Every card command as a pure getApdu + parseResponse pair (docs/protocol.md). */
 export * from './authorisation.ts';
 export * from './backup.ts';
+export * from './card-auth.ts';
 export * from './card-error.ts';
 export * from './codes.ts';
 export * from './get-data.ts';
