@@ -7,8 +7,8 @@
 //
 // What the shim maps (docs/bridge.md): listReaders -> list; getStatusChange -> the
 // bridge's reader list and its card-inserted/-removed events (PC/SC's status changes);
-// connect -> connect (the bridge always connects SCARD_SHARE_EXCLUSIVE, which is what
-// the source asks for); transmit; disconnect -> disconnect (SCARD_RESET_CARD); bridge
+// connect -> connect with shareMode (SCARD_SHARE_EXCLUSIVE, what the source asks for, or
+// SCARD_SHARE_SHARED); transmit; disconnect -> disconnect with its disposition; bridge
 // errors -> SmartCardError responseCodes.
 import { expect, test, type Page } from '@playwright/test';
 import { build } from 'esbuild';
@@ -106,8 +106,8 @@ function installSmartCardShim({ url, code }: { url: string; code: string }): voi
             options.signal?.addEventListener('abort', onAbort);
           }),
         connect: async (readerName: string, accessMode: string) => {
-          if (accessMode !== 'exclusive') throw new SmartCardError('unsupported-feature', 'this shim (and the bridge) connects exclusively only');
-          const f = await request({ type: 'connect', reader: readerName });
+          if (accessMode !== 'exclusive' && accessMode !== 'shared') throw new SmartCardError('unsupported-feature', 'the bridge connects exclusive or shared only');
+          const f = await request({ type: 'connect', reader: readerName, shareMode: accessMode });
           const atr = unb64(String(f.atr));
           return {
             activeProtocol: 't1',
@@ -118,8 +118,8 @@ function installSmartCardShim({ url, code }: { url: string; code: string }): voi
                 return unb64(String(r.data)).buffer;
               },
               status: async () => ({ readerName, state: 'specific', answerToReset: atr.slice().buffer }),
-              disconnect: async () => {
-                await request({ type: 'disconnect' });
+              disconnect: async (disposition?: string) => {
+                await request({ type: 'disconnect', ...(disposition ? { disposition } : {}) });
               },
             },
           };
@@ -263,4 +263,34 @@ test('the smart-card source lists PC/SC readers, holds the card exclusively, tra
     );
   });
   expect(none).toBe('NO_CARD');
+});
+
+test('PC/SC decides sharing: while the page holds the card shared, another PC/SC program reaches it; exclusive shuts it out', async ({ page }) => {
+  const reader = stack?.reader ?? '';
+  await stack?.insertCard(createSimCard({ seed: 'shared' }));
+  await expect.poll(() => bridge?.hub.readerList().some((r) => r.name === reader && r.cardPresent), { timeout: 15_000 }).toBe(true);
+  await open(page);
+  const connectAs = (mode: 'shared' | 'exclusive') =>
+    page.evaluate(
+      async ({ name, mode }) => {
+        const sc = (navigator as unknown as { smartCard: { establishContext(): Promise<{ connect(n: string, m: string): Promise<{ connection: { transmit(b: Uint8Array): Promise<ArrayBuffer>; disconnect(d?: string): Promise<void> } }> }> } }).smartCard;
+        const ctx = await sc.establishContext();
+        const { connection } = await ctx.connect(name, mode);
+        const answer = new Uint8Array(await connection.transmit(Uint8Array.of(0x80, 0xca, 0x01, 0x01, 0x00)));
+        (window as unknown as { held: unknown }).held = connection;
+        return Array.from(answer.slice(-2));
+      },
+      { name: reader, mode },
+    );
+  const release = () => page.evaluate(async () => (window as unknown as { held: { disconnect(d?: string): Promise<void> } }).held.disconnect('leave'));
+
+  expect(await connectAs('shared')).toEqual([0x90, 0x00]);
+  const whileShared = await run('opensc-tool', ['-r', '0', '-s', '80 CA 01 01 00'], 20_000);
+  expect(whileShared.stdout + whileShared.stderr).toMatch(/SW1=0x90, SW2=0x00/);
+  await release();
+
+  expect(await connectAs('exclusive')).toEqual([0x90, 0x00]);
+  const whileExclusive = await run('opensc-tool', ['-r', '0', '-s', '80 CA 01 01 00'], 20_000);
+  expect(whileExclusive.stdout + whileExclusive.stderr).not.toMatch(/SW1=0x90, SW2=0x00/);
+  await release();
 });

@@ -27,10 +27,16 @@ describe('bridge frames', () => {
       { type: 'connect', id: 1, reader: 'Virtual PCD 00 00' },
       { type: 'transmit', id: 2, apdu: Uint8Array.of(0, 0xa4, 4, 0) },
       { type: 'disconnect', id: 3 },
+      { type: 'hello', version: 1, pairingToken: 'abc' },
+      { type: 'connect', id: 5, reader: 'R', shareMode: 'shared' },
+      { type: 'connect', id: 6, reader: 'R', shareMode: 'exclusive' },
+      { type: 'disconnect', id: 7, disposition: 'leave' },
+      { type: 'disconnect', id: 8, disposition: 'unpower' },
     ];
     for (const f of client) expect(decodeClientFrame(encodeClientFrame(f))).toEqual({ ok: true, value: f });
     const server: ServerFrame[] = [
       { type: 'welcome', version: 1, readers: [{ name: 'R', cardPresent: true, busy: false }] },
+      { type: 'welcome', version: 1, readers: [], pairingToken: 'tok' },
       { type: 'readers', id: 4, readers: [] },
       { type: 'connected', id: 1, reader: 'R', atr: Uint8Array.of(0x3b, 0) },
       { type: 'response', id: 2, data: Uint8Array.of(0x6a, 0x82) },
@@ -56,6 +62,8 @@ describe('bridge frames', () => {
       ['{"type":"hello","version":1,"pairingCode":7}', /pairingCode must be a string/],
       ['{"type":"hello","version":1,"pairingToken":""}', /pairingToken must be a string of 1 to 128/],
       ['{"type":"connect","id":1,"reader":""}', /reader name expected/],
+      ['{"type":"connect","id":1,"reader":"R","shareMode":"direct"}', /shareMode must be one of exclusive, shared/],
+      ['{"type":"disconnect","id":1,"disposition":"keep"}', /disposition must be one of leave, reset, unpower, eject/],
       ['{"type":"connect","id":-1,"reader":"R"}', /id expected/],
       ['{"type":"transmit","id":1,"apdu":"AAA="}', /at least 4/],
       ['{"type":"transmit","id":1,"apdu":5}', /base64 string expected/],

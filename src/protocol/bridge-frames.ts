@@ -26,9 +26,16 @@ export type ClientFrame =
    */
   | { type: 'hello'; version: number; pairingCode?: string; pairingToken?: string }
   | { type: 'list'; id: number }
-  | { type: 'connect'; id: number; reader: string }
+  /** shareMode: PC/SC's SCARD_SHARE_EXCLUSIVE (default; what a backup or restore uses) or SCARD_SHARE_SHARED. */
+  | { type: 'connect'; id: number; reader: string; shareMode?: BridgeShareMode }
   | { type: 'transmit'; id: number; apdu: Uint8Array }
-  | { type: 'disconnect'; id: number };
+  /** disposition: what PC/SC does with the card (SCARD_*_CARD); default reset, so the next user starts unauthenticated. */
+  | { type: 'disconnect'; id: number; disposition?: BridgeDisposition };
+
+export type BridgeShareMode = 'exclusive' | 'shared';
+export type BridgeDisposition = 'leave' | 'reset' | 'unpower' | 'eject';
+const SHARE_MODES: readonly string[] = ['exclusive', 'shared'];
+const DISPOSITIONS: readonly string[] = ['leave', 'reset', 'unpower', 'eject'];
 
 export type BridgeErrorCode =
   | 'BAD_ORIGIN'
@@ -134,13 +141,18 @@ export function decodeClientFrame(text: string): Decoded<ClientFrame> {
         ...(w.pairingToken !== undefined ? { pairingToken: w.pairingToken } : {}),
       });
     case 'list':
+      if (!isId(w.id)) return fail(WHAT, 'list: id expected');
+      return ok({ type: 'list', id: w.id });
     case 'disconnect':
-      if (!isId(w.id)) return fail(WHAT, `${w.type}: id expected`);
-      return ok({ type: w.type, id: w.id });
+      if (!isId(w.id)) return fail(WHAT, 'disconnect: id expected');
+      if (w.disposition !== undefined && !DISPOSITIONS.includes(w.disposition as string))
+        return fail(WHAT, `disconnect: disposition must be one of ${DISPOSITIONS.join(', ')}`);
+      return ok({ type: 'disconnect', id: w.id, ...(w.disposition !== undefined ? { disposition: w.disposition as BridgeDisposition } : {}) });
     case 'connect':
       if (!isId(w.id)) return fail(WHAT, 'connect: id expected');
       if (!isStr(w.reader)) return fail(WHAT, 'connect: reader name expected');
-      return ok({ type: 'connect', id: w.id, reader: w.reader });
+      if (w.shareMode !== undefined && !SHARE_MODES.includes(w.shareMode as string)) return fail(WHAT, `connect: shareMode must be one of ${SHARE_MODES.join(', ')}`);
+      return ok({ type: 'connect', id: w.id, reader: w.reader, ...(w.shareMode !== undefined ? { shareMode: w.shareMode as BridgeShareMode } : {}) });
     case 'transmit': {
       if (!isId(w.id)) return fail(WHAT, 'transmit: id expected');
       const apdu = bytesField(w, 'apdu', 65544);

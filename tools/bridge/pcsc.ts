@@ -4,6 +4,7 @@
  * the PcscReaders interface, so the wiring stays in this one file.
  */
 import type pcscFactory from '@pokusew/pcsclite';
+import type { BridgeDisposition, BridgeShareMode } from '../../src/protocol/bridge-frames.ts';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { checkPcscService, explainModuleLoadFailure } from './setup-errors.ts';
@@ -12,11 +13,11 @@ export interface ReaderHandle {
   readonly name: string;
   readonly cardPresent: boolean;
   readonly atr: Uint8Array | undefined;
-  /** Exclusive connection (SCARD_SHARE_EXCLUSIVE, T=0 or T=1 as the card offers). */
-  connect(): Promise<Uint8Array>;
+  /** Connection, SCARD_SHARE_EXCLUSIVE unless asked for shared (T=0 or T=1 as the card offers). */
+  connect(shareMode?: BridgeShareMode): Promise<Uint8Array>;
   transmit(apdu: Uint8Array): Promise<Uint8Array>;
-  /** Ends the connection and resets the card, so the next client starts unauthenticated. */
-  release(): Promise<void>;
+  /** Ends the connection; by default resets the card, so the next client starts unauthenticated. */
+  release(disposition?: BridgeDisposition): Promise<void>;
 }
 
 export interface PcscEvents {
@@ -56,12 +57,13 @@ class PcscReader implements ReaderHandle {
     return this.r.name;
   }
 
-  async connect(): Promise<Uint8Array> {
+  async connect(shareMode: BridgeShareMode = 'exclusive'): Promise<Uint8Array> {
     // pcsclite skips SCardConnect while it thinks it is still connected (a handle whose
     // card was reset or removed); drop such a handle first so the new one is real.
     if (this.r.connected) await this.release();
     return new Promise((resolve, reject) => {
-      this.r.connect({ share_mode: this.r.SCARD_SHARE_EXCLUSIVE }, (err, protocol) => {
+      const share_mode = shareMode === 'shared' ? this.r.SCARD_SHARE_SHARED : this.r.SCARD_SHARE_EXCLUSIVE;
+      this.r.connect({ share_mode }, (err, protocol) => {
         if (err) return reject(asError(err));
         this.protocol = typeof protocol === 'number' ? protocol : this.r.SCARD_PROTOCOL_T1;
         resolve(this.atr ?? new Uint8Array(0));
@@ -83,10 +85,11 @@ class PcscReader implements ReaderHandle {
     });
   }
 
-  release(): Promise<void> {
+  release(disposition: BridgeDisposition = 'reset'): Promise<void> {
+    const how = { leave: this.r.SCARD_LEAVE_CARD, reset: this.r.SCARD_RESET_CARD, unpower: this.r.SCARD_UNPOWER_CARD, eject: this.r.SCARD_EJECT_CARD }[disposition];
     return new Promise((resolve) => {
       if (!this.r.connected) return resolve();
-      this.r.disconnect(this.r.SCARD_RESET_CARD, () => resolve());
+      this.r.disconnect(how, () => resolve());
     });
   }
 }

@@ -8,6 +8,7 @@ import {
   BRIDGE_PROTOCOL_VERSION,
   decodeClientFrame,
   encodeServerFrame,
+  type BridgeDisposition,
   type BridgeErrorCode,
   type ClientFrame,
   type ServerFrame,
@@ -116,7 +117,7 @@ export class Session {
         this.hub.owners.set(f.reader, this);
         this.held = f.reader;
         try {
-          const atr = await r.connect();
+          const atr = await r.connect(f.shareMode ?? 'exclusive');
           return this.send({ type: 'connected', id: f.id, reader: f.reader, atr });
         } catch (e) {
           this.hub.owners.delete(f.reader);
@@ -137,7 +138,7 @@ export class Session {
         }
       }
       case 'disconnect':
-        await this.releaseHeld();
+        await this.releaseHeld(f.disposition ?? 'reset');
         return this.send({ type: 'disconnected', id: f.id });
     }
   }
@@ -146,12 +147,13 @@ export class Session {
     this.send({ type: 'error', id, code, message });
   }
 
-  private async releaseHeld(): Promise<void> {
+  /** A page that goes away without saying how always resets the card (docs/bridge.md, Security). */
+  private async releaseHeld(disposition: BridgeDisposition = 'reset'): Promise<void> {
     const name = this.held;
     if (name === undefined) return;
     this.held = undefined;
     if (this.hub.owners.get(name) === this) this.hub.owners.delete(name);
-    await this.hub.readers.get(name)?.release();
+    await this.hub.readers.get(name)?.release(disposition);
   }
 
   /** The card of the held reader left: the connection is gone. */
