@@ -11,6 +11,7 @@ export type FindingCode =
   | 'HEADER_UNDECODABLE'
   | 'HEADER_HASH' // the stored header no longer hashes to the hash it was stored under
   | 'HEADER_MISMATCH' // the row's indexed fields disagree with its header
+  | 'HEADER_SIGNATURE' // the header's card signature does not verify under the card's certificate
   | 'MANIFEST_MISSING'
   | 'MANIFEST_SHAPE'
   | 'PAGE_MAP' // the manifest's page map does not hash to the header's pageMapHash

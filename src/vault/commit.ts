@@ -15,6 +15,7 @@ import {
   type SealedRecord,
 } from '../protocol/backup-format.ts';
 import { storageError, VaultError } from './errors.ts';
+import { certificateProblem, signatureProblem } from './signature.ts';
 import { digestHex, shortHash, toHex } from './hash.ts';
 import { manifestMapHash, overlay, pageCountOf, refsOf, usesOf } from './manifest.ts';
 import type { BackupRow, CardRow, PackRow, VaultDB } from './schema.ts';
@@ -29,6 +30,10 @@ export interface CommitInput {
   records: readonly SealedRecord[];
   /** Name for the card if the vault has not seen it before. */
   label?: string;
+  /** The card's signature over the header (protocol version 2). */
+  headerSignature?: Uint8Array;
+  /** The card's certificate (protocol version 2), checked by the host up to the issuer's root; kept on the card row. */
+  cardCertificate?: Uint8Array;
 }
 
 interface Prepared {
@@ -91,6 +96,13 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
       track(tx.objectStore('packs').put(p.pack));
       const known = await tx.objectStore('cards').get(cn);
       if (known) checkCard(known, f);
+      const certificate = input.cardCertificate ?? known?.certificate;
+      if (input.cardCertificate) {
+        const c = certificateProblem(input.cardCertificate, cn);
+        if (c) throw new VaultError('BAD_SIGNATURE', `backup refused: ${c}`);
+      }
+      const sig = signatureProblem(certificate, cn, input.header, input.headerSignature);
+      if (sig) throw new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: ${sig}`);
       const headSeq = known?.headSeq ?? 0;
       if (f.seq <= headSeq)
         throw new VaultError('SEQ_NOT_NEWER', `backup refused: card ${cn} seq ${f.seq} is not newer than seq ${headSeq} already in the vault`);
@@ -129,6 +141,7 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
         pagesChanged: p.carried,
         header: input.header.slice(),
         wrappedKey: input.wrappedKey.slice(),
+        ...(input.headerSignature ? { headerSignature: input.headerSignature.slice() } : {}),
         headerHash: p.headerHash,
         prevHash: toHex(f.prevHash),
         confirmed: false,
@@ -145,6 +158,7 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
         headHash: p.headerHash,
         confirmedSeq: known?.confirmedSeq ?? 0,
         createdAt: known?.createdAt ?? now(),
+        ...(certificate ? { certificate: certificate.slice() } : {}),
       };
       // The order the design asks for; the transaction makes it all-or-nothing anyway.
       track(tx.objectStore('manifests').put(manifest));

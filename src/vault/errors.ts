@@ -8,6 +8,7 @@ export type VaultErrorCode =
   | 'SEQ_NOT_NEWER' // the vault already holds this or a newer sequence number
   | 'MISSING_BASE' // a diff (or a replay) needs a backup the vault does not hold
   | 'PAGE_MAP_MISMATCH' // the stored pages do not add up to the header's page map
+  | 'BAD_SIGNATURE' // the header's card signature does not verify under the card's certificate
   | 'NOT_FOUND'
   | 'CONFIRMED' // refusing to discard a backup the card has acknowledged
   | 'CORRUPT' // stored data fails its own hashes

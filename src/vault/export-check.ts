@@ -10,12 +10,15 @@ import { fromHex } from '../protocol/bytes.ts';
 import { checkChain } from './chain.ts';
 import { checkHeader, checkManifest, findingText } from './checks.ts';
 import { VaultError } from './errors.ts';
+import { certificateProblem, signatureProblem } from './signature.ts';
 import { shortHash, toHex } from './hash.ts';
 import type { ExportCard, ExportContents, ExportManifest } from './export-format.ts';
 import type { BackupRow, ManifestRow, TombstoneRow } from './schema.ts';
 
 export interface ImportCard {
   card: ExportCard;
+  /** The card certificate the file carries (protocol version 2), decoded from hex. */
+  certificate?: Uint8Array;
   backups: BackupRow[];
   manifests: ManifestRow[];
   /** Per manifest seq: per page, the index of its sealed copy in ImportSet.blobs. */
@@ -62,7 +65,12 @@ export function checkContents(c: ExportContents): ImportSet {
   for (const card of index.cards) {
     if (cards.has(card.cardNumber)) throw bad(`card ${card.cardNumber} is listed twice`);
     if (card.pageSize === 0 || card.memorySize % card.pageSize !== 0) throw bad(`card ${card.cardNumber}: memory size is not a whole number of pages`);
-    cards.set(card.cardNumber, { card, backups: [], manifests: [], pageBlobs: new Map(), tombstones: [] });
+    const certificate = card.certificate === undefined ? undefined : fromHex(card.certificate);
+    if (certificate) {
+      const c = certificateProblem(certificate, card.cardNumber);
+      if (c) throw bad(`card ${card.cardNumber}: ${c}`);
+    }
+    cards.set(card.cardNumber, { card, ...(certificate ? { certificate } : {}), backups: [], manifests: [], pageBlobs: new Map(), tombstones: [] });
   }
   const cardOf = (cn: string, what: string) => {
     const ic = cards.get(cn);
@@ -83,10 +91,12 @@ export function checkContents(c: ExportContents): ImportSet {
     if (seen.has(`${cn}/${seq}`)) throw bad(`card ${cn} seq ${seq} is listed twice`);
     seen.add(`${cn}/${seq}`);
   };
-  const headerOf = (ic: ImportCard, seq: number, hex: string, hash: string) => {
+  const headerOf = (ic: ImportCard, seq: number, hex: string, hash: string, signature: string | undefined) => {
     const h = checkHeader(ic.card.cardNumber, seq, fromHex(hex), hash);
     const first = h.findings[0];
     if (first || !h.fields) throw bad(first ? findingText(first) : `card ${ic.card.cardNumber} seq ${seq}: header does not decode`);
+    const sig = signatureProblem(ic.certificate, ic.card.cardNumber, fromHex(hex), signature === undefined ? undefined : fromHex(signature));
+    if (sig) throw bad(`card ${ic.card.cardNumber} seq ${seq}: ${sig}`);
     const f = h.fields;
     if (f.issuer !== ic.card.issuer || f.memorySize !== ic.card.memorySize || f.pageSize !== ic.card.pageSize)
       throw bad(`card ${ic.card.cardNumber} seq ${seq}: header's issuer or memory layout differs from the card's`);
@@ -97,7 +107,7 @@ export function checkContents(c: ExportContents): ImportSet {
     const ic = cardOf(b.card, `backup seq ${b.seq}`);
     once(b.card, b.seq);
     const header = fromHex(b.header);
-    const f = headerOf(ic, b.seq, b.header, b.headerHash);
+    const f = headerOf(ic, b.seq, b.header, b.headerHash, b.headerSignature);
     const k = decodeWrappedKey(fromHex(b.wrappedKey));
     if (!k.ok) throw bad(`card ${b.card} seq ${b.seq}: ${k.error.message}`);
     if (k.value.cardNumber !== b.card || k.value.epoch !== f.epoch || k.value.issuer !== f.issuer) throw bad(`card ${b.card} seq ${b.seq}: wrapped key is for another card or epoch`);
@@ -129,6 +139,7 @@ export function checkContents(c: ExportContents): ImportSet {
       pagesChanged: carried,
       header,
       wrappedKey: fromHex(b.wrappedKey),
+      ...(b.headerSignature === undefined ? {} : { headerSignature: fromHex(b.headerSignature) }),
       headerHash: b.headerHash,
       prevHash: toHex(f.prevHash),
       confirmed: b.confirmed,
@@ -138,8 +149,17 @@ export function checkContents(c: ExportContents): ImportSet {
   for (const t of index.tombstones) {
     const ic = cardOf(t.card, `tombstone seq ${t.seq}`);
     once(t.card, t.seq);
-    const f = headerOf(ic, t.seq, t.header, t.headerHash);
-    ic.tombstones.push({ cardNumber: t.card, seq: t.seq, header: fromHex(t.header), headerHash: t.headerHash, prevHash: toHex(f.prevHash), deletedAt: t.deletedAt, reason: t.reason });
+    const f = headerOf(ic, t.seq, t.header, t.headerHash, t.headerSignature);
+    ic.tombstones.push({
+      cardNumber: t.card,
+      seq: t.seq,
+      header: fromHex(t.header),
+      ...(t.headerSignature === undefined ? {} : { headerSignature: fromHex(t.headerSignature) }),
+      headerHash: t.headerHash,
+      prevHash: toHex(f.prevHash),
+      deletedAt: t.deletedAt,
+      reason: t.reason,
+    });
   }
   const backed = new Set(index.backups.map((b) => `${b.card}/${b.seq}`));
   for (const m of index.manifests) if (!backed.has(`${m.card}/${m.seq}`)) throw bad(`manifest of card ${m.card} seq ${m.seq} has no backup`);

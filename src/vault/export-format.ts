@@ -26,7 +26,10 @@ const PREAMBLE = 16;
 const DIGEST = 32;
 
 /** A card as exported: its identity and layout; the head is recomputed on import. */
-export type ExportCard = Pick<CardRow, 'cardNumber' | 'issuer' | 'epoch' | 'label' | 'memorySize' | 'pageSize' | 'createdAt'>;
+export type ExportCard = Pick<CardRow, 'cardNumber' | 'issuer' | 'epoch' | 'label' | 'memorySize' | 'pageSize' | 'createdAt'> & {
+  /** hex of the card certificate (protocol version 2), absent for cards that do not sign headers */
+  certificate?: string;
+};
 
 export interface ExportBackup {
   card: string;
@@ -35,6 +38,8 @@ export interface ExportBackup {
   storedAt: number;
   header: string; // hex, 126 bytes
   wrappedKey: string; // hex, 79 bytes
+  /** hex of the card's signature over the header (protocol version 2), if signed */
+  headerSignature?: string;
   headerHash: string;
 }
 
@@ -42,6 +47,7 @@ export interface ExportTombstone {
   card: string;
   seq: number;
   header: string;
+  headerSignature?: string;
   headerHash: string;
   deletedAt: number;
   reason: string;
@@ -158,6 +164,16 @@ function list(raw: Record<string, unknown>, key: string, fields: Record<string, 
   });
 }
 
+/** An optional field: absent, or passing `check`. */
+const optional =
+  (check: Check): Check =>
+  (v, at) => {
+    if (v !== undefined) check(v, at);
+  };
+const hexAny: Check = (v, at) => {
+  if (typeof v !== 'string' || v.length % 2 !== 0 || v.length > 1024 || !/^[0-9a-f]*$/.test(v)) fail(at, 'lowercase hex of at most 512 bytes');
+};
+
 const card = (v: unknown, at: string) => {
   if (typeof v !== 'string' || !/^\d{16}$/.test(v)) fail(at, 'a 16-digit card number');
 };
@@ -168,9 +184,9 @@ function checkIndex(raw: unknown): ExportIndex {
   if (raw.version !== EXPORT_VERSION) throw bad(`unsupported index version ${String(raw.version)}`);
   uint(raw.createdAt, 'createdAt');
   if (raw.scope !== 'vault' && raw.scope !== 'card') fail('scope', '"vault" or "card"');
-  list(raw, 'cards', { cardNumber: card, issuer: uint, epoch: uint, label: str, memorySize: uint, pageSize: uint, createdAt: uint });
-  list(raw, 'backups', { card, seq: uint, confirmed: bool, storedAt: uint, header: hexStr(126), wrappedKey: hexStr(79), headerHash: hexStr(32) });
-  list(raw, 'tombstones', { card, seq: uint, header: hexStr(126), headerHash: hexStr(32), deletedAt: uint, reason: str });
+  list(raw, 'cards', { cardNumber: card, issuer: uint, epoch: uint, label: str, memorySize: uint, pageSize: uint, createdAt: uint, certificate: optional(hexAny) });
+  list(raw, 'backups', { card, seq: uint, confirmed: bool, storedAt: uint, header: hexStr(126), wrappedKey: hexStr(79), headerHash: hexStr(32), headerSignature: optional(hexStr(64)) });
+  list(raw, 'tombstones', { card, seq: uint, header: hexStr(126), headerHash: hexStr(32), deletedAt: uint, reason: str, headerSignature: optional(hexStr(64)) });
   list(raw, 'manifests', { card, seq: uint, seqs: uintArray, kinds: uintArray, blobs: uintArray });
   const blobs = raw.blobs;
   if (!Array.isArray(blobs)) fail('blobs', 'a list');

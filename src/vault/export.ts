@@ -30,7 +30,16 @@ export async function exportVault(db: VaultDB, opts: ExportOptions, now: () => n
     version: EXPORT_VERSION,
     createdAt: now(),
     scope: opts.card === undefined ? 'vault' : 'card',
-    cards: cards.map(({ cardNumber, issuer, epoch, label, memorySize, pageSize, createdAt }) => ({ cardNumber, issuer, epoch, label, memorySize, pageSize, createdAt })),
+    cards: cards.map(({ cardNumber, issuer, epoch, label, memorySize, pageSize, createdAt, certificate }) => ({
+      cardNumber,
+      issuer,
+      epoch,
+      label,
+      memorySize,
+      pageSize,
+      createdAt,
+      ...(certificate ? { certificate: toHex(certificate) } : {}),
+    })),
     backups: [],
     tombstones: [],
     manifests: [],
@@ -47,9 +56,26 @@ export async function exportVault(db: VaultDB, opts: ExportOptions, now: () => n
       tx.objectStore('packs').getAll(range),
     ]);
     for (const b of backups)
-      index.backups.push({ card: b.cardNumber, seq: b.seq, confirmed: b.confirmed, storedAt: b.storedAt, header: toHex(b.header), wrappedKey: toHex(b.wrappedKey), headerHash: b.headerHash });
+      index.backups.push({
+        card: b.cardNumber,
+        seq: b.seq,
+        confirmed: b.confirmed,
+        storedAt: b.storedAt,
+        header: toHex(b.header),
+        wrappedKey: toHex(b.wrappedKey),
+        ...(b.headerSignature ? { headerSignature: toHex(b.headerSignature) } : {}),
+        headerHash: b.headerHash,
+      });
     for (const t of tombs)
-      index.tombstones.push({ card: t.cardNumber, seq: t.seq, header: toHex(t.header), headerHash: t.headerHash, deletedAt: t.deletedAt, reason: t.reason });
+      index.tombstones.push({
+        card: t.cardNumber,
+        seq: t.seq,
+        header: toHex(t.header),
+        ...(t.headerSignature ? { headerSignature: toHex(t.headerSignature) } : {}),
+        headerHash: t.headerHash,
+        deletedAt: t.deletedAt,
+        reason: t.reason,
+      });
     const packOf = new Map(packs.map((p) => [p.seq, p]));
     const entryOf = new Map<string, number>(); // `${seq}/${page}` -> blob index
     for (const m of manifests) {

@@ -11,6 +11,7 @@ import { checkChain } from './chain.ts';
 import { storageError, VaultError } from './errors.ts';
 import { TAG_BYTES } from '../protocol/backup-format.ts';
 import { checkContents, type ImportCard } from './export-check.ts';
+import { signatureProblem } from './signature.ts';
 import { decodeExport } from './export-format.ts';
 import { digestHex } from './hash.ts';
 import { recordOf, refsOf, usesOf } from './manifest.ts';
@@ -51,12 +52,17 @@ async function planCard(tx: WriteAllTx, ic: ImportCard) {
       if (b.confirmed && !row.confirmed) confirm.push(row);
       continue;
     }
+    // A card the vault knows signs its headers: what the file adds must carry its signature, whatever the file says of the card.
+    const sig = signatureProblem(known?.certificate, cn, b.header, b.headerSignature);
+    if (sig) throw conflict(cn, b.seq, sig);
     if (dead.has(b.seq)) revive.push(b.seq);
     add.push(b);
   }
   for (const t of ic.tombstones) {
     const h = held.get(t.seq) ?? dead.get(t.seq);
     if (h && h.headerHash !== t.headerHash) throw conflict(cn, t.seq, 'the vault holds a different backup with this sequence number');
+    const sig = h ? undefined : signatureProblem(known?.certificate, cn, t.header, t.headerSignature);
+    if (sig) throw conflict(cn, t.seq, sig);
     if (!h) bury.push(t);
   }
   // The merged chain must hold too: a file from another card's history must not splice in.
@@ -150,7 +156,9 @@ export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportR
       for (const ic of set.cards.values()) plans.push({ ic, ...(await planCard(tx, ic)) });
       for (const { ic, known, add, confirm, revive, bury } of plans) {
         const cn = ic.card.cardNumber;
-        if (!known) track(tx.objectStore('cards').put({ ...ic.card, headSeq: 0, headHash: '', confirmedSeq: 0 }));
+        const { certificate: _hex, ...layout } = ic.card;
+        if (!known) track(tx.objectStore('cards').put({ ...layout, ...(ic.certificate ? { certificate: ic.certificate } : {}), headSeq: 0, headHash: '', confirmedSeq: 0 }));
+        else if (!known.certificate && ic.certificate) track(tx.objectStore('cards').put({ ...known, certificate: ic.certificate }));
         const manifests = new Map(ic.manifests.map((m) => [m.seq, m]));
         const needed = new Set<number>();
         for (const b of add) {

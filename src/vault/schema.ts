@@ -30,6 +30,8 @@ export interface CardRow {
   /** Newest backup the card acknowledged (BACKUP COMPLETE); 0 if none. */
   confirmedSeq: number;
   createdAt: number;
+  /** The card's certificate (protocol version 2) as the host handed it; absent for cards that do not sign headers. */
+  certificate?: Uint8Array;
 }
 
 export interface BackupRow {
@@ -46,6 +48,8 @@ export interface BackupRow {
   pagesChanged: number[];
   header: Uint8Array; // 126 bytes
   wrappedKey: Uint8Array; // 79 bytes
+  /** The card's signature over the header (protocol version 2), absent for unsigned headers. */
+  headerSignature?: Uint8Array;
   headerHash: string;
   prevHash: string;
   confirmed: boolean;
@@ -98,6 +102,7 @@ export interface TombstoneRow {
   cardNumber: string;
   seq: number;
   header: Uint8Array;
+  headerSignature?: Uint8Array;
   headerHash: string;
   prevHash: string;
   deletedAt: number;

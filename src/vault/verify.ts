@@ -17,6 +17,7 @@ import { VaultError } from './errors.ts';
 import { digestHex, shortHash } from './hash.ts';
 import { checkChain } from './chain.ts';
 import { checkHeader, checkManifest, checkRow, type Finding } from './checks.ts';
+import { signatureProblem } from './signature.ts';
 import { packShapeProblem, recordOf } from './manifest.ts';
 import { cardRange, type CardRow, type CheckRow, type ManifestRow, type PackRow, type VaultDB } from './schema.ts';
 
@@ -106,10 +107,18 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
   }
   const uses: Uses = new Map();
   const own = new Map<number, number[]>();
-  for (const t of tombs) out.push(...checkHeader(card, t.seq, t.header, t.headerHash).findings);
+  const signed = (seq: number, header: Uint8Array, signature: Uint8Array | undefined) => {
+    const problem = signatureProblem(c.certificate, card, header, signature);
+    if (problem) out.push({ card, seq, code: 'HEADER_SIGNATURE', severity: 'damage', message: problem });
+  };
+  for (const t of tombs) {
+    out.push(...checkHeader(card, t.seq, t.header, t.headerHash).findings);
+    signed(t.seq, t.header, t.headerSignature);
+  }
   for (const row of rows) {
     const h = checkHeader(card, row.seq, row.header, row.headerHash);
     out.push(...h.findings);
+    signed(row.seq, row.header, row.headerSignature);
     if (!h.fields) continue;
     out.push(...checkRow(row, h.fields));
     const m = manifests.get(row.seq);

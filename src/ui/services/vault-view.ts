@@ -42,6 +42,7 @@ const PROBLEM: Record<Finding['code'], VaultProblemKind> = {
   HEADER_HASH: 'hash-mismatch',
   HEADER_UNDECODABLE: 'hash-mismatch',
   HEADER_MISMATCH: 'hash-mismatch',
+  HEADER_SIGNATURE: 'hash-mismatch',
   MANIFEST_MISSING: 'missing-blob',
   MANIFEST_SHAPE: 'hash-mismatch',
   PAGE_MAP: 'hash-mismatch',
