@@ -37,6 +37,7 @@ function fakeApi(readers: Record<string, ReturnType<typeof createSimCard> | unde
         if (changed || options?.timeout === 0) return now;
         await new Promise<void>((resolve, reject) => {
           waiters.push(resolve);
+          if (options?.timeout !== undefined) setTimeout(() => reject(new DOMException('no change', 'TimeoutError')), options.timeout);
           options?.signal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })));
         });
       }
@@ -118,6 +119,10 @@ describe('openSmartCardReader', () => {
     await s.removed;
     expect(gone).toBe(true);
     await expect(s.transport.transmit(Uint8Array.of(0x80, 0xca, 0x01, 0x01, 0x00))).rejects.toMatchObject({ code: 'CARD_REMOVED' });
+  });
+
+  it('a wait for a card that runs out is NO_CARD', async () => {
+    await expect(openSmartCardReader(fakeApi({ R: undefined }).api, { waitForCardMs: 30 })).rejects.toMatchObject({ code: 'NO_CARD', message: expect.stringMatching(/no card came within 30 ms/) });
   });
 
   it('no reader, or an unknown reader name, is DEVICE_GONE naming it', async () => {

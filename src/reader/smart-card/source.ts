@@ -78,12 +78,17 @@ export async function openSmartCardReader(api: SmartCardResourceManager, options
     const left = deadline - Date.now();
     if (left <= 0) throw new ReaderError('NO_CARD', options.reader ? `no card in "${options.reader}"` : 'no card in any reader');
     const watched = all.filter((s) => options.reader === undefined || s.readerName === options.reader);
-    all = await call('getStatusChange', () =>
-      ctx.getStatusChange(
+    try {
+      all = await ctx.getStatusChange(
         watched.map((s) => ({ readerName: s.readerName, currentState: s.eventState, currentCount: s.eventCount })),
         { timeout: left, ...(options.signal ? { signal: options.signal } : {}) },
-      ),
-    );
+      );
+    } catch (e) {
+      // The wait ran out (a TimeoutError DOMException, or SCARD_E_TIMEOUT as a responseCode): no card came.
+      const t = e as { name?: unknown; responseCode?: unknown } | null;
+      if (t?.name === 'TimeoutError' || t?.responseCode === 'timeout') throw new ReaderError('NO_CARD', `no card came within ${options.waitForCardMs ?? 0} ms`, { cause: e });
+      throw fromSmartCardError(e, 'getStatusChange');
+    }
   }
   const target = candidates()[0] as SmartCardReaderStateOut;
   const { connection } = await call(`connect "${target.readerName}"`, () => ctx.connect(target.readerName, 'exclusive', { preferredProtocols: ['t1', 't0'] }));
