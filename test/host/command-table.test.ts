@@ -56,3 +56,17 @@ describe('command table', () => {
     expect(() => command('VERIFY', '12')).toThrow(TypeError);
   });
 });
+
+describe('the table lists every command', () => {
+  it('every codec src/protocol/commands exports (getApdu + parseResponse) is a row of the table', async () => {
+    const modules = [await import('../../src/protocol/commands/index.ts'), await import('../../src/protocol/commands/apps/index.ts')];
+    const rows = new Set<unknown>(Object.values(COMMANDS));
+    const missing: string[] = [];
+    for (const m of modules)
+      for (const [name, value] of Object.entries(m)) {
+        const codec = value as { getApdu?: unknown; parseResponse?: unknown } | null;
+        if (typeof codec === 'object' && codec !== null && typeof codec.getApdu === 'function' && typeof codec.parseResponse === 'function' && !rows.has(codec)) missing.push(name);
+      }
+    expect(missing).toEqual([]);
+  });
+});
