@@ -11,6 +11,7 @@ import type { Transport } from '../../src/protocol/transport.ts';
 import { openApp, startTestBridge } from '../../test/pcsc/bridge-harness.ts';
 import { scriptor } from '../../test/pcsc/clients.ts';
 import { startPcscStack } from '../../test/pcsc/daemons.ts';
+import { startPcscStackWithoutNagle } from '../../tools/vpcd/nodelay-shim.ts';
 import type { BenchEntry, BenchRow } from '../run.ts';
 
 const h = (s: string) => Uint8Array.from(s.replace(/ /g, '').match(/../g) ?? [], (x) => parseInt(x, 16));
@@ -84,6 +85,24 @@ const entry: BenchEntry = {
       await bridge.close();
     }
 
+    // The same bridge path once more with vpcd's Nagle wait removed (the shim preloaded
+    // into pcscd): what the bridge and pcscd cost without vpcd's 40 ms per APDU.
+    const fast = await startPcscStackWithoutNagle(createSimCard({ seed: 'bench pcsc fast' }));
+    let nf: Awaited<ReturnType<typeof measure>>;
+    const bridge2 = await startTestBridge(fast.reader).catch(async (e: unknown) => {
+      await fast.stop();
+      throw e;
+    });
+    try {
+      const app = await openApp(bridge2);
+      const { transport } = await app.connectCard(fast.reader);
+      nf = await measure(transport);
+      await app.close();
+    } finally {
+      await fast.stop();
+      await bridge2.close();
+    }
+
     const row = (path: string, kind: string, r: Awaited<ReturnType<typeof rate>>): BenchRow => ({
       path,
       apdu: kind,
@@ -97,6 +116,8 @@ const entry: BenchEntry = {
       row('libpcsclite alone (scriptor) + pcscd + vpcd', 'GET DATA 0101', lib),
       row('direct simulated card', 'BACKUP + 64 KiB TRANSFER + ABORT', d.large),
       row('bridge + pcscd + vpcd', 'BACKUP + 64 KiB TRANSFER + ABORT', b.large),
+      row('bridge + pcscd + vpcd without its Nagle wait (preload shim)', 'GET DATA 0101', nf.small),
+      row('bridge + pcscd + vpcd without its Nagle wait (preload shim)', 'BACKUP + 64 KiB TRANSFER + ABORT', nf.large),
     ];
     const per = (r: BenchRow) => Number(r.apdusPerSecond);
     return {

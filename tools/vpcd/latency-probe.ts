@@ -9,20 +9,16 @@
  *
  *   npx tsx tools/vpcd/latency-probe.ts [n=200]
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createSimCard } from '../../src/card-sim/index.ts';
 import { scriptor } from '../../test/pcsc/clients.ts';
 import { startPcscStack } from '../../test/pcsc/daemons.ts';
 import { linkCardToVpcd } from './connect.ts';
+import { buildNodelayShim } from './nodelay-shim.ts';
 
 const n = Number(process.argv[2] ?? 200);
 const GET_IDENTITY = '80 CA 01 01 00';
 
-const shim = join(mkdtempSync(join(tmpdir(), 'icvault-shim-')), 'nodelay-shim.so');
-execFileSync('gcc', ['-shared', '-fPIC', '-O2', '-o', shim, new URL('./nodelay-shim.c', import.meta.url).pathname, '-ldl']);
+const shim = buildNodelayShim();
 
 async function measure(label: string, cardNoDelay: boolean, vpcdNoDelay: boolean): Promise<void> {
   const card = createSimCard({ seed: 'latency probe' });
