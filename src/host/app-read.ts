@@ -5,6 +5,7 @@
  */
 import { APP_AID, type AppKey, type IdField } from '../protocol/commands/apps/index.ts';
 import { hex } from '../protocol/bytes.ts';
+import { CardError } from '../protocol/commands/card-error.ts';
 import type { Transport } from '../protocol/transport.ts';
 import { command, send } from './command.ts';
 
@@ -29,6 +30,21 @@ export interface AppData {
   fields: readonly AppField[];
   /** How many records the application keeps (medical), else null. */
   records: number | null;
+  /**
+   * The card kept the data back: credit, ID and medical data are read only with the
+   * cardholder PIN verified in this card session (issue 10, 6982). No fields then.
+   */
+  locked?: true;
+}
+
+/** A read the card refuses for want of the PIN (6982) answers "locked", not an error. */
+async function unlessLocked(read: () => Promise<AppData>, locked: AppData): Promise<AppData> {
+  try {
+    return await read();
+  } catch (e) {
+    if (e instanceof CardError && e.code === 'SECURITY_NOT_SATISFIED') return { ...locked, locked: true };
+    throw e;
+  }
 }
 
 /** The application kind of an AID, or undefined for an application this app does not know. */
@@ -58,29 +74,43 @@ const readers: Record<AppKind, (t: Transport) => Promise<AppData>> = {
     const last = log.value.find((e) => e.date > 0);
     return { value: { amount: balance.value, unit: 'yen' }, fields: last ? [field('lastUse', isoDay(last.date))] : [], records: null };
   },
-  async credit(t) {
-    const a = await send(t, command('credit READ'));
-    const expires = `${String(a.expiry.month).padStart(2, '0')}/${String(a.expiry.year % 100).padStart(2, '0')}`;
-    return {
-      value: null,
-      fields: [field('holder', a.holder), field('pan', a.pan), field('expires', expires), field('limit', String(a.limit)), field('brand', a.brand)],
-      records: null,
-    };
-  },
-  async id(t) {
-    const birth = await send(t, command('ID READ', 'birth', 0));
-    const b = birth.chunk;
-    const birthDate = b.length === 4 ? `${((b[0] ?? 0) << 8) | (b[1] ?? 0)}-${String(b[2]).padStart(2, '0')}-${String(b[3]).padStart(2, '0')}` : '';
-    return { value: null, fields: [field('name', await readIdField(t, 'name')), field('birthDate', birthDate), field('address', await readIdField(t, 'address'))], records: null };
-  },
+  credit: (t) =>
+    unlessLocked(
+      async () => {
+        const a = await send(t, command('credit READ'));
+        const expires = `${String(a.expiry.month).padStart(2, '0')}/${String(a.expiry.year % 100).padStart(2, '0')}`;
+        return {
+          value: null,
+          fields: [field('holder', a.holder), field('pan', a.pan), field('expires', expires), field('limit', String(a.limit)), field('brand', a.brand)],
+          records: null,
+        };
+      },
+      { value: null, fields: [], records: null },
+    ),
+  id: (t) =>
+    unlessLocked(
+      async () => {
+        const birth = await send(t, command('ID READ', 'birth', 0));
+        const b = birth.chunk;
+        const birthDate = b.length === 4 ? `${((b[0] ?? 0) << 8) | (b[1] ?? 0)}-${String(b[2]).padStart(2, '0')}-${String(b[3]).padStart(2, '0')}` : '';
+        return { value: null, fields: [field('name', await readIdField(t, 'name')), field('birthDate', birthDate), field('address', await readIdField(t, 'address'))], records: null };
+      },
+      { value: null, fields: [], records: null },
+    ),
   async medical(t) {
+    // COUNT is open; the records themselves need the PIN.
     const { count } = await send(t, command('medical COUNT'));
-    const fields: AppField[] = [];
-    for (let n = 1; n <= count; n++) {
-      const rec = await send(t, command('medical READ RECORD', n));
-      fields.push(field('record', `${isoDay(rec.date)} ${rec.code} ${rec.note}`));
-    }
-    return { value: null, fields, records: count };
+    return unlessLocked(
+      async () => {
+        const fields: AppField[] = [];
+        for (let n = 1; n <= count; n++) {
+          const rec = await send(t, command('medical READ RECORD', n));
+          fields.push(field('record', `${isoDay(rec.date)} ${rec.code} ${rec.note}`));
+        }
+        return { value: null, fields, records: count };
+      },
+      { value: null, fields: [], records: count },
+    );
   },
   async membership(t) {
     const m = await send(t, command('membership READ'));

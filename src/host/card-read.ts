@@ -2,12 +2,18 @@
  * Reading the card for the card view, through its own commands only: GET DATA
  * (identity, memory layout, AP table, backup status, PIN status, the changed-page
  * table of fig. 4), then each application's READ commands (app-read.ts).
+ * Credit, ID and medical data need the cardholder PIN in this card session (issue 10):
+ * without it they come back `locked`. A caller that holds the PIN (the demo's terminal)
+ * passes it, and it is presented only while no try has been spent, so a read never
+ * takes the holder's last tries.
  */
 import type { ApTableEntryInfo, MemoryLayoutInfo } from '../protocol/commands/index.ts';
 import { hex } from '../protocol/bytes.ts';
 import type { Transport } from '../protocol/transport.ts';
 import { kindOfAid, readApp, type AppData, type AppKind } from './app-read.ts';
 import { command, send } from './command.ts';
+import { presentPin } from './card.ts';
+import { CardLink } from './link.ts';
 
 /** Who owns a page of card memory (the system area 080 or an application's area in 081). */
 export type PageOwner = 'system' | 'free' | AppKind;
@@ -56,12 +62,13 @@ export function pageOwners(layout: MemoryLayoutInfo, table: readonly ApTableEntr
   return owners;
 }
 
-export async function readCard(t: Transport): Promise<CardReading> {
+export async function readCard(t: Transport, o: { pin?: string } = {}): Promise<CardReading> {
   const id = await send(t, command('GET DATA identity'));
   const layout = await send(t, command('GET DATA memory layout'));
   const table = await send(t, command('GET DATA AP table'));
   const status = await send(t, command('GET DATA backup status'));
   const pin = await send(t, command('GET DATA PIN status'));
+  if (o.pin !== undefined && !pin.verified && pin.triesLeft === pin.maxTries) await presentPin(new CardLink(t, undefined), o.pin);
   const changedPages = await send(t, command('GET DATA changed pages'));
   const apps: AppReading[] = [];
   for (const e of table) {

@@ -13,8 +13,10 @@ import { installed, type TestContext } from './context.ts';
 import { NOW, send } from './send.ts';
 
 describe('credit application', () => {
-  it('READ answers the seeded account', () => {
+  it('READ needs the PIN (6982, issue 10), then answers the seeded account', () => {
     const ctx = installed(creditApp);
+    expect(send(creditApp, ctx, creditRead.getApdu()).sw).toBe(SW.SECURITY_NOT_SATISFIED);
+    ctx.pin = true;
     expect(creditRead.parseResponse(send(creditApp, ctx, creditRead.getApdu()).bytes)).toEqual({
       holder: 'HANAKO YAMADA',
       pan: '498765******4321',
@@ -60,8 +62,14 @@ function readWhole(ctx: TestContext, field: IdField, max = 254): Uint8Array {
 }
 
 describe('ID application', () => {
+  it('READ FIELD needs the PIN (6982, issue 10) for every field', () => {
+    const ctx = installed(identityApp);
+    for (const f of ['name', 'birth', 'address', 'photo'] as const) expect(send(identityApp, ctx, idRead.getApdu(f, 0, 100)).sw, f).toBe(SW.SECURITY_NOT_SATISFIED);
+  });
+
   it('reads name, birth date and the ~1 KiB photo in chunks', () => {
     const ctx = installed(identityApp);
+    ctx.pin = true;
     expect(new TextDecoder().decode(readWhole(ctx, 'name'))).toBe('山田 花子');
     expect(readWhole(ctx, 'birth')).toEqual(Uint8Array.of(0x07, 0xc1, 4, 12));
     const photo = readWhole(ctx, 'photo');
@@ -73,6 +81,7 @@ describe('ID application', () => {
 
   it('a chunk never exceeds Ne - 2', () => {
     const ctx = installed(identityApp);
+    ctx.pin = true;
     const r = idRead.parseResponse(send(identityApp, ctx, idRead.getApdu('photo', 0, 100)).bytes);
     expect(r.chunk.length).toBe(100);
     expect(r.total).toBe((demoSeed['id.photo'] as Uint8Array).length);
@@ -104,9 +113,11 @@ describe('ID application', () => {
 });
 
 describe('medical application', () => {
-  it('reads the seeded records in order', () => {
+  it('reads the seeded records in order; READ RECORD needs the PIN (6982, issue 10), COUNT does not', () => {
     const ctx = installed(medicalApp);
     expect(medicalCount.parseResponse(send(medicalApp, ctx, medicalCount.getApdu()).bytes)).toEqual({ count: 3, capacity: MEDICAL_CAPACITY });
+    expect(send(medicalApp, ctx, medicalReadRecord.getApdu(1)).sw).toBe(SW.SECURITY_NOT_SATISFIED);
+    ctx.pin = true;
     expect(medicalReadRecord.parseResponse(send(medicalApp, ctx, medicalReadRecord.getApdu(2)).bytes)).toEqual({
       date: Date.UTC(2023, 1, 14),
       code: 'Z88.0',

@@ -1,6 +1,7 @@
 /**
  * Credit card account data (fig. 21). AID A0000009990202. Not value: a restore brings
- * it back as it was (no reset). UPDATE needs the PIN.
+ * it back as it was (no reset). READ and UPDATE need the PIN (issue 10: account data is
+ * not readable by whoever holds the card).
  *
  * Area layout (128 bytes): 0 layout version u8 (1), then one slot (fields.ts) per
  * field in tag order: holder (26), masked PAN (19), expiry (3), limit (4), brand (16).
@@ -33,6 +34,8 @@ const specs: readonly CommandSpec[] = [
   {
     ins: INS.credit.read,
     lc: [0, 0],
+    // Account data: read only by the holder's PIN (issue 10), 6982 without it.
+    pin: true,
     run: (_cmd, ctx) => reply(SW.OK, concat(...slots.map((s) => concat(Uint8Array.of(s.tag, readField(ctx, s).length), readField(ctx, s))))),
   },
   {

@@ -1,6 +1,7 @@
 /**
  * ID card data (fig. 21): name, date of birth, address, photo. AID A0000009990203.
- * Not value: a restore brings it back byte for byte. UPDATE FIELD needs the PIN.
+ * Not value: a restore brings it back byte for byte. READ FIELD and UPDATE FIELD need the
+ * PIN (issue 10: personal data is not readable by whoever holds the card).
  *
  * Area layout (1536 bytes): 0 layout version u8 (1), then one slot (fields.ts) per
  * field: name (64), birth (4), address (160), photo (1200). The photo spans several
@@ -36,6 +37,8 @@ const specs: readonly CommandSpec[] = [
     ins: INS.id.read,
     lc: [2, 2],
     params: knownTag,
+    // Personal data: read only by the holder's PIN (issue 10), 6982 without it.
+    pin: true,
     run: (cmd, ctx) => {
       const [, slot] = lookup(cmd.p1) ?? [];
       if (!slot) return reply(SW.INCORRECT_P1P2);

@@ -1,6 +1,7 @@
 /**
  * Medical records (fig. 21): a list of dated diagnoses with notes. AID A0000009990204.
- * Not value: a restore brings the records back as they were. APPEND needs the PIN.
+ * Not value: a restore brings the records back as they were. READ RECORD and APPEND need
+ * the PIN (issue 10); COUNT (how many records, not what they say) does not.
  *
  * Area layout (1024 bytes): 0 layout version u8 (1)   1 count u8
  *   2 + i*66: record slot i (a record as encoded by protocol/commands/apps/medical.ts,
@@ -38,6 +39,8 @@ const specs: readonly CommandSpec[] = [
     ins: INS.medical.readRecord,
     lc: [0, 0],
     params: (p1, p2) => p1 >= 1 && p2 === 0,
+    // Health data: read only by the holder's PIN (issue 10), 6982 without it. COUNT stays open.
+    pin: true,
     run: (cmd, ctx) => (cmd.p1 > count(ctx) ? reply(SW.REFERENCE_NOT_FOUND) : reply(SW.OK, readRecord(ctx, cmd.p1 - 1))),
   },
   {

@@ -31,6 +31,7 @@ export function AppList({ apps }: { apps: readonly AppInfo[] }) {
             )}
           </div>
           {a.restoredFlag && <p className="app-flag">{t('card.restoredFlag')}</p>}
+          {a.locked && <p className="app-locked">{t('card.locked')}</p>}
           {a.fields.length > 0 && (
             <dl className="fields">
               {a.fields.map((f, i) => (

@@ -110,6 +110,7 @@ export const en = {
   'card.insert': 'Insert your card to see what is on it.',
   'card.loading': 'Reading the card…',
   'card.restoredFlag': 'Restored: its value starts again from zero',
+  'card.locked': 'Locked: the card shows this data after your PIN',
 
   'appname.emoney': 'E-money',
   'appname.credit': 'Credit',

@@ -112,6 +112,7 @@ export const ja: Messages = {
   'card.insert': 'カードを入れると、中身がここに表示されます。',
   'card.loading': 'カードを読み取っています…',
   'card.restoredFlag': '復元済み：残高はゼロから始まります',
+  'card.locked': 'ロック中：PINの入力後にカードが表示します',
 
   'appname.emoney': '電子マネー',
   'appname.credit': 'クレジット',

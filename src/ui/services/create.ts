@@ -164,7 +164,9 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
 
     readCard: () =>
       onCard(async (t): Promise<CardInfo> => {
-        const reading = await readCard(t);
+        // The demo's terminal holds the demo card's PIN (demo-pin.ts): with it the card
+        // shows its PIN-protected data (issue 10); a real card's data stays locked here.
+        const reading = await readCard(t, world() ? { pin: DEMO_PIN } : {});
         await dispatch({ type: 'card-read', cardNumber: reading.cardNumber });
         return { ...reading, issuer: issuerOf(reading.issuer) };
       }),
@@ -181,7 +183,7 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
     previewRestore: (sourceCard, seq) =>
       onCard(async (t) => {
         const v = await vaultView();
-        const card = await readCard(t);
+        const card = await readCard(t, world() ? { pin: DEMO_PIN } : {});
         const later = (await v.entries(sourceCard)).filter((e) => e.seq > seq).map((e) => e.pagesChanged);
         return previewRestore({ card, sourceCard, seq, note: notes.get(sourceCard, seq), laterPages: later, issuerLinked: authorise() !== undefined || session.issuer.kind === 'service' });
       }),
