@@ -149,6 +149,20 @@ describe.each<Driver>(['pglite', 'pg'])('lost card story on %s', (driver) => {
 });
 
 describe('rate limits', () => {
+  it('allows 10 recovery-code tries per card per hour, then 429', async () => {
+    const w = await openWorld('pglite');
+    try {
+      const card = w.newCard();
+      const t = await w.login(card);
+      expect((await w.call('POST', `/v1/cards/${card.cardNumber}/register`, { token: t, json: {} })).status).toBe(201);
+      const codes: number[] = [];
+      for (let i = 0; i < 11; i++) codes.push((await w.call('POST', '/v1/lost', { json: { cardNumber: card.cardNumber, recoveryCode: 'WRNG-WRNG-WRNG-WRNG-WRNG' } })).status);
+      expect(codes).toEqual([...Array<number>(10).fill(403), 429]);
+    } finally {
+      await w.close();
+    }
+  });
+
   it('refuses requests over the per-address limit with 429', async () => {
     const w = await openWorld('pglite', { perIpPerMinute: 5 });
     try {
