@@ -105,3 +105,28 @@ describe('RESET RETRY COUNTER (PUK, issue 10)', () => {
     expect(sw(card, resetRetryCounter.getApdu(puk, '4321'))).toBe('9000');
   });
 });
+
+describe('VERIFY spends the try before judging the data (issue 10)', () => {
+  it('malformed data of any length or content answers like a wrong PIN and spends a try', () => {
+    const card = createSimCard({ seed: 'verify-malformed', memorySize: 8192 });
+    card.powerOn();
+    const VERIFY = (data: Uint8Array) => ({ cla: 0x00, ins: 0x20, p1: 0x00, p2: 0x81, data, ne: 0 });
+    expect(sw(card, VERIFY(ascii('12')))).toBe('63c2');
+    expect(sw(card, VERIFY(ascii('12a4')))).toBe('63c1');
+    expect(sw(card, VERIFY(new Uint8Array(40).fill(0x31)))).toBe('63c0');
+    expect(card.inspect().pinTriesLeft).toBe(0);
+    expect(sw(card, verifyPin.getApdu('1234'))).toBe('6983');
+    // The PUK is the way out.
+    expect(sw(card, resetRetryCounter.getApdu(PUK, '1234'))).toBe('9000');
+    expect(sw(card, verifyPin.getApdu('1234'))).toBe('9000');
+  });
+
+  it('VERIFY with no data still only asks the state, spending nothing', () => {
+    const card = createSimCard({ seed: 'verify-state', memorySize: 8192 });
+    card.powerOn();
+    expect(sw(card, VERIFY_EMPTY)).toBe('63c3');
+    expect(card.inspect().pinTriesLeft).toBe(3);
+  });
+});
+
+const VERIFY_EMPTY = { cla: 0x00, ins: 0x20, p1: 0x00, p2: 0x81, data: new Uint8Array(0), ne: 0 };

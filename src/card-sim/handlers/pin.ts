@@ -29,8 +29,9 @@ export function verify(os: CardOs, c: DecodedCommand): Reply {
   if (c.p1 !== 0 || c.p2 !== PIN_REFERENCE) refuse(SW.INCORRECT_P1P2);
   const id = os.initialised();
   if (c.data.length === 0) return reply(undefined, os.session.pinVerified ? SW.OK : triesSw(os.store.pinTries));
-  // A malformed PIN is not a guess: refused without spending a try.
-  if (!isPinBytes(c.data)) refuse(SW.WRONG_DATA);
+  // Issue 10: the try is spent before anything about the data is judged, as in CHANGE
+  // REFERENCE DATA: data of any length or content that is not the PIN is a wrong guess
+  // (63Cx), so no answer depends on the data's shape.
   spendAndCompare(os, c.data, id.pin);
   os.store.pinTries = PIN_TRIES;
   os.session.pinVerified = true;
