@@ -370,9 +370,7 @@ inline credit(tok) {
      sw = 0; valueReset();
      if
      :: sw != 0 -> skip                          /* the reset answered (6283) or was refused */
-#ifdef NO_PIN
-     :: else -> skip
-#else
+#ifndef NO_PIN
      :: sw == 0 && !pinok -> sw = SW_SEC
 #endif
 #ifdef TOKENS

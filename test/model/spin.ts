@@ -1,0 +1,128 @@
+/**
+ * Running Spin on model/card.pml from tests: `spin -a` + gcc + pan in a temp dir
+ * (exhaustive search), `spin -t` for a counterexample's trail, `spin -n<seed> -u<steps>`
+ * for random walks. Each model step prints an "@@" line (model/card.pml `report`):
+ *   @@ cmd a1 a2 cut sw | counter tries pending value token changed0 changed1 point rflag
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const MODEL = resolve(import.meta.dirname, '../../model/card.pml');
+
+/** The configuration docs/model.md calls the npm test configuration. */
+export const V1 = ['-DMAXSEQ=2', '-DMAXV=1'];
+export const V2 = ['-DMAXSEQ=2', '-DMAXV=1', '-DTOKENS', '-DMAXTOK=1'];
+
+export interface ModelState {
+  counter: number;
+  tries: number;
+  pending: number;
+  value: number;
+  token: number;
+  changed0: number;
+  changed1: number;
+  point: number;
+  rflag: number;
+}
+
+export interface Step {
+  cmd: number;
+  a1: number;
+  a2: number;
+  cut: number;
+  sw: number;
+  state: ModelState;
+}
+
+export const CMD = {
+  verifyOk: 1,
+  verifyBad: 2,
+  backup: 3,
+  backupTransfer: 4,
+  backupComplete: 5,
+  backupAbort: 6,
+  restore: 7,
+  restoreTransfer: 8,
+  restoreComplete: 9,
+  restoreAbort: 10,
+  credit: 11,
+  debit: 12,
+  poke: 13,
+  power: 14,
+} as const;
+
+export interface PanResult {
+  dir: string;
+  defines: string[];
+  errors: number;
+  states: number;
+  depth: number;
+  memoryMb: number;
+  seconds: number;
+  /** Text of the violated assertion, when there is one. */
+  violated: string | undefined;
+}
+
+const run = (cmd: string, args: string[], cwd: string, timeout = 600_000) =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', timeout, maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+
+function workDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'icvault-model-'));
+  copyFileSync(MODEL, join(dir, 'card.pml'));
+  return dir;
+}
+
+const num = (text: string, re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+
+/**
+ * Exhaustive safety search (assertions). `maxDepth` bounds pan's DFS stack: with a
+ * small bound pan finds a short counterexample first; an exhaustive run uses a bound
+ * the model never reaches (pan says "max search depth too small" otherwise: an error).
+ */
+export function runPan(defines: readonly string[], o: { maxDepth?: number } = {}): PanResult {
+  const dir = workDir();
+  const t0 = performance.now();
+  run('spin', ['-a', ...defines, 'card.pml'], dir);
+  run('gcc', ['-O2', '-w', '-DSAFETY', '-DNOREDUCE', '-DCOLLAPSE', '-DMEMLIM=2048', '-o', 'pan', 'pan.c'], dir);
+  const out = run('./pan', [`-m${o.maxDepth ?? 400_000}`, '-w24'], dir);
+  const seconds = (performance.now() - t0) / 1000;
+  if (/max search depth too small/.test(out) && o.maxDepth === undefined) throw new Error(`pan: search depth too small\n${out}`);
+  if (/out of memory|Warning: Search not completed/.test(out) && !/assertion violated/.test(out)) throw new Error(`pan did not complete\n${out}`);
+  return {
+    dir,
+    defines: [...defines],
+    errors: num(out, /errors: (\d+)/),
+    states: num(out, /(\d+) states, stored/),
+    depth: num(out, /depth reached (\d+)/),
+    memoryMb: num(out, /([\d.]+)\s+total actual memory usage/),
+    seconds,
+    violated: /assertion violated (.*) \(at depth/.exec(out)?.[1],
+  };
+}
+
+export function parseSteps(text: string): Step[] {
+  const steps: Step[] = [];
+  for (const line of text.split('\n')) {
+    const m = /@@ ([-\d ]+) \| ([-\d ]+)/.exec(line);
+    if (!m) continue;
+    const [cmd, a1, a2, cut, sw] = (m[1] ?? '').trim().split(/\s+/).map(Number) as [number, number, number, number, number];
+    const [counter, tries, pending, value, token, changed0, changed1, point, rflag] = (m[2] ?? '').trim().split(/\s+/).map(Number) as number[] as [
+      number, number, number, number, number, number, number, number, number,
+    ];
+    steps.push({ cmd, a1, a2, cut, sw, state: { counter, tries, pending, value, token, changed0, changed1, point, rflag } });
+  }
+  return steps;
+}
+
+/** The steps of the counterexample pan wrote (spin -t), up to the violating one. */
+export function trailSteps(r: PanResult): Step[] {
+  return parseSteps(run('spin', ['-t', ...r.defines, 'card.pml'], r.dir));
+}
+
+/** A random walk of the model: `steps` transitions from seed `seed`. */
+export function randomWalk(defines: readonly string[], seed: number, steps: number): Step[] {
+  const dir = workDir();
+  return parseSteps(run('spin', [`-n${seed}`, `-u${steps}`, ...defines, 'card.pml'], dir));
+}
