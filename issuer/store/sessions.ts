@@ -36,6 +36,9 @@ export async function login(
   const row = used[0];
   if (!row) throw new IssuerError('BAD_CHALLENGE', 'challenge unknown or already used: ask for a new one');
   if (num(row['expires_at']) < now) throw new IssuerError('BAD_CHALLENGE', 'challenge expired: ask for a new one');
+  // A card's expired sessions go when it logs in again (the table stays the size of the
+  // cards active in the last SESSION_MS).
+  await db.query('DELETE FROM sessions WHERE card_number = $1 AND expires_at < $2', [card.identity.cardNumber, now]);
   const token = newToken();
   const expiresAt = now + SESSION_MS;
   await db.query('INSERT INTO sessions (token_hash, card_number, expires_at) VALUES ($1, $2, $3)', [

@@ -120,6 +120,7 @@ CREATE TABLE sessions (
   card_number text NOT NULL REFERENCES cards,
   expires_at  bigint NOT NULL
 );
+CREATE INDEX sessions_card ON sessions (card_number);
 
 CREATE TABLE operators (
   name       text PRIMARY KEY,
