@@ -18,9 +18,9 @@
  * never produced cannot be presented.
  *
  * Mutations (seeded bugs, one -D switch each, for the mutation tests):
- *   F1_ESCAPE     replay diff step whose "unchanged since the restored point" check is made
- *                 at RESTORE only, not again at RESTORE COMPLETE (the card in the tree:
- *                 an application write between RESTORE and COMPLETE escapes every later diff)
+ *   F1_ESCAPE     memory not locked during a restore session: an application write
+ *                 between RESTORE and COMPLETE of a replay diff step escapes every later
+ *                 diff (the card before issue 10; src/card-sim/os.ts memoryLocked)
  *   SKIP_COUNTER  BACKUP does not write the backup counter
  *   FLAG_EARLY    restore commit clears "restore pending" before the pages are written
  *   TOKEN_REUSE   LOAD does not check the load counter (v2)
@@ -166,6 +166,12 @@ inline addSlack(n) {
   slack = (slack + n > SLACKCAP -> SLACKCAP : slack + n)
 }
 #define USABLE (rflag -> 0 : mem[0])
+/* application writes are refused during a backup (fig. 14, 131) and a restore session */
+#ifdef F1_ESCAPE
+#define LOCKED (bs != 0)
+#else
+#define LOCKED (bs != 0 || rs != 0)
+#endif
 
 inline powercut() {
   pinok = false; ghostpin = false; bs = 0; bsent = false; rs = 0;
@@ -180,8 +186,8 @@ inline answered() {
 /* Fig. 20: the first command of the value application after a restore resets the value. */
 inline valueReset() {
   if
-  :: rflag && bs != 0 -> sw = SW_COND           /* the reset is a write: backup lock */
-  :: rflag && bs == 0 -> mem[0] = 0; changed[0] = true; rflag = false; sw = SW_RESET
+  :: rflag && LOCKED -> sw = SW_COND           /* the reset is a write: memory lock */
+  :: rflag && !LOCKED -> mem[0] = 0; changed[0] = true; rflag = false; sw = SW_RESET
   :: else -> skip
   fi
 }
@@ -312,11 +318,6 @@ inline restoreComplete() {
      od;
      if
      :: !okset -> sw = SW_SM; rs = 0; staged[0] = 0; staged[1] = 0
-#ifndef F1_ESCAPE
-     /* a replay diff step applies on its base point untouched since: checked again at
-        COMPLETE, because an application may write between RESTORE and COMPLETE */
-     :: okset && diffstep && (point != bbase[rs] || changed[0] || changed[1]) -> sw = SW_COND; rs = 0; staged[0] = 0; staged[1] = 0
-#endif
      :: else ->
         a1 = rs; rs = 0; uv = USABLE;
         pending = true; half = true;             /* group 1: restore pending */
@@ -376,7 +377,7 @@ inline credit(tok) {
 #ifdef TOKENS
      :: sw == 0 && pinok && !(tok > loadctr) && !TOKEN_CHECK_OFF -> sw = SW_SM
 #endif
-     :: sw == 0 && bs != 0 -> sw = SW_COND
+     :: sw == 0 && LOCKED -> sw = SW_COND
      :: else -> skip
      fi;
      if
@@ -402,8 +403,8 @@ inline debit() {
      sw = 0; valueReset();
      if
      :: sw == 0 && mem[0] == 0 -> sw = SW_COND
-     :: sw == 0 && mem[0] > 0 && bs != 0 -> sw = SW_COND
-     :: sw == 0 && mem[0] > 0 && bs == 0 -> mem[0]--; changed[0] = true; sw = SW_OK
+     :: sw == 0 && mem[0] > 0 && LOCKED -> sw = SW_COND
+     :: sw == 0 && mem[0] > 0 && !LOCKED -> mem[0]--; changed[0] = true; sw = SW_OK
      :: else -> skip
      fi;
      if :: sw != SW_COND -> answered() :: else -> skip fi
@@ -412,7 +413,7 @@ inline debit() {
 
 inline poke(t) {
   if
-  :: pending || bs != 0 -> sw = SW_COND
+  :: pending || LOCKED -> sw = SW_COND
   :: else -> mem[1] = t; changed[1] = true; sw = SW_OK; answered()
   fi
 }

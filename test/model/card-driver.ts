@@ -1,0 +1,220 @@
+/**
+ * Plays model steps (test/model/spin.ts `Step`) as APDUs on a small simulated card and
+ * reads back the card's state in the model's terms. Abstract page 0 is the e-money
+ * page (value register at offset 4 of its area), abstract page 1 the page of a test
+ * application (poke: its first byte is the token, 0x11 as installed, 0xA0 + t after
+ * POKE t). A cut inside a command (model `cut`) is a power loss just after the
+ * command's first journaled write group committed: before the write that clears the
+ * journal flag (src/card-sim/eeprom.ts), so recovery redoes that group and nothing later.
+ */
+import { createSimCard, PowerLoss, type SimCard, type WriteFault } from '../../src/card-sim/index.ts';
+import { emoneyApp } from '../../src/card-sim/apps/index.ts';
+import { makeLayout } from '../../src/card-sim/layout.ts';
+import { headerHash, type BackupKind, type Segment } from '../../src/protocol/backup-format.ts';
+import { fromHex, hex, readU32be } from '../../src/protocol/bytes.ts';
+import { backup, backupAbort, backupComplete, backupTransfer, restore, restoreAbort, restoreComplete, restoreTransfer, select, verifyPin } from '../../src/protocol/commands/index.ts';
+import { emoneyCredit, emoneyDebit } from '../../src/protocol/commands/apps/emoney.ts';
+import { APP_AID } from '../../src/protocol/commands/apps/ids.ts';
+import type { CommandApdu } from '../../src/protocol/apdu.ts';
+import { pokeCommand, raw, send } from '../card/helpers.ts';
+import { pokeApp } from '../card/poke-app.ts';
+import { CMD, type ModelState, type Step } from './spin.ts';
+
+const MEMORY = 8192;
+const PAGE = 256;
+const POKE_AID = 'A0000009990299';
+const DATE = 1_700_000_000_000;
+
+/** Cuts the power before the n-th write to the journal flag byte from now. */
+class JournalCut implements WriteFault {
+  private left: number | undefined;
+  constructor(private readonly flag: number) {}
+  arm(n: number): void {
+    this.left = n;
+  }
+  disarm(): void {
+    this.left = undefined;
+  }
+  beforeWrite(byteIndex: number, address: number): void {
+    if (this.left === undefined || address !== this.flag) return;
+    this.left--;
+    if (this.left === 0) {
+      this.left = undefined;
+      throw new PowerLoss(byteIndex);
+    }
+  }
+}
+
+interface HeldBackup {
+  kind: BackupKind;
+  wrappedKeyBytes: Uint8Array;
+  headerBytes: Uint8Array;
+  /** The card's page-version table when the backup started. */
+  versionsAtStart: number[];
+  records: Map<number, Segment['records'][number]>;
+}
+
+export class ModelCard {
+  readonly card: SimCard;
+  private readonly cut: JournalCut;
+  private readonly page: [number, number];
+  private readonly emoneyOffset: number;
+  private readonly pokeOffset: number;
+  private readonly emoneySlot: number;
+  private readonly held = new Map<number, HeldBackup>();
+  private current: number | undefined;
+  private date = DATE;
+
+  constructor() {
+    this.cut = new JournalCut(makeLayout(MEMORY, PAGE).journal);
+    this.card = createSimCard({
+      memorySize: MEMORY,
+      pageSize: PAGE,
+      seed: 'model-conformance',
+      apps: [emoneyApp, pokeApp(POKE_AID, PAGE)],
+      appSeed: { 'emoney.balance': 0 },
+      fault: this.cut,
+    });
+    const v = this.card.inspect();
+    const slot = (aid: string) => v.apTable.findIndex((a) => a.aid.toUpperCase() === aid);
+    this.emoneySlot = slot(hex(APP_AID.emoney).toUpperCase());
+    const e = v.apTable[this.emoneySlot];
+    const p = v.apTable[slot(POKE_AID)];
+    if (!e || !p || e.size !== PAGE || p.size !== PAGE) throw new Error('conformance card: each application must fill exactly one page');
+    this.emoneyOffset = e.offset;
+    this.pokeOffset = p.offset;
+    this.page = [e.offset / PAGE, p.offset / PAGE];
+  }
+
+  /** The card's state in the model's terms. */
+  state(): ModelState {
+    const v = this.card.inspect();
+    const tokenByte = v.memory[this.pokeOffset] ?? -1;
+    return {
+      counter: v.backupCounter,
+      tries: v.pinTriesLeft,
+      pending: v.restorePending ? 1 : 0,
+      value: readU32be(v.memory, this.emoneyOffset + 4),
+      token: tokenByte === 0x11 ? 0 : tokenByte - 0xa0,
+      changed0: v.changedPages.includes(this.page[0]) ? 1 : 0,
+      changed1: v.changedPages.includes(this.page[1]) ? 1 : 0,
+      point: v.currentPoint,
+      rflag: v.apTable[this.emoneySlot]?.restoreExecuted ? 1 : 0,
+    };
+  }
+
+  /** Plays one model step; answers the status word, or 0 for a power cut. */
+  play(s: Step): number {
+    const tx = (c: CommandApdu) => send(this.card, c);
+    const cutting = s.cut === 1;
+    if (cutting) this.cut.arm(2); // before the clear of the first group's journal flag
+    try {
+      return this.run(s, tx);
+    } catch (e) {
+      if (e instanceof PowerLoss) {
+        this.current = undefined;
+        return 0;
+      }
+      throw e;
+    } finally {
+      this.cut.disarm();
+    }
+  }
+
+  private run(s: Step, tx: (c: CommandApdu) => { data: Uint8Array; sw: number }): number {
+    this.date++;
+    switch (s.cmd) {
+      case CMD.verifyOk:
+        return tx(verifyPin.getApdu('1234')).sw;
+      case CMD.verifyBad:
+        return tx(verifyPin.getApdu('9999')).sw;
+      case CMD.backup: {
+        const kind: BackupKind = s.a1 === 1 ? 'full' : 'diff';
+        const versionsAtStart = this.card.inspect().pageVersions;
+        const r = tx(backup.getApdu(kind, this.date));
+        if (r.sw === 0x9000) {
+          const start = backup.parseResponse(raw(r));
+          this.held.set(start.header.seq, { kind, wrappedKeyBytes: start.wrappedKeyBytes, headerBytes: start.headerBytes, versionsAtStart, records: new Map() });
+          this.current = start.header.seq;
+        }
+        return r.sw;
+      }
+      case CMD.backupTransfer: {
+        const r = tx(backupTransfer.getApdu(65536));
+        const b = this.current === undefined ? undefined : this.held.get(this.current);
+        if (r.sw === 0x9000 && b) for (const seg of backupTransfer.parseResponse(raw(r), PAGE).segments) for (const rec of seg.records) b.records.set(rec.page, rec);
+        return r.sw;
+      }
+      case CMD.backupComplete: {
+        const r = tx(backupComplete.getApdu(headerHash(this.hold(s.a1).headerBytes)));
+        if (r.sw === 0x9000) this.current = undefined;
+        return r.sw;
+      }
+      case CMD.backupAbort: {
+        const r = tx(backupAbort.getApdu());
+        if (r.sw === 0x9000) this.current = undefined;
+        return r.sw;
+      }
+      case CMD.restore: {
+        const b = this.hold(s.a1);
+        const mode = s.a2 === 1 ? 'replay' : 'compacted';
+        const r = tx(restore.getApdu({ target: 'same', mode, wrappedKey: b.wrappedKeyBytes, header: b.headerBytes }));
+        if (r.sw !== 0x9000 || (mode === 'replay' && b.kind === 'diff')) return r.sw;
+        // The pages the model does not name come from the backups the point's map names.
+        const map = this.mapOf(s.a1);
+        const bySeq = new Map<number, Segment>();
+        map.forEach((seq, page) => {
+          const rec = this.page.includes(page) ? undefined : this.held.get(seq)?.records.get(page);
+          // A record never received cannot be sent: the card then misses the page, as the model does.
+          if (!rec) return;
+          const seg = bySeq.get(seq) ?? { seq, kind: this.hold(seq).kind, records: [] };
+          seg.records.push(rec);
+          bySeq.set(seq, seg);
+        });
+        if (bySeq.size > 0) {
+          const rest = tx(restoreTransfer.getApdu([...bySeq.values()]));
+          if (rest.sw !== 0x9000) throw new Error(`the card refused the pages outside the model: ${rest.sw.toString(16)}`);
+        }
+        return r.sw;
+      }
+      case CMD.restoreTransfer: {
+        const b = this.hold(s.a1);
+        const page = this.page[s.a2 as 0 | 1];
+        const rec = b.records.get(page);
+        if (!rec) throw new Error(`backup ${s.a1} carries no page ${page}`);
+        return tx(restoreTransfer.getApdu([{ seq: s.a1, kind: b.kind, records: [rec] }])).sw;
+      }
+      case CMD.restoreComplete:
+        return tx(restoreComplete.getApdu(this.date)).sw;
+      case CMD.restoreAbort:
+        return tx(restoreAbort.getApdu()).sw;
+      case CMD.credit:
+        tx(select.getApdu(APP_AID.emoney));
+        return tx(emoneyCredit.getApdu(1, this.date)).sw;
+      case CMD.debit:
+        tx(select.getApdu(APP_AID.emoney));
+        return tx(emoneyDebit.getApdu(1, this.date)).sw;
+      case CMD.poke:
+        tx(select.getApdu(fromHex(POKE_AID)));
+        return tx(pokeCommand(0, new Uint8Array(PAGE).fill(0xa0 + s.a1))).sw;
+      case CMD.power:
+        this.card.powerOff();
+        this.current = undefined;
+        return 0x9000;
+      default:
+        throw new Error(`unknown model command ${s.cmd}`);
+    }
+  }
+
+  private hold(seq: number): HeldBackup {
+    const b = this.held.get(seq);
+    if (!b) throw new Error(`the model names backup ${seq}, which the card never answered`);
+    return b;
+  }
+
+  /** The page map of backup `seq`'s header: its versions at start, its own pages at seq. */
+  private mapOf(seq: number): number[] {
+    const b = this.hold(seq);
+    return b.versionsAtStart.map((v, page) => (b.records.has(page) || b.kind === 'full' ? seq : v));
+  }
+}
