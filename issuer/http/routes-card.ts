@@ -2,8 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { Deps } from './deps.ts';
 import { bearer, cardParam, hexField, intField, jsonBody, limitBody, stringField } from './guards.ts';
 import { IssuerError } from '../errors.ts';
-import { login, newChallenge, sessionCard } from '../store/sessions.ts';
-import { getCard } from '../store/cards.ts';
+import { login, newChallenge, sessionCardRow } from '../store/sessions.ts';
 import { chainHead, fetchBackup, listBackups, uploadBackup } from '../store/backups.ts';
 import { register, authoriseRestore, reissueValue } from '../store/lost.ts';
 import { balance, issueLoad } from '../store/ledger.ts';
@@ -33,10 +32,10 @@ export function cardRoutes(d: Deps): Hono {
   /** The session's card, which must be the card in the path. */
   const own = async (c: Context) => {
     const card = cardParam(c);
-    const mine = await sessionCard(d.db, bearer(c), d.config.now());
-    if (mine !== card) throw new IssuerError('FORBIDDEN', `this session is for card ${mine} only, not ${card}`);
+    const mine = await sessionCardRow(d.db, d.authority, bearer(c), d.config.now());
+    if (mine.identity.cardNumber !== card) throw new IssuerError('FORBIDDEN', `this session is for card ${mine.identity.cardNumber} only, not ${card}`);
     d.perCard.hit(card, `card ${card}`);
-    return getCard(d.db, d.authority, card);
+    return mine;
   };
 
   app.get('/cards/:card', async (c) => {

@@ -86,13 +86,18 @@ export async function uploadBackup(
   const { header: h, blobHash, hHash } = check(authority, card, data, declaredHash);
   const base = { seq: h.seq, kind: h.kind, date: h.date, headerHash: hex(hHash), blobHash: hex(blobHash), size: data.length };
 
-  const same = await db.query('SELECT blob_hash FROM backups WHERE card_number = $1 AND header_hash = $2', [card.cardNumber, hHash]);
-  if (same[0]) {
-    if (equal(bytes(same[0]['blob_hash']), blobHash)) return { ...base, created: false };
+  // One round trip: the card's bytes so far, and whether this signed header is stored.
+  const pre = await db.query(
+    `SELECT h.bytes_used, (SELECT k.blob_hash FROM backups k WHERE k.card_number = $1 AND k.header_hash = $2) AS same
+       FROM chain_heads h WHERE h.card_number = $1`,
+    [card.cardNumber, hHash],
+  );
+  const same = pre[0]?.['same'];
+  if (same !== null && same !== undefined) {
+    if (equal(bytes(same), blobHash)) return { ...base, created: false };
     throw new IssuerError('REPLAYED', `backup ${h.seq} is already stored with other records under the same signed header`);
   }
-  const used = await db.query('SELECT bytes_used FROM chain_heads WHERE card_number = $1', [card.cardNumber]);
-  const total = num(used[0]?.['bytes_used'] ?? 0);
+  const total = num(pre[0]?.['bytes_used'] ?? 0);
   if (total + data.length > limits.quotaBytes) {
     throw new IssuerError('OVER_QUOTA', `card ${card.cardNumber} keeps ${total} bytes at the issuer; ${data.length} more exceeds its quota of ${limits.quotaBytes}`);
   }
@@ -100,14 +105,12 @@ export async function uploadBackup(
   return db.transaction(async (tx) => {
     const moved = await tx.query(
       `UPDATE chain_heads SET seq = $3, head_hash = $4, bytes_used = bytes_used + $5, updated_at = now()
-        WHERE card_number = $1 AND head_hash = $2 AND seq < $3 RETURNING seq`,
-      [card.cardNumber, h.prevHash, h.seq, hHash, data.length],
+        WHERE card_number = $1 AND head_hash = $2 AND seq < $3
+          AND ($6::integer = 0 OR EXISTS (SELECT 1 FROM backups WHERE card_number = $1 AND seq = $6::integer))
+        RETURNING seq`,
+      [card.cardNumber, h.prevHash, h.seq, hHash, data.length, h.kind === 'diff' ? h.baseSeq : 0],
     );
     if (moved.length !== 1) throw await refusal(tx, card.cardNumber, h);
-    if (h.kind === 'diff') {
-      const b = await tx.query('SELECT 1 FROM backups WHERE card_number = $1 AND seq = $2', [card.cardNumber, h.baseSeq]);
-      if (b.length === 0) throw new IssuerError('OUT_OF_ORDER', `diff backup ${h.seq} names base ${h.baseSeq}, which the issuer does not hold`);
-    }
     await blobs.put(tx, blobHash, data);
     await tx.query(
       'INSERT INTO backups (card_number, seq, header_hash, blob_hash, kind, backup_date) VALUES ($1, $2, $3, $4, $5, $6)',
@@ -126,6 +129,10 @@ async function refusal(tx: Queryable, cardNumber: string, h: BackupHeader): Prom
   const detail = { headSeq: head.seq, headHash: head.hash };
   if (h.seq <= head.seq) {
     return new IssuerError('OUT_OF_ORDER', `backup ${h.seq} is not after the issuer's head (backup ${head.seq}, ${head.hash})`, { detail });
+  }
+  if (head.hash === hex(h.prevHash)) {
+    // The head matched: only the diff's base can have been missing.
+    return new IssuerError('OUT_OF_ORDER', `diff backup ${h.seq} names base ${h.baseSeq}, which the issuer does not hold`, { detail });
   }
   return new IssuerError('CHAIN_CONFLICT', `backup ${h.seq} follows ${hex(h.prevHash)}, but the issuer's head is backup ${head.seq} (${head.hash})`, {
     detail,

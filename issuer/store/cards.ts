@@ -1,5 +1,5 @@
 import type { Db, Queryable } from '../db/db.ts';
-import { bytes, str } from '../db/db.ts';
+import { bytes, num, str } from '../db/db.ts';
 import type { Authority, CardIdentity } from '../authority.ts';
 import { IssuerError } from '../errors.ts';
 import { ZERO_HASH } from '../../src/protocol/backup-format.ts';
@@ -41,6 +41,25 @@ export async function ensureCard(db: Db, authority: Authority, certificate: Uint
   return row;
 }
 
+const toRow = (authority: Authority, r: Record<string, unknown>): CardRow => ({
+  identity: authority.checkCardCertificate(bytes(r['certificate'])),
+  state: str(r['state']) as CardState,
+  registered: r['registered'] === true,
+  replaces: r['replaces'] === null ? null : str(r['replaces']),
+});
+
+/** The card a session token speaks for, with its expiry, in one round trip. */
+export async function cardBySession(q: Queryable, authority: Authority, tokenHash: Uint8Array): Promise<{ card: CardRow; expiresAt: number } | undefined> {
+  const rows = await q.query(
+    `SELECT s.expires_at, c.certificate, c.state, c.replaces, (r.card_number IS NOT NULL) AS registered
+       FROM sessions s JOIN cards c ON c.card_number = s.card_number
+       LEFT JOIN recovery_codes r ON r.card_number = c.card_number WHERE s.token_hash = $1`,
+    [tokenHash],
+  );
+  const r = rows[0];
+  return r ? { card: toRow(authority, r), expiresAt: num(r['expires_at']) } : undefined;
+}
+
 export async function findCard(q: Queryable, authority: Authority, cardNumber: string): Promise<CardRow | undefined> {
   const rows = await q.query(
     `SELECT c.certificate, c.state, c.replaces, (r.card_number IS NOT NULL) AS registered
@@ -48,13 +67,7 @@ export async function findCard(q: Queryable, authority: Authority, cardNumber: s
     [cardNumber],
   );
   const r = rows[0];
-  if (!r) return undefined;
-  return {
-    identity: authority.checkCardCertificate(bytes(r['certificate'])),
-    state: str(r['state']) as CardState,
-    registered: r['registered'] === true,
-    replaces: r['replaces'] === null ? null : str(r['replaces']),
-  };
+  return r ? toRow(authority, r) : undefined;
 }
 
 export async function getCard(q: Queryable, authority: Authority, cardNumber: string): Promise<CardRow> {

@@ -1,10 +1,10 @@
 import { randomBytes } from '@noble/hashes/utils.js';
 import type { Db } from '../db/db.ts';
-import { num, str } from '../db/db.ts';
+import { num } from '../db/db.ts';
 import type { Authority } from '../authority.ts';
 import { IssuerError } from '../errors.ts';
 import { newToken, tokenHash } from '../keys/secrets.ts';
-import { ensureCard } from './cards.ts';
+import { cardBySession, ensureCard, type CardRow } from './cards.ts';
 
 // Card login (docs/trust.md, "challenge signature"): the service hands out a random
 // challenge, the card signs it with its certified Ed25519 key (INTERNAL AUTHENTICATE),
@@ -49,13 +49,11 @@ export async function login(
   return { token, cardNumber: card.identity.cardNumber, expiresAt };
 }
 
-/** The card number a bearer token speaks for, or a 401 naming why not. */
-export async function sessionCard(db: Db, token: string | undefined, now: number): Promise<string> {
+/** The card a bearer token speaks for (one query), or a 401 naming why not. */
+export async function sessionCardRow(db: Db, authority: Authority, token: string | undefined, now: number): Promise<CardRow> {
   if (!token) throw new IssuerError('UNAUTHENTICATED', 'no session: log in with the card (POST /v1/auth/challenge, then /v1/auth/login)');
-  const rows = await db.query('SELECT card_number, expires_at FROM sessions WHERE token_hash = $1', [tokenHash(token)]);
-  const r = rows[0];
-  if (!r) throw new IssuerError('UNAUTHENTICATED', 'session unknown: log in with the card again');
-  if (num(r['expires_at']) < now) throw new IssuerError('UNAUTHENTICATED', 'session expired: log in with the card again');
-  return str(r['card_number']);
+  const s = await cardBySession(db, authority, tokenHash(token));
+  if (!s) throw new IssuerError('UNAUTHENTICATED', 'session unknown: log in with the card again');
+  if (s.expiresAt < now) throw new IssuerError('UNAUTHENTICATED', 'session expired: log in with the card again');
+  return s.card;
 }
-
