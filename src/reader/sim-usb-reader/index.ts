@@ -4,6 +4,8 @@ import { simConfig, type SimLevel, type SimReaderConfig } from './config.ts';
 import { SimUsbReader } from './device.ts';
 
 export { SimUsbReader } from './device.ts';
+/** What the reader's slot holds: any card that answers a reset and APDUs (a SimCard, or the demo's saving wrapper of one). */
+export type { CardLike } from '../../protocol/transport.ts';
 export { simConfig, simClassDescriptor, simConfigurationBytes, type SimLevel, type SimReaderConfig } from './config.ts';
 
 /** A simulated reader of the given level with `card` in slot 0. */

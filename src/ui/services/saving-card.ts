@@ -4,7 +4,7 @@
  * is synchronous; the save is awaited by the service that ran the command (flush).
  */
 import type { SimCard } from '../../card-sim/index.ts';
-import type { CardLike } from '../../protocol/transport.ts';
+import type { CardLike } from '../../reader/sim-usb-reader/index.ts';
 
 /** Commands that never write: GET RESPONSE and SELECT (CLA 00), GET DATA (CLA 80). */
 const ISO_READS = new Set([0xc0, 0xa4]);
