@@ -8,15 +8,18 @@ import react from '@vitejs/plugin-react';
  * and plugin-react adds an inline Fast Refresh preamble, so only there script-src and
  * style-src also allow inline code. Everything else is the same in both.
  */
-export function contentSecurityPolicy(dev: boolean): string {
+export function contentSecurityPolicy(dev: boolean, issuerUrl = process.env['VITE_ISSUER_URL']): string {
   const inline = dev ? " 'unsafe-inline'" : '';
+  // The card issuer's service (VITE_ISSUER_URL, docs/issuer.md): the one other origin the app may call.
+  const issuer = issuerUrl ? ` ${new URL(issuerUrl).origin}` : '';
   return [
     "default-src 'self'",
     `script-src 'self'${inline}`,
     `style-src 'self'${inline}`,
     "img-src 'self' data: blob:",
-    // ws://127.0.0.1:* is the PC/SC bridge (docs/bridge.md); in dev also Vite's HMR socket ('self').
-    "connect-src 'self' ws://127.0.0.1:*",
+    // ws://127.0.0.1:* is the PC/SC bridge (docs/bridge.md); in dev also Vite's HMR socket ('self');
+    // and the issuer's origin when the build names one.
+    `connect-src 'self' ws://127.0.0.1:*${issuer}`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
