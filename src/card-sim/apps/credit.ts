@@ -17,7 +17,7 @@ import {
 import { APP_AID, CREDIT_FIELD, INS } from '../../protocol/commands/apps/ids.ts';
 import { SW } from '../../protocol/status-words.ts';
 import type { CardApplication } from '../app-api.ts';
-import { dispatch, reply, type CommandSpec } from './dispatch.ts';
+import { dispatch, answer, type CommandSpec } from './dispatch.ts';
 import { layoutFields, readField, writeField } from './fields.ts';
 import { seedEncode, seedNumber, seedString } from './seed.ts';
 
@@ -36,7 +36,7 @@ const specs: readonly CommandSpec[] = [
     lc: [0, 0],
     // Account data: read only by the holder's PIN (issue 10), 6982 without it.
     pin: true,
-    run: (_cmd, ctx) => reply(SW.OK, concat(...slots.map((s) => concat(Uint8Array.of(s.tag, readField(ctx, s).length), readField(ctx, s))))),
+    run: (_cmd, ctx) => answer(SW.OK, concat(...slots.map((s) => concat(Uint8Array.of(s.tag, readField(ctx, s).length), readField(ctx, s))))),
   },
   {
     ins: INS.credit.update,
@@ -46,11 +46,11 @@ const specs: readonly CommandSpec[] = [
     run: (cmd, ctx) => {
       const field = nameOf(cmd.p1);
       const slot = slotOf(cmd.p1);
-      if (!field || !slot) return reply(SW.INCORRECT_P1P2);
-      if (cmd.data.length > slot.capacity) return reply(SW.WRONG_LENGTH);
-      if (!decodeCreditField(field, cmd.data).ok) return reply(SW.WRONG_DATA);
+      if (!field || !slot) return answer(SW.INCORRECT_P1P2);
+      if (cmd.data.length > slot.capacity) return answer(SW.WRONG_LENGTH);
+      if (!decodeCreditField(field, cmd.data).ok) return answer(SW.WRONG_DATA);
       ctx.atomic(() => writeField(ctx, slot, 0, cmd.data));
-      return reply(SW.OK);
+      return answer(SW.OK);
     },
   },
 ];

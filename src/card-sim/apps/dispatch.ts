@@ -34,7 +34,7 @@ export interface CommandSpec {
   run(cmd: CommandApdu, ctx: AppContext): ResponseApdu;
 }
 
-export const reply = (sw: number, data: Uint8Array = new Uint8Array(0)): ResponseApdu => ({ data, sw });
+export const answer = (sw: number, data: Uint8Array = new Uint8Array(0)): ResponseApdu => ({ data, sw });
 
 const noParams = (p1: number, p2: number) => p1 === 0 && p2 === 0;
 
@@ -44,23 +44,23 @@ const noParams = (p1: number, p2: number) => p1 === 0 && p2 === 0;
  *   power cut in between repeats the (idempotent) reset instead of skipping it.
  */
 export function dispatch(cmd: CommandApdu, ctx: AppContext, specs: readonly CommandSpec[], resetValue?: (ctx: AppContext) => void): ResponseApdu {
-  if (cmd.cla !== APP_CLA) return reply(SW.CLA_NOT_SUPPORTED);
+  if (cmd.cla !== APP_CLA) return answer(SW.CLA_NOT_SUPPORTED);
   const spec = specs.find((s) => s.ins === cmd.ins);
-  if (!spec) return reply(SW.INS_NOT_SUPPORTED);
-  if (!(spec.params ?? noParams)(cmd.p1, cmd.p2)) return reply(SW.INCORRECT_P1P2);
-  if (cmd.data.length < spec.lc[0] || cmd.data.length > spec.lc[1]) return reply(SW.WRONG_LENGTH);
+  if (!spec) return answer(SW.INS_NOT_SUPPORTED);
+  if (!(spec.params ?? noParams)(cmd.p1, cmd.p2)) return answer(SW.INCORRECT_P1P2);
+  if (cmd.data.length < spec.lc[0] || cmd.data.length > spec.lc[1]) return answer(SW.WRONG_LENGTH);
 
   let wasReset = false;
   if (resetValue && ctx.wasRestored()) {
     ctx.atomic(() => resetValue(ctx));
     ctx.clearRestored();
     wasReset = true;
-    if (spec.changesValue) return reply(SW.VALUE_RESET);
+    if (spec.changesValue) return answer(SW.VALUE_RESET);
   }
-  if (spec.pin && !ctx.pinVerified()) return reply(SW.SECURITY_NOT_SATISFIED);
+  if (spec.pin && !ctx.pinVerified()) return answer(SW.SECURITY_NOT_SATISFIED);
   const r = spec.run(cmd, ctx);
   // 6283 replaces the status of the command that triggered the reset, so the host
   // always learns of it; data only comes with it when the command itself succeeded.
-  if (wasReset) return reply(SW.VALUE_RESET, r.sw === SW.OK ? r.data : undefined);
+  if (wasReset) return answer(SW.VALUE_RESET, r.sw === SW.OK ? r.data : undefined);
   return r;
 }

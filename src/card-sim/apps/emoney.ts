@@ -15,7 +15,7 @@ import { VALUE_COMMAND_BYTES } from '../../protocol/commands/apps/value-log.ts';
 import { SW } from '../../protocol/status-words.ts';
 import type { CardApplication } from '../app-api.ts';
 import { CyclicLog } from './cyclic-log.ts';
-import { dispatch, reply, type CommandSpec } from './dispatch.ts';
+import { dispatch, answer, type CommandSpec } from './dispatch.ts';
 import { seedNumber } from './seed.ts';
 import { ValueRegister } from './value-register.ts';
 
@@ -35,8 +35,8 @@ const specs: readonly CommandSpec[] = [
     run: (cmd, ctx) => register.change(cmd, ctx, 'credit', 1, (amount, date) => ctx.recordLoad({ date, what: 'value-load', amount })),
   },
   { ins: I.debit, lc: valueCmd, changesValue: true, run: (cmd, ctx) => register.change(cmd, ctx, 'debit', -1) },
-  { ins: I.readBalance, lc: [0, 0], run: (_cmd, ctx) => reply(SW.OK, u32be(register.read(ctx))) },
-  { ins: I.readLog, lc: [0, 0], run: (_cmd, ctx) => reply(SW.OK, register.log.newestFirst(ctx)) },
+  { ins: I.readBalance, lc: [0, 0], run: (_cmd, ctx) => answer(SW.OK, u32be(register.read(ctx))) },
+  { ins: I.readLog, lc: [0, 0], run: (_cmd, ctx) => answer(SW.OK, register.log.newestFirst(ctx)) },
 ];
 
 export const emoneyApp: CardApplication = {

@@ -14,7 +14,7 @@ import { checkIdField, ID_FIELD_CAPACITY, type IdField } from '../../protocol/co
 import { encodeCalendarDate, encodeUtf8, parseIsoDate } from '../../protocol/commands/apps/text.ts';
 import { SW } from '../../protocol/status-words.ts';
 import type { CardApplication } from '../app-api.ts';
-import { dispatch, reply, type CommandSpec } from './dispatch.ts';
+import { dispatch, answer, type CommandSpec } from './dispatch.ts';
 import { layoutFields, readField, writeField, type FieldSlot } from './fields.ts';
 import { seedBytes, seedEncode, seedString } from './seed.ts';
 
@@ -41,13 +41,13 @@ const specs: readonly CommandSpec[] = [
     pin: true,
     run: (cmd, ctx) => {
       const [, slot] = lookup(cmd.p1) ?? [];
-      if (!slot) return reply(SW.INCORRECT_P1P2);
+      if (!slot) return answer(SW.INCORRECT_P1P2);
       const value = readField(ctx, slot);
       const offset = readU16be(cmd.data, 0);
-      if (offset > value.length) return reply(SW.WRONG_DATA);
+      if (offset > value.length) return answer(SW.WRONG_DATA);
       const room = (cmd.ne === 0 ? 256 : cmd.ne) - 2;
-      if (room < 0) return reply(SW.WRONG_LENGTH);
-      return reply(SW.OK, concat(u16be(value.length), value.subarray(offset, offset + room)));
+      if (room < 0) return answer(SW.WRONG_LENGTH);
+      return answer(SW.OK, concat(u16be(value.length), value.subarray(offset, offset + room)));
     },
   },
   {
@@ -58,16 +58,16 @@ const specs: readonly CommandSpec[] = [
     pin: true,
     run: (cmd, ctx) => {
       const [field, slot] = lookup(cmd.p1) ?? [];
-      if (!field || !slot) return reply(SW.INCORRECT_P1P2);
+      if (!field || !slot) return answer(SW.INCORRECT_P1P2);
       const offset = readU16be(cmd.data, 0);
       const bytes = cmd.data.subarray(2);
       const current = readField(ctx, slot);
-      if (offset > current.length) return reply(SW.WRONG_DATA);
-      if (offset + bytes.length > slot.capacity) return reply(SW.NOT_ENOUGH_MEMORY);
+      if (offset > current.length) return answer(SW.WRONG_DATA);
+      if (offset + bytes.length > slot.capacity) return answer(SW.NOT_ENOUGH_MEMORY);
       // The whole resulting value is checked, so a name or date is never left half valid.
-      if (!checkIdField(field, concat(current.subarray(0, offset), bytes)).ok) return reply(SW.WRONG_DATA);
+      if (!checkIdField(field, concat(current.subarray(0, offset), bytes)).ok) return answer(SW.WRONG_DATA);
       ctx.atomic(() => writeField(ctx, slot, offset, bytes));
-      return reply(SW.OK);
+      return answer(SW.OK);
     },
   },
 ];

@@ -14,7 +14,7 @@ import { decodeMedicalRecord, encodeMedicalRecord, MEDICAL_RECORD_MAX } from '..
 import { parseIsoDate } from '../../protocol/commands/apps/text.ts';
 import { SW } from '../../protocol/status-words.ts';
 import type { AppContext, CardApplication } from '../app-api.ts';
-import { dispatch, reply, type CommandSpec } from './dispatch.ts';
+import { dispatch, answer, type CommandSpec } from './dispatch.ts';
 import { seedEncode, seedString } from './seed.ts';
 
 export const MEDICAL_CAPACITY = 15;
@@ -41,21 +41,21 @@ const specs: readonly CommandSpec[] = [
     params: (p1, p2) => p1 >= 1 && p2 === 0,
     // Health data: read only by the holder's PIN (issue 10), 6982 without it. COUNT stays open.
     pin: true,
-    run: (cmd, ctx) => (cmd.p1 > count(ctx) ? reply(SW.REFERENCE_NOT_FOUND) : reply(SW.OK, readRecord(ctx, cmd.p1 - 1))),
+    run: (cmd, ctx) => (cmd.p1 > count(ctx) ? answer(SW.REFERENCE_NOT_FOUND) : answer(SW.OK, readRecord(ctx, cmd.p1 - 1))),
   },
   {
     ins: INS.medical.appendRecord,
     lc: [10, MEDICAL_RECORD_MAX],
     pin: true,
     run: (cmd, ctx) => {
-      if (!decodeMedicalRecord(cmd.data).ok) return reply(SW.WRONG_DATA);
+      if (!decodeMedicalRecord(cmd.data).ok) return answer(SW.WRONG_DATA);
       const n = count(ctx);
-      if (n >= MEDICAL_CAPACITY) return reply(SW.NOT_ENOUGH_MEMORY);
+      if (n >= MEDICAL_CAPACITY) return answer(SW.NOT_ENOUGH_MEMORY);
       ctx.atomic(() => append(ctx, cmd.data, n));
-      return reply(SW.OK, Uint8Array.of(n + 1));
+      return answer(SW.OK, Uint8Array.of(n + 1));
     },
   },
-  { ins: INS.medical.count, lc: [0, 0], run: (_cmd, ctx) => reply(SW.OK, Uint8Array.of(count(ctx), MEDICAL_CAPACITY)) },
+  { ins: INS.medical.count, lc: [0, 0], run: (_cmd, ctx) => answer(SW.OK, Uint8Array.of(count(ctx), MEDICAL_CAPACITY)) },
 ];
 
 /** Seed form: one record a line, "YYYY-MM-DD|CODE|note". */

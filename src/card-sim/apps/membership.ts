@@ -16,7 +16,7 @@ import { VALUE_COMMAND_BYTES } from '../../protocol/commands/apps/value-log.ts';
 import { SW } from '../../protocol/status-words.ts';
 import type { CardApplication } from '../app-api.ts';
 import { CyclicLog } from './cyclic-log.ts';
-import { dispatch, reply, type CommandSpec } from './dispatch.ts';
+import { dispatch, answer, type CommandSpec } from './dispatch.ts';
 import { seedNumber, seedString } from './seed.ts';
 import { ValueRegister } from './value-register.ts';
 
@@ -33,7 +33,7 @@ const specs: readonly CommandSpec[] = [
   {
     ins: I.read,
     lc: [0, 0],
-    run: (_cmd, ctx) => reply(SW.OK, concat(ctx.read(NUMBER_AT, MEMBER_NUMBER_BYTES), ctx.read(TIER_AT, 1), ctx.read(register.at, 4))),
+    run: (_cmd, ctx) => answer(SW.OK, concat(ctx.read(NUMBER_AT, MEMBER_NUMBER_BYTES), ctx.read(TIER_AT, 1), ctx.read(register.at, 4))),
   },
   {
     ins: I.addPoints,
@@ -42,7 +42,7 @@ const specs: readonly CommandSpec[] = [
     run: (cmd, ctx) => register.change(cmd, ctx, 'add', 1, (amount, date) => ctx.recordLoad({ date, what: 'points-load', amount })),
   },
   { ins: I.redeem, lc: valueCmd, pin: true, changesValue: true, run: (cmd, ctx) => register.change(cmd, ctx, 'redeem', -1) },
-  { ins: I.readLog, lc: [0, 0], run: (_cmd, ctx) => reply(SW.OK, register.log.newestFirst(ctx)) },
+  { ins: I.readLog, lc: [0, 0], run: (_cmd, ctx) => answer(SW.OK, register.log.newestFirst(ctx)) },
 ];
 
 export const membershipApp: CardApplication = {

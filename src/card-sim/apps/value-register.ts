@@ -10,7 +10,7 @@ import { decodeValueCommand, type LogKind } from '../../protocol/commands/apps/v
 import { SW } from '../../protocol/status-words.ts';
 import type { AppContext } from '../app-api.ts';
 import type { CyclicLog } from './cyclic-log.ts';
-import { reply } from './dispatch.ts';
+import { answer } from './dispatch.ts';
 
 export class ValueRegister {
   constructor(
@@ -49,16 +49,16 @@ export class ValueRegister {
    */
   change(cmd: CommandApdu, ctx: AppContext, kind: LogKind, sign: 1 | -1, onLoad?: (amount: number, date: number) => void): ResponseApdu {
     const d = decodeValueCommand(cmd.data);
-    if (!d.ok || d.value.amount === 0) return reply(SW.WRONG_DATA);
+    if (!d.ok || d.value.amount === 0) return answer(SW.WRONG_DATA);
     const { amount, date } = d.value;
     const old = this.read(ctx);
     const next = old + sign * amount;
-    if (next < 0 || next > this.max) return reply(SW.CONDITIONS_NOT_SATISFIED);
+    if (next < 0 || next > this.max) return answer(SW.CONDITIONS_NOT_SATISFIED);
     ctx.atomic(() => {
       ctx.write(this.at, u32be(next));
       this.log.append(ctx, { date, kind, amount, after: next });
       onLoad?.(amount, date);
     });
-    return reply(SW.OK, u32be(next));
+    return answer(SW.OK, u32be(next));
   }
 }
