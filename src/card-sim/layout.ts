@@ -18,6 +18,12 @@ import { AP_TABLE_BYTES } from './ap-table.ts';
 export const MAX_APPS = 8;
 export const LOAD_SLOTS = 16;
 export const LOAD_ENTRY_BYTES = 48;
+/**
+ * Per application slot, the OS keeps the application's value state outside the backed-up
+ * memory (version 2, docs/trust.md "Value"): a backup never carries value, so a restore
+ * can neither create nor destroy it. The inner layout belongs to src/card-sim/value-store.ts.
+ */
+export const VALUE_SLOT_BYTES = 512;
 
 /** Offsets inside the bookkeeping region. */
 export const BK = {
@@ -30,7 +36,11 @@ export const BK = {
   loadTotal: 50, // u32
   restoreFlags: 54, // MAX_APPS bytes, by AP table slot
   loadRing: 54 + MAX_APPS,
-  changed: 54 + MAX_APPS + LOAD_SLOTS * LOAD_ENTRY_BYTES,
+  /** u32: the restore-authorisation counter (version 2: each authorisation carries counter + 1). */
+  authorisationCounter: 54 + MAX_APPS + LOAD_SLOTS * LOAD_ENTRY_BYTES,
+  /** MAX_APPS x VALUE_SLOT_BYTES: each slot's value state (value-store.ts). */
+  values: 58 + MAX_APPS + LOAD_SLOTS * LOAD_ENTRY_BYTES,
+  changed: 58 + MAX_APPS + LOAD_SLOTS * LOAD_ENTRY_BYTES + MAX_APPS * VALUE_SLOT_BYTES,
 } as const;
 
 export interface Layout {

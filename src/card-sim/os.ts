@@ -10,6 +10,7 @@ import type { RandomSource } from './crypto.ts';
 import type { Eeprom } from './eeprom.ts';
 import type { Identity } from './identity.ts';
 import type { Layout } from './layout.ts';
+import { deriveCardKeys } from './card-keys.ts';
 import { newSession, refuse, type Session } from './session.ts';
 import { CardStore } from './store.ts';
 
@@ -17,6 +18,21 @@ export interface LinkConfig {
   extendedLength: boolean;
   /** Bytes a short-APDU card can hold for GET RESPONSE (and packs into one backup segment). */
   responseBufferSize: number;
+}
+
+/**
+ * What the card knows of its place in the issuer's hierarchy (docs/trust.md "Keys"):
+ * the value applications check load tokens against the epoch's signing key and sign
+ * receipts with the card's own key, through this and nothing else.
+ */
+export interface CardTrust {
+  cardNumber: string;
+  issuer: number;
+  epoch: number;
+  /** Ed25519 public key of the epoch key that signs load tokens and authorisations. */
+  epochSigningPublicKey: Uint8Array;
+  /** The card's own Ed25519 secret key (signs challenges, headers, receipts). */
+  cardSigningSecretKey: Uint8Array;
 }
 
 export class CardOs {
@@ -69,6 +85,13 @@ export class CardOs {
   /** True while a backup or restore session locks memory against application writes. */
   get memoryLocked(): boolean {
     return this.session.backup !== undefined || this.session.restore !== undefined;
+  }
+
+  /** The trust material of an initialised card (6985 on a blank card). */
+  trust(): CardTrust {
+    const id = this.initialised();
+    // Until the version-2 identity lands, the v1 issuer key stands in for the epoch key.
+    return { cardNumber: id.cardNumber, issuer: id.issuer, epoch: id.epoch, epochSigningPublicKey: id.issuerPublicKey, cardSigningSecretKey: deriveCardKeys(id.uniqueKey).signingSecretKey };
   }
 
   keyContext(id: Identity): KeyContext {
