@@ -1,7 +1,9 @@
 import { IssuerAuthority } from './core/authority.ts';
 import type { IssuerKeys } from './core/keys.ts';
 import { splitBackupData } from '../src/protocol/trust/backup-data.ts';
-import { verifyHeaderSignature } from '../src/protocol/trust/header-signature.ts';
+import { headerSignatureMessage } from '../src/protocol/trust/header-signature.ts';
+import { HEADER_BYTES } from '../src/protocol/backup-format.ts';
+import { ed25519Verify } from './native-crypto.ts';
 import { fromHex, hex } from '../src/protocol/bytes.ts';
 import type { Authority, CardIdentity } from './authority.ts';
 
@@ -33,7 +35,10 @@ export function coreAuthority(keys: IssuerKeys): Authority & { core: IssuerAutho
         return false;
       }
     },
-    verifyHeaderSignature: (card, header, signature) => verifyHeaderSignature(card.signKey, header, signature),
+    // The same signed message as src/protocol/trust/header-signature.ts, verified by
+    // OpenSSL: once per upload, on the service's hot path (issuer/native-crypto.ts).
+    verifyHeaderSignature: (card, header, signature) =>
+      header.length === HEADER_BYTES && ed25519Verify(card.signKey, headerSignatureMessage(header), signature),
     splitUpload(bytes) {
       const s = splitBackupData(bytes);
       if (!s.ok) throw new Error(s.error.message, { cause: s.error });

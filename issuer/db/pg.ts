@@ -1,4 +1,15 @@
 import pg from 'pg';
+import { createHash } from 'node:crypto';
+
+const names = new Map<string, string>();
+function statementName(sql: string): string {
+  let n = names.get(sql);
+  if (n === undefined) {
+    n = `s${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    if (names.size < 10_000) names.set(sql, n);
+  }
+  return n;
+}
 import type { Db, Queryable, Row } from './db.ts';
 
 /** A real PostgreSQL server (DATABASE_URL): a pool, one client per transaction. */
@@ -9,7 +20,9 @@ export async function openPg(connectionString: string, max = 16): Promise<Db> {
   probe.release();
   const wrap = (q: { query: pg.Pool['query'] }): Queryable => ({
     async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []) {
-      const r = await q.query<T>(sql, [...params]);
+      // A named statement is parsed and planned once per connection, then only bound and
+      // executed (the service's SQL is a fixed set of texts; the name is the text's hash).
+      const r = await q.query<T>({ name: statementName(sql), text: sql, values: [...params] });
       return r.rows;
     },
     async exec(sql: string) {

@@ -3,6 +3,7 @@ import type { Authority } from '../authority.ts';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { IssuerConfig } from './config.ts';
 import { RateLimiter } from './guards.ts';
+import { SessionCache } from '../store/sessions.ts';
 
 export interface Deps {
   db: Db;
@@ -12,6 +13,7 @@ export interface Deps {
   perIp: RateLimiter;
   perCard: RateLimiter;
   lostAttempts: RateLimiter;
+  sessions: SessionCache;
 }
 
 export function makeDeps(db: Db, authority: Authority, blobs: BlobStore, config: IssuerConfig): Deps {
@@ -23,5 +25,6 @@ export function makeDeps(db: Db, authority: Authority, blobs: BlobStore, config:
     perIp: new RateLimiter(config.perIpPerMinute, 60_000, config.now),
     perCard: new RateLimiter(config.perCardPerMinute, 60_000, config.now),
     lostAttempts: new RateLimiter(config.lostAttemptsPerHour, 3_600_000, config.now),
+    sessions: new SessionCache(),
   };
 }

@@ -1,4 +1,3 @@
-import { sha256 } from '@noble/hashes/sha2.js';
 import type { Db, Queryable } from '../db/db.ts';
 import { bytes, num, str } from '../db/db.ts';
 import type { Authority, CardIdentity, UploadedBackup } from '../authority.ts';
@@ -6,6 +5,7 @@ import { IssuerError } from '../errors.ts';
 import { decodeHeader, decodeSegments, headerHash, type BackupHeader } from '../../src/protocol/backup-format.ts';
 import { equal, hex } from '../../src/protocol/bytes.ts';
 import type { BlobStore } from './blob-store.ts';
+import { sha256 } from '../native-crypto.ts';
 
 export interface StoredBackup {
   seq: number;
@@ -71,8 +71,10 @@ function check(authority: Authority, card: CardIdentity, data: Uint8Array, decla
 /**
  * Stores one backup of `card`. Idempotent by content: the same bytes again answer the
  * stored backup. The chain head moves by compare-and-swap (prevHash = current head, seq
- * above it) in the transaction that writes the blob and the backup row, so of many
- * concurrent next backups exactly one wins and a crash leaves none half stored.
+ * above it, the card active, under its quota, a diff's base held) in the one statement
+ * that also writes the blob and the backup row, so of many concurrent next backups
+ * exactly one wins and a crash leaves none half stored. One round trip when it is
+ * stored; a refusal is diagnosed by a second query (why the head did not move).
  */
 export async function uploadBackup(
   db: Db,
@@ -85,53 +87,70 @@ export async function uploadBackup(
 ): Promise<UploadResult> {
   const { header: h, blobHash, hHash } = check(authority, card, data, declaredHash);
   const base = { seq: h.seq, kind: h.kind, date: h.date, headerHash: hex(hHash), blobHash: hex(blobHash), size: data.length };
-
-  // One round trip: the card's bytes so far, and whether this signed header is stored.
-  const pre = await db.query(
-    `SELECT h.bytes_used, (SELECT k.blob_hash FROM backups k WHERE k.card_number = $1 AND k.header_hash = $2) AS same
-       FROM chain_heads h WHERE h.card_number = $1`,
-    [card.cardNumber, hHash],
+  // A blob store outside the database takes the bytes first (idempotent by hash): a
+  // crash before the statement leaves an object nobody names, never a half backup.
+  if (!blobs.sameDatabase) await blobs.put(db, blobHash, data);
+  const blobCte = blobs.sameDatabase
+    ? `, blob AS (INSERT INTO blobs (hash, bytes, size) SELECT $7, $9, $5 FROM moved ON CONFLICT (hash) DO NOTHING)`
+    : `, blob AS (SELECT $9::bytea AS none)`; // $9 is null: the bytes went to put()
+  // PostgreSQL runs the CTEs as one statement: the UPDATE takes the head's row lock, a
+  // concurrent loser re-checks its WHERE on the winner's row and moves nothing, and the
+  // inserts read only the UPDATE's RETURNING (no row, no insert).
+  const stored = await db.query(
+    `WITH moved AS (
+       UPDATE chain_heads h SET seq = $3, head_hash = $4, bytes_used = h.bytes_used + $5::integer, updated_at = now()
+        WHERE h.card_number = $1 AND h.head_hash = $2 AND h.seq < $3
+          AND h.bytes_used + $5::integer <= $8::bigint
+          AND ($6::integer = 0 OR EXISTS (SELECT 1 FROM backups k WHERE k.card_number = $1 AND k.seq = $6::integer))
+          AND EXISTS (SELECT 1 FROM cards c WHERE c.card_number = $1 AND c.state = 'active')
+        RETURNING h.card_number)${blobCte}
+     INSERT INTO backups (card_number, seq, header_hash, blob_hash, kind, backup_date)
+     SELECT card_number, $3, $4, $7, $10, $11 FROM moved RETURNING seq`,
+    [card.cardNumber, h.prevHash, h.seq, hHash, data.length, h.kind === 'diff' ? h.baseSeq : 0, blobHash, limits.quotaBytes, blobs.sameDatabase ? data : null, h.kind, h.date],
   );
-  const same = pre[0]?.['same'];
-  if (same !== null && same !== undefined) {
-    if (equal(bytes(same), blobHash)) return { ...base, created: false };
-    throw new IssuerError('REPLAYED', `backup ${h.seq} is already stored with other records under the same signed header`);
-  }
-  const total = num(pre[0]?.['bytes_used'] ?? 0);
-  if (total + data.length > limits.quotaBytes) {
-    throw new IssuerError('OVER_QUOTA', `card ${card.cardNumber} keeps ${total} bytes at the issuer; ${data.length} more exceeds its quota of ${limits.quotaBytes}`);
-  }
-
-  return db.transaction(async (tx) => {
-    const moved = await tx.query(
-      `UPDATE chain_heads SET seq = $3, head_hash = $4, bytes_used = bytes_used + $5, updated_at = now()
-        WHERE card_number = $1 AND head_hash = $2 AND seq < $3
-          AND ($6::integer = 0 OR EXISTS (SELECT 1 FROM backups WHERE card_number = $1 AND seq = $6::integer))
-        RETURNING seq`,
-      [card.cardNumber, h.prevHash, h.seq, hHash, data.length, h.kind === 'diff' ? h.baseSeq : 0],
-    );
-    if (moved.length !== 1) throw await refusal(tx, card.cardNumber, h);
-    await blobs.put(tx, blobHash, data);
-    await tx.query(
-      'INSERT INTO backups (card_number, seq, header_hash, blob_hash, kind, backup_date) VALUES ($1, $2, $3, $4, $5, $6)',
-      [card.cardNumber, h.seq, hHash, blobHash, h.kind, h.date],
-    );
-    return { ...base, created: true };
-  });
+  if (stored.length === 1) return { ...base, created: true };
+  const again = await refusal(db, card.cardNumber, h, hHash, blobHash, data.length, limits);
+  if (again === 'same') return { ...base, created: false };
+  throw again;
 }
 
-/** Why the head did not move: the 409 names the current head so the client can resync. */
-async function refusal(tx: Queryable, cardNumber: string, h: BackupHeader): Promise<IssuerError> {
-  const rows = await tx.query('SELECT seq, head_hash FROM chain_heads WHERE card_number = $1', [cardNumber]);
+/** Why the head did not move, in the order a client can act on: a stopped card, the
+ *  same backup again (idempotent), a replay, the quota, then the chain (the 409 names the
+ *  current head so the client can resync). */
+async function refusal(
+  q: Queryable,
+  cardNumber: string,
+  h: BackupHeader,
+  hHash: Uint8Array,
+  blobHash: Uint8Array,
+  size: number,
+  limits: BackupLimits,
+): Promise<IssuerError | 'same'> {
+  const rows = await q.query(
+    `SELECT c.state, h.seq, h.head_hash, h.bytes_used,
+            (SELECT k.blob_hash FROM backups k WHERE k.card_number = $1 AND k.header_hash = $2) AS same,
+            ($3::integer = 0 OR EXISTS (SELECT 1 FROM backups k WHERE k.card_number = $1 AND k.seq = $3::integer)) AS base_held
+       FROM cards c LEFT JOIN chain_heads h ON h.card_number = c.card_number WHERE c.card_number = $1`,
+    [cardNumber, hHash, h.kind === 'diff' ? h.baseSeq : 0],
+  );
   const r = rows[0];
-  if (!r) return new IssuerError('NOT_FOUND', `card ${cardNumber} has no chain at the issuer`);
+  if (!r || r['seq'] === null) return new IssuerError('NOT_FOUND', `card ${cardNumber} has no chain at the issuer`);
+  if (r['state'] !== 'active') return new IssuerError('CARD_STOPPED', `card ${cardNumber} is stop-listed: no more backups are taken`);
+  const same = r['same'];
+  if (same !== null && same !== undefined) {
+    if (equal(bytes(same), blobHash)) return 'same';
+    return new IssuerError('REPLAYED', `backup ${h.seq} is already stored with other records under the same signed header`);
+  }
+  const total = num(r['bytes_used']);
+  if (total + size > limits.quotaBytes) {
+    return new IssuerError('OVER_QUOTA', `card ${cardNumber} keeps ${total} bytes at the issuer; ${size} more exceeds its quota of ${limits.quotaBytes}`);
+  }
   const head = { seq: num(r['seq']), hash: hex(bytes(r['head_hash'])) };
   const detail = { headSeq: head.seq, headHash: head.hash };
   if (h.seq <= head.seq) {
     return new IssuerError('OUT_OF_ORDER', `backup ${h.seq} is not after the issuer's head (backup ${head.seq}, ${head.hash})`, { detail });
   }
-  if (head.hash === hex(h.prevHash)) {
-    // The head matched: only the diff's base can have been missing.
+  if (head.hash === hex(h.prevHash) && r['base_held'] !== true) {
     return new IssuerError('OUT_OF_ORDER', `diff backup ${h.seq} names base ${h.baseSeq}, which the issuer does not hold`, { detail });
   }
   return new IssuerError('CHAIN_CONFLICT', `backup ${h.seq} follows ${hex(h.prevHash)}, but the issuer's head is backup ${head.seq} (${head.hash})`, {

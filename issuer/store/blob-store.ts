@@ -9,12 +9,16 @@ import { bytes } from '../db/db.ts';
  * backup row and head; a blob nobody names after a crash is garbage, never a half backup.
  */
 export interface BlobStore {
+  /** True when the bytes live in the `blobs` table of the same database: the upload then
+   *  writes them in its one statement (issuer/store/backups.ts) instead of calling put. */
+  readonly sameDatabase: boolean;
   /** Stores bytes under their SHA-256; a second put of the same hash is a no-op. */
   put(q: Queryable, hash: Uint8Array, data: Uint8Array): Promise<void>;
   get(q: Queryable, hash: Uint8Array): Promise<Uint8Array | undefined>;
 }
 
 export const dbBlobStore: BlobStore = {
+  sameDatabase: true,
   async put(q, hash, data) {
     await q.query('INSERT INTO blobs (hash, bytes, size) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING', [hash, data, data.length]);
   },

@@ -1,10 +1,11 @@
 import { randomBytes } from '@noble/hashes/utils.js';
 import type { Db } from '../db/db.ts';
 import { num } from '../db/db.ts';
-import type { Authority } from '../authority.ts';
+import type { Authority, CardIdentity } from '../authority.ts';
 import { IssuerError } from '../errors.ts';
 import { newToken, tokenHash } from '../keys/secrets.ts';
 import { cardBySession, ensureCard, type CardRow } from './cards.ts';
+import { hex } from '../../src/protocol/bytes.ts';
 
 // Card login (docs/trust.md, "challenge signature"): the service hands out a random
 // challenge, the card signs it with its certified Ed25519 key (INTERNAL AUTHENTICATE),
@@ -56,4 +57,41 @@ export async function sessionCardRow(db: Db, authority: Authority, token: string
   if (!s) throw new IssuerError('UNAUTHENTICATED', 'session unknown: log in with the card again');
   if (s.expiresAt < now) throw new IssuerError('UNAUTHENTICATED', 'session expired: log in with the card again');
   return s.card;
+}
+
+/**
+ * Sessions this process has seen, by token hash: the card they speak for and their
+ * expiry. A session is never withdrawn before it expires (a stop refuses the card's
+ * uploads in the upload's own statement, issuer/store/backups.ts), so a hit needs no
+ * round trip; a miss (another process made the session) reads the table once.
+ */
+export class SessionCache {
+  private readonly known = new Map<string, { identity: CardIdentity; expiresAt: number }>();
+  constructor(private readonly max = 100_000) {}
+
+  get(key: string, now: number): CardIdentity | undefined {
+    const s = this.known.get(key);
+    if (s && s.expiresAt < now) this.known.delete(key);
+    return s && s.expiresAt >= now ? s.identity : undefined;
+  }
+
+  set(key: string, identity: CardIdentity, expiresAt: number): void {
+    if (this.known.size >= this.max) this.known.clear();
+    this.known.set(key, { identity, expiresAt });
+  }
+}
+
+/** The card a bearer token speaks for, without its state (the upload checks that in its
+ *  statement): from the cache, or one query. 401 naming why not. */
+export async function sessionIdentity(db: Db, authority: Authority, cache: SessionCache, token: string | undefined, now: number): Promise<CardIdentity> {
+  if (!token) throw new IssuerError('UNAUTHENTICATED', 'no session: log in with the card (POST /v1/auth/challenge, then /v1/auth/login)');
+  const th = tokenHash(token);
+  const key = hex(th);
+  const hit = cache.get(key, now);
+  if (hit) return hit;
+  const s = await cardBySession(db, authority, th);
+  if (!s) throw new IssuerError('UNAUTHENTICATED', 'session unknown: log in with the card again');
+  if (s.expiresAt < now) throw new IssuerError('UNAUTHENTICATED', 'session expired: log in with the card again');
+  cache.set(key, s.card.identity, s.expiresAt);
+  return s.card.identity;
 }

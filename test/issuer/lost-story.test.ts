@@ -62,6 +62,11 @@ describe.each<Driver>(['pglite', 'pg'])('lost card story on %s', (driver) => {
     const late = await w.call('POST', '/v1/terminal/receipts', { json: { cardNumber: old.cardNumber, receipt: hex(old.receipt(E_MONEY, 700, 2)) } });
     expect(await late.json()).toMatchObject({ issuerLoss: true });
     expect(await errorOf(await w.call('POST', `/v1/cards/${old.cardNumber}/loads`, { token: t, json: { aid: E_MONEY, amount: 1, counter: 1 } }))).toMatchObject({ status: 403, code: 'CARD_STOPPED' });
+    // Its session (cached by the service since the uploads) outlives the stop, but no
+    // backup is taken any more: the upload's own statement checks the card's state.
+    const b3 = makeBackup({ issuer: w.authority.issuerId, cardNumber: old.cardNumber, seq: 3, prev: b2.hash, kind: 'diff' });
+    expect(await errorOf(await w.call('POST', `/v1/cards/${old.cardNumber}/backups`, { token: t, body: old.frame(b3.header, b3.records) }))).toMatchObject({ status: 403, code: 'CARD_STOPPED' });
+    expect(await errorOf(await w.call('POST', `/v1/cards/${old.cardNumber}/backups`, { token: t, body: uploaded[1] ?? new Uint8Array(0) }))).toMatchObject({ status: 403, code: 'CARD_STOPPED' });
 
     // Personalising before approval is refused; the operator approves (JSON API).
     const blank = new TestCard(w.authority);
