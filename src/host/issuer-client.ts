@@ -51,6 +51,14 @@ export interface UploadOutcome extends RemoteBackup {
   created: boolean;
 }
 
+export interface RemoteCard {
+  cardNumber: string;
+  state: 'active' | 'stopped' | 'replaced';
+  registered: boolean;
+  /** The lost card this one replaces, or null. */
+  replaces: string | null;
+}
+
 type Fetch = typeof fetch;
 
 export class IssuerClient {
@@ -99,6 +107,11 @@ export class IssuerClient {
     const { challenge } = await this.json<{ challenge: string }>('POST', '/v1/auth/challenge', { json: {} });
     const signature = await proof.sign(fromHex(challenge));
     return this.json<IssuerSession>('POST', '/v1/auth/login', { json: { certificate: hex(proof.certificate), challenge, signature: hex(signature) } });
+  }
+
+  /** The card as the service knows it: active, stopped or replaced; registered; the card it replaces. */
+  cardStatus(s: IssuerSession): Promise<RemoteCard> {
+    return this.json<RemoteCard>('GET', `/v1/cards/${s.cardNumber}`, { session: s });
   }
 
   /** The recovery code, shown once. */

@@ -48,7 +48,8 @@ export class UploadQueue {
     return next;
   }
 
-  private async session(cardNumber: string, fresh: boolean): Promise<IssuerSession> {
+  /** A session for the card: the one held while it lasts, else a new login (the card signs). */
+  async session(cardNumber: string, fresh = false): Promise<IssuerSession> {
     const known = this.sessions.get(cardNumber);
     if (known && !fresh && known.expiresAt > Date.now() + 5_000) return known;
     const s = await this.o.client.login(await this.o.proofFor(cardNumber));

@@ -1,0 +1,159 @@
+/**
+ * The off-device copy (patent fig. 21, docs/issuer.md): every backup committed to this
+ * browser's vault is uploaded to the card's issuer, in chain order, through the upload
+ * queue (retry with backoff, idempotent by content hash), and the timeline says where
+ * each backup is. When the card proves itself (INTERNAL AUTHENTICATE over the service's
+ * challenge) it is registered at first (the holder sees the recovery code once), and an
+ * empty vault — a new laptop, a cleared profile — fills from the issuer's copy.
+ *
+ * An unreachable issuer is not an error of the backup: the backup stays on this device,
+ * no mark is written, and the next chance (another backup, the card read again) retries.
+ */
+import { IssuerRequestError, type CardProof, type IssuerClient, type IssuerSession, type RemoteBackup } from '../../host/issuer-client.ts';
+import { UploadQueue, type UploadQueueOptions } from '../../host/issuer-queue.ts';
+import type { CopyMarks } from './issuer-marks.ts';
+
+/** Where one backup is: only in this browser, only at the issuer, or both. */
+export type CopyPlace = 'device' | 'issuer' | 'both';
+
+export type SyncState =
+  | { kind: 'idle' }
+  | { kind: 'uploading'; cardNumber: string }
+  /** The issuer could not be reached (or asked to wait): the backups stay here, retried later. */
+  | { kind: 'offline'; message: string }
+  /** The issuer said no to a backup or to the card: `code` from docs/issuer.md's refusals. */
+  | { kind: 'refused'; code: string; message: string };
+
+/** This browser's copies, as the sync needs them (the vault through src/host in the app). */
+export interface LocalCopies {
+  /** Confirmed backups of the card on this device, ascending. */
+  seqs(card: string): Promise<number[]>;
+  /** Backup data v2 of one of them, as the card made it. */
+  bytes(card: string, seq: number): Promise<Uint8Array>;
+  /** Store a copy fetched from the issuer (confirmed: the issuer keeps only completed, signed backups). */
+  store(bytes: Uint8Array): Promise<void>;
+}
+
+export interface LinkResult {
+  /** The card's recovery code when this was its first registration: show it once. */
+  recoveryCode: string | null;
+  /** Backups fetched from the issuer into this (empty) vault. */
+  filled: number;
+  /** The lost card this card replaces, when the issuer says so (its chain can be restored). */
+  replaces: string | null;
+}
+
+export interface IssuerSyncOptions {
+  client: IssuerClient;
+  marks: CopyMarks;
+  local: LocalCopies;
+  /** The card in the reader proves itself (certificate + INTERNAL AUTHENTICATE). */
+  proofFor(cardNumber: string): Promise<CardProof>;
+  /** Queue tuning (tests inject sleep). */
+  queue?: Omit<UploadQueueOptions, 'client' | 'proofFor'>;
+}
+
+export class IssuerSync {
+  private readonly queue: UploadQueue;
+  private readonly listeners = new Set<(s: SyncState) => void>();
+  private current: SyncState = { kind: 'idle' };
+  /** One push per card at a time; a push asked for while one runs runs once after it. */
+  private readonly pushing = new Map<string, Promise<void>>();
+
+  constructor(private readonly o: IssuerSyncOptions) {
+    this.queue = new UploadQueue({ client: o.client, proofFor: o.proofFor, maxAttempts: 4, ...o.queue });
+  }
+
+  get state(): SyncState {
+    return this.current;
+  }
+
+  onChange(listener: (s: SyncState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private set(s: SyncState): void {
+    this.current = s;
+    for (const l of this.listeners) l(s);
+  }
+
+  place(card: string, seq: number, onDevice: boolean): CopyPlace {
+    const atIssuer = this.o.marks.has(card, seq);
+    return onDevice ? (atIssuer ? 'both' : 'device') : 'issuer';
+  }
+
+  /** Backups of the card the issuer holds and this device does not (seq ascending). */
+  issuerOnly(card: string, onDevice: ReadonlySet<number>): number[] {
+    return this.o.marks.seqs(card).filter((s) => !onDevice.has(s));
+  }
+
+  /** Upload every backup of the card on this device the issuer is not known to hold, oldest first. */
+  push(card: string): Promise<void> {
+    const prev = this.pushing.get(card) ?? Promise.resolve();
+    const next = prev.then(() => this.pushNow(card));
+    this.pushing.set(
+      card,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
+
+  private async pushNow(card: string): Promise<void> {
+    const pending = (await this.o.local.seqs(card)).filter((s) => !this.o.marks.has(card, s));
+    if (pending.length === 0) return;
+    this.set({ kind: 'uploading', cardNumber: card });
+    for (const seq of pending) {
+      let bytes: Uint8Array;
+      try {
+        bytes = await this.o.local.bytes(card, seq);
+      } catch (e) {
+        this.set({ kind: 'refused', code: 'NOT_UPLOADABLE', message: e instanceof Error ? e.message : String(e) });
+        return;
+      }
+      const r = await this.queue.enqueue(card, bytes);
+      if (r.state === 'refused') {
+        this.set(r.error.transient ? { kind: 'offline', message: r.error.message } : { kind: 'refused', code: r.error.code, message: r.error.message });
+        return; // the chain goes up in order: the rest waits for this one
+      }
+      await this.o.marks.put([{ cardNumber: card, seq: r.outcome.seq, blobHash: r.outcome.blobHash, at: Date.now() }]);
+    }
+    this.set({ kind: 'idle' });
+  }
+
+  /**
+   * The card in the reader proves itself: registered if new (its recovery code returned,
+   * once), its own chain fetched into an empty vault, what is here and not there pushed.
+   * A replacement card's session also reads the chain of the card it replaces: that
+   * chain is fetched too when this device holds none of it.
+   */
+  async link(card: string): Promise<LinkResult> {
+    let session: IssuerSession;
+    try {
+      session = await this.queue.session(card);
+      const status = await this.o.client.cardStatus(session);
+      const recoveryCode = status.registered ? null : await this.o.client.register(session);
+      let filled = await this.fill(card, (await this.o.client.listBackups(session)).backups, (seq) => this.o.client.fetchBackup(session, seq));
+      if (status.replaces) {
+        const old = await this.o.client.listReplaced(session);
+        filled += await this.fill(old.cardNumber, old.backups, (seq) => this.o.client.fetchReplaced(session, seq));
+      }
+      this.set({ kind: 'idle' });
+      await this.push(card);
+      return { recoveryCode, filled, replaces: status.replaces };
+    } catch (e) {
+      const err = e instanceof IssuerRequestError ? e : null;
+      this.set(err?.transient ? { kind: 'offline', message: err.message } : { kind: 'refused', code: err?.code ?? 'CARD', message: e instanceof Error ? e.message : String(e) });
+      throw e;
+    }
+  }
+
+  /** Mark what the issuer holds; when this device holds none of the card's chain, fetch it all. */
+  private async fill(card: string, remote: readonly RemoteBackup[], fetchOne: (seq: number) => Promise<Uint8Array>): Promise<number> {
+    await this.o.marks.put(remote.map((b) => ({ cardNumber: card, seq: b.seq, blobHash: b.blobHash, at: Date.now() })));
+    if (remote.length === 0 || (await this.o.local.seqs(card)).length > 0) return 0;
+    const ordered = [...remote].sort((a, b) => a.seq - b.seq);
+    for (const b of ordered) await this.o.local.store(await fetchOne(b.seq));
+    return ordered.length;
+  }
+}
