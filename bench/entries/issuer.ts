@@ -1,16 +1,27 @@
 // The issuer service (patent fig. 21): uploads per second and p50/p99 latency of full and
 // diff backups at 1, 16 and 64 concurrent clients over loopback HTTP, against the raw
 // INSERT rate of the same database in the same run (one transaction per row holding the
-// same bytes, same concurrency), on embedded PGlite and on PostgreSQL 15 (a throw-away
-// cluster). Bounded: a fixed number of uploads per cell. Signing happens before timing.
+// same bytes, same concurrency, same pool), bounded to a fixed number of uploads per cell.
+// Fair to both sides: the clients run in a child process of their own (the raw reference
+// has no HTTP client in its process either), signing happens before timing, and the
+// database runs with the durability the service is deployed with: PGlite in a data
+// folder (as `npm run issuer`), PostgreSQL 15 with fsync and synchronous_commit on. The
+// same PostgreSQL with fsync off (the tests' throw-away cluster, nothing survives a power
+// cut) is measured too, as `pg-fsync-off`: there the database costs only CPU.
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from '@noble/hashes/utils.js';
 import { openPglite } from '../../issuer/db/pglite.ts';
 import { openPg } from '../../issuer/db/pg.ts';
 import type { Db } from '../../issuer/db/db.ts';
 import { startIssuer } from '../../issuer/server.ts';
-import { fromHex, hex } from '../../src/protocol/bytes.ts';
-import { TestCard, testAuthority } from '../../test/issuer/support/test-authority.ts';
-import { makeBackup } from '../../test/issuer/support/backups.ts';
+import { hex } from '../../src/protocol/bytes.ts';
+import { testAuthority } from '../../test/issuer/support/test-authority.ts';
 import { startPgCluster } from '../../test/issuer/support/pg-cluster.ts';
+import type { LoadCell, LoadResult } from '../../test/issuer/support/load-client.ts';
 import type { BenchEntry, BenchRow } from '../run.ts';
 
 const PAGE_SIZE = 64;
@@ -18,9 +29,14 @@ const PAGE_COUNT = 512; // a 32 KiB card memory
 const DIFF_PAGES = 26; // 5 %
 const CLIENTS = [1, 16, 64];
 const UPLOADS = 192; // per cell
+/** Connections of the service's pool and of the raw reference's: the same pool. */
+const POOL = 64;
+const LOAD_CLIENT = fileURLToPath(new URL('../../test/issuer/support/load-client.ts', import.meta.url));
+
+type Driver = 'pglite' | 'pg' | 'pg-fsync-off';
 
 interface Cell {
-  driver: string;
+  driver: Driver;
   kind: 'full' | 'diff' | 'raw-full' | 'raw-diff';
   clients: number;
   uploads: number;
@@ -28,6 +44,10 @@ interface Cell {
   p50ms: number;
   p99ms: number;
   bytes: number;
+  /** CPU ms per upload: of the service's process (server, and the raw reference's
+   *  client), and of the load generator (service cells only). */
+  cpuMsPerUpload: number;
+  clientCpuMsPerUpload?: number;
 }
 
 const pct = (xs: number[], p: number) => {
@@ -56,113 +76,117 @@ async function pool(jobs: (() => Promise<void>)[], clients: number) {
   return { perSecond: jobs.length / secs, p50ms: pct(lat, 50), p99ms: pct(lat, 99) };
 }
 
-async function benchDriver(driver: 'pglite' | 'pg', db: Db): Promise<Cell[]> {
-  const authority = testAuthority();
+/** The load generator process: one cell per request, answered with its timings. */
+function loadClient(url: string, seed: Uint8Array, firstSerial: number) {
+  const child: ChildProcess = fork(LOAD_CLIENT, [url, hex(seed), String(firstSerial)], { execArgv: ['--import', 'tsx'], serialization: 'advanced' });
+  let waiting: { resolve: (r: LoadResult) => void; reject: (e: Error) => void } | undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const e = new Error(`bench load client exited (${code})`);
+      reject(e);
+      waiting?.reject(e);
+    });
+    child.on('message', (m: { ready?: true; ok?: boolean; result?: LoadResult; error?: string }) => {
+      if (m.ready) return resolve();
+      const w = waiting;
+      waiting = undefined;
+      if (m.ok && m.result) w?.resolve(m.result);
+      else w?.reject(new Error(m.error ?? 'bench load client failed'));
+    });
+  });
+  return {
+    ready,
+    run: (cell: LoadCell) =>
+      new Promise<LoadResult>((resolve, reject) => {
+        waiting = { resolve, reject };
+        child.send(cell);
+      }),
+    stop: () => {
+      child.removeAllListeners('exit');
+      child.kill();
+    },
+  };
+}
+
+async function benchDriver(driver: Driver, db: Db): Promise<Cell[]> {
+  const seed = randomBytes(32);
+  const authority = testAuthority(seed);
   const issuer = await startIssuer({ db, authority, config: { perIpPerMinute: 1e9, perCardPerMinute: 1e9, quotaBytes: 1e12, appOrigin: 'http://bench' } });
+  const load = loadClient(issuer.url, seed, (Date.now() % 1e6) * 1e6);
   const cells: Cell[] = [];
-  let serial = 0;
   try {
+    await load.ready;
     await db.query('CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, hash bytea NOT NULL, bytes bytea NOT NULL)');
     for (const clients of CLIENTS) {
-      // One card per client (each has its own chain): logins and a first full backup untimed.
-      const cards = await Promise.all(
-        Array.from({ length: clients }, async () => {
-          const card = new TestCard(authority, `6${String(Date.now() % 1e6).padStart(6, '0')}${String(++serial).padStart(9, '0')}`);
-          const ch = (await (await fetch(`${issuer.url}/v1/auth/challenge`, { method: 'POST' })).json()) as { challenge: string };
-          const r = await fetch(`${issuer.url}/v1/auth/login`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ certificate: hex(card.certificate), challenge: ch.challenge, signature: hex(card.signChallenge(fromHex(ch.challenge))) }),
-          });
-          return { card, token: ((await r.json()) as { token: string }).token, seq: 0, head: undefined as Uint8Array | undefined };
-        }),
-      );
       for (const kind of ['full', 'diff'] as const) {
-        // Each card's uploads form a chain, so a card's jobs run in order: one worker per card.
-        const perCard = Math.max(1, Math.ceil(UPLOADS / clients));
-        const prepared = cards.map((c) =>
-          Array.from({ length: perCard + (kind === 'diff' && c.seq === 0 ? 1 : 0) }, () => {
-            const isFull = kind === 'full' || c.seq === 0;
-            const b = makeBackup({
-              issuer: authority.issuerId,
-              cardNumber: c.card.cardNumber,
-              seq: c.seq + 1,
-              ...(c.head ? { prev: c.head } : {}),
-              kind: isFull ? 'full' : 'diff',
-              ...(isFull ? {} : { baseSeq: c.seq, pages: Array.from({ length: DIFF_PAGES }, (_, i) => i * 19) }),
-              pageSize: PAGE_SIZE,
-              pageCount: PAGE_COUNT,
-            });
-            c.seq++;
-            c.head = b.hash;
-            return { body: c.card.frame(b.header, b.records), untimed: kind === 'diff' && isFull };
-          }),
-        );
-        // Untimed bases first (the diff cell needs a full to build on).
-        for (const [i, list] of prepared.entries()) {
-          const c = cards[i];
-          if (!c) continue;
-          while (list[0]?.untimed) {
-            const u = list.shift();
-            if (u) await fetch(`${issuer.url}/v1/cards/${c.card.cardNumber}/backups`, { method: 'POST', headers: { authorization: `Bearer ${c.token}` }, body: u.body.slice().buffer });
-          }
-        }
-        const bytes = prepared[0]?.[0]?.body.length ?? 0;
-        const lat: number[] = [];
-        const t0 = performance.now();
-        await Promise.all(
-          prepared.map(async (list, i) => {
-            const c = cards[i];
-            if (!c) return;
-            for (const u of list) {
-              const s = performance.now();
-              const r = await fetch(`${issuer.url}/v1/cards/${c.card.cardNumber}/backups`, { method: 'POST', headers: { authorization: `Bearer ${c.token}` }, body: u.body.slice().buffer });
-              await r.arrayBuffer();
-              if (r.status !== 201) throw new Error(`bench upload refused: ${r.status}`);
-              lat.push(performance.now() - s);
-            }
-          }),
-        );
-        const n = prepared.reduce((s, l) => s + l.length, 0);
-        cells.push({ driver, kind, clients, uploads: n, perSecond: n / ((performance.now() - t0) / 1000), p50ms: pct(lat, 50), p99ms: pct(lat, 99), bytes });
+        let cpu = process.cpuUsage();
+        const r = await load.run({ clients, kind, uploads: UPLOADS, pageSize: PAGE_SIZE, pageCount: PAGE_COUNT, diffPages: DIFF_PAGES });
+        // (includes the untimed login and base uploads of the cell: an upper bound)
+        const serviceCpu = process.cpuUsage(cpu);
+        const bytes = r.sample.length;
+        cells.push({
+          driver,
+          kind,
+          clients,
+          uploads: r.uploads,
+          perSecond: r.uploads / r.seconds,
+          p50ms: pct(r.latencies, 50),
+          p99ms: pct(r.latencies, 99),
+          bytes,
+          cpuMsPerUpload: (serviceCpu.user + serviceCpu.system) / 1000 / r.uploads,
+          clientCpuMsPerUpload: r.clientCpuMs / r.uploads,
+        });
         // The reference: the same bytes as single-row INSERTs, one transaction each.
-        const body = prepared[0]?.[0]?.body ?? new Uint8Array(bytes);
-        const jobs = Array.from({ length: n }, (_, j) => async () => {
+        const jobs = Array.from({ length: r.uploads }, (_, j) => async () => {
           await db.transaction(async (tx) => {
-            await tx.query('INSERT INTO bench_raw (hash, bytes) VALUES ($1, $2)', [Uint8Array.of(j & 255, clients, kind === 'full' ? 1 : 2), body]);
+            await tx.query('INSERT INTO bench_raw (hash, bytes) VALUES ($1, $2)', [Uint8Array.of(j & 255, clients, kind === 'full' ? 1 : 2), r.sample]);
           });
         });
+        cpu = process.cpuUsage();
         const raw = await pool(jobs, clients);
-        cells.push({ driver, kind: kind === 'full' ? 'raw-full' : 'raw-diff', clients, uploads: n, ...raw, bytes });
+        const rawCpu = process.cpuUsage(cpu);
+        cells.push({ driver, kind: kind === 'full' ? 'raw-full' : 'raw-diff', clients, uploads: r.uploads, ...raw, bytes, cpuMsPerUpload: (rawCpu.user + rawCpu.system) / 1000 / r.uploads });
       }
     }
   } finally {
+    load.stop();
     await issuer.close();
   }
   return cells;
+}
+
+async function onPgCluster(driver: 'pg' | 'pg-fsync-off', durable: boolean): Promise<Cell[]> {
+  const cluster = await startPgCluster({ durable });
+  try {
+    const pg = await openPg(cluster.url, POOL);
+    try {
+      return await benchDriver(driver, pg);
+    } finally {
+      await pg.close();
+    }
+  } finally {
+    await cluster.stop();
+  }
 }
 
 const entry: BenchEntry = {
   name: 'issuer',
   async run() {
     const cells: Cell[] = [];
-    const lite = await openPglite();
+    const dir = mkdtempSync(join(tmpdir(), 'icvault-issuer-bench-'));
     try {
-      cells.push(...(await benchDriver('pglite', lite)));
-    } finally {
-      await lite.close();
-    }
-    const cluster = await startPgCluster();
-    try {
-      const pg = await openPg(cluster.url, 70);
+      const lite = await openPglite(join(dir, 'db'));
       try {
-        cells.push(...(await benchDriver('pg', pg)));
+        cells.push(...(await benchDriver('pglite', lite)));
       } finally {
-        await pg.close();
+        await lite.close();
       }
     } finally {
-      await cluster.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
+    cells.push(...(await onPgCluster('pg', true)));
+    cells.push(...(await onPgCluster('pg-fsync-off', false)));
     const ratio = (c: Cell) => {
       const raw = cells.find((r) => r.driver === c.driver && r.clients === c.clients && r.kind === `raw-${c.kind}`);
       return raw ? c.perSecond / raw.perSecond : 0;
@@ -174,7 +198,10 @@ const entry: BenchEntry = {
         pageSize: PAGE_SIZE,
         pageCount: PAGE_COUNT,
         diffPages: DIFF_PAGES,
+        pool: POOL,
         goal: 'service uploads/s >= 0.5 x raw single-row INSERT transactions/s of the same bytes',
+        setup:
+          'clients in a child process; pglite in a data folder; pg = PostgreSQL 15 with fsync and synchronous_commit on; pg-fsync-off = the same with fsync off (CPU only)',
         cells: service,
         raw: cells.filter((c) => c.kind.startsWith('raw')),
       },

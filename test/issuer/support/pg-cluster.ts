@@ -31,7 +31,9 @@ export interface PgCluster {
 
 const asPostgres = (cmd: string, args: string[]) => run('runuser', ['-u', 'postgres', '--', join(BIN, cmd), ...args], { timeout: 120_000 });
 
-export async function startPgCluster(): Promise<PgCluster> {
+/** durable: PostgreSQL's own durability (fsync and synchronous_commit on, as a deployed
+ *  issuer runs); the tests' default turns fsync off (throw-away data, faster suites). */
+export async function startPgCluster(opts: { durable?: boolean } = {}): Promise<PgCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'icvault-issuer-pg-'));
   const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
@@ -43,7 +45,7 @@ export async function startPgCluster(): Promise<PgCluster> {
     await asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
     await asPostgres('pg_ctl', [
       '-D', data, '-l', join(dir, 'log'), '-w', '-t', '60',
-      '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+      '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${opts.durable ? '' : ' -c fsync=off'} -c max_connections=200`,
       'start',
     ]);
   } catch (cause) {
