@@ -31,6 +31,10 @@ export const SERVICE_ERROR_CODES = [
   'bridge-closed',
   'bridge-no-reader',
   'unavailable',
+  'issuer-unreachable',
+  'issuer-refused',
+  'card-stopped',
+  'recovery-code-wrong',
   'unknown',
 ] as const;
 

@@ -71,6 +71,36 @@ export interface BackupEntry {
   name: string | null;
   /** Applications whose pages this backup carried (null: not known, e.g. imported). */
   apps: readonly AppKind[] | null;
+  /** Where the backup is (absent: this build names no issuer, so only here). */
+  place?: CopyPlace;
+}
+
+/** Where one backup is kept: only in this browser, only at the card's issuer, or both (docs/issuer.md). */
+export type CopyPlace = 'device' | 'issuer' | 'both';
+
+/** The off-device copy's state: uploads running, the issuer unreachable (backups wait here), or refused. */
+export type IssuerSyncState =
+  | { kind: 'idle' }
+  | { kind: 'uploading'; cardNumber: string }
+  | { kind: 'offline'; message: string }
+  | { kind: 'refused'; code: string; message: string };
+
+/** The card in the reader proved itself to its issuer. */
+export interface IssuerLinkOutcome {
+  cardNumber: string;
+  /** First registration only: the code that alone reports the card lost. Shown once. */
+  recoveryCode: string | null;
+  /** Backups fetched from the issuer into this browser's empty vault. */
+  filled: number;
+  /** The lost card this card replaces (its chain can be restored), or null. */
+  replaces: string | null;
+}
+
+/** The issuer's answer to a lost-card report: the card is stop-listed from now. */
+export interface LostReport {
+  cardNumber: string;
+  stopNumber: number;
+  stoppedAt: number;
 }
 
 /** 'same': the backup's own card; 'other': a replacement card of the same issuer (fig. 9). */

@@ -2,6 +2,7 @@
 import type { Services } from '../services/contract.ts';
 import type { Stores } from '../state/stores.ts';
 import { cardActions } from './card.ts';
+import { issuerActions } from './issuer.ts';
 import { timelineActions } from './timeline.ts';
 import { transferActions } from './transfer.ts';
 import { vaultActions } from './vault.ts';
@@ -14,11 +15,14 @@ export function createActions(services: Services, stores: Stores) {
     else await Promise.all([timeline.reload(), vault.refreshStatus()]);
   };
   const vault = vaultActions(services, stores, afterChange, (purpose, run, onError) => transfer.withPinDialog(purpose, run, onError));
+  const issuer = issuerActions(services, stores, () => Promise.all([timeline.reload(), vault.refreshStatus()]).then(() => undefined));
   const card = cardActions(services, stores, async (newCard) => {
     await Promise.all([timeline.reload(!newCard), vault.refreshStatus()]);
+    // A card read for the first time proves itself to its issuer (when the build names one).
+    if (newCard && stores.card.getState().card) void issuer.link();
   });
   const transfer = transferActions(services, stores, afterChange);
-  return { card, timeline, transfer, vault };
+  return { card, timeline, transfer, vault, issuer };
 }
 
 export type Actions = ReturnType<typeof createActions>;

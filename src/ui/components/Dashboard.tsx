@@ -9,6 +9,8 @@ import { BackupPanel } from './BackupPanel.tsx';
 import { CardView } from './CardView.tsx';
 import { DemoControls } from './DemoControls.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
+import { IssuerPanel } from './IssuerPanel.tsx';
+import { RecoveryCodeDialog } from './RecoveryCodeDialog.tsx';
 import { RestoreDialog } from './RestoreDialog.tsx';
 import { Timeline } from './Timeline.tsx';
 import { useFocusOnMount } from './focus.ts';
@@ -31,6 +33,9 @@ export function Dashboard({ demo }: { demo: boolean }) {
             <DemoControls />
           </div>
         )}
+        <div className="slot-issuer">
+          <IssuerPanel />
+        </div>
       </div>
       <div className="col col-backups">
         <div className="slot-backup" ref={start} tabIndex={-1} data-testid="dashboard-start">
@@ -46,6 +51,7 @@ export function Dashboard({ demo }: { demo: boolean }) {
         </div>
       </div>
       {selected !== null && <RestoreDialog key={selected} seq={selected} />}
+      <RecoveryCodeDialog />
     </div>
   );
 }

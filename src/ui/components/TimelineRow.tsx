@@ -12,6 +12,7 @@ export function TimelineRow({ entry, marked, onRestore }: { entry: BackupEntry |
   const pages = countOf(t, lang, 'pages', entry.pagesChanged);
   const kind = t(`kind.${entry.kind}`);
   const health = t(`health.${entry.health}`);
+  const place = entry.place ? t(`place.${entry.place}`) : null;
   const changed = entry.apps ? t('timeline.changed', { apps: entry.apps.map((a) => t(`appname.${a}`)).join(', ') }) : t('timeline.changed.unknown');
   return (
     <div className={`trow health-${entry.health}${marked ? ' trow-marked' : ''}`} data-seq={entry.seq} data-marked={marked ? 'remove' : undefined}>
@@ -26,6 +27,11 @@ export function TimelineRow({ entry, marked, onRestore }: { entry: BackupEntry |
           <span className={`badge kind-${entry.kind}`}>{kind}</span>
           <span>{size}</span>
           <span className="trow-apps">{changed}</span>
+          {place && (
+            <span className={`badge place place-${entry.place ?? ''}`} data-place={entry.place}>
+              {place}
+            </span>
+          )}
         </span>
       </span>
       <span className={`trow-chain health-badge-${entry.health}`} aria-hidden="true">
@@ -34,6 +40,7 @@ export function TimelineRow({ entry, marked, onRestore }: { entry: BackupEntry |
       <span className="visually-hidden">
         {t('timeline.row', { seq: entry.seq, kind, date, size, pages, health })}
         {entry.name ? `, ${entry.name}` : ''}, {changed}
+        {place ? `, ${t('place.label', { place })}` : ''}
         {marked ? `, ${t('timeline.marked')}` : ''}
       </span>
       <button type="button" className="btn btn-quiet btn-small" onClick={() => onRestore(entry.seq)} aria-label={`${t('timeline.restore')} #${entry.seq}`}>

@@ -13,6 +13,9 @@ import type {
   CardEvent,
   CardInfo,
   ImportResult,
+  IssuerLinkOutcome,
+  IssuerSyncState,
+  LostReport,
   ConnectedReader,
   RecordEdit,
   RestoreMode,
@@ -114,4 +117,15 @@ export interface Services {
 
   /** Present only while connected to the demo reader. */
   demo(): DemoControls | null;
+
+  /**
+   * The card issuer's service (docs/issuer.md), when the build names one. The card in the
+   * reader proves itself: registered at first (the recovery code comes back once), an
+   * empty vault fills from the issuer's copy, backups not uploaded yet go up. null: no issuer.
+   */
+  issuerLink?(): Promise<IssuerLinkOutcome | null>;
+  /** The off-device copy's state: uploading, issuer unreachable (backups wait here), refused. */
+  onIssuerState?(listener: (s: IssuerSyncState) => void): () => void;
+  /** The holder reports a card lost with its recovery code: stop-listed at once. */
+  reportLost?(cardNumber: string, recoveryCode: string): Promise<LostReport>;
 }

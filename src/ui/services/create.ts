@@ -28,12 +28,15 @@ import { runBackup, runRestore, runVerify } from './transfers.ts';
 import { connectUsbReader } from '../../reader/session-usb.ts';
 import { entryOf, VaultView } from './vault-view.ts';
 import { resetVault } from './reset.ts';
+import { issuerServices, type IssuerServices } from './issuer-services.ts';
 
 type DemoMode = typeof DemoModeModule;
 
 export interface ServicesOptions {
   /** Where backup notes live (default: localStorage, or memory where there is none). */
   notes?: KeyValue;
+  /** The card issuer's service (default: the build's VITE_ISSUER_URL; none: no off-device copy). */
+  issuerUrl?: string | null;
 }
 
 export function createServices(usb: UsbLike | undefined, options: ServicesOptions = {}): Services {
@@ -62,6 +65,13 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
   const authorise = (): Authorise | undefined => (session.issuer.kind === 'demo' && demoMode ? demoMode.demoAuthorise : undefined);
   const inReader = () => (session.kind === 'none' ? null : session.cardInReader);
   const replaced = () => (session.kind === 'none' ? null : session.replaces);
+  // The off-device copy (docs/issuer.md): null when this build names no issuer.
+  const issuer: IssuerServices | null = issuerServices(options.issuerUrl === undefined ? (import.meta.env['VITE_ISSUER_URL'] as string | undefined) ?? null : options.issuerUrl, {
+    vault: async () => (await vaultView()).vault,
+    changed: () => view?.invalidate(),
+    withCard: (fn) => onCard(fn),
+    inReader,
+  });
 
   /** Run on the card; in demo mode the card's bytes are saved before this resolves. */
   async function onCard<T>(fn: (t: Transport) => Promise<T>, what: 'restore' | 'other' = 'other'): Promise<T> {
@@ -95,7 +105,12 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
   }
 
   const demo: DemoControls = {
-    spend: (amount) => onCard((t) => terminal.spend(t, amount)),
+    spend: async (amount) => {
+      // The demo's "use the card" is a terminal: it asks the issuer first (a stop-listed card is refused).
+      const card = inReader();
+      if (card && issuer) await mapped(() => issuer.terminalCheck(card));
+      await onCard((t) => terminal.spend(t, amount));
+    },
     load: (amount) => onCard((t) => terminal.load(t, amount, DEMO_PIN)),
     addPoints: (n) => onCard((t) => terminal.addPoints(t, n)),
     editRecord: (edit) =>
@@ -175,7 +190,11 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
       onCard(async (t) => {
         const v = await vaultView();
         try {
-          return await runBackup(t, v.vault, notes, o);
+          const r = await runBackup(t, v.vault, notes, o);
+          // Up to the issuer after the card is done (the upload is not part of the backup).
+          const card = inReader();
+          if (card) setTimeout(() => void issuer?.push(card), 0);
+          return r;
         } finally {
           v.invalidate();
         }
@@ -214,9 +233,11 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
     timeline: (card, offset, limit) =>
       mapped(async () => {
         const v = await vaultView();
+        const place = issuer ? await issuer.placer() : null;
         return (await v.entries(card)).slice(offset, offset + limit).map((e) => {
           const note = notes.get(card, e.seq);
-          return entryOf(e, v.damaged, note.name, note.apps);
+          const entry = entryOf(e, v.damaged, note.name, note.apps);
+          return place ? { ...entry, place: place(card, e.seq) } : entry;
         });
       }),
     nameBackup: (card, seq, name) =>
@@ -251,5 +272,13 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
     importVault: (file) => mapped(async () => (await vaultView()).importFile(file)),
 
     demo: () => (session.kind === 'demo' ? demo : null),
+
+    issuerLink: () => mapped(async () => (issuer ? issuer.link() : null)),
+    onIssuerState: (listener) => issuer?.onState(listener) ?? (() => undefined),
+    reportLost: (cardNumber, recoveryCode) =>
+      mapped(async () => {
+        if (!issuer) throw new ServiceError('unavailable', 'this build names no card issuer');
+        return issuer.reportLost(cardNumber, recoveryCode);
+      }),
   };
 }

@@ -11,18 +11,14 @@
  */
 import { IssuerRequestError, type CardProof, type IssuerClient, type IssuerSession, type RemoteBackup } from '../../host/issuer-client.ts';
 import { UploadQueue, type UploadQueueOptions } from '../../host/issuer-queue.ts';
+import type { CopyPlace, IssuerSyncState } from '../model.ts';
 import type { CopyMarks } from './issuer-marks.ts';
 
-/** Where one backup is: only in this browser, only at the issuer, or both. */
-export type CopyPlace = 'device' | 'issuer' | 'both';
+export type { CopyPlace };
 
-export type SyncState =
-  | { kind: 'idle' }
-  | { kind: 'uploading'; cardNumber: string }
-  /** The issuer could not be reached (or asked to wait): the backups stay here, retried later. */
-  | { kind: 'offline'; message: string }
-  /** The issuer said no to a backup or to the card: `code` from docs/issuer.md's refusals. */
-  | { kind: 'refused'; code: string; message: string };
+/** offline: the issuer could not be reached (or asked to wait), the backups stay here, retried later;
+ *  refused: the issuer said no, `code` from docs/issuer.md's refusals. */
+export type SyncState = IssuerSyncState;
 
 /** This browser's copies, as the sync needs them (the vault through src/host in the app). */
 export interface LocalCopies {

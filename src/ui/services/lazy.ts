@@ -4,18 +4,22 @@
  * arrive with the first click (bench/entries/app.ts measures the initial JavaScript).
  */
 import type { UsbLike } from '../../reader/usb-surface.ts';
-import type { CardEvent } from '../model.ts';
+import type { CardEvent, IssuerSyncState } from '../model.ts';
 import type { Services } from './contract.ts';
 
 export function lazyServices(usb: UsbLike | undefined): Services {
   let loaded: Services | null = null;
   let loading: Promise<Services> | null = null;
   const listeners = new Set<(e: CardEvent) => void>();
+  const issuerListeners = new Set<(s: IssuerSyncState) => void>();
   const load = (): Promise<Services> =>
     (loading ??= import('./create.ts').then(({ createServices }) => {
       const s = createServices(usb);
       s.onCardEvent((e) => {
         for (const l of listeners) l(e);
+      });
+      s.onIssuerState?.((st) => {
+        for (const l of issuerListeners) l(st);
       });
       loaded = s;
       return s;
@@ -55,5 +59,11 @@ export function lazyServices(usb: UsbLike | undefined): Services {
     exportVault: call('exportVault') as Services['exportVault'],
     importVault: call('importVault') as Services['importVault'],
     demo: () => loaded?.demo() ?? null,
+    issuerLink: call('issuerLink') as NonNullable<Services['issuerLink']>,
+    onIssuerState: (listener) => {
+      issuerListeners.add(listener);
+      return () => issuerListeners.delete(listener);
+    },
+    reportLost: call('reportLost') as NonNullable<Services['reportLost']>,
   };
 }

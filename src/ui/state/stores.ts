@@ -2,6 +2,7 @@
 import type { Lang } from '../i18n/index.ts';
 import { createCardStore } from './card.ts';
 import { createConnectionStore } from './connection.ts';
+import { createIssuerStore } from './issuer.ts';
 import { createLanguageStore } from './language.ts';
 import { createOperationStore } from './operation.ts';
 import { createPinStore } from './pin.ts';
@@ -17,6 +18,7 @@ export function createStores(lang: Lang, onLanguage?: (lang: Lang) => void) {
     timeline: createTimelineStore(),
     vault: createVaultStore(),
     language: createLanguageStore(lang, onLanguage),
+    issuer: createIssuerStore(),
   };
 }
 

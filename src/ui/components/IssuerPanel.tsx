@@ -1,0 +1,84 @@
+/**
+ * The card's issuer (docs/issuer.md, patent fig. 21): where the off-device copy stands,
+ * and the lost-card report (card number + the recovery code shown once at registration).
+ * Shown only when the build names an issuer.
+ */
+import { useState, type FormEvent } from 'react';
+import { countOf } from '../i18n/index.ts';
+import { useActions, useApp, useI18n } from '../state/hooks.ts';
+import { ErrorNotice } from './ErrorNotice.tsx';
+
+function SyncLine() {
+  const { t, lang } = useI18n();
+  const s = useApp('issuer', (x) => x);
+  const text = s.linking
+    ? t('issuer.state.linking')
+    : s.sync.kind === 'refused'
+      ? t('issuer.state.refused', { code: s.sync.code })
+      : t(`issuer.state.${s.sync.kind}`);
+  return (
+    <>
+      <p className={`issuer-state issuer-state-${s.linking ? 'linking' : s.sync.kind}`} role="status" data-testid="issuer-state">
+        {text}
+      </p>
+      {s.linked && s.linked.filled > 0 && <p className="muted">{t('issuer.filled', { backups: countOf(t, lang, 'backups', s.linked.filled) })}</p>}
+    </>
+  );
+}
+
+function LostForm() {
+  const { t } = useI18n();
+  const { issuer } = useActions();
+  const { lostBusy, lost, lostError } = useApp('issuer', (x) => x);
+  const [card, setCard] = useState('');
+  const [code, setCode] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void issuer.reportLost(card, code);
+  };
+  return (
+    <form className="lost-form" onSubmit={submit} aria-labelledby="lost-heading">
+      <h3 id="lost-heading">{t('lost.heading')}</h3>
+      <p className="muted small">{t('lost.body')}</p>
+      <label htmlFor="lost-card">{t('lost.card')}</label>
+      <input id="lost-card" type="text" inputMode="numeric" autoComplete="off" maxLength={19} value={card} onChange={(e) => setCard(e.target.value)} />
+      <label htmlFor="lost-code">{t('lost.code')}</label>
+      <input id="lost-code" type="text" autoComplete="off" spellCheck={false} maxLength={64} value={code} onChange={(e) => setCode(e.target.value)} />
+      <div className="button-row">
+        <button type="submit" className="btn btn-secondary" disabled={lostBusy || card.trim() === '' || code.trim() === ''}>
+          {t('lost.submit')}
+        </button>
+      </div>
+      {lost && (
+        <p className="notice notice-ok" role="status" data-testid="lost-done">
+          {t('lost.done', { card: lost.cardNumber, number: lost.stopNumber })}
+        </p>
+      )}
+      {lostError && <ErrorNotice code={lostError} />}
+    </form>
+  );
+}
+
+export function IssuerPanel() {
+  const { t } = useI18n();
+  const { issuer } = useActions();
+  const available = useApp('issuer', (s) => s.available);
+  const linkError = useApp('issuer', (s) => s.linkError);
+  const linking = useApp('issuer', (s) => s.linking);
+  if (!available) return null;
+  return (
+    <section className="panel issuer" aria-labelledby="issuer-heading" data-testid="issuer-panel">
+      <h2 id="issuer-heading">{t('issuer.heading')}</h2>
+      <SyncLine />
+      {linkError && (
+        <>
+          <ErrorNotice code={linkError} />
+          <button type="button" className="btn btn-secondary" disabled={linking} onClick={() => void issuer.link()}>
+            {t('issuer.link')}
+          </button>
+        </>
+      )}
+      <LostForm />
+    </section>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * The card issuer's service as the app's services use it (docs/issuer.md): the
+ * off-device copy of every backup (IssuerSync over this browser's vault), the card
+ * proving itself, the lost-card report and the terminal's stop check. Built only when
+ * the build names an issuer (VITE_ISSUER_URL, set by `npm start`).
+ */
+import { backupData, commitRemoteBackup } from '../../host/issuer-backup-data.ts';
+import { IssuerClient, IssuerRequestError } from '../../host/issuer-client.ts';
+import { cardProof, readCardCertificate } from '../../host/issuer-proof.ts';
+import type { Transport } from '../../host/surface.ts';
+import type { Vault } from '../../vault/index.ts';
+import type { CopyPlace, IssuerLinkOutcome, IssuerSyncState, LostReport } from '../model.ts';
+import { ServiceError } from './errors.ts';
+import { CopyMarks } from './issuer-marks.ts';
+import { IssuerSync, type LocalCopies } from './issuer-sync.ts';
+
+export interface IssuerHost {
+  vault(): Promise<Vault>;
+  /** The vault changed under the timeline's cache. */
+  changed(): void;
+  withCard<T>(fn: (t: Transport) => Promise<T>): Promise<T>;
+  /** Card number of the card in the reader, or null. */
+  inReader(): string | null;
+}
+
+export interface IssuerServices {
+  readonly url: string;
+  /** A sync `place` for the timeline's rows (the marks read once). */
+  placer(): Promise<(card: string, seq: number) => CopyPlace>;
+  push(card: string): Promise<void>;
+  link(): Promise<IssuerLinkOutcome>;
+  onState(listener: (s: IssuerSyncState) => void): () => void;
+  reportLost(cardNumber: string, recoveryCode: string): Promise<LostReport>;
+  /** The terminal's question before it takes the card: refused if stop-listed. */
+  terminalCheck(cardNumber: string): Promise<void>;
+}
+
+/** The issuer's refusals the holder must act on get codes of their own; the rest are "the issuer said no". */
+export function issuerError(e: unknown): unknown {
+  if (!(e instanceof IssuerRequestError)) return e;
+  if (e.transient) return new ServiceError('issuer-unreachable', e.message, { cause: e });
+  if (e.code === 'CARD_STOPPED') return new ServiceError('card-stopped', e.message, { cause: e });
+  if (e.code === 'FORBIDDEN' && /recovery code/i.test(e.message)) return new ServiceError('recovery-code-wrong', e.message, { cause: e });
+  return new ServiceError('issuer-refused', `${e.code}: ${e.message}`, { cause: e });
+}
+
+async function rethrown<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw issuerError(e);
+  }
+}
+
+export function issuerServices(url: string | null, host: IssuerHost): IssuerServices | null {
+  if (!url) return null;
+  const client = new IssuerClient(url.replace(/\/$/, ''));
+  const listeners = new Set<(s: IssuerSyncState) => void>();
+
+  const local: LocalCopies = {
+    seqs: async (card) => {
+      const rows = await (await host.vault()).timeline(card);
+      return rows.filter((r) => r.confirmed).map((r) => r.seq).sort((a, b) => a - b);
+    },
+    bytes: async (card, seq) => backupData(await host.vault(), card, seq),
+    store: async (bytes) => {
+      await commitRemoteBackup(await host.vault(), bytes);
+      host.changed();
+    },
+  };
+
+  let syncing: Promise<IssuerSync> | null = null;
+  const sync = () =>
+    (syncing ??= CopyMarks.open().then((marks) => {
+      const s = new IssuerSync({
+        client,
+        marks,
+        local,
+        proofFor: async (card) => {
+          // Only the card itself can prove itself: if it left the reader, the upload waits.
+          if (host.inReader() !== card) throw new IssuerRequestError('CARD_ABSENT', 0, `card ${card} is not in the reader to prove itself to the issuer`);
+          return cardProof((fn) => host.withCard(fn), readCardCertificate);
+        },
+      });
+      s.onChange((st) => {
+        if (st.kind !== 'uploading') host.changed();
+        for (const l of listeners) l(st);
+      });
+      return s;
+    }));
+
+  return {
+    url,
+    placer: async () => {
+      const s = await sync();
+      return (card, seq) => s.place(card, seq, true);
+    },
+    push: async (card) => (await sync()).push(card),
+    link: () =>
+      rethrown(async () => {
+        const card = host.inReader();
+        if (!card) throw new ServiceError('no-card', 'no card in the reader to prove itself to the issuer');
+        return { cardNumber: card, ...(await (await sync()).link(card)) };
+      }),
+    onState: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    reportLost: (cardNumber, recoveryCode) =>
+      rethrown(async () => {
+        const r = await client.reportLost(cardNumber.replace(/\s+/g, ''), recoveryCode.trim());
+        return { cardNumber: r.stop.cardNumber, stopNumber: r.stop.number, stoppedAt: r.stop.stoppedAt };
+      }),
+    terminalCheck: (cardNumber) =>
+      rethrown(async () => {
+        try {
+          await client.terminalCheck(cardNumber);
+        } catch (e) {
+          // A terminal that cannot reach the issuer, or a card the issuer never registered,
+          // is not refused here: only a stop-listed card is (docs/issuer.md, terminals).
+          if (e instanceof IssuerRequestError && (e.transient || e.code === 'NOT_FOUND')) return;
+          throw e;
+        }
+      }),
+  };
+}
