@@ -1,16 +1,20 @@
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { IssuerAuthority } from './core/authority.ts';
+import { IssuerNotGenuineError } from './core/errors.ts';
+import { decodeEpochCertificate, verifyEpochCertificate } from '../src/protocol/trust/certificates.ts';
 import type { IssuerKeys } from './core/keys.ts';
 import { splitBackupData } from '../src/protocol/trust/backup-data.ts';
 import { headerSignatureMessage } from '../src/protocol/trust/header-signature.ts';
 import { HEADER_BYTES } from '../src/protocol/backup-format.ts';
 import { ed25519Verify } from './native-crypto.ts';
-import { fromHex, hex } from '../src/protocol/bytes.ts';
+import { equal, fromHex, hex } from '../src/protocol/bytes.ts';
 import type { Authority, CardIdentity } from './authority.ts';
 
 /** The service's Authority over the protocol-2 signing core (issuer/core) and the byte
  *  formats of src/protocol/trust. Nothing here signs or parses on its own. */
 export function coreAuthority(keys: IssuerKeys): Authority & { core: IssuerAuthority } {
   const core = new IssuerAuthority(keys);
+  checkEpochChain(core, keys);
   // Every request of a card reads its certificate from the database; its epoch signature
   // is checked once per process (the keys do not change while it runs).
   const checked = new Map<string, CardIdentity>();
@@ -64,4 +68,23 @@ export function coreAuthority(keys: IssuerKeys): Authority & { core: IssuerAutho
       }),
     signStopEntry: (n, cardNumber, at) => core.signStopEntry(n, cardNumber, at),
   };
+}
+
+/**
+ * The chain a card's login rests on is root -> epoch -> card (docs/trust.md). The epoch
+ * -> card link is checked per certificate (core.checkCardCertificate); the root -> epoch
+ * link once, here, before the service signs or accepts anything: each epoch certificate
+ * must be this issuer's root's signature over that epoch's own public key. An epoch row
+ * swapped in the database (or keys of another issuer sealed under the same master key)
+ * refuses to start.
+ */
+function checkEpochChain(core: IssuerAuthority, keys: IssuerKeys): void {
+  for (const e of keys.epochs) {
+    const c = decodeEpochCertificate(e.certificate);
+    if (!c.ok) throw new IssuerNotGenuineError(`epoch ${e.epoch} certificate: ${c.error.message}`, { cause: c.error });
+    const cert = c.value;
+    if (cert.issuer !== keys.issuer || cert.epoch !== e.epoch) throw new IssuerNotGenuineError(`epoch ${e.epoch} certificate names issuer ${cert.issuer} epoch ${cert.epoch}`);
+    if (!verifyEpochCertificate(core.rootPublicKey, cert)) throw new IssuerNotGenuineError(`epoch ${e.epoch} certificate is not signed by issuer ${keys.issuer}'s root key`);
+    if (!equal(cert.signingPublicKey, ed25519.getPublicKey(e.signingSecretKey))) throw new IssuerNotGenuineError(`epoch ${e.epoch} certificate certifies another signing key than the stored one`);
+  }
 }

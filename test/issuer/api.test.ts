@@ -3,7 +3,7 @@ import { fromHex, hex } from '../../src/protocol/bytes.ts';
 import { ZERO_HASH } from '../../src/protocol/backup-format.ts';
 import { APP_ORIGIN, errorOf, openWorld, sha256hex, type Driver, type World } from './support/world.ts';
 import { makeBackup } from './support/backups.ts';
-import type { TestCard } from './support/test-authority.ts';
+import { TestCard, testAuthority } from './support/test-authority.ts';
 
 // Every endpoint's success and each refusal, on the embedded PGlite and on a real
 // PostgreSQL 15 cluster (started here; the suite fails if it cannot start).
@@ -49,6 +49,12 @@ describe.each<Driver>(['pglite', 'pg'])('issuer API on %s', (driver) => {
     badCert[30] = (badCert[30] as number) ^ 1;
     const r = await w.call('POST', '/v1/auth/login', { json: { ...good, certificate: hex(badCert) } });
     expect(await errorOf(r)).toMatchObject({ status: 400, code: 'BAD_CERTIFICATE' });
+    // root -> epoch -> card: a card certified by another issuer's epoch key under the same
+    // issuer number (an impostor's root), signing correctly, is not this issuer's card.
+    const impostor = new TestCard(testAuthority(), card.cardNumber.replace(/^./, '7'));
+    const ch2 = (await (await w.call('POST', '/v1/auth/challenge', { json: {} })).json()) as { challenge: string };
+    const fake = await w.call('POST', '/v1/auth/login', { json: { certificate: hex(impostor.certificate), challenge: ch2.challenge, signature: hex(impostor.signChallenge(fromHex(ch2.challenge))) } });
+    expect(await errorOf(fake)).toMatchObject({ status: 400, code: 'BAD_CERTIFICATE' });
     expect(await errorOf(await w.call('POST', '/v1/auth/login', { json: { certificate: 'zz' } }))).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
     expect(await errorOf(await w.call('POST', '/v1/auth/login', { body: new Uint8Array([1, 2]) }))).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
   });

@@ -6,6 +6,9 @@ import { bytes } from '../../issuer/db/db.ts';
 import { loadOrCreateKeys } from '../../issuer/keys/keyring.ts';
 import { SealError, parseMasterKey } from '../../issuer/keys/sealed.ts';
 import { hex } from '../../src/protocol/bytes.ts';
+import { generateIssuerKeys } from '../../issuer/core/keys.ts';
+import { coreAuthority } from '../../issuer/authority-core.ts';
+import { IssuerNotGenuineError } from '../../issuer/core/errors.ts';
 
 describe('issuer keys at rest', () => {
   it('generates once, seals every secret under the master key, opens only with it', async () => {
@@ -32,6 +35,21 @@ describe('issuer keys at rest', () => {
     } finally {
       await db.close();
     }
+  });
+
+  it('starts only when every epoch certificate is its own root signature over that epoch key (root -> epoch)', () => {
+    const keys = generateIssuerKeys({ issuer: 7 });
+    expect(() => coreAuthority(keys)).not.toThrow();
+    const other = generateIssuerKeys({ issuer: 7 });
+    const own = keys.epochs[0];
+    const foreign = other.epochs[0];
+    if (!own || !foreign) throw new Error('keys without an epoch');
+    // Another root's certificate over another epoch key, spliced in: refused.
+    expect(() => coreAuthority({ ...keys, epochs: [{ ...own, certificate: foreign.certificate }] })).toThrow(IssuerNotGenuineError);
+    // Another issuer's whole epoch (its certificate matches its key, but not our root): refused.
+    expect(() => coreAuthority({ ...keys, epochs: [foreign] })).toThrow(/not signed by issuer 7's root/);
+    // Our certificate, another signing secret: refused.
+    expect(() => coreAuthority({ ...keys, epochs: [{ ...own, signingSecretKey: foreign.signingSecretKey }] })).toThrow(/another signing key/);
   });
 
   it('refuses a master key that is not 64 hex digits', () => {
