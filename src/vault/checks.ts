@@ -2,7 +2,8 @@
  * Structural checks of one stored point, pure: used by verify (on the database) and by
  * import (on a file, before anything is written), so both find the same things.
  */
-import { decodeHeader, headerHash, type BackupHeader } from '../protocol/backup-format.ts';
+import { headerHash, type BackupHeader } from '../protocol/backup-format.ts';
+import { decodeStoredHeader, type StoredHeader } from './versions.ts';
 import { shortHash, toHex } from './hash.ts';
 import { manifestMapHash, manifestShapeProblem } from './manifest.ts';
 import type { BackupRow, ManifestRow } from './schema.ts';
@@ -37,13 +38,13 @@ export const findingText = (f: Finding): string =>
   `card ${f.card}${f.seq === undefined ? '' : ` seq ${f.seq}`}${f.page === undefined ? '' : ` page ${f.page}`}: ${f.message}`;
 
 /** Decode a stored header and check it against the hash it was stored under. */
-export function checkHeader(card: string, seq: number, header: Uint8Array, storedHash: string): { fields?: BackupHeader; findings: Finding[] } {
+export function checkHeader(card: string, seq: number, header: Uint8Array, storedHash: string): { fields?: StoredHeader; findings: Finding[] } {
   const at = { card, seq, severity: 'damage' as const };
   const findings: Finding[] = [];
   const actual = toHex(headerHash(header));
   if (actual !== storedHash)
     findings.push({ ...at, code: 'HEADER_HASH', message: `header hashes to ${shortHash(actual)}, stored as ${shortHash(storedHash)}: the header was altered` });
-  const d = decodeHeader(header);
+  const d = decodeStoredHeader(header);
   if (!d.ok) return { findings: [...findings, { ...at, code: 'HEADER_UNDECODABLE', message: d.error.message }] };
   if (d.value.cardNumber !== card || d.value.seq !== seq)
     findings.push({ ...at, code: 'HEADER_MISMATCH', message: `header is for card ${d.value.cardNumber} seq ${d.value.seq}` });

@@ -6,38 +6,36 @@
  * (one request per sealed page cost 15x a raw put of the same bytes, issue 15). Any
  * refusal aborts it, so nothing of a refused or interrupted backup is ever visible.
  */
-import {
-  decodeHeader,
-  decodeWrappedKey,
-  headerHash,
-  TAG_BYTES,
-  type BackupHeader,
-  type SealedRecord,
-} from '../protocol/backup-format.ts';
+import { headerHash, TAG_BYTES, type SealedRecord } from '../protocol/backup-format.ts';
 import { storageError, VaultError } from './errors.ts';
-import { certificateProblem, signatureProblem } from './signature.ts';
+import { certificateProblem, sameBytes, signatureProblem } from './signature.ts';
+import { decodeStoredHeader, decodeStoredKey, pairProblem, type StoredHeader } from './versions.ts';
 import { digestHex, shortHash, toHex } from './hash.ts';
 import { manifestMapHash, overlay, pageCountOf, refsOf, usesOf } from './manifest.ts';
 import type { BackupRow, CardRow, PackRow, VaultDB } from './schema.ts';
 import { inTransaction } from './tx.ts';
 
 export interface CommitInput {
-  /** 79-byte wrapped card-unique key, as the card sent it. */
+  /** Wrapped card-unique key as the card sent it: 79 bytes (protocol version 1) or 99 (version 2). */
   wrappedKey: Uint8Array;
-  /** 126-byte backup header, as the card sent it. */
+  /** 126-byte backup header, as the card sent it (its version byte says the protocol version). */
   header: Uint8Array;
   /** Only the records that travelled (a diff's changed pages). */
   records: readonly SealedRecord[];
   /** Name for the card if the vault has not seen it before. */
   label?: string;
-  /** The card's signature over the header (protocol version 2). */
+  /** The card's signature over the header: required for protocol version 2, absent for version 1. */
   headerSignature?: Uint8Array;
-  /** The card's certificate (protocol version 2), checked by the host up to the issuer's root; kept on the card row. */
+  /**
+   * The card's certificate (protocol version 2), checked by the host up to the issuer's
+   * root; kept on the card row. Needed with a card's first version-2 backup; the host
+   * passes it with every one (it must equal the one kept, else BAD_SIGNATURE).
+   */
   cardCertificate?: Uint8Array;
 }
 
 interface Prepared {
-  fields: BackupHeader;
+  fields: StoredHeader;
   headerHash: string;
   /** Pages carried, ascending. */
   carried: number[];
@@ -49,13 +47,13 @@ const bad = (msg: string) => new VaultError('BAD_INPUT', `backup refused: ${msg}
 
 /** Checks that need no storage: header and key decode, records fit the header; the pack, hashed once. */
 async function prepare(input: CommitInput): Promise<Prepared> {
-  const h = decodeHeader(input.header);
+  const h = decodeStoredHeader(input.header);
   if (!h.ok) throw new VaultError('BAD_INPUT', `backup refused: ${h.error.message}`, { cause: h.error });
   const f = h.value;
-  const k = decodeWrappedKey(input.wrappedKey);
+  const k = decodeStoredKey(input.wrappedKey);
   if (!k.ok) throw new VaultError('BAD_INPUT', `backup refused: ${k.error.message}`, { cause: k.error });
-  if (k.value.cardNumber !== f.cardNumber || k.value.issuer !== f.issuer || k.value.epoch !== f.epoch)
-    throw bad(`wrapped key is for card ${k.value.cardNumber} epoch ${k.value.epoch}, header for card ${f.cardNumber} epoch ${f.epoch}`);
+  const pair = pairProblem(f, k.value);
+  if (pair) throw bad(pair);
   const pageCount = f.memorySize / f.pageSize;
   if (input.records.length !== f.recordCount) throw bad(`header of seq ${f.seq} announces ${f.recordCount} records, ${input.records.length} arrived`);
   const recordBytes = f.pageSize + TAG_BYTES;
@@ -71,11 +69,11 @@ async function prepare(input: CommitInput): Promise<Prepared> {
   ordered.forEach((r, i) => sealed.set(r.sealed, i * recordBytes));
   const pages = Uint32Array.from(ordered, (r) => r.page);
   const pack: PackRow = { cardNumber: f.cardNumber, seq: f.seq, pages, recordBytes, sealed, hash: await digestHex(sealed) };
-  const bytes = input.wrappedKey.length + input.header.length + ordered.length * (2 + recordBytes);
+  const bytes = input.wrappedKey.length + input.header.length + (input.headerSignature?.length ?? 0) + ordered.length * (2 + recordBytes);
   return { fields: f, headerHash: toHex(headerHash(input.header)), carried: Array.from(pages), pack, bytes };
 }
 
-function checkCard(card: CardRow, f: BackupHeader): void {
+function checkCard(card: CardRow, f: StoredHeader): void {
   if (card.issuer !== f.issuer || card.memorySize !== f.memorySize || card.pageSize !== f.pageSize)
     throw new VaultError(
       'CARD_MISMATCH',
@@ -88,6 +86,19 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
   const p = await prepare(input);
   const f = p.fields;
   const cn = f.cardNumber;
+  // The signature is checked before the write transaction (the check awaits WebCrypto,
+  // which would let a transaction commit early), against the certificate handed now or
+  // the one kept; the transaction then makes sure the card row still holds that one.
+  if (input.cardCertificate) {
+    const c = certificateProblem(input.cardCertificate, cn);
+    if (c) throw new VaultError('BAD_SIGNATURE', `backup refused: ${c}`);
+  }
+  const kept = (await db.get('cards', cn).catch((e: unknown) => Promise.reject(storageError(e, `backup of card ${cn} seq ${f.seq}`, 0))))?.certificate;
+  if (input.cardCertificate && kept && !sameBytes(kept, input.cardCertificate))
+    throw new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: the certificate handed differs from the one the vault keeps for this card`);
+  const certificate = input.cardCertificate ?? kept;
+  const sig = await signatureProblem(certificate, cn, input.header, input.headerSignature);
+  if (sig) throw new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: ${sig}`);
   const tx = db.transaction(['packs', 'manifests', 'uses', 'backups', 'cards'], 'readwrite');
   try {
     return await inTransaction(tx, async (track) => {
@@ -96,13 +107,13 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
       track(tx.objectStore('packs').put(p.pack));
       const known = await tx.objectStore('cards').get(cn);
       if (known) checkCard(known, f);
-      const certificate = input.cardCertificate ?? known?.certificate;
-      if (input.cardCertificate) {
-        const c = certificateProblem(input.cardCertificate, cn);
-        if (c) throw new VaultError('BAD_SIGNATURE', `backup refused: ${c}`);
-      }
-      const sig = signatureProblem(certificate, cn, input.header, input.headerSignature);
-      if (sig) throw new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: ${sig}`);
+      if (!sameBytes(known?.certificate, kept))
+        throw new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: the card's certificate changed while storing; try again`);
+      if (certificate && known && !known.certificate && known.headSeq > 0)
+        throw new VaultError(
+          'CARD_MISMATCH',
+          `backup refused: card ${cn} is held as a protocol version 1 card (unsigned backups up to seq ${known.headSeq}); a version-2 card with the same number cannot share that history. Export the old card and delete it from the vault first`,
+        );
       const headSeq = known?.headSeq ?? 0;
       if (f.seq <= headSeq)
         throw new VaultError('SEQ_NOT_NEWER', `backup refused: card ${cn} seq ${f.seq} is not newer than seq ${headSeq} already in the vault`);

@@ -1,16 +1,17 @@
 /**
- * What an export file means, checked before anything is written: every header decodes
+ * What a version-1 export file means (one entry per sealed page), checked before anything is written: every header decodes
  * and hashes to its recorded hash, belongs to its card and fits the card's layout; every
  * backup has a manifest that covers the card, names blobs in the file, carries as many
  * pages as its header announces and adds up to its pageMapHash; the chain of each card
  * holds; nothing is duplicated or left over. The result is the rows to write.
  */
-import { decodeWrappedKey, KIND_CODE, TAG_BYTES, type BackupHeader } from '../protocol/backup-format.ts';
+import { KIND_CODE, TAG_BYTES, type BackupHeader } from '../protocol/backup-format.ts';
 import { fromHex } from '../protocol/bytes.ts';
 import { checkChain } from './chain.ts';
 import { checkHeader, checkManifest, findingText } from './checks.ts';
 import { VaultError } from './errors.ts';
-import { certificateProblem, signatureProblem } from './signature.ts';
+import { certificateProblem } from './signature.ts';
+import { decodeStoredKey, pairProblem } from './versions.ts';
 import { shortHash, toHex } from './hash.ts';
 import type { ExportCard, ExportContents, ExportManifest } from './export-format.ts';
 import type { BackupRow, ManifestRow, TombstoneRow } from './schema.ts';
@@ -91,12 +92,11 @@ export function checkContents(c: ExportContents): ImportSet {
     if (seen.has(`${cn}/${seq}`)) throw bad(`card ${cn} seq ${seq} is listed twice`);
     seen.add(`${cn}/${seq}`);
   };
-  const headerOf = (ic: ImportCard, seq: number, hex: string, hash: string, signature: string | undefined) => {
+  // Signatures are checked after, all at once (import-set.ts).
+  const headerOf = (ic: ImportCard, seq: number, hex: string, hash: string) => {
     const h = checkHeader(ic.card.cardNumber, seq, fromHex(hex), hash);
     const first = h.findings[0];
     if (first || !h.fields) throw bad(first ? findingText(first) : `card ${ic.card.cardNumber} seq ${seq}: header does not decode`);
-    const sig = signatureProblem(ic.certificate, ic.card.cardNumber, fromHex(hex), signature === undefined ? undefined : fromHex(signature));
-    if (sig) throw bad(`card ${ic.card.cardNumber} seq ${seq}: ${sig}`);
     const f = h.fields;
     if (f.issuer !== ic.card.issuer || f.memorySize !== ic.card.memorySize || f.pageSize !== ic.card.pageSize)
       throw bad(`card ${ic.card.cardNumber} seq ${seq}: header's issuer or memory layout differs from the card's`);
@@ -107,10 +107,11 @@ export function checkContents(c: ExportContents): ImportSet {
     const ic = cardOf(b.card, `backup seq ${b.seq}`);
     once(b.card, b.seq);
     const header = fromHex(b.header);
-    const f = headerOf(ic, b.seq, b.header, b.headerHash, b.headerSignature);
-    const k = decodeWrappedKey(fromHex(b.wrappedKey));
+    const f = headerOf(ic, b.seq, b.header, b.headerHash);
+    const k = decodeStoredKey(fromHex(b.wrappedKey));
     if (!k.ok) throw bad(`card ${b.card} seq ${b.seq}: ${k.error.message}`);
-    if (k.value.cardNumber !== b.card || k.value.epoch !== f.epoch || k.value.issuer !== f.issuer) throw bad(`card ${b.card} seq ${b.seq}: wrapped key is for another card or epoch`);
+    const pair = pairProblem(f, k.value);
+    if (pair) throw bad(`card ${b.card} seq ${b.seq}: ${pair}`);
     const em = manifests.get(`${b.card}/${b.seq}`);
     if (!em) throw bad(`card ${b.card} seq ${b.seq}: manifest is missing`);
     const m = toManifest(em, index.blobs.length, f);
@@ -149,7 +150,7 @@ export function checkContents(c: ExportContents): ImportSet {
   for (const t of index.tombstones) {
     const ic = cardOf(t.card, `tombstone seq ${t.seq}`);
     once(t.card, t.seq);
-    const f = headerOf(ic, t.seq, t.header, t.headerHash, t.headerSignature);
+    const f = headerOf(ic, t.seq, t.header, t.headerHash);
     ic.tombstones.push({
       cardNumber: t.card,
       seq: t.seq,

@@ -2,17 +2,16 @@
  * The export file: one self-validating container (docs/vault-format.md).
  *
  *   0   'ICVAULT1'             8 bytes magic
- *   8   version u16 BE         this code writes and reads 1
+ *   8   version u16 BE         2 is written (export-packs.ts); 1 is still read (below)
  *   10  flags u16 BE           0; anything else is refused
  *   12  indexLength u32 BE     N
- *   16  index                  N bytes of UTF-8 JSON (ExportIndex)
- *   16+N blobs                 the sealed pages, back to back, in index.blobs order
+ *   16  index                  N bytes of UTF-8 JSON
+ *   16+N body                  version 1: the sealed pages back to back, in index.blobs order
+ *                              version 2: page maps and packs as stored (export-packs.ts)
  *   end-32 digest              SHA-256 of every byte before it
  *
- * Streaming-friendly: the index comes first and announces every blob's hash and length,
- * so a reader checks each blob as it arrives and knows the exact file length up front;
- * a writer hashes as it writes and appends the digest. This module is pure: bytes in,
- * checked contents out, or a BAD_FILE VaultError naming what is wrong.
+ * This module reads the container and version 1's body; it is pure: bytes in, checked
+ * contents out, or a BAD_FILE VaultError naming what is wrong.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concat, readU16be, readU32be, u16be, u32be } from '../protocol/bytes.ts';
@@ -21,9 +20,12 @@ import { sha256Hex, shortHash, toHex } from './hash.ts';
 import type { CardRow } from './schema.ts';
 
 export const EXPORT_MAGIC = 'ICVAULT1';
-export const EXPORT_VERSION = 1;
-const PREAMBLE = 16;
-const DIGEST = 32;
+/** The version this app writes. */
+export const EXPORT_VERSION = 2;
+/** The first version: one entry per sealed page; still read, no longer written. */
+export const EXPORT_V1 = 1;
+export const PREAMBLE = 16;
+export const DIGEST = 32;
 
 /** A card as exported: its identity and layout; the head is recomputed on import. */
 export type ExportCard = Pick<CardRow, 'cardNumber' | 'issuer' | 'epoch' | 'label' | 'memorySize' | 'pageSize' | 'createdAt'> & {
@@ -82,19 +84,29 @@ export interface ExportContents {
   blobs: Uint8Array[];
 }
 
-export function encodeExport(c: ExportContents): Uint8Array {
+/** A version-1 file, as this app wrote it before version 2 (tests make old files with it). */
+export function encodeExportV1(c: ExportContents): Uint8Array {
   const json = new TextEncoder().encode(JSON.stringify(c.index));
-  const body = concat(new TextEncoder().encode(EXPORT_MAGIC), u16be(EXPORT_VERSION), u16be(0), u32be(json.length), json, ...c.blobs);
+  const body = concat(new TextEncoder().encode(EXPORT_MAGIC), u16be(EXPORT_V1), u16be(0), u32be(json.length), json, ...c.blobs);
   return concat(body, sha256(body));
 }
 
-const bad = (msg: string) => new VaultError('BAD_FILE', `not a usable vault export: ${msg}`);
+export const bad = (msg: string) => new VaultError('BAD_FILE', `not a usable vault export: ${msg}`);
 
-export function decodeExport(file: Uint8Array): ExportContents {
+export interface Container {
+  version: number;
+  /** The index as parsed JSON, shape not yet checked. */
+  raw: unknown;
+  /** Byte where the body starts (16 + N). */
+  body: number;
+}
+
+/** The preamble and the index's JSON, for either version. */
+export function readContainer(file: Uint8Array): Container {
   if (file.length < PREAMBLE) throw bad(`file truncated at byte ${file.length} (the preamble alone is ${PREAMBLE} bytes)`);
   if (new TextDecoder().decode(file.subarray(0, 8)) !== EXPORT_MAGIC) throw bad(`bad magic: this is not an icvault export`);
   const version = readU16be(file, 8);
-  if (version !== EXPORT_VERSION) throw bad(`unsupported version ${version} (this app reads version ${EXPORT_VERSION})`);
+  if (version !== EXPORT_VERSION && version !== EXPORT_V1) throw bad(`unsupported version ${version} (this app reads versions ${EXPORT_V1} and ${EXPORT_VERSION})`);
   const flags = readU16be(file, 10);
   if (flags !== 0) throw bad(`unknown flags 0x${flags.toString(16)}`);
   const n = readU32be(file, 12);
@@ -105,7 +117,13 @@ export function decodeExport(file: Uint8Array): ExportContents {
   } catch (e) {
     throw new VaultError('BAD_FILE', `not a usable vault export: the index (bytes ${PREAMBLE}..${PREAMBLE + n}) is not valid JSON`, { cause: e });
   }
-  const index = checkIndex(raw);
+  return { version, raw, body: PREAMBLE + n };
+}
+
+/** A version-1 file's contents: index and every blob, each checked against its hash. */
+export function decodeExportV1(file: Uint8Array, c: Container): ExportContents {
+  const index = checkIndex(c.raw);
+  const n = c.body - PREAMBLE;
   const total = PREAMBLE + n + index.blobs.reduce((s, [, len]) => s + len, 0) + DIGEST;
   if (file.length < total) throw bad(`file truncated at byte ${file.length}: the index announces ${total} bytes`);
   if (file.length > total) throw bad(`${file.length - total} unexpected bytes after the end (byte ${total})`);
@@ -132,30 +150,30 @@ export function whereUsed(index: ExportIndex, blob: number): string {
 
 // ---------------------------------------------------------------- index shape
 
-type Check = (v: unknown, at: string) => void;
-const fail = (at: string, what: string) => {
+export type Check = (v: unknown, at: string) => void;
+export const fail = (at: string, what: string) => {
   throw bad(`index ${at}: expected ${what}`);
 };
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const uint: Check = (v, at) => {
+export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const uint: Check = (v, at) => {
   if (!Number.isSafeInteger(v) || (v as number) < 0) fail(at, 'a whole number >= 0');
 };
-const str: Check = (v, at) => {
+export const str: Check = (v, at) => {
   if (typeof v !== 'string') fail(at, 'a string');
 };
-const hexStr =
+export const hexStr =
   (bytes: number): Check =>
   (v, at) => {
     if (typeof v !== 'string' || v.length !== bytes * 2 || !/^[0-9a-f]*$/.test(v)) fail(at, `${bytes} bytes of lowercase hex`);
   };
-const bool: Check = (v, at) => {
+export const bool: Check = (v, at) => {
   if (typeof v !== 'boolean') fail(at, 'true or false');
 };
-const uintArray: Check = (v, at) => {
+export const uintArray: Check = (v, at) => {
   if (!Array.isArray(v) || !v.every((x) => Number.isSafeInteger(x) && x >= 0)) fail(at, 'a list of whole numbers');
 };
 
-function list(raw: Record<string, unknown>, key: string, fields: Record<string, Check>): void {
+export function list(raw: Record<string, unknown>, key: string, fields: Record<string, Check>): void {
   const v = raw[key];
   if (!Array.isArray(v)) fail(key, 'a list');
   (v as unknown[]).forEach((item, i) => {
@@ -165,23 +183,23 @@ function list(raw: Record<string, unknown>, key: string, fields: Record<string, 
 }
 
 /** An optional field: absent, or passing `check`. */
-const optional =
+export const optional =
   (check: Check): Check =>
   (v, at) => {
     if (v !== undefined) check(v, at);
   };
-const hexAny: Check = (v, at) => {
+export const hexAny: Check = (v, at) => {
   if (typeof v !== 'string' || v.length % 2 !== 0 || v.length > 1024 || !/^[0-9a-f]*$/.test(v)) fail(at, 'lowercase hex of at most 512 bytes');
 };
 
-const card = (v: unknown, at: string) => {
+export const card = (v: unknown, at: string) => {
   if (typeof v !== 'string' || !/^\d{16}$/.test(v)) fail(at, 'a 16-digit card number');
 };
 
-/** Check the index's shape; its meaning (headers, chain, manifests) is export-check's. */
+/** Check a version-1 index's shape; its meaning (headers, chain, manifests) is export-check's. */
 function checkIndex(raw: unknown): ExportIndex {
   if (!isObj(raw) || raw.format !== 'icvault-export') throw bad('the index is not an icvault export index');
-  if (raw.version !== EXPORT_VERSION) throw bad(`unsupported index version ${String(raw.version)}`);
+  if (raw.version !== EXPORT_V1) throw bad(`unsupported index version ${String(raw.version)}`);
   uint(raw.createdAt, 'createdAt');
   if (raw.scope !== 'vault' && raw.scope !== 'card') fail('scope', '"vault" or "card"');
   list(raw, 'cards', { cardNumber: card, issuer: uint, epoch: uint, label: str, memorySize: uint, pageSize: uint, createdAt: uint, certificate: optional(hexAny) });

@@ -1,14 +1,17 @@
 /**
- * Export the whole vault, or one card's chain, as one file (export-format.ts). The file
- * keeps one entry per sealed page with its hash, so files written before and after the
- * storage went to one pack per backup are the same format; each page's hash is made here.
+ * Export the whole vault, or one card's chain, as one file (export file version 2,
+ * export-packs.ts): every value as it is stored, read in one transaction, copied once.
+ * Packs nothing names any more are not in the vault (delete collects them), so the file
+ * holds exactly what the points need; a pack a manifest names but that is missing stops
+ * the export (verify says which points it breaks).
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { VaultError } from './errors.ts';
-import { EXPORT_VERSION, encodeExport, type ExportIndex, type ExportManifest } from './export-format.ts';
+import { EXPORT_VERSION } from './export-format.ts';
+import type { ExportIndexV2 } from './export-packs.ts';
+import { encodeExportV2 } from './export-packs.ts';
 import { toHex } from './hash.ts';
-import { pageCountOf, recordOf } from './manifest.ts';
-import { cardRange, type CardRow, type VaultDB } from './schema.ts';
+import { refsOf } from './manifest.ts';
+import { cardRange, type CardRow, type ManifestRow, type PackRow, type VaultDB } from './schema.ts';
 
 export interface ExportOptions {
   /** Only this card's chain (default: the whole vault). */
@@ -25,7 +28,7 @@ export async function exportVault(db: VaultDB, opts: ExportOptions, now: () => n
     if (!c) throw new VaultError('NOT_FOUND', `no card ${opts.card} in the vault`);
     cards = [c];
   }
-  const index: ExportIndex = {
+  const index: Omit<ExportIndexV2, 'maps' | 'packs'> = {
     format: 'icvault-export',
     version: EXPORT_VERSION,
     createdAt: now(),
@@ -42,19 +45,18 @@ export async function exportVault(db: VaultDB, opts: ExportOptions, now: () => n
     })),
     backups: [],
     tombstones: [],
-    manifests: [],
-    blobs: [],
   };
-  const blobIndex = new Map<string, number>();
-  const blobs: Uint8Array[] = [];
-  for (const c of cards) {
-    const range = cardRange(c.cardNumber);
-    const [backups, tombs, manifests, packs] = await Promise.all([
-      tx.objectStore('backups').getAll(range),
-      tx.objectStore('tombstones').getAll(range),
-      tx.objectStore('manifests').getAll(range),
-      tx.objectStore('packs').getAll(range),
-    ]);
+  const maps: ManifestRow[] = [];
+  const packs: PackRow[] = [];
+  // Every card's reads are requested at once; the transaction answers them in order.
+  const read = await Promise.all(
+    cards.map((c) => {
+      const range = cardRange(c.cardNumber);
+      return Promise.all([tx.objectStore('backups').getAll(range), tx.objectStore('tombstones').getAll(range), tx.objectStore('manifests').getAll(range), tx.objectStore('packs').getAll(range)]);
+    }),
+  );
+  for (const [i, [backups, tombs, manifests, held]] of read.entries()) {
+    const cn = (cards[i] as CardRow).cardNumber;
     for (const b of backups)
       index.backups.push({
         card: b.cardNumber,
@@ -76,31 +78,13 @@ export async function exportVault(db: VaultDB, opts: ExportOptions, now: () => n
         deletedAt: t.deletedAt,
         reason: t.reason,
       });
-    const packOf = new Map(packs.map((p) => [p.seq, p]));
-    const entryOf = new Map<string, number>(); // `${seq}/${page}` -> blob index
+    const have = new Set(held.map((p) => p.seq));
     for (const m of manifests) {
-      const em: ExportManifest = { card: m.cardNumber, seq: m.seq, seqs: Array.from(m.seqs), kinds: Array.from(m.kinds), blobs: [] };
-      for (let p = 0; p < pageCountOf(m); p++) {
-        const s = m.seqs[p] as number;
-        const key = `${s}/${p}`;
-        let i = entryOf.get(key);
-        if (i === undefined) {
-          const pack = packOf.get(s);
-          const sealed = pack && recordOf(pack, p);
-          if (!sealed) throw new VaultError('CORRUPT', `cannot export card ${c.cardNumber}: page ${p} of seq ${m.seq}, stored by seq ${s}, is missing (run verify to see which points it breaks)`);
-          const h = toHex(sha256(sealed));
-          i = blobIndex.get(h);
-          if (i === undefined) {
-            blobIndex.set(h, (i = blobs.length));
-            blobs.push(sealed);
-          }
-          entryOf.set(key, i);
-        }
-        em.blobs.push(i);
-      }
-      index.manifests.push(em);
+      const lost = refsOf(cn, m.seqs).find(([, s]) => !have.has(s));
+      if (lost) throw new VaultError('CORRUPT', `cannot export card ${cn}: the point seq ${m.seq} needs the pages stored by seq ${lost[1]}, which are missing (run verify to see which points it breaks)`);
+      maps.push(m);
     }
+    packs.push(...held);
   }
-  index.blobs = [...blobIndex.keys()].map((h, i) => [h, (blobs[i] as Uint8Array).length]);
-  return encodeExport({ index, blobs });
+  return encodeExportV2(index, maps, packs);
 }

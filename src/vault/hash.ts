@@ -17,8 +17,14 @@ interface SubtleLike {
  * IndexedDB transaction (awaiting it inside would let the transaction commit).
  */
 export async function digestHex(b: Uint8Array): Promise<string> {
+  return toHex(await digestBytes(b));
+}
+
+/** SHA-256 of `b` as bytes, as digestHex (WebCrypto where present). */
+export async function digestBytes(b: Uint8Array): Promise<Uint8Array> {
   const subtle = (globalThis as { crypto?: { subtle?: SubtleLike } }).crypto?.subtle;
-  if (!subtle) return sha256Hex(b);
-  const copy = b.buffer instanceof ArrayBuffer && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? (b as Uint8Array<ArrayBuffer>) : new Uint8Array(b);
-  return toHex(new Uint8Array(await subtle.digest('SHA-256', copy)));
+  if (!subtle) return sha256(b);
+  // WebCrypto takes a view as it is (it copies the bytes it reads); only a shared buffer needs copying first.
+  const input = b.buffer instanceof ArrayBuffer ? (b as Uint8Array<ArrayBuffer>) : new Uint8Array(b);
+  return new Uint8Array(await subtle.digest('SHA-256', input));
 }

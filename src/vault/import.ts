@@ -1,22 +1,25 @@
 /**
- * Import an export file. Everything is checked first (export-format, export-check);
- * then one readwrite transaction reads what the vault holds of the same cards, refuses
- * on any disagreement, and merges: backups the vault already holds are skipped, backups
- * it deleted come back, new ones are added. A refusal at any point leaves it unchanged.
- * The file's per-page copies become one pack per backup (hashed before the transaction,
- * since hashing awaits); a pack the vault already holds must agree byte for byte on
- * every page both have, and grows by pages only the file has.
+ * Import an export file (version 2, or version 1 from before). Everything is checked
+ * first (export-format, export-packs and export-check-v2, or export-check for version 1;
+ * every header's card signature, import-set), against the file and against the
+ * certificate the vault already keeps for the card; then one readwrite transaction reads
+ * what the vault holds of the same cards, refuses on any disagreement, and merges:
+ * backups the vault already holds are skipped, backups it deleted come back, new ones are
+ * added. A refusal at any point leaves it unchanged. A pack the vault already holds must
+ * agree byte for byte on every page both have, and grows by pages only the file has.
  */
 import { checkChain } from './chain.ts';
 import { storageError, VaultError } from './errors.ts';
 import { TAG_BYTES } from '../protocol/backup-format.ts';
 import { checkContents, type ImportCard } from './export-check.ts';
-import { signatureProblem } from './signature.ts';
-import { decodeExport } from './export-format.ts';
-import { digestHex } from './hash.ts';
+import { checkContentsV2 } from './export-check-v2.ts';
+import { decodeExportV1, EXPORT_V1, readContainer } from './export-format.ts';
+import { decodeExportV2 } from './export-packs.ts';
+import { checkFileSignatures, packFromPages, type PackedCard } from './import-set.ts';
+import { sameBytes, signatureProblem } from './signature.ts';
 import { recordOf, refsOf, usesOf } from './manifest.ts';
 import { refreshCard, writeAllTx, type WriteAllTx } from './head.ts';
-import { cardRange, type BackupRow, type PackRow, type TombstoneRow, type VaultDB } from './schema.ts';
+import { cardRange, type BackupRow, type CardRow, type PackRow, type TombstoneRow, type VaultDB } from './schema.ts';
 import { inTransaction, type Track } from './tx.ts';
 
 export interface ImportReport {
@@ -33,9 +36,11 @@ export interface ImportReport {
 const conflict = (cn: string, seq: number, what: string) => new VaultError('CONFLICT', `import refused: card ${cn} seq ${seq}: ${what}; nothing was imported`);
 
 /** Decide, for one card, what to write; throws CONFLICT when the file and vault disagree. */
-async function planCard(tx: WriteAllTx, ic: ImportCard) {
+async function planCard(tx: WriteAllTx, ic: PackedCard, read: CardRow | undefined) {
   const cn = ic.card.cardNumber;
   const known = await tx.objectStore('cards').get(cn);
+  // The signatures were checked against the certificate read before this transaction.
+  if (!sameBytes(known?.certificate, read?.certificate)) throw new VaultError('CONFLICT', `import refused: card ${cn} changed while importing; nothing was imported, try again`);
   if (known && (known.issuer !== ic.card.issuer || known.memorySize !== ic.card.memorySize || known.pageSize !== ic.card.pageSize))
     throw new VaultError('CONFLICT', `import refused: card ${cn} in the file has another issuer or memory layout than in the vault; nothing was imported`);
   const held = new Map((await tx.objectStore('backups').getAll(cardRange(cn))).map((b) => [b.seq, b]));
@@ -52,17 +57,12 @@ async function planCard(tx: WriteAllTx, ic: ImportCard) {
       if (b.confirmed && !row.confirmed) confirm.push(row);
       continue;
     }
-    // A card the vault knows signs its headers: what the file adds must carry its signature, whatever the file says of the card.
-    const sig = signatureProblem(known?.certificate, cn, b.header, b.headerSignature);
-    if (sig) throw conflict(cn, b.seq, sig);
     if (dead.has(b.seq)) revive.push(b.seq);
     add.push(b);
   }
   for (const t of ic.tombstones) {
     const h = held.get(t.seq) ?? dead.get(t.seq);
     if (h && h.headerHash !== t.headerHash) throw conflict(cn, t.seq, 'the vault holds a different backup with this sequence number');
-    const sig = h ? undefined : signatureProblem(known?.certificate, cn, t.header, t.headerSignature);
-    if (sig) throw conflict(cn, t.seq, sig);
     if (!h) bury.push(t);
   }
   // The merged chain must hold too: a file from another card's history must not splice in.
@@ -74,8 +74,8 @@ async function planCard(tx: WriteAllTx, ic: ImportCard) {
   return { known, add, confirm, revive, bury };
 }
 
-/** The file's packs of one card: per backup seq, every page some manifest takes from it. */
-async function filePacks(ic: ImportCard, blobs: Uint8Array[]): Promise<Map<number, PackRow>> {
+/** A version-1 file's card with its per-page copies joined into one pack per backup seq. */
+async function packedFromV1(ic: ImportCard, blobs: Uint8Array[]): Promise<PackedCard> {
   const pages = new Map<number, Map<number, Uint8Array>>();
   for (const m of ic.manifests) {
     const idx = ic.pageBlobs.get(m.seq) as number[];
@@ -87,16 +87,35 @@ async function filePacks(ic: ImportCard, blobs: Uint8Array[]): Promise<Map<numbe
   }
   // A backup that carried nothing still has its (empty) pack: replay steps through it.
   for (const b of ic.backups) if (!pages.has(b.seq)) pages.set(b.seq, new Map());
-  const out = new Map<number, PackRow>();
-  for (const [seq, pp] of pages) out.set(seq, await packOf(ic.card.cardNumber, seq, ic.card.pageSize + TAG_BYTES, pp));
-  return out;
+  const packs = new Map<number, PackRow>();
+  for (const [seq, pp] of pages) packs.set(seq, await packFromPages(ic.card.cardNumber, seq, ic.card.pageSize + TAG_BYTES, pp));
+  const { pageBlobs: _b, ...rest } = ic;
+  return { ...rest, packs };
 }
 
-async function packOf(card: string, seq: number, recordBytes: number, pp: Map<number, Uint8Array>): Promise<PackRow> {
-  const order = [...pp.keys()].sort((a, b) => a - b);
-  const sealed = new Uint8Array(order.length * recordBytes);
-  order.forEach((p, i) => sealed.set(pp.get(p) as Uint8Array, i * recordBytes));
-  return { cardNumber: card, seq, pages: Uint32Array.from(order), recordBytes, sealed, hash: await digestHex(sealed) };
+/**
+ * The file's headers against the certificate the vault keeps for each card it knows: a
+ * forged header with its hashes recomputed is refused even when the file leaves the
+ * certificate out, and a version-2 card cannot be merged into a version-1 card's history.
+ */
+async function checkAgainstVault(cards: PackedCard[], known: (CardRow | undefined)[]): Promise<void> {
+  const jobs: Promise<void>[] = [];
+  cards.forEach((ic, i) => {
+    const k = known[i];
+    const cn = ic.card.cardNumber;
+    if (!k) return;
+    if (!k.certificate && ic.certificate && k.headSeq > 0)
+      throw new VaultError('CONFLICT', `import refused: card ${cn} is held as a protocol version 1 card, the file's is a version-2 card with the same number; nothing was imported`);
+    const cert = k.certificate ?? ic.certificate;
+    if (sameBytes(cert, ic.certificate)) return; // checked against the file's, which is the same
+    for (const x of [...ic.backups, ...ic.tombstones])
+      jobs.push(
+        signatureProblem(cert, cn, x.header, x.headerSignature).then((sig) => {
+          if (sig) throw conflict(cn, x.seq, sig);
+        }),
+      );
+  });
+  await Promise.all(jobs);
 }
 
 /** The held pack grown by the file's pages, or undefined if it already holds them all; CONFLICT if a page differs. */
@@ -124,10 +143,18 @@ function mergedOrNothing(held: PackRow, file: PackRow): Map<number, Uint8Array> 
 }
 
 export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportReport> {
-  const set = checkContents(decodeExport(file));
-  const report: ImportReport = { cards: set.cards.size, added: 0, alreadyHeld: 0, tombstones: 0, packs: 0 };
-  const packs = new Map<string, Map<number, PackRow>>();
-  for (const ic of set.cards.values()) packs.set(ic.card.cardNumber, await filePacks(ic, set.blobs));
+  const container = readContainer(file);
+  let cards: PackedCard[];
+  if (container.version === EXPORT_V1) {
+    const set = checkContents(decodeExportV1(file, container));
+    cards = await Promise.all([...set.cards.values()].map((ic) => packedFromV1(ic, set.blobs)));
+  } else cards = [...checkContentsV2(await decodeExportV2(file, container)).values()];
+  await checkFileSignatures(cards);
+  const read = await Promise.all(cards.map((ic) => db.get('cards', ic.card.cardNumber))).catch((e: unknown) => Promise.reject(storageError(e, 'import', 0)));
+  await checkAgainstVault(cards, read);
+  const readOf = new Map(cards.map((ic, i) => [ic.card.cardNumber, read[i]]));
+  const report: ImportReport = { cards: cards.length, added: 0, alreadyHeld: 0, tombstones: 0, packs: 0 };
+  const packs = new Map(cards.map((ic) => [ic.card.cardNumber, ic.packs]));
   // Packs the vault holds and the file grows, hashed outside the transaction; the write
   // transaction below checks that the vault's pack is still the one grown from.
   const toGrow: { cn: string; seq: number; recordBytes: number; pages: Map<number, Uint8Array>; from: string }[] = [];
@@ -148,12 +175,12 @@ export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportR
     });
   }
   const grown = new Map<string, { pack: PackRow; from: string }>();
-  for (const g of toGrow) grown.set(`${g.cn}/${g.seq}`, { pack: await packOf(g.cn, g.seq, g.recordBytes, g.pages), from: g.from });
+  for (const g of toGrow) grown.set(`${g.cn}/${g.seq}`, { pack: await packFromPages(g.cn, g.seq, g.recordBytes, g.pages), from: g.from });
   const tx = writeAllTx(db);
   try {
     await inTransaction(tx, async (track: Track) => {
       const plans = [];
-      for (const ic of set.cards.values()) plans.push({ ic, ...(await planCard(tx, ic)) });
+      for (const ic of cards) plans.push({ ic, ...(await planCard(tx, ic, readOf.get(ic.card.cardNumber))) });
       for (const { ic, known, add, confirm, revive, bury } of plans) {
         const cn = ic.card.cardNumber;
         const { certificate: _hex, ...layout } = ic.card;

@@ -1,6 +1,7 @@
 /** Read side: cards, the timeline of a card's backups, single backups. */
 import { VaultError } from './errors.ts';
 import { cardRange, type BackupRow, type CardRow, type VaultDB } from './schema.ts';
+import { headerVersion, V1_NOTE, type ProtocolVersion } from './versions.ts';
 
 export const ZERO_HEX = '0'.repeat(64);
 
@@ -11,7 +12,13 @@ export const ZERO_HEX = '0'.repeat(64);
  */
 export type ChainStatus = 'first' | 'linked' | 'gap';
 
-export type TimelineEntry = Omit<BackupRow, 'header' | 'wrappedKey'> & { chain: ChainStatus };
+export type TimelineEntry = Omit<BackupRow, 'header' | 'wrappedKey' | 'headerSignature'> & {
+  chain: ChainStatus;
+  /** Protocol version of the backup (its header's version byte). */
+  version: ProtocolVersion;
+  /** For version 1: V1_NOTE. Such a backup is kept and exported, never dropped, but a version-2 card cannot restore it. */
+  note?: string;
+};
 
 export interface TimelineOptions {
   /** At most this many entries (default: all). */
@@ -61,7 +68,8 @@ export async function timeline(db: VaultDB, card: string, opts: TimelineOptions 
   const held = new Set(rows.map((r) => r.headerHash));
   const out: TimelineEntry[] = [];
   for (const r of rows) {
-    const { header: _h, wrappedKey: _w, ...rest } = r;
+    const { header: _h, wrappedKey: _w, headerSignature: _s, ...rest } = r;
+    const version = headerVersion(r.header);
     let chain: ChainStatus = 'linked';
     if (r.prevHash === ZERO_HEX) chain = 'first';
     else if (!held.has(r.prevHash)) {
@@ -70,7 +78,7 @@ export async function timeline(db: VaultDB, card: string, opts: TimelineOptions 
         (await tx.objectStore('tombstones').index('byHash').getKey(r.prevHash));
       chain = found && found[0] === card && found[1] < r.seq ? 'linked' : 'gap';
     }
-    out.push({ ...rest, chain });
+    out.push({ ...rest, chain, version, ...(version === 1 ? { note: V1_NOTE } : {}) });
   }
   return out;
 }

@@ -7,10 +7,11 @@
  * pack read per backup the point's pages come from; replay one range read of the rows
  * and one pack read per step. Neither reads another step's manifest.
  */
-import { decodeHeader, type BackupHeader, type BackupKind, type Segment } from '../protocol/backup-format.ts';
+import type { BackupKind, Segment } from '../protocol/backup-format.ts';
 import { VaultError } from './errors.ts';
 import { entryOf, pageCountOf, recordOf, type ManifestEntry } from './manifest.ts';
 import type { BackupRow, ManifestRow, PackRow, VaultDB } from './schema.ts';
+import { decodeStoredHeader, V1_NOTE, type ProtocolVersion, type StoredHeader } from './versions.ts';
 
 export type RestoreMode = 'compacted' | 'replay';
 
@@ -19,8 +20,14 @@ interface PointData {
   seq: number;
   /** 126-byte header of the point, as the card made it. */
   header: Uint8Array;
-  fields: BackupHeader;
+  fields: StoredHeader;
   wrappedKey: Uint8Array;
+  /** The card's signature over the header (protocol version 2): the card checks it on RESTORE. */
+  headerSignature?: Uint8Array;
+  /** Protocol version of the backup; version 1 cannot be restored into a version-2 card. */
+  version: ProtocolVersion;
+  /** Set for version 1: V1_NOTE, for the host to show instead of sending it to a version-2 card. */
+  note?: string;
   confirmed: boolean;
 }
 
@@ -37,6 +44,7 @@ export interface ReplayStep {
   kind: BackupKind;
   header: Uint8Array;
   wrappedKey: Uint8Array;
+  headerSignature?: Uint8Array;
   /** The records this backup carried, as one segment. */
   segment: Segment;
 }
@@ -59,8 +67,8 @@ async function need<T>(v: Promise<T | undefined>, code: 'NOT_FOUND' | 'MISSING_B
   return got;
 }
 
-function fieldsOf(row: BackupRow): BackupHeader {
-  const h = decodeHeader(row.header);
+function fieldsOf(row: BackupRow): StoredHeader {
+  const h = decodeStoredHeader(row.header);
   if (!h.ok) throw new VaultError('CORRUPT', `card ${row.cardNumber} seq ${row.seq}: stored header does not decode: ${h.error.message}`, { cause: h.error });
   return h.value;
 }
@@ -97,7 +105,18 @@ const bytesOf = (segs: Segment[]) => segs.reduce((n, s) => n + s.records.reduce(
 export async function restorePlan(db: VaultDB, card: string, seq: number, mode: RestoreMode): Promise<RestorePlan> {
   const tx = readTx(db);
   const row = await need(tx.objectStore('backups').get([card, seq]), 'NOT_FOUND', `card ${card} has no backup seq ${seq}`);
-  const point: PointData = { cardNumber: card, seq, header: row.header, fields: fieldsOf(row), wrappedKey: row.wrappedKey, confirmed: row.confirmed };
+  const fields = fieldsOf(row);
+  const point: PointData = {
+    cardNumber: card,
+    seq,
+    header: row.header,
+    fields,
+    wrappedKey: row.wrappedKey,
+    ...(row.headerSignature ? { headerSignature: row.headerSignature } : {}),
+    version: fields.version,
+    ...(fields.version === 1 ? { note: V1_NOTE } : {}),
+    confirmed: row.confirmed,
+  };
   if (mode === 'compacted') {
     const m = await need(tx.objectStore('manifests').get([card, seq]), 'CORRUPT', `card ${card} seq ${seq}: manifest is missing`);
     const entries = entriesOf(m, allPages(m));
@@ -125,7 +144,8 @@ export async function restorePlan(db: VaultDB, card: string, seq: number, mode: 
     const pack = packs.get(r.seq) as PackRow;
     const records = Array.from(pack.pages, (page, i) => ({ page, sealed: pack.sealed.subarray(i * pack.recordBytes, (i + 1) * pack.recordBytes) }));
     if (records.length !== r.pagesCarried) throw new VaultError('CORRUPT', `card ${card} seq ${r.seq}: its pack holds ${records.length} pages, it carried ${r.pagesCarried}`);
-    return { seq: r.seq, kind: r.kind, header: r.header, wrappedKey: r.wrappedKey, segment: { seq: r.seq, kind: r.kind, records } };
+    const signature = r.headerSignature ? { headerSignature: r.headerSignature } : {};
+    return { seq: r.seq, kind: r.kind, header: r.header, wrappedKey: r.wrappedKey, ...signature, segment: { seq: r.seq, kind: r.kind, records } };
   });
   return { ...point, mode, steps, sealedBytes: bytesOf(steps.map((s) => s.segment)) };
 }

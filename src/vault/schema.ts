@@ -41,13 +41,13 @@ export interface BackupRow {
   kind: BackupKind; // 063
   baseSeq: number;
   epoch: number;
-  /** Bytes that travelled: wrapped key + header + sealed records. */
+  /** Bytes that travelled: wrapped key + header (+ its signature, version 2) + sealed records. */
   bytes: number;
   pagesCarried: number;
   /** Pages this backup carried, ascending (every page for a full). */
   pagesChanged: number[];
   header: Uint8Array; // 126 bytes
-  wrappedKey: Uint8Array; // 79 bytes
+  wrappedKey: Uint8Array; // 79 bytes (protocol version 1) or 99 (version 2)
   /** The card's signature over the header (protocol version 2), absent for unsigned headers. */
   headerSignature?: Uint8Array;
   headerHash: string;

@@ -3,20 +3,66 @@
  * certificate signs every backup header with its certified key. The vault keeps the card
  * certificate the host hands it (the host checked it up to the issuer's root) and checks
  * every header against it: on commit, on import and on verify. A forged header with its
- * hash recomputed, or a header moved to another card, no longer passes. Cards without a
- * certificate (protocol version 1) have unsigned headers: nothing to check.
+ * hash recomputed, or a header moved to another card, no longer passes.
+ *
+ * The rule, one per card: a card WITH a certificate has only version-2 headers, each
+ * signed; a card WITHOUT one has only version-1 headers (nothing to check: a version-1
+ * card signs nothing). A version-2 header the vault cannot check (no certificate) is
+ * refused, never taken on trust.
+ *
+ * Ed25519 is checked by WebCrypto where the platform has it (native, and async, so many
+ * headers are checked at once: verify and import check hundreds), else by @noble/curves.
  */
-import { decodeCardCertificate, HEADER_SIGNATURE_BYTES, verifyHeaderSignature } from '../protocol/trust/index.ts';
+import { decodeCardCertificate, HEADER_SIGNATURE_BYTES, headerSignatureMessage, verifyHeaderSignature } from '../protocol/trust/index.ts';
+import { toHex } from './hash.ts';
+import { headerVersion } from './versions.ts';
 
-/** What is wrong with a header's signature under the card's certificate, or undefined if nothing. */
-export function signatureProblem(certificate: Uint8Array | undefined, cardNumber: string, header: Uint8Array, signature: Uint8Array | undefined): string | undefined {
-  if (!certificate) return undefined;
+interface Ed25519Subtle {
+  importKey(format: 'raw', key: Uint8Array<ArrayBuffer>, alg: { name: 'Ed25519' }, extractable: false, usages: ['verify']): Promise<unknown>;
+  verify(alg: { name: 'Ed25519' }, key: unknown, signature: Uint8Array<ArrayBuffer>, data: Uint8Array<ArrayBuffer>): Promise<boolean>;
+}
+
+const subtle = (): Ed25519Subtle | undefined => (globalThis as { crypto?: { subtle?: Ed25519Subtle } }).crypto?.subtle;
+/** Imported keys by public key hex: verify checks a whole chain under one certificate. */
+const keys = new Map<string, Promise<unknown>>();
+let native = true;
+
+const ab = (b: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(b);
+
+async function verifyEd25519(publicKey: Uint8Array, header: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  const s = subtle();
+  if (s && native) {
+    try {
+      const id = toHex(publicKey);
+      let key = keys.get(id);
+      if (!key) {
+        if (keys.size > 64) keys.clear();
+        keys.set(id, (key = s.importKey('raw', ab(publicKey), { name: 'Ed25519' }, false, ['verify'])));
+      }
+      return await s.verify({ name: 'Ed25519' }, await key, ab(signature), ab(headerSignatureMessage(header)));
+    } catch (e) {
+      // Only a platform without Ed25519 falls back; a malformed key or signature is invalid.
+      if (!(e instanceof Error) || e.name !== 'NotSupportedError') return false;
+      native = false;
+    }
+  }
+  return verifyHeaderSignature(publicKey, header, signature);
+}
+
+/** What is wrong with a header's signature under the card's certificate (or its absence), or undefined if nothing. */
+export async function signatureProblem(certificate: Uint8Array | undefined, cardNumber: string, header: Uint8Array, signature: Uint8Array | undefined): Promise<string | undefined> {
+  const version = headerVersion(header);
+  if (!certificate) {
+    if (version === 1) return signature ? 'a version-1 header carries a signature, and version-1 cards sign nothing' : undefined;
+    return `the header is of protocol version 2, and the vault holds no certificate for card ${cardNumber} to check its signature against`;
+  }
+  if (version === 1) return `the header is of protocol version 1, and card ${cardNumber} signs its headers (protocol version 2): not made by this card`;
   const cert = decodeCardCertificate(certificate);
   if (!cert.ok) return `the card certificate the vault holds does not decode: ${cert.error.message}`;
   if (cert.value.cardNumber !== cardNumber) return `the card certificate is for card ${cert.value.cardNumber}`;
   if (!signature) return `the header carries no card signature, and this card signs its headers`;
   if (signature.length !== HEADER_SIGNATURE_BYTES) return `the header's card signature is ${signature.length} bytes, expected ${HEADER_SIGNATURE_BYTES}`;
-  if (!verifyHeaderSignature(cert.value.signingPublicKey, header, signature)) return `the header's card signature does not verify: the header is not the one the card made`;
+  if (!(await verifyEd25519(cert.value.signingPublicKey, header, signature))) return `the header's card signature does not verify: the header is not the one the card made`;
   return undefined;
 }
 
@@ -27,3 +73,6 @@ export function certificateProblem(certificate: Uint8Array, cardNumber: string):
   if (cert.value.cardNumber !== cardNumber) return `the card certificate is for card ${cert.value.cardNumber}, the backup for card ${cardNumber}`;
   return undefined;
 }
+
+export const sameBytes = (a: Uint8Array | undefined, b: Uint8Array | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]));

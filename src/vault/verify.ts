@@ -107,10 +107,10 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
   }
   const uses: Uses = new Map();
   const own = new Map<number, number[]>();
-  const signed = (seq: number, header: Uint8Array, signature: Uint8Array | undefined) => {
-    const problem = signatureProblem(c.certificate, card, header, signature);
-    if (problem) out.push({ card, seq, code: 'HEADER_SIGNATURE', severity: 'damage', message: problem });
-  };
+  // Every header's card signature, checked all at once (WebCrypto, async), reported in seq order.
+  const signatures: Promise<Finding | undefined>[] = [];
+  const signed = (seq: number, header: Uint8Array, signature: Uint8Array | undefined) =>
+    signatures.push(signatureProblem(c.certificate, card, header, signature).then((message) => (message ? { card, seq, code: 'HEADER_SIGNATURE', severity: 'damage', message } : undefined)));
   for (const t of tombs) {
     out.push(...checkHeader(card, t.seq, t.header, t.headerHash).findings);
     signed(t.seq, t.header, t.headerSignature);
@@ -128,6 +128,7 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
     if (m && !mf.some((f) => f.code === 'MANIFEST_SHAPE')) noteUses(uses, m);
   }
   await tx.done;
+  for (const f of (await Promise.all(signatures)).filter((x) => x !== undefined).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))) out.push(f);
   // Every pack a manifest or a backup names must exist, whether or not this run reads it.
   const held = new Set(packKeys.map((k) => k[1]));
   for (const s of new Set([...uses.keys(), ...own.keys()]))

@@ -17,6 +17,7 @@ import {
   type BackupKind,
   type SealedRecord,
 } from '../../src/protocol/backup-format.ts';
+import { encodeCardCertificate, encodeWrappedKeyV2, signHeader, signingPublicKey } from '../../src/protocol/trust/index.ts';
 import type { CommitInput } from '../../src/vault/index.ts';
 
 /** Deterministic bytes (xorshift32), so a failing test fails the same way again. */
@@ -66,6 +67,12 @@ export interface CardModelOptions {
   seed?: number;
   /** Date of the first backup; each later one is an hour on. */
   startDate?: number;
+  /**
+   * Protocol version of the backups (default 1): version 2 makes a card certificate and
+   * signs every header (wrapped key v2, 99 bytes; header version byte 2), as
+   * src/protocol/trust/backup-data.ts lays them out.
+   */
+  version?: 1 | 2;
 }
 
 export class CardModel {
@@ -87,6 +94,10 @@ export class CardModel {
   /** Every point's page map: seq -> (page -> seq of its newest copy). */
   readonly maps = new Map<number, Uint32Array>();
   readonly wrappedKey: Uint8Array;
+  readonly version: 1 | 2;
+  /** Version 2: the card's Ed25519 signing secret and its certificate (the issuer's signature is random: the vault keeps the certificate as handed). */
+  readonly signingSecret?: Uint8Array;
+  readonly certificate?: Uint8Array;
 
   constructor(o: CardModelOptions = {}) {
     this.cardNumber = o.cardNumber ?? '1234567890123456';
@@ -99,7 +110,15 @@ export class CardModel {
     this.date = o.startDate ?? Date.UTC(2024, 0, 1, 12);
     this.completedMap = new Uint32Array(this.pageCount);
     const k = { issuer: this.issuer, epoch: this.epoch, cardNumber: this.cardNumber };
-    this.wrappedKey = encodeWrappedKey({ ...k, nonce: this.rng.bytes(NONCE_BYTES), sealed: this.rng.bytes(KEY_BYTES + TAG_BYTES) });
+    this.version = o.version ?? 1;
+    if (this.version === 2) {
+      this.wrappedKey = encodeWrappedKeyV2({ ...k, enc: this.rng.bytes(32), sealed: this.rng.bytes(KEY_BYTES + TAG_BYTES) });
+      this.signingSecret = this.rng.bytes(32);
+      this.certificate = encodeCardCertificate({ ...k, signingPublicKey: signingPublicKey(this.signingSecret), kemPublicKey: this.rng.bytes(32), signature: this.rng.bytes(64) });
+    } else {
+      this.wrappedKey = encodeWrappedKey({ ...k, nonce: this.rng.bytes(NONCE_BYTES), sealed: this.rng.bytes(KEY_BYTES + TAG_BYTES) });
+      this.wrappedKey[4] = 1; // version 1 whatever version the protocol codec now speaks
+    }
   }
 
   get lastCompleted(): number {
@@ -135,8 +154,10 @@ export class CardModel {
       pageMapHash: pageMapHash(map),
       tag: this.rng.bytes(TAG_BYTES),
     });
+    header[4] = this.version; // the header's version byte: the layout is the same in both
     this.pending.set(seq, { header, map });
-    return { card: this.cardNumber, input: { wrappedKey: this.wrappedKey, header, records }, seq, kind, records };
+    const signed = this.signingSecret && this.certificate ? { headerSignature: signHeader(this.signingSecret, header), cardCertificate: this.certificate } : {};
+    return { card: this.cardNumber, input: { wrappedKey: this.wrappedKey, header, records, ...signed }, seq, kind, records };
   }
 
   private readonly pending = new Map<number, { header: Uint8Array; map: Uint32Array }>();

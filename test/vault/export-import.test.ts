@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { concat } from '../../src/protocol/bytes.ts';
 import type { Vault } from '../../src/vault/index.ts';
 import { CardModel } from './card-model.ts';
+import { readV2, rebuildV2 } from './export-file.ts';
+import { exportV1 } from './export-v1.ts';
 import { dump, freshFactory, refused, store } from './setup.ts';
 
 async function populated(): Promise<{ v: Vault; a: CardModel; b: CardModel }> {
@@ -98,13 +100,13 @@ describe('export and import', () => {
     v.close();
   });
 
-  it('names what is wrong: wrong version, an altered blob, an altered header, a broken chain', async () => {
+  it('names what is wrong in a version-1 file: wrong version, an altered blob, an altered header', async () => {
     const { v, a } = await populated();
-    const file = await v.exportFile({ card: a.cardNumber });
+    const file = await exportV1(v.db, { card: a.cardNumber });
     const w = await freshFactory().open();
-    const v2 = file.slice();
-    v2[9] = 2;
-    expect((await refused(w.importFile(resealed(v2)))).message).toContain('unsupported version 2 (this app reads version 1)');
+    const v3 = file.slice();
+    v3[9] = 3;
+    expect((await refused(w.importFile(resealed(v3)))).message).toContain('unsupported version 3 (this app reads versions 1 and 2)');
 
     const indexEnd = 16 + new DataView(file.buffer, file.byteOffset).getUint32(12);
     const blobFlip = file.slice();
@@ -126,6 +128,41 @@ describe('export and import', () => {
     expect((await refused(w.importFile(rebuilt(alteredJson)))).message).toContain('card 1234567890123456 seq 5: header hashes to');
     expect((await refused(w.importFile(rebuilt(json.replace('"icvault-export"', '"something-else"'))))).code).toBe('BAD_FILE');
     expect(await dump(w)).toEqual({ cards: [], backups: [], manifests: [], uses: [], packs: [], tombstones: [] });
+    // The unaltered version-1 file still imports whole.
+    await w.importFile(file);
+    expect(await w.verify()).toEqual([]);
+    expect((await w.timeline(a.cardNumber)).map((e) => e.seq)).toEqual((await v.timeline(a.cardNumber)).map((e) => e.seq));
+    v.close();
+    w.close();
+  });
+
+  it('names what is wrong in a version-2 file: an altered pack, an altered header, a pack listed twice or used by nothing', async () => {
+    const { v, a } = await populated();
+    const file = await v.exportFile({ card: a.cardNumber });
+    expect(new DataView(file.buffer, file.byteOffset).getUint16(8)).toBe(2);
+    const w = await freshFactory().open();
+    const parts = await readV2(file);
+    // A pack's bytes altered, the file's digest recomputed but not the pack's hash.
+    const flipped = file.slice();
+    flipped[file.length - 40] = (flipped[file.length - 40] as number) ^ 1;
+    expect((await refused(w.importFile(resealed(flipped)))).message).toMatch(/the pages of card 1234567890123456 seq 8 hash to [0-9a-f]{8}…, the file says/);
+    const header = await readV2(file);
+    const target = header.index.backups.find((b) => b.seq === 5);
+    if (!target) throw new Error('no seq 5');
+    target.header = target.header.slice(0, -2) + (target.header.slice(-2) === '00' ? '01' : '00');
+    expect((await refused(w.importFile(await rebuildV2(header)))).message).toContain('card 1234567890123456 seq 5: header hashes to');
+    const twice = await readV2(file);
+    twice.packs.push(twice.packs[0] as (typeof twice.packs)[number]);
+    expect((await refused(w.importFile(await rebuildV2(twice)))).message).toBe('not a usable vault export: pack of card 1234567890123456 seq 1 is listed twice');
+    const extra = await readV2(file);
+    extra.packs.push({ ...(extra.packs[0] as (typeof extra.packs)[number]), seq: 99 });
+    expect((await refused(w.importFile(await rebuildV2(extra)))).message).toBe('not a usable vault export: the pages of card 1234567890123456 seq 99 are used by no point');
+    const noMap = await readV2(file);
+    noMap.maps.pop();
+    expect((await refused(w.importFile(await rebuildV2(noMap)))).message).toContain('its page map is missing');
+    expect(await dump(w)).toEqual({ cards: [], backups: [], manifests: [], uses: [], packs: [], tombstones: [] });
+    await w.importFile(await rebuildV2(parts));
+    expect(await w.verify()).toEqual([]);
     v.close();
     w.close();
   });

@@ -1,101 +1,135 @@
 /** Card-signed headers (protocol version 2): commit, verify and import check every header against the card's certificate. */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { headerHash } from '../../src/protocol/backup-format.ts';
-import { concat } from '../../src/protocol/bytes.ts';
-import { encodeCardCertificate, signHeader, signingPublicKey } from '../../src/protocol/trust/index.ts';
+import { fromHex } from '../../src/protocol/bytes.ts';
+import { signHeader } from '../../src/protocol/trust/index.ts';
 import type { Vault } from '../../src/vault/index.ts';
 import { CardModel, Rng, type ModelBackup } from './card-model.ts';
+import { rebuildV2, readV2 } from './export-file.ts';
 import { dump, freshFactory, hexOf, refused } from './setup.ts';
 
-function signedCard(seed: number) {
-  const card = new CardModel({ seed });
-  const rng = new Rng(seed + 100);
-  const secret = rng.bytes(32);
-  const certificate = encodeCardCertificate({
-    issuer: card.issuer,
-    epoch: card.epoch,
-    cardNumber: card.cardNumber,
-    signingPublicKey: signingPublicKey(secret),
-    kemPublicKey: rng.bytes(32),
-    signature: rng.bytes(64), // the issuer's: the host checks it, the vault keeps the certificate as handed
-  });
-  const store = async (v: Vault, b: ModelBackup) => {
-    await v.commitBackup({ ...b.input, headerSignature: signHeader(secret, b.input.header), cardCertificate: certificate });
-    await v.confirmBackup(b.card, b.seq);
-  };
-  return { card, secret, certificate, store };
+const v2card = (seed: number) => new CardModel({ seed, version: 2 });
+
+async function store(v: Vault, b: ModelBackup) {
+  await v.commitBackup(b.input);
+  await v.confirmBackup(b.card, b.seq);
 }
 
 describe('card-signed headers', () => {
   it('commit keeps the certificate and signature; an unsigned or forged header of a signing card is refused', async () => {
     const v = await freshFactory().open();
-    const s = signedCard(1);
-    await s.store(v, s.card.next('full'));
-    expect((await v.getCard(s.card.cardNumber))?.certificate).toEqual(s.certificate);
-    const b = s.card.backup('diff', 3);
-    expect(await refused(v.commitBackup(b.input))).toMatchObject({ code: 'BAD_SIGNATURE', message: expect.stringContaining('the header carries no card signature') });
+    const card = v2card(1);
+    await store(v, card.next('full'));
+    expect((await v.getCard(card.cardNumber))?.certificate).toEqual(card.certificate);
+    expect((await v.getBackup(card.cardNumber, 1))?.headerSignature).toHaveLength(64);
+    const b = card.backup('diff', 3);
+    const { headerSignature: _s, cardCertificate: _c, ...unsigned } = b.input;
+    expect(await refused(v.commitBackup(unsigned))).toMatchObject({ code: 'BAD_SIGNATURE', message: expect.stringContaining('the header carries no card signature') });
     const other = signHeader(new Rng(9).bytes(32), b.input.header);
     expect(await refused(v.commitBackup({ ...b.input, headerSignature: other }))).toMatchObject({ code: 'BAD_SIGNATURE', message: expect.stringContaining('does not verify') });
-    await v.commitBackup({ ...b.input, headerSignature: signHeader(s.secret, b.input.header) });
+    // Another certificate than the one kept for the card is refused, even with a header it signs.
+    const stranger = v2card(5);
+    expect(await refused(v.commitBackup({ ...b.input, cardCertificate: stranger.certificate as Uint8Array }))).toMatchObject({ code: 'BAD_SIGNATURE' });
+    // Later backups are checked against the certificate kept, without it being handed again.
+    await v.commitBackup({ ...unsigned, headerSignature: b.input.headerSignature as Uint8Array });
     expect(await v.verify()).toEqual([]);
     v.close();
   });
 
-  it('verify finds a header altered with its hash recomputed', async () => {
+  it('a version-2 header is refused without a certificate to check it; a version-1 header for a signing card is refused', async () => {
     const v = await freshFactory().open();
-    const s = signedCard(2);
-    await s.store(v, s.card.next('full'));
-    await s.store(v, s.card.next('diff', 2));
-    const row = await v.db.get('backups', [s.card.cardNumber, 2]);
-    if (!row) throw new Error('no row');
-    row.header[30] = (row.header[30] as number) ^ 1;
-    await v.db.put('backups', { ...row, headerHash: hexOf(headerHash(row.header)) });
-    const f = await v.verify();
-    expect(f.map((x) => [x.seq, x.code])).toContainEqual([2, 'HEADER_SIGNATURE']);
+    const card = v2card(2);
+    const b = card.next('full');
+    const { cardCertificate: _c, ...noCert } = b.input;
+    expect(await refused(v.commitBackup(noCert))).toMatchObject({ code: 'BAD_SIGNATURE', message: expect.stringContaining('holds no certificate for card') });
+    expect(await v.listCards()).toEqual([]);
+    await store(v, b);
+    const old = new CardModel({ seed: 2, cardNumber: card.cardNumber });
+    old.next('full');
+    const v1 = old.next('diff', 2);
+    expect(await refused(v.commitBackup(v1.input))).toMatchObject({ code: 'BAD_SIGNATURE', message: expect.stringContaining('is of protocol version 1') });
     v.close();
   });
 
-  it('export and import carry certificate and signatures; a forged newest header with its hashes recomputed is refused', async () => {
+  it('verify finds a header altered with its hash recomputed, and a signature altered', async () => {
     const v = await freshFactory().open();
-    const s = signedCard(3);
-    await s.store(v, s.card.next('full'));
-    for (let i = 0; i < 3; i++) await s.store(v, s.card.next('diff', 2));
+    const card = v2card(3);
+    await store(v, card.next('full'));
+    await store(v, card.next('diff', 2));
+    await store(v, card.next('diff', 2));
+    const row = await v.db.get('backups', [card.cardNumber, 2]);
+    if (!row) throw new Error('no row');
+    row.header[30] = (row.header[30] as number) ^ 1;
+    await v.db.put('backups', { ...row, headerHash: hexOf(headerHash(row.header)) });
+    const r3 = await v.db.get('backups', [card.cardNumber, 3]);
+    if (!r3?.headerSignature) throw new Error('no row');
+    r3.headerSignature[0] = (r3.headerSignature[0] as number) ^ 1;
+    await v.db.put('backups', r3);
+    const f = await v.verify();
+    expect(f.filter((x) => x.code === 'HEADER_SIGNATURE').map((x) => [x.seq, x.message])).toEqual([
+      [2, "the header's card signature does not verify: the header is not the one the card made"],
+      [3, "the header's card signature does not verify: the header is not the one the card made"],
+    ]);
+    v.close();
+  });
+
+  it('export and import carry certificate and signatures; forged headers, maps and keys are refused with the vault unchanged', async () => {
+    const v = await freshFactory().open();
+    const card = v2card(4);
+    await store(v, card.next('full'));
+    for (let i = 0; i < 3; i++) await store(v, card.next('diff', 2));
     const file = await v.exportFile();
     const w = await freshFactory().open();
     await w.importFile(file);
-    expect((await w.getCard(s.card.cardNumber))?.certificate).toEqual(s.certificate);
+    expect((await w.getCard(card.cardNumber))?.certificate).toEqual(card.certificate);
     expect(await w.verify()).toEqual([]);
+    expect(await dump(w)).toMatchObject({ backups: (await dump(v)).backups });
 
-    const n = new DataView(file.buffer, file.byteOffset).getUint32(12);
-    const json = new TextDecoder().decode(file.subarray(16, 16 + n));
-    type Index = { cards: { certificate?: string }[]; backups: { seq: number; header: string; headerHash: string; headerSignature?: string }[] };
-    const rebuilt = (i: Index) => {
-      const bytes = new TextEncoder().encode(JSON.stringify(i));
-      const head = file.slice(0, 16);
-      new DataView(head.buffer).setUint32(12, bytes.length);
-      const body = concat(head, bytes, file.subarray(16 + n, file.length - 32));
-      return concat(body, sha256(body));
+    const fresh = await freshFactory().open();
+    const refuse = async (f: Uint8Array, message: string | RegExp, into: Vault = fresh) => {
+      const before = await dump(into);
+      const e = await refused(into.importFile(f));
+      expect(e.message).toMatch(message);
+      expect(await dump(into)).toEqual(before);
+      return e;
     };
-    const forged = JSON.parse(json) as Index;
-    const newest = forged.backups[forged.backups.length - 1] as Index['backups'][number];
-    const h = Uint8Array.from((newest.header.match(/../g) ?? []).map((x) => parseInt(x, 16)));
+    // A newest header forged, its hashes recomputed (and the chain's digest too).
+    const forged = await readV2(file);
+    const newest = forged.index.backups[3];
+    if (!newest) throw new Error('no backup');
+    const h = fromHex(newest.header);
     h[30] = (h[30] as number) ^ 1; // a byte of the date
     newest.header = hexOf(h);
     newest.headerHash = hexOf(headerHash(h));
-    const fresh = await freshFactory().open();
-    expect(await refused(fresh.importFile(rebuilt(forged)))).toMatchObject({ code: 'BAD_FILE', message: `not a usable vault export: card ${s.card.cardNumber} seq 4: the header's card signature does not verify: the header is not the one the card made` });
-    // The same forgery with the certificate left out of the file: the vault that knows the card still refuses it.
-    const stripped = JSON.parse(JSON.stringify(forged)) as Index;
-    delete stripped.cards[0]?.certificate;
-    for (const b of stripped.backups) delete b.headerSignature;
+    await refuse(await rebuildV2(forged), `not a usable vault export: card ${card.cardNumber} seq 4: the header's card signature does not verify: the header is not the one the card made`);
+    // The same with the certificate and signatures left out: a version-2 header cannot be taken on trust.
+    const stripped = await readV2(await rebuildV2(forged));
+    delete stripped.index.cards[0]?.certificate;
+    for (const b of stripped.index.backups) delete b.headerSignature;
+    await refuse(await rebuildV2(stripped), /holds no certificate for card/);
+    // ... and a vault that knows the card refuses it against the certificate it keeps.
     const part = await freshFactory().open();
-    const partial = new CardModel({ seed: 3 });
-    const again = signedCard(3);
-    await again.store(part, partial.next('full'));
-    const before = await dump(part);
-    expect(await refused(part.importFile(rebuilt(stripped)))).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('the header carries no card signature') });
-    expect(await dump(part)).toEqual(before);
+    const again = v2card(4);
+    await store(part, again.next('full'));
+    const withCert = await readV2(await rebuildV2(forged));
+    withCert.index.cards[0] = { ...(withCert.index.cards[0] as (typeof withCert.index.cards)[number]), certificate: hexOf(v2card(8).certificate as Uint8Array) };
+    const e = await refuse(await rebuildV2(withCert), /does not verify|certificate is for card/, part);
+    expect(['BAD_FILE', 'CONFLICT']).toContain(e.code);
+    // A page map pointing a page at another backup's pages: the signed header's page map disagrees.
+    const map = await readV2(file);
+    const m4 = map.maps[3];
+    if (!m4) throw new Error('no map');
+    const moved = m4.seqs.findIndex((s) => s === 1);
+    m4.seqs[moved] = 2;
+    await refuse(await rebuildV2(map), /page map hashes to|kind differs|does not hold it/);
+    // A wrapped key moved to another epoch.
+    const key = await readV2(file);
+    const b2 = key.index.backups[1];
+    if (!b2) throw new Error('no backup');
+    const k = fromHex(b2.wrappedKey);
+    k[10] = (k[10] as number) ^ 1; // epoch's low byte
+    b2.wrappedKey = hexOf(k);
+    await refuse(await rebuildV2(key), `not a usable vault export: card ${card.cardNumber} seq 2: wrapped key is for card ${card.cardNumber} epoch 0, header for card ${card.cardNumber} epoch 1`);
     for (const x of [v, w, fresh, part]) x.close();
   });
 });

@@ -1,0 +1,168 @@
+/**
+ * What a version-2 export file means (export-packs.ts), checked before anything is
+ * written, with the same judgements as verify (checks.ts, chain.ts): every header decodes,
+ * hashes to its recorded hash, belongs to its card and fits its layout; each wrapped key
+ * is of the header's protocol version and names its card and epoch; every backup has a
+ * page map that covers the card and adds up to its header's pageMapHash, and its own pack
+ * holds exactly the pages it carried (as many as the header announces, of the header's
+ * kind); every pack a page map names is in the file and holds the pages taken from it;
+ * nothing is listed twice or left over; each card's chain holds. Signatures: import-set.
+ */
+import { KIND_CODE, TAG_BYTES } from '../protocol/backup-format.ts';
+import { fromHex } from '../protocol/bytes.ts';
+import { checkChain } from './chain.ts';
+import { checkHeader, checkManifest, findingText } from './checks.ts';
+import { bad } from './export-format.ts';
+import type { ContentsV2 } from './export-packs.ts';
+import type { PackedCard } from './import-set.ts';
+import { toHex } from './hash.ts';
+import { packShapeProblem, recordOf } from './manifest.ts';
+import { certificateProblem } from './signature.ts';
+import type { ManifestRow, PackRow } from './schema.ts';
+import { decodeStoredKey, pairProblem, type StoredHeader } from './versions.ts';
+
+const key = (cn: string, seq: number) => `${cn}/${seq}`;
+
+function byKey<T extends { cardNumber: string; seq: number }>(rows: T[], what: string): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const r of rows) {
+    if (out.has(key(r.cardNumber, r.seq))) throw bad(`${what} of card ${r.cardNumber} seq ${r.seq} is listed twice`);
+    out.set(key(r.cardNumber, r.seq), r);
+  }
+  return out;
+}
+
+const sameList = (a: ArrayLike<number>, b: readonly number[]) => a.length === b.length && b.every((x, i) => a[i] === x);
+
+export function checkContentsV2(c: ContentsV2): Map<string, PackedCard> {
+  const { index } = c;
+  const cards = new Map<string, PackedCard>();
+  for (const card of index.cards) {
+    if (cards.has(card.cardNumber)) throw bad(`card ${card.cardNumber} is listed twice`);
+    if (card.pageSize === 0 || card.memorySize % card.pageSize !== 0) throw bad(`card ${card.cardNumber}: memory size is not a whole number of pages`);
+    const certificate = card.certificate === undefined ? undefined : fromHex(card.certificate);
+    if (certificate) {
+      const problem = certificateProblem(certificate, card.cardNumber);
+      if (problem) throw bad(`card ${card.cardNumber}: ${problem}`);
+    }
+    cards.set(card.cardNumber, { card, ...(certificate ? { certificate } : {}), backups: [], manifests: [], tombstones: [], packs: new Map() });
+  }
+  const cardOf = (cn: string, what: string) => {
+    const ic = cards.get(cn);
+    if (!ic) throw bad(`${what} belongs to card ${cn}, which the file does not list`);
+    return ic;
+  };
+  const maps = byKey(c.maps, 'page map');
+  const packs = byKey(c.packs, 'pack');
+  const seen = new Set<string>();
+  const headerOf = (ic: PackedCard, seq: number, hex: string, hash: string): StoredHeader => {
+    const cn = ic.card.cardNumber;
+    if (seen.has(key(cn, seq))) throw bad(`card ${cn} seq ${seq} is listed twice`);
+    seen.add(key(cn, seq));
+    const h = checkHeader(cn, seq, fromHex(hex), hash);
+    const first = h.findings[0];
+    if (first || !h.fields) throw bad(first ? findingText(first) : `card ${cn} seq ${seq}: header does not decode`);
+    const f = h.fields;
+    if (f.issuer !== ic.card.issuer || f.memorySize !== ic.card.memorySize || f.pageSize !== ic.card.pageSize)
+      throw bad(`card ${cn} seq ${seq}: header's issuer or memory layout differs from the card's`);
+    return f;
+  };
+  // The kind of each backup seq the file knows of, for the page maps' kind codes.
+  const kindOf = new Map<string, number>();
+  const usedPacks = new Set<string>();
+  for (const b of index.backups) {
+    const ic = cardOf(b.card, `backup seq ${b.seq}`);
+    const f = headerOf(ic, b.seq, b.header, b.headerHash);
+    const wrappedKey = fromHex(b.wrappedKey);
+    const k = decodeStoredKey(wrappedKey);
+    if (!k.ok) throw bad(`card ${b.card} seq ${b.seq}: ${k.error.message}`);
+    const pair = pairProblem(f, k.value);
+    if (pair) throw bad(`card ${b.card} seq ${b.seq}: ${pair}`);
+    const m = maps.get(key(b.card, b.seq));
+    if (!m) throw bad(`card ${b.card} seq ${b.seq}: its page map is missing`);
+    const mf = checkManifest(b.card, b.seq, f, m)[0];
+    if (mf) throw bad(findingText(mf));
+    const carried: number[] = [];
+    m.seqs.forEach((s, p) => {
+      if (s !== b.seq) return;
+      carried.push(p);
+      if (m.kinds[p] !== KIND_CODE[f.kind]) throw bad(`card ${b.card} seq ${b.seq} page ${p}: kind differs from the header's`);
+    });
+    if (carried.length !== f.recordCount) throw bad(`card ${b.card} seq ${b.seq}: page map carries ${carried.length} pages, the header announces ${f.recordCount}`);
+    const own = packs.get(key(b.card, b.seq));
+    if (!own) throw bad(`card ${b.card} seq ${b.seq}: the pages it stored are missing from the file`);
+    if (own.recordBytes !== f.pageSize + TAG_BYTES) throw bad(`card ${b.card} seq ${b.seq}: its records are ${own.recordBytes} bytes, the card's are ${f.pageSize + TAG_BYTES}`);
+    if (!sameList(own.pages, carried)) throw bad(`card ${b.card} seq ${b.seq}: its pack holds other pages than the ones its page map says it carried`);
+    kindOf.set(key(b.card, b.seq), KIND_CODE[f.kind]);
+    ic.manifests.push(m);
+    ic.backups.push({
+      cardNumber: b.card,
+      seq: b.seq,
+      date: f.date,
+      kind: f.kind,
+      baseSeq: f.baseSeq,
+      epoch: f.epoch,
+      bytes: wrappedKey.length + 126 + (b.headerSignature === undefined ? 0 : 64) + carried.length * (2 + f.pageSize + TAG_BYTES),
+      pagesCarried: carried.length,
+      pagesChanged: carried,
+      header: fromHex(b.header),
+      wrappedKey,
+      ...(b.headerSignature === undefined ? {} : { headerSignature: fromHex(b.headerSignature) }),
+      headerHash: b.headerHash,
+      prevHash: toHex(f.prevHash),
+      confirmed: b.confirmed,
+      storedAt: b.storedAt,
+    });
+  }
+  for (const t of index.tombstones) {
+    const ic = cardOf(t.card, `tombstone seq ${t.seq}`);
+    const f = headerOf(ic, t.seq, t.header, t.headerHash);
+    kindOf.set(key(t.card, t.seq), KIND_CODE[f.kind]);
+    ic.tombstones.push({
+      cardNumber: t.card,
+      seq: t.seq,
+      header: fromHex(t.header),
+      ...(t.headerSignature === undefined ? {} : { headerSignature: fromHex(t.headerSignature) }),
+      headerHash: t.headerHash,
+      prevHash: toHex(f.prevHash),
+      deletedAt: t.deletedAt,
+      reason: t.reason,
+    });
+  }
+  const backed = new Set(index.backups.map((b) => key(b.card, b.seq)));
+  for (const p of c.packs) {
+    const ic = cardOf(p.cardNumber, `pack seq ${p.seq}`);
+    const shape = packShapeProblem(p, ic.card.memorySize / ic.card.pageSize, ic.card.pageSize + TAG_BYTES);
+    if (shape) throw bad(`the pages of card ${p.cardNumber} seq ${p.seq}: ${shape}`);
+  }
+  for (const m of c.maps) {
+    if (!backed.has(key(m.cardNumber, m.seq))) throw bad(`page map of card ${m.cardNumber} seq ${m.seq} has no backup`);
+    usePacks(m, packs, kindOf, usedPacks);
+  }
+  for (const p of c.packs) {
+    const k = key(p.cardNumber, p.seq);
+    if (!usedPacks.has(k) && !backed.has(k)) throw bad(`the pages of card ${p.cardNumber} seq ${p.seq} are used by no point`);
+    cardOf(p.cardNumber, `pack seq ${p.seq}`).packs.set(p.seq, p);
+  }
+  for (const ic of cards.values()) {
+    const links = [...ic.backups.map((b) => ({ ...b, settled: b.confirmed })), ...ic.tombstones.map((t) => ({ ...t, settled: true }))];
+    const broken = checkChain(links).find((p) => p.severity === 'damage');
+    if (broken) throw bad(`card ${ic.card.cardNumber}: chain broken: ${broken.message}`);
+  }
+  return cards;
+}
+
+/** Every page a map takes from seq s is in s's pack, with s's kind. */
+function usePacks(m: ManifestRow, packs: Map<string, PackRow>, kindOf: Map<string, number>, used: Set<string>): void {
+  const cn = m.cardNumber;
+  m.seqs.forEach((s, p) => {
+    const k = key(cn, s);
+    const pack = packs.get(k);
+    if (!pack) throw bad(`card ${cn} seq ${m.seq} page ${p}: the pages stored by seq ${s} are missing from the file`);
+    if (!recordOf(pack, p)) throw bad(`card ${cn} seq ${m.seq} page ${p}: the pack of seq ${s} does not hold it`);
+    const kind = kindOf.get(k);
+    if (kind === undefined) kindOf.set(k, m.kinds[p] as number);
+    else if (m.kinds[p] !== kind) throw bad(`card ${cn} seq ${m.seq} page ${p}: names seq ${s} as another kind of backup than it is`);
+    used.add(k);
+  });
+}
