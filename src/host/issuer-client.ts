@@ -12,16 +12,18 @@ export class IssuerRequestError extends Error {
   /** HTTP status; 0 when the service was not reached. */
   readonly status: number;
   readonly detail: Record<string, unknown> | undefined;
-  constructor(code: string, status: number, message: string, options: { cause?: unknown; detail?: Record<string, unknown> } = {}) {
+  private readonly retry: boolean | undefined;
+  constructor(code: string, status: number, message: string, options: { cause?: unknown; detail?: Record<string, unknown>; transient?: boolean } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'IssuerRequestError';
     this.code = code;
     this.status = status;
     this.detail = options.detail;
+    this.retry = options.transient;
   }
-  /** Worth trying again later: not reached, rate limited, or the service failed. */
+  /** Worth trying again later: not reached, rate limited, or the service failed (unless said otherwise). */
   get transient(): boolean {
-    return this.status === 0 || this.status === 429 || this.status >= 500;
+    return this.retry ?? (this.status === 0 || this.status === 429 || this.status >= 500);
   }
 }
 

@@ -64,7 +64,9 @@ export class UploadQueue {
         const s = await this.session(cardNumber, false);
         return { state: 'stored', outcome: await this.o.client.uploadBackup(s, data) };
       } catch (e) {
-        const err = e instanceof IssuerRequestError ? e : new IssuerRequestError('UNREACHABLE', 0, String(e), { cause: e });
+        // Anything but the service's answer comes from proving the card (proofFor): the card
+        // cannot sign or has no certificate. Trying again does not change that.
+        const err = e instanceof IssuerRequestError ? e : new IssuerRequestError('CARD_PROOF', 0, e instanceof Error ? e.message : String(e), { cause: e, transient: false });
         if (err.status === 401 && !relogged) {
           relogged = true;
           this.sessions.delete(cardNumber);

@@ -35,6 +35,7 @@ export const SERVICE_ERROR_CODES = [
   'issuer-refused',
   'card-stopped',
   'recovery-code-wrong',
+  'card-unproven',
   'unknown',
 ] as const;
 

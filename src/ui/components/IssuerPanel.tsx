@@ -14,7 +14,11 @@ function SyncLine() {
   const text = s.linking
     ? t('issuer.state.linking')
     : s.sync.kind === 'refused'
-      ? t('issuer.state.refused', { code: s.sync.code })
+      ? s.sync.code === 'CARD_PROOF'
+        ? t('issuer.state.unproven')
+        : s.sync.code === 'NOT_UPLOADABLE'
+          ? t('issuer.state.notUploadable')
+          : t('issuer.state.refused', { code: s.sync.code })
       : t(`issuer.state.${s.sync.kind}`);
   return (
     <>

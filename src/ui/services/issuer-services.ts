@@ -37,6 +37,7 @@ export interface IssuerServices {
 
 /** The issuer's refusals the holder must act on get codes of their own; the rest are "the issuer said no". */
 export function issuerError(e: unknown): unknown {
+  if (e instanceof IssuerRequestError && e.code === 'CARD_PROOF') return new ServiceError('card-unproven', e.message, { cause: e });
   if (!(e instanceof IssuerRequestError)) return e;
   if (e.transient) return new ServiceError('issuer-unreachable', e.message, { cause: e });
   if (e.code === 'CARD_STOPPED') return new ServiceError('card-stopped', e.message, { cause: e });
@@ -78,7 +79,7 @@ export function issuerServices(url: string | null, host: IssuerHost): IssuerServ
         local,
         proofFor: async (card) => {
           // Only the card itself can prove itself: if it left the reader, the upload waits.
-          if (host.inReader() !== card) throw new IssuerRequestError('CARD_ABSENT', 0, `card ${card} is not in the reader to prove itself to the issuer`);
+          if (host.inReader() !== card) throw new IssuerRequestError('CARD_ABSENT', 0, `card ${card} is not in the reader to prove itself to the issuer`, { transient: true });
           return cardProof((fn) => host.withCard(fn), readCardCertificate);
         },
       });

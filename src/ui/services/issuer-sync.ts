@@ -138,9 +138,10 @@ export class IssuerSync {
       await this.push(card);
       return { recoveryCode, filled, replaces: status.replaces };
     } catch (e) {
-      const err = e instanceof IssuerRequestError ? e : null;
-      this.set(err?.transient ? { kind: 'offline', message: err.message } : { kind: 'refused', code: err?.code ?? 'CARD', message: e instanceof Error ? e.message : String(e) });
-      throw e;
+      // Not the service's answer: the card could not prove itself (no certificate, or it would not sign).
+      const err = e instanceof IssuerRequestError ? e : new IssuerRequestError('CARD_PROOF', 0, e instanceof Error ? e.message : String(e), { cause: e, transient: false });
+      this.set(err.transient ? { kind: 'offline', message: err.message } : { kind: 'refused', code: err.code, message: err.message });
+      throw err;
     }
   }
 

@@ -1,0 +1,45 @@
+import { expect, test } from '@playwright/test';
+import { backUp } from './helpers/app.ts';
+import { startIssuerStack, type IssuerStack } from './helpers/issuer-stack.ts';
+import { screenshot } from './helpers/screenshot.ts';
+
+// The app built against a running demo issuer (issue 11), started by this spec on free
+// ports. A card that cannot prove itself (no certificate: protocol version 1) keeps its
+// backups on this device, and the app says so plainly instead of failing the backup.
+
+let stack: IssuerStack;
+test.beforeAll(async () => {
+  test.setTimeout(240_000);
+  stack = await startIssuerStack();
+});
+test.afterAll(async () => {
+  await stack?.close();
+});
+
+test('the issuer panel and the timeline say where backups are; a lost report with a wrong code is refused plainly', async ({ page }) => {
+  const issuerCalls: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith(stack.issuerUrl)) issuerCalls.push(`${r.method()} ${new URL(r.url()).pathname}`);
+  });
+  await page.goto(`${stack.appUrl}/?demo`);
+  await expect(page.getByTestId('card-number')).toBeVisible({ timeout: 30_000 });
+  const panel = page.getByTestId('issuer-panel');
+  await expect(panel.getByRole('heading', { name: 'Copy at your card issuer' })).toBeVisible();
+  await backUp(page, 1);
+  const row = page.locator('.trow[data-seq="1"]');
+  await expect(row.locator('[data-place]')).toHaveAttribute('data-place', /^(device|both)$/);
+  await expect(row).toContainText(/This device/);
+  // The row's accessible text names the place too.
+  await expect(row.locator('.visually-hidden')).toContainText(/kept on: This device/);
+  // A version-1 card has no certificate: it cannot prove itself, and the panel says what that means.
+  await expect(panel.getByRole('alert').first()).toContainText('This card cannot prove itself to its issuer');
+  await expect(page.getByTestId('issuer-state')).toHaveText(/on this device only/);
+
+  await panel.getByLabel('Card number').fill('4900 0000 0000 0001');
+  await panel.getByLabel('Recovery code').fill('not-the-code');
+  await panel.getByRole('button', { name: 'Report the card lost' }).click();
+  // The issuer does not say whether it knows the card: the code does not match, nothing is stopped.
+  await expect(panel.locator('[data-error]').last()).toHaveAttribute('data-error', 'recovery-code-wrong');
+  expect(issuerCalls).toContain('POST /v1/lost');
+  await screenshot(page, 'issuer-panel');
+});
