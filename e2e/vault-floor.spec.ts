@@ -210,21 +210,41 @@ test('fuzzed export files are refused with a clear error and leave the vault unc
   await value(page, 'importFile', 'fuzz-dst', Array.from(file));
   const before = await value<string>(page, 'dump', 'fuzz-dst');
 
-  const seal = (body: Uint8Array) => new Uint8Array([...body, ...createHash('sha256').update(body).digest()]);
+  // The export file, version 2 (src/vault/export-packs.ts): preamble, JSON index, then
+  // page maps and packs as stored, then the SHA-256 of everything before.
+  const sha = (b: Uint8Array) => new Uint8Array(createHash('sha256').update(b).digest());
+  const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  const unhex = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
+  const seal = (body: Uint8Array) => new Uint8Array([...body, ...sha(body)]);
   const indexLen = new DataView(file.buffer).getUint32(12);
   const json = new TextDecoder().decode(file.subarray(16, 16 + indexLen));
-  const blobs = file.subarray(16 + indexLen, file.length - 32);
-  const withIndex = (j: string, lenField?: number) => {
+  const body = file.subarray(16 + indexLen, file.length - 32);
+  type Index = {
+    cards: { certificate?: string }[];
+    backups: { seq: number; header: string; headerHash: string; headerSignature?: string; wrappedKey: string }[];
+    maps: { seq: number; bytes: number }[];
+    packs: { seq: number; count: number; recordBytes: number; bytes: number; hash: string }[];
+  };
+  const withIndex = (j: string, lenField?: number, sections: Uint8Array = body) => {
     const bytes = new TextEncoder().encode(j);
     const head = file.slice(0, 16);
     new DataView(head.buffer).setUint32(12, lenField ?? bytes.length);
-    return seal(new Uint8Array([...head, ...bytes, ...blobs]));
+    return seal(new Uint8Array([...head, ...bytes, ...sections]));
   };
-  const index = JSON.parse(json) as { manifests: { seqs: number[]; blobs: number[] }[]; blobs: [string, number][]; backups: { header: string; headerHash: string }[] };
-  const edit = (f: (i: typeof index) => void) => {
-    const copy = JSON.parse(json) as typeof index;
-    f(copy);
-    return withIndex(JSON.stringify(copy));
+  const index = JSON.parse(json) as Index;
+  const edit = (f: (i: Index, sections: Uint8Array) => void) => {
+    const copy = JSON.parse(json) as Index;
+    const sections = body.slice();
+    f(copy, sections);
+    return withIndex(JSON.stringify(copy), undefined, sections);
+  };
+  const mapsBytes = index.maps.reduce((n, m) => n + m.bytes, 0);
+  /** Flip one bit of a header's hex, recompute its hash: a forger who knows the format. */
+  const forgeHeader = (b: Index['backups'][number], at: number) => {
+    const h = unhex(b.header);
+    h[at] = (h[at] as number) ^ 1;
+    b.header = hex(h);
+    b.headerHash = hex(sha(h));
   };
   const cases: [string, Uint8Array][] = [];
   for (const n of [0, 7, 15, 16, 17, 16 + indexLen - 1, 16 + indexLen + 5, file.length - 33, file.length - 1]) cases.push([`truncated to ${n}`, file.subarray(0, n)]);
@@ -234,20 +254,47 @@ test('fuzzed export files are refused with a clear error and leave the vault unc
     cases.push([`byte ${o} flipped`, bad]);
   }
   // forged but self-consistent: every hash and the digest recomputed
-  cases.push(['a manifest page pointed at another backup', edit((i) => ((i.manifests[1] as { seqs: number[] }).seqs[0] = 9))]);
-  cases.push(['a manifest page pointed at another copy', edit((i) => ((i.manifests[0] as { blobs: number[] }).blobs[0] = (i.manifests[0] as { blobs: number[] }).blobs[1] as number))]);
+  cases.push(['a page map\'s page pointed at another backup', edit((_i, b) => new DataView(b.buffer).setUint32(4 * 3, 9))]);
+  cases.push(['a page map\'s kind code changed', edit((i, b) => (b[((i.maps[0]?.bytes ?? 0) / 5) * 4 + 1] ^= 3))]);
+  cases.push(['an older header altered with its hash recomputed', edit((i) => forgeHeader(i.backups[0] as Index['backups'][number], 30))]);
+  cases.push(['the newest header altered with its hash recomputed', edit((i) => forgeHeader(i.backups[i.backups.length - 1] as Index['backups'][number], 30))]);
+  cases.push(['a header\'s page map hash forged with its hash recomputed', edit((i) => forgeHeader(i.backups[1] as Index['backups'][number], 80))]);
   cases.push([
-    'an older header altered with its hash recomputed',
+    'a header signature flipped',
     edit((i) => {
-      const b = i.backups[0] as { header: string; headerHash: string };
-      b.header = b.header.slice(0, 60) + (b.header[60] === '0' ? '1' : '0') + b.header.slice(61);
+      const b = i.backups[1] as Index['backups'][number];
+      b.headerSignature = (b.headerSignature?.[0] === '0' ? '1' : '0') + (b.headerSignature ?? '').slice(1);
     }),
   ]);
-  cases.push(['a blob listed twice', edit((i) => i.blobs.push(i.blobs[0] as [string, number]))]);
+  cases.push(['signatures and certificate left out', edit((i) => (delete i.cards[0]?.certificate, i.backups.forEach((b) => delete b.headerSignature)))]);
+  cases.push([
+    'another card\'s certificate',
+    edit((i) => {
+      const c = i.cards[0] as { certificate: string };
+      c.certificate = c.certificate.slice(0, 40) + (c.certificate[40] === '0' ? '1' : '0') + c.certificate.slice(41);
+    }),
+  ]);
+  cases.push([
+    'a wrapped key moved to another epoch',
+    edit((i) => {
+      const b = i.backups[0] as Index['backups'][number];
+      b.wrappedKey = b.wrappedKey.slice(0, 20) + (b.wrappedKey[20] === '0' ? '1' : '0') + b.wrappedKey.slice(21);
+    }),
+  ]);
+  cases.push([
+    'a pack\'s page list changed with its hash recomputed',
+    edit((i, b) => {
+      new DataView(b.buffer).setUint32(mapsBytes, 1); // first page of the first pack: 0 -> 1, now twice
+      const p = i.packs[0] as Index['packs'][number];
+      p.hash = hex(sha(b.subarray(mapsBytes + p.count * 4, mapsBytes + p.bytes)));
+    }),
+  ]);
+  cases.push(['a pack listed twice', edit((i) => i.packs.push(i.packs[0] as Index['packs'][number]))]);
   // size bombs
   cases.push(['index length 4 GiB', withIndex(json, 0xffff_fff0)]);
-  cases.push(['a blob announced as 2 GiB', edit((i) => ((i.blobs[0] as [string, number])[1] = 2 ** 31))]);
-  cases.push(['50,000 announced blobs', edit((i) => (i.blobs = Array.from({ length: 50_000 }, () => i.blobs[0] as [string, number])))]);
+  cases.push(['a pack announced as 2 GiB', edit((i) => ((i.packs[0] as Index['packs'][number]).bytes = 2 ** 31))]);
+  cases.push(['a pack of 2^31 records', edit((i) => Object.assign(i.packs[0] as object, { count: 2 ** 31, bytes: 2 ** 31 * (4 + (i.packs[0]?.recordBytes ?? 0)) }))]);
+  cases.push(['50,000 announced packs', edit((i) => (i.packs = Array.from({ length: 50_000 }, () => i.packs[0] as Index['packs'][number])))]);
   for (const [what, bytes] of cases) {
     const r = await call(page, 'importFile', 'fuzz-dst', Array.from(bytes));
     expect(r.ok, what).toBe(false);

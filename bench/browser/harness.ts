@@ -18,7 +18,8 @@ async function vault(db: string): Promise<Vault> {
 
 function model(card: string, memorySize: number, seed: number): CardModel {
   let m = models.get(card);
-  if (!m) models.set(card, (m = new CardModel({ cardNumber: card, memorySize, pageSize: 256, seed })));
+  // Cards of protocol version 2 (signed headers, certificate handed with each backup), as the card now makes them.
+  if (!m) models.set(card, (m = new CardModel({ cardNumber: card, memorySize, pageSize: 256, seed, version: 2 })));
   return m;
 }
 

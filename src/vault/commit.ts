@@ -8,7 +8,7 @@
  */
 import { headerHash, TAG_BYTES, type SealedRecord } from '../protocol/backup-format.ts';
 import { storageError, VaultError } from './errors.ts';
-import { certificateProblem, sameBytes, signatureProblem } from './signature.ts';
+import { certificateProblem, sameBytes, signatureProblem, signatureProblemNow } from './signature.ts';
 import { decodeStoredHeader, decodeStoredKey, pairProblem, type StoredHeader } from './versions.ts';
 import { digestHex, shortHash, toHex } from './hash.ts';
 import { manifestMapHash, overlay, pageCountOf, refsOf, usesOf } from './manifest.ts';
@@ -45,8 +45,8 @@ interface Prepared {
 
 const bad = (msg: string) => new VaultError('BAD_INPUT', `backup refused: ${msg}`);
 
-/** Checks that need no storage: header and key decode, records fit the header; the pack, hashed once. */
-async function prepare(input: CommitInput): Promise<Prepared> {
+/** Checks that need no storage: header and key decode, records fit the header; the pack, its hash pushed onto `pending`. */
+function prepare(input: CommitInput, pending: Promise<void>[]): Prepared {
   const h = decodeStoredHeader(input.header);
   if (!h.ok) throw new VaultError('BAD_INPUT', `backup refused: ${h.error.message}`, { cause: h.error });
   const f = h.value;
@@ -68,7 +68,9 @@ async function prepare(input: CommitInput): Promise<Prepared> {
   const sealed = new Uint8Array(ordered.length * recordBytes);
   ordered.forEach((r, i) => sealed.set(r.sealed, i * recordBytes));
   const pages = Uint32Array.from(ordered, (r) => r.page);
-  const pack: PackRow = { cardNumber: f.cardNumber, seq: f.seq, pages, recordBytes, sealed, hash: await digestHex(sealed) };
+  // Hashed while the signature is checked (both WebCrypto, both before the transaction).
+  const pack: PackRow = { cardNumber: f.cardNumber, seq: f.seq, pages, recordBytes, sealed, hash: '' };
+  pending.push(digestHex(sealed).then((h) => void (pack.hash = h)));
   const bytes = input.wrappedKey.length + input.header.length + (input.headerSignature?.length ?? 0) + ordered.length * (2 + recordBytes);
   return { fields: f, headerHash: toHex(headerHash(input.header)), carried: Array.from(pages), pack, bytes };
 }
@@ -83,22 +85,27 @@ function checkCard(card: CardRow, f: StoredHeader): void {
 
 /** Store one backup. Returns the stored row (unconfirmed until confirmBackup). */
 export async function commitBackup(db: VaultDB, input: CommitInput, now: () => number): Promise<BackupRow> {
-  const p = await prepare(input);
+  const pending: Promise<void>[] = [];
+  const p = prepare(input, pending);
   const f = p.fields;
   const cn = f.cardNumber;
-  // The signature is checked before the write transaction (the check awaits WebCrypto,
-  // which would let a transaction commit early), against the certificate handed now or
-  // the one kept; the transaction then makes sure the card row still holds that one.
+  // With the certificate handed (the host's way), the signature is checked before the
+  // write transaction (WebCrypto awaits, which would let a transaction commit early), and
+  // the transaction makes sure the card row keeps that same certificate. Without it, the
+  // one kept on the card row is used, checked inside the transaction, synchronously.
+  let checked: Uint8Array | undefined;
   if (input.cardCertificate) {
     const c = certificateProblem(input.cardCertificate, cn);
     if (c) throw new VaultError('BAD_SIGNATURE', `backup refused: ${c}`);
+    const sig = signatureProblem(input.cardCertificate, cn, input.header, input.headerSignature);
+    pending.push(
+      sig.then((problem) => {
+        if (problem) throw new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: ${problem}`);
+      }),
+    );
+    checked = input.cardCertificate;
   }
-  const kept = (await db.get('cards', cn).catch((e: unknown) => Promise.reject(storageError(e, `backup of card ${cn} seq ${f.seq}`, 0))))?.certificate;
-  if (input.cardCertificate && kept && !sameBytes(kept, input.cardCertificate))
-    throw new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: the certificate handed differs from the one the vault keeps for this card`);
-  const certificate = input.cardCertificate ?? kept;
-  const sig = await signatureProblem(certificate, cn, input.header, input.headerSignature);
-  if (sig) throw new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: ${sig}`);
+  await Promise.all(pending);
   const tx = db.transaction(['packs', 'manifests', 'uses', 'backups', 'cards'], 'readwrite');
   try {
     return await inTransaction(tx, async (track) => {
@@ -107,8 +114,13 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
       track(tx.objectStore('packs').put(p.pack));
       const known = await tx.objectStore('cards').get(cn);
       if (known) checkCard(known, f);
-      if (!sameBytes(known?.certificate, kept))
-        throw new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: the card's certificate changed while storing; try again`);
+      if (checked && known?.certificate && !sameBytes(known.certificate, checked))
+        throw new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: the certificate handed differs from the one the vault keeps for this card`);
+      const certificate = checked ?? known?.certificate;
+      if (!checked) {
+        const sig = signatureProblemNow(certificate, cn, input.header, input.headerSignature);
+        if (sig) throw new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: ${sig}`);
+      }
       if (certificate && known && !known.certificate && known.headSeq > 0)
         throw new VaultError(
           'CARD_MISMATCH',

@@ -49,8 +49,10 @@ async function verifyEd25519(publicKey: Uint8Array, header: Uint8Array, signatur
   return verifyHeaderSignature(publicKey, header, signature);
 }
 
-/** What is wrong with a header's signature under the card's certificate (or its absence), or undefined if nothing. */
-export async function signatureProblem(certificate: Uint8Array | undefined, cardNumber: string, header: Uint8Array, signature: Uint8Array | undefined): Promise<string | undefined> {
+type Verifier<R> = (publicKey: Uint8Array, header: Uint8Array, signature: Uint8Array) => R;
+
+/** The rule above, for any verifier: `problem` gets the verdict and says what is wrong. */
+function judge<R>(certificate: Uint8Array | undefined, cardNumber: string, header: Uint8Array, signature: Uint8Array | undefined, verify: Verifier<R>): string | { check: R } | undefined {
   const version = headerVersion(header);
   if (!certificate) {
     if (version === 1) return signature ? 'a version-1 header carries a signature, and version-1 cards sign nothing' : undefined;
@@ -62,8 +64,23 @@ export async function signatureProblem(certificate: Uint8Array | undefined, card
   if (cert.value.cardNumber !== cardNumber) return `the card certificate is for card ${cert.value.cardNumber}`;
   if (!signature) return `the header carries no card signature, and this card signs its headers`;
   if (signature.length !== HEADER_SIGNATURE_BYTES) return `the header's card signature is ${signature.length} bytes, expected ${HEADER_SIGNATURE_BYTES}`;
-  if (!(await verifyEd25519(cert.value.signingPublicKey, header, signature))) return `the header's card signature does not verify: the header is not the one the card made`;
-  return undefined;
+  return { check: verify(cert.value.signingPublicKey, header, signature) };
+}
+
+const FORGED = `the header's card signature does not verify: the header is not the one the card made`;
+
+/** What is wrong with a header's signature under the card's certificate (or its absence), or undefined if nothing. */
+export async function signatureProblem(certificate: Uint8Array | undefined, cardNumber: string, header: Uint8Array, signature: Uint8Array | undefined): Promise<string | undefined> {
+  const j = judge(certificate, cardNumber, header, signature, verifyEd25519);
+  if (typeof j !== 'object') return j;
+  return (await j.check) ? undefined : FORGED;
+}
+
+/** The same, synchronously (the JavaScript library): for inside a transaction, where awaiting WebCrypto would let it commit. */
+export function signatureProblemNow(certificate: Uint8Array | undefined, cardNumber: string, header: Uint8Array, signature: Uint8Array | undefined): string | undefined {
+  const j = judge(certificate, cardNumber, header, signature, verifyHeaderSignature);
+  if (typeof j !== 'object') return j;
+  return j.check ? undefined : FORGED;
 }
 
 /** Does the certificate decode and name this card (the host checked its issuer chain)? */

@@ -51,8 +51,8 @@ function noteUses(uses: Uses, m: ManifestRow): void {
   }
 }
 
-/** Hash a pack already read; findings for what is wrong with it. */
-async function checkPack(c: CardRow, seq: number, pack: PackRow | undefined, uses: Uses, ownPages: number[] | undefined): Promise<Finding[]> {
+/** Findings for a pack already read and hashed (`actual`: the SHA-256 of its bytes). */
+function checkPack(c: CardRow, seq: number, pack: PackRow | undefined, actual: string | undefined, uses: Uses, ownPages: number[] | undefined): Finding[] {
   const card = c.cardNumber;
   const u = uses.get(seq);
   const needed = u ? neededBy(u.points) : 'its own backup only';
@@ -60,9 +60,8 @@ async function checkPack(c: CardRow, seq: number, pack: PackRow | undefined, use
   if (!pack) return [{ ...at, code: 'PACK_MISSING', message: `the pages stored by seq ${seq} are missing (${needed})` }];
   const shape = packShapeProblem(pack, c.memorySize / c.pageSize, c.pageSize + TAG_BYTES);
   if (shape) return [{ ...at, code: 'PACK_SHAPE', message: `the pages stored by seq ${seq}: ${shape} (${needed})` }];
-  const actual = await digestHex(pack.sealed);
   if (actual !== pack.hash)
-    return [{ ...at, code: 'PACK_HASH', message: `the pages stored by seq ${seq} hash to ${shortHash(actual)}, stored as ${shortHash(pack.hash)}: their bytes were altered (${needed})` }];
+    return [{ ...at, code: 'PACK_HASH', message: `the pages stored by seq ${seq} hash to ${shortHash(actual ?? '')}, stored as ${shortHash(pack.hash)}: their bytes were altered (${needed})` }];
   const out: Finding[] = [];
   for (const [point, pages] of u?.pages ?? []) {
     const lost = pages.filter((p) => recordOf(pack, p) === undefined);
@@ -144,7 +143,9 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
   const overBudget = () => opts.budgetMs !== undefined && records.length > 0 && now() - started >= opts.budgetMs;
   let stop = false;
   for (let i = 0; !stop && i < order.length && records.length < limit; ) {
-    const batch = order.slice(i, Math.min(i + BATCH, i + (limit - records.length)));
+    // Under a time budget, one pack at a time, so the budget is kept to within one pack's hash.
+    const size = opts.budgetMs === undefined ? BATCH : 1;
+    const batch = order.slice(i, Math.min(i + size, i + (limit - records.length)));
     i += batch.length;
     const rtx = db.transaction('packs');
     const read: (PackRow | undefined)[] = partial
@@ -152,9 +153,12 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
       : await rtx.store.getAll(IDBKeyRange.bound([card, batch[0] as number], [card, batch[batch.length - 1] as number]), batch.length);
     const bySeq = new Map(read.filter((p) => p !== undefined).map((p) => [p.seq, p]));
     const packs = batch.map((s) => bySeq.get(s));
+    // A batch's hashes all at once (WebCrypto runs them off the main thread); the budget is
+    // then spent a batch at a time, the first batch always.
+    if ((stop = overBudget())) break;
+    const hashes = await Promise.all(packs.map((p) => (p && !packShapeProblem(p, c.memorySize / c.pageSize, c.pageSize + TAG_BYTES) ? digestHex(p.sealed) : undefined)));
     for (const [j, s] of batch.entries()) {
-      if ((stop = overBudget())) break;
-      const found = await checkPack(c, s, packs[j], uses, own.get(s));
+      const found = checkPack(c, s, packs[j], hashes[j], uses, own.get(s));
       out.push(...found);
       records.push({ cardNumber: card, seq: s, checkedAt: now(), ok: found.length === 0 });
     }
