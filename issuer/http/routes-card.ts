@@ -7,6 +7,7 @@ import { chainHead, fetchBackup, listBackups, uploadBackup } from '../store/back
 import { register, authoriseRestore, reissueValue } from '../store/lost.ts';
 import { balance, issueLoad } from '../store/ledger.ts';
 import { hex } from '../../src/protocol/bytes.ts';
+import { getCard } from '../store/cards.ts';
 
 /** Routes a card reaches after proving itself: each for its own card number only. */
 export function cardRoutes(d: Deps): Hono {
@@ -87,7 +88,9 @@ export function cardRoutes(d: Deps): Hono {
   };
   app.get('/cards/:card/replaced/backups', async (c) => {
     const lost = await replaced(c);
-    return c.json({ cardNumber: lost, backups: await listBackups(d.db, lost), head: await chainHead(d.db, lost) });
+    // The lost card's certificate too: a new browser's vault checks the chain's header signatures with it.
+    const certificate = hex((await getCard(d.db, d.authority, lost)).identity.certificate);
+    return c.json({ cardNumber: lost, certificate, backups: await listBackups(d.db, lost), head: await chainHead(d.db, lost) });
   });
   app.get('/cards/:card/replaced/backups/:seq', async (c) => {
     const lost = await replaced(c);

@@ -6,9 +6,9 @@
  * `commitRemoteBackup` puts bytes fetched from the issuer into an empty vault (a new
  * laptop's timeline, patent fig. 21), checked by the vault as if the card had sent them.
  */
-import { decodeHeader, decodeSegments, encodeSegment, type SealedRecord } from '../protocol/backup-format.ts';
+import { decodeSegments, encodeSegment, type SealedRecord } from '../protocol/backup-format.ts';
 import { joinBackupData, splitBackupData } from '../protocol/trust/backup-data.ts';
-import type { BackupRow, Vault } from '../vault/index.ts';
+import { decodeStoredHeader, type BackupRow, type Vault } from '../vault/index.ts';
 import { HostError } from './errors.ts';
 
 /** The backup data of (card, seq) as the card made it; refuses what the issuer would not keep. */
@@ -29,19 +29,27 @@ export async function backupData(vault: Vault, card: string, seq: number): Promi
 /**
  * Stores backup data fetched from the issuer in the vault, confirmed (the issuer keeps
  * only what the card signed and completed). The vault checks header, chain and records
- * as for a backup from the card; a malformed download is refused with what was wrong.
+ * as for a backup from the card (the header signature against `cardCertificate`, the
+ * certificate of the card that made it); a malformed download is refused with what was wrong.
  */
-export async function commitRemoteBackup(vault: Vault, bytes: Uint8Array, label?: string): Promise<BackupRow> {
+export async function commitRemoteBackup(vault: Vault, bytes: Uint8Array, cardCertificate: Uint8Array, label?: string): Promise<BackupRow> {
   const parts = splitBackupData(bytes);
   if (!parts.ok) throw new HostError('VAULT', `the issuer's copy does not parse: ${parts.error.message}`, { cause: parts.error });
-  const h = decodeHeader(parts.value.header);
+  const h = decodeStoredHeader(parts.value.header);
   if (!h.ok) throw new HostError('VAULT', `the issuer's copy has a bad header: ${h.error.message}`, { cause: h.error });
   const segs = parts.value.records.length === 0 ? { ok: true as const, value: [] } : decodeSegments(parts.value.records, h.value.pageSize);
   if (!segs.ok) throw new HostError('VAULT', `the issuer's copy of seq ${h.value.seq} has bad records: ${segs.error.message}`, { cause: segs.error });
   const records = segs.value.flatMap((s) => s.records);
   const card = h.value.cardNumber;
   try {
-    await vault.commitBackup({ wrappedKey: parts.value.wrappedKey, header: parts.value.header, headerSignature: parts.value.signature, records, ...(label === undefined ? {} : { label }) });
+    await vault.commitBackup({
+      wrappedKey: parts.value.wrappedKey,
+      header: parts.value.header,
+      headerSignature: parts.value.signature,
+      cardCertificate,
+      records,
+      ...(label === undefined ? {} : { label }),
+    });
     await vault.confirmBackup(card, h.value.seq);
   } catch (e) {
     throw new HostError('VAULT', `the issuer's copy of card ${card} seq ${h.value.seq} was not stored: ${e instanceof Error ? e.message : String(e)}`, { cause: e });

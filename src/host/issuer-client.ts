@@ -135,8 +135,9 @@ export class IssuerClient {
   }
 
   /** The replacement card's view of the chain of the card it replaces. */
-  listReplaced(s: IssuerSession): Promise<{ cardNumber: string; backups: RemoteBackup[]; head: { seq: number; headHash: string } }> {
-    return this.json('GET', `/v1/cards/${s.cardNumber}/replaced/backups`, { session: s });
+  async listReplaced(s: IssuerSession): Promise<{ cardNumber: string; certificate: Uint8Array; backups: RemoteBackup[]; head: { seq: number; headHash: string } }> {
+    const r = await this.json<{ cardNumber: string; certificate: string; backups: RemoteBackup[]; head: { seq: number; headHash: string } }>('GET', `/v1/cards/${s.cardNumber}/replaced/backups`, { session: s });
+    return { ...r, certificate: fromHex(r.certificate) };
   }
 
   async fetchReplaced(s: IssuerSession, seq: number): Promise<Uint8Array> {

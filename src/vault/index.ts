@@ -6,7 +6,7 @@ export type { DeleteResult } from './delete.ts';
 export type { ChainStatus, TimelineEntry, TimelineOptions } from './read.ts';
 export type { CompactedPlan, ReplayPlan, ReplayStep, RestoreMode, RestorePlan } from './restore-plan.ts';
 export type { BackupRow, CardRow } from './schema.ts';
-export { headerVersion, V1_NOTE, type ProtocolVersion } from './versions.ts';
+export { decodeStoredHeader, headerVersion, V1_NOTE, type ProtocolVersion } from './versions.ts';
 export { inProcessLocks, type LockManagerLike } from './lock.ts';
 export { requestPersistence } from './persist.ts';
 export type { Finding, FindingCode } from './checks.ts';

@@ -14,10 +14,20 @@ import { decodeHeader } from '../../src/protocol/backup-format.ts';
 // chance uploads it, registration shows the recovery code once, an empty vault fills.
 
 /** A browser's copies in memory (the vault in the app), keyed by card and seq. */
-function memoryCopies(): LocalCopies & { held: Map<string, Uint8Array> } {
+function memoryCopies(): LocalCopies & { held: Map<string, Uint8Array>; certificates: Map<string, Uint8Array>; put(bytes: Uint8Array): Promise<void> } {
   const held = new Map<string, Uint8Array>();
+  const certificates = new Map<string, Uint8Array>();
+  const put = async (bytes: Uint8Array) => {
+    const p = splitBackupData(bytes);
+    if (!p.ok) throw new Error(p.error.message);
+    const h = decodeHeader(p.value.header);
+    if (!h.ok) throw new Error(h.error.message);
+    held.set(`${h.value.cardNumber}:${h.value.seq}`, bytes);
+  };
   return {
     held,
+    certificates,
+    put,
     seqs: async (card) =>
       [...held.keys()]
         .filter((k) => k.startsWith(card + ':'))
@@ -28,12 +38,10 @@ function memoryCopies(): LocalCopies & { held: Map<string, Uint8Array> } {
       if (!b) throw new Error(`no ${card}:${seq}`);
       return b;
     },
-    store: async (bytes) => {
-      const p = splitBackupData(bytes);
-      if (!p.ok) throw new Error(p.error.message);
-      const h = decodeHeader(p.value.header);
-      if (!h.ok) throw new Error(h.error.message);
-      held.set(`${h.value.cardNumber}:${h.value.seq}`, bytes);
+    store: async (bytes, certificate) => {
+      await put(bytes);
+      const h = decodeHeader((splitBackupData(bytes) as { value: { header: Uint8Array } }).value.header);
+      if (h.ok) certificates.set(h.value.cardNumber, certificate);
     },
   };
 }
@@ -68,10 +76,10 @@ describe('the off-device copy (app side)', () => {
     const local = memoryCopies();
     const sync = new IssuerSync({ client: new IssuerClient(w.issuer.url), marks: await CopyMarks.open(name), local, proofFor: proof(card), queue: noWait });
     const [b1, b2] = chain(card, 2);
-    await local.store(b1 as Uint8Array);
+    await local.put(b1 as Uint8Array);
     expect(sync.place(card.cardNumber, 1, true)).toBe('device');
     await sync.push(card.cardNumber);
-    await local.store(b2 as Uint8Array);
+    await local.put(b2 as Uint8Array);
     await sync.push(card.cardNumber);
     expect([sync.place(card.cardNumber, 1, true), sync.place(card.cardNumber, 2, true)]).toEqual(['both', 'both']);
     expect(sync.state).toEqual({ kind: 'idle' });
@@ -90,7 +98,7 @@ describe('the off-device copy (app side)', () => {
     const name = `marks-${++dbs}`;
     const local = memoryCopies();
     const [b1] = chain(card, 1);
-    await local.store(b1 as Uint8Array);
+    await local.put(b1 as Uint8Array);
     const offline = new IssuerSync({ client: new IssuerClient('http://127.0.0.1:9'), marks: await CopyMarks.open(name), local, proofFor: proof(card), queue: noWait });
     const states: SyncState[] = [];
     offline.onChange((s) => states.push(s));
@@ -124,7 +132,7 @@ describe('the off-device copy (app side)', () => {
     const first = await sync.link(card.cardNumber);
     expect(first.recoveryCode).toMatch(/\S{8,}/);
     const bodies = chain(card, 3);
-    for (const b of bodies) await laptop.store(b);
+    for (const b of bodies) await laptop.put(b);
     await sync.push(card.cardNumber);
     expect((await sync.link(card.cardNumber)).recoveryCode).toBeNull();
 
@@ -136,6 +144,8 @@ describe('the off-device copy (app side)', () => {
     expect(r).toEqual({ recoveryCode: null, filled: 3, replaces: null });
     expect(await fresh.seqs(card.cardNumber)).toEqual([1, 2, 3]);
     expect(await fresh.bytes(card.cardNumber, 3)).toEqual(bodies[2]);
+    // Stored with the certificate of the card that made them (the vault checks the signatures with it).
+    expect(fresh.certificates.get(card.cardNumber)).toEqual(card.certificate);
     expect(newLaptop.place(card.cardNumber, 3, true)).toBe('both');
     // A device that holds the chain already fetches nothing.
     expect((await newLaptop.link(card.cardNumber)).filled).toBe(0);

@@ -64,8 +64,8 @@ export function issuerServices(url: string | null, host: IssuerHost): IssuerServ
       return rows.filter((r) => r.confirmed).map((r) => r.seq).sort((a, b) => a - b);
     },
     bytes: async (card, seq) => backupData(await host.vault(), card, seq),
-    store: async (bytes) => {
-      await commitRemoteBackup(await host.vault(), bytes);
+    store: async (bytes, certificate) => {
+      await commitRemoteBackup(await host.vault(), bytes, certificate);
       host.changed();
     },
   };

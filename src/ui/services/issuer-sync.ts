@@ -26,8 +26,11 @@ export interface LocalCopies {
   seqs(card: string): Promise<number[]>;
   /** Backup data v2 of one of them, as the card made it. */
   bytes(card: string, seq: number): Promise<Uint8Array>;
-  /** Store a copy fetched from the issuer (confirmed: the issuer keeps only completed, signed backups). */
-  store(bytes: Uint8Array): Promise<void>;
+  /**
+   * Store a copy fetched from the issuer (confirmed: the issuer keeps only completed,
+   * signed backups); `cardCertificate`: of the card that made it, to check its signatures.
+   */
+  store(bytes: Uint8Array, cardCertificate: Uint8Array): Promise<void>;
 }
 
 export interface LinkResult {
@@ -127,12 +130,13 @@ export class IssuerSync {
     let session: IssuerSession;
     try {
       session = await this.queue.session(card);
+      const { certificate } = await this.o.proofFor(card);
       const status = await this.o.client.cardStatus(session);
       const recoveryCode = status.registered ? null : await this.o.client.register(session);
-      let filled = await this.fill(card, (await this.o.client.listBackups(session)).backups, (seq) => this.o.client.fetchBackup(session, seq));
+      let filled = await this.fill(card, certificate, (await this.o.client.listBackups(session)).backups, (seq) => this.o.client.fetchBackup(session, seq));
       if (status.replaces) {
         const old = await this.o.client.listReplaced(session);
-        filled += await this.fill(old.cardNumber, old.backups, (seq) => this.o.client.fetchReplaced(session, seq));
+        filled += await this.fill(old.cardNumber, old.certificate, old.backups, (seq) => this.o.client.fetchReplaced(session, seq));
       }
       this.set({ kind: 'idle' });
       await this.push(card);
@@ -146,11 +150,11 @@ export class IssuerSync {
   }
 
   /** Mark what the issuer holds; when this device holds none of the card's chain, fetch it all. */
-  private async fill(card: string, remote: readonly RemoteBackup[], fetchOne: (seq: number) => Promise<Uint8Array>): Promise<number> {
+  private async fill(card: string, certificate: Uint8Array, remote: readonly RemoteBackup[], fetchOne: (seq: number) => Promise<Uint8Array>): Promise<number> {
     await this.o.marks.put(remote.map((b) => ({ cardNumber: card, seq: b.seq, blobHash: b.blobHash, at: Date.now() })));
     if (remote.length === 0 || (await this.o.local.seqs(card)).length > 0) return 0;
     const ordered = [...remote].sort((a, b) => a.seq - b.seq);
-    for (const b of ordered) await this.o.local.store(await fetchOne(b.seq));
+    for (const b of ordered) await this.o.local.store(await fetchOne(b.seq), certificate);
     return ordered.length;
   }
 }
