@@ -114,6 +114,44 @@ describe('the off-device copy (app side)', () => {
     expect(back.place(card.cardNumber, 1, true)).toBe('both');
   });
 
+  it('while the issuer stays unreachable, the sync tries again by itself, waiting longer each time', async () => {
+    const card = w.newCard();
+    const local = memoryCopies();
+    const [b1] = chain(card, 1);
+    await local.put(b1 as Uint8Array);
+    let down = true;
+    const flaky: typeof fetch = (input, init) => (down ? Promise.reject(new TypeError('network down')) : fetch(input, init));
+    const waiting: { fn: () => Promise<void>; ms: number; cleared: boolean }[] = [];
+    const timer = {
+      set: (fn: () => Promise<void>, ms: number) => {
+        const t = { fn, ms, cleared: false };
+        waiting.push(t);
+        return t;
+      },
+      clear: (h: unknown) => {
+        (h as { cleared: boolean }).cleared = true;
+      },
+    };
+    const sync = new IssuerSync({ client: new IssuerClient(w.issuer.url, flaky), marks: await CopyMarks.open(`marks-${++dbs}`), local, proofFor: proof(card), queue: noWait, timer, retryMs: 1000, maxRetryMs: 3000 });
+    await sync.push(card.cardNumber);
+    expect(sync.state.kind).toBe('offline');
+    const run = async () => {
+      const next = waiting.filter((t) => !t.cleared).at(-1);
+      if (!next) throw new Error('no retry is waiting');
+      next.cleared = true;
+      await next.fn();
+    };
+    await run();
+    await run();
+    expect(waiting.map((t) => t.ms)).toEqual([1000, 2000, 3000]);
+    expect(sync.place(card.cardNumber, 1, true)).toBe('device');
+    down = false;
+    await run();
+    expect(sync.state).toEqual({ kind: 'idle' });
+    expect(sync.place(card.cardNumber, 1, true)).toBe('both');
+    expect(waiting.filter((t) => !t.cleared)).toEqual([]);
+  });
+
   it('a refused backup is named and not marked', async () => {
     const card = w.newCard();
     const local = memoryCopies();

@@ -50,6 +50,14 @@ export interface IssuerSyncOptions {
   proofFor(cardNumber: string): Promise<CardProof>;
   /** Queue tuning (tests inject sleep). */
   queue?: Omit<UploadQueueOptions, 'client' | 'proofFor'>;
+  /**
+   * After the issuer was unreachable, push the card's backups again after this long,
+   * doubling up to `maxRetryMs` while it stays unreachable (default 30 s, 10 min).
+   */
+  retryMs?: number;
+  maxRetryMs?: number;
+  /** Injected for tests; default setTimeout / clearTimeout. */
+  timer?: { set(fn: () => Promise<void>, ms: number): unknown; clear(handle: unknown): void };
 }
 
 export class IssuerSync {
@@ -58,9 +66,32 @@ export class IssuerSync {
   private current: SyncState = { kind: 'idle' };
   /** One push per card at a time; a push asked for while one runs runs once after it. */
   private readonly pushing = new Map<string, Promise<void>>();
+  /** Per card: the retry waiting after the issuer was unreachable, and its delay. */
+  private readonly retries = new Map<string, { handle: unknown; delay: number }>();
+  private readonly timer: NonNullable<IssuerSyncOptions['timer']>;
 
   constructor(private readonly o: IssuerSyncOptions) {
     this.queue = new UploadQueue({ client: o.client, proofFor: o.proofFor, maxAttempts: 4, ...o.queue });
+    this.timer = o.timer ?? { set: (fn, ms) => setTimeout(() => void fn(), ms), clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };
+  }
+
+  /** Unreachable: try again later by itself (the backups wait here meanwhile); reached: stop trying. */
+  private scheduleRetry(card: string, offline: boolean): void {
+    const was = this.retries.get(card);
+    if (was) this.timer.clear(was.handle);
+    if (!offline) {
+      this.retries.delete(card);
+      return;
+    }
+    const delay = was ? Math.min(was.delay * 2, this.o.maxRetryMs ?? 600_000) : (this.o.retryMs ?? 30_000);
+    const handle = this.timer.set(() => this.push(card), delay);
+    this.retries.set(card, { handle, delay });
+  }
+
+  /** Stop every waiting retry (the app is closing, or the issuer link goes away). */
+  stop(): void {
+    for (const r of this.retries.values()) this.timer.clear(r.handle);
+    this.retries.clear();
   }
 
   get state(): SyncState {
@@ -90,7 +121,9 @@ export class IssuerSync {
   /** Upload every backup of the card on this device the issuer is not known to hold, oldest first. */
   push(card: string): Promise<void> {
     const prev = this.pushing.get(card) ?? Promise.resolve();
-    const next = prev.then(() => this.pushNow(card));
+    const next = prev.then(async () => {
+      this.scheduleRetry(card, (await this.pushNow(card)) === 'offline');
+    });
     this.pushing.set(
       card,
       next.catch(() => undefined),
@@ -98,9 +131,10 @@ export class IssuerSync {
     return next;
   }
 
-  private async pushNow(card: string): Promise<void> {
+  /** What became of the card's backups not at the issuer yet. */
+  private async pushNow(card: string): Promise<'none' | 'stored' | 'offline' | 'refused'> {
     const pending = (await this.o.local.seqs(card)).filter((s) => !this.o.marks.has(card, s));
-    if (pending.length === 0) return;
+    if (pending.length === 0) return 'none';
     this.set({ kind: 'uploading', cardNumber: card });
     for (const seq of pending) {
       let bytes: Uint8Array;
@@ -108,16 +142,22 @@ export class IssuerSync {
         bytes = await this.o.local.bytes(card, seq);
       } catch (e) {
         this.set({ kind: 'refused', code: 'NOT_UPLOADABLE', message: e instanceof Error ? e.message : String(e) });
-        return;
+        return 'refused';
       }
       const r = await this.queue.enqueue(card, bytes);
       if (r.state === 'refused') {
-        this.set(r.error.transient ? { kind: 'offline', message: r.error.message } : { kind: 'refused', code: r.error.code, message: r.error.message });
-        return; // the chain goes up in order: the rest waits for this one
+        // The chain goes up in order: the rest waits for this one.
+        if (r.error.transient) {
+          this.set({ kind: 'offline', message: r.error.message });
+          return 'offline';
+        }
+        this.set({ kind: 'refused', code: r.error.code, message: r.error.message });
+        return 'refused';
       }
       await this.o.marks.put([{ cardNumber: card, seq: r.outcome.seq, blobHash: r.outcome.blobHash, at: Date.now() }]);
     }
     this.set({ kind: 'idle' });
+    return 'stored';
   }
 
   /**
