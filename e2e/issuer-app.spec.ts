@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { backUp } from './helpers/app.ts';
 import { startIssuerStack, type IssuerStack } from './helpers/issuer-stack.ts';
@@ -42,4 +43,7 @@ test('the issuer panel and the timeline say where backups are; a lost report wit
   await expect(panel.locator('[data-error]').last()).toHaveAttribute('data-error', 'recovery-code-wrong');
   expect(issuerCalls).toContain('POST /v1/lost');
   await screenshot(page, 'issuer-panel');
+  // The panel, its form and its notices pass axe like the rest of the dashboard.
+  const { violations } = await new AxeBuilder({ page }).include('[data-testid="issuer-panel"]').include('.trow').analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 });
