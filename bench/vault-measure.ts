@@ -8,6 +8,9 @@ import { concat } from '../src/protocol/bytes.ts';
 import type { Vault } from '../src/vault/index.ts';
 import { CardModel } from '../test/vault/card-model.ts';
 
+/** Protocol version of the measured backups: 2 (signed headers, checked on commit, verify and import), as cards now make them. */
+export const VERSION = 2;
+
 export const ms = (t0: number) => performance.now() - t0;
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
@@ -48,7 +51,7 @@ export async function storeFull(e: Engine, memorySize: number, runs: number): Pr
   const rawMs: number[] = [];
   let bytes = 0;
   for (let i = 0; i < runs; i++) {
-    const card = new CardModel({ memorySize, pageSize: 256, seed: i + 1 });
+    const card = new CardModel({ memorySize, pageSize: 256, seed: i + 1, version: VERSION });
     const b = card.backup('full');
     const vn = fresh('full');
     const v = await e.openVault(vn);
@@ -58,7 +61,7 @@ export async function storeFull(e: Engine, memorySize: number, runs: number): Pr
     v.close();
     const rn = fresh('raw');
     const raw = await rawDb(rn);
-    const payload = concat(b.input.wrappedKey, b.input.header, ...b.records.map((r) => r.sealed));
+    const payload = concat(b.input.wrappedKey, b.input.header, b.input.headerSignature ?? new Uint8Array(0), ...b.records.map((r) => r.sealed));
     t0 = performance.now();
     await raw.put('raw', payload, 1);
     rawMs.push(ms(t0));
@@ -75,7 +78,7 @@ export async function storeDiff(e: Engine, runs: number): Promise<Ratio & { page
   const rawMs: number[] = [];
   let pages = 0;
   for (let i = 0; i < runs; i++) {
-    const card = new CardModel({ memorySize: 1 << 20, pageSize: 256, seed: 40 + i });
+    const card = new CardModel({ memorySize: 1 << 20, pageSize: 256, seed: 40 + i, version: VERSION });
     const vn = fresh('diff');
     const v = await e.openVault(vn);
     await v.commitBackup(card.next('full').input);
@@ -87,7 +90,7 @@ export async function storeDiff(e: Engine, runs: number): Promise<Ratio & { page
     v.close();
     const rn = fresh('raw');
     const raw = await rawDb(rn);
-    const payload = concat(d.input.wrappedKey, d.input.header, ...d.records.map((r) => r.sealed));
+    const payload = concat(d.input.wrappedKey, d.input.header, d.input.headerSignature ?? new Uint8Array(0), ...d.records.map((r) => r.sealed));
     t0 = performance.now();
     await raw.put('raw', payload, 1);
     rawMs.push(ms(t0));
@@ -124,7 +127,7 @@ async function rawReadAll(db: IDBPDatabase, hash?: (b: Uint8Array) => Promise<un
 export async function longChain(e: Engine, diffs: number) {
   const vn = fresh('chain');
   const v = await e.openVault(vn);
-  const card = new CardModel({ memorySize: 16384, pageSize: 256, seed: 7 });
+  const card = new CardModel({ memorySize: 16384, pageSize: 256, seed: 7, version: VERSION });
   const buildMs = await chain(v, card, diffs + 1, 2);
   const newest = diffs + 1;
   const compacted = await timed(5, () => v.restorePlan(card.cardNumber, newest, 'compacted'));
@@ -168,7 +171,7 @@ async function rawStoreOf(values: Uint8Array[]): Promise<{ db: IDBPDatabase; nam
 export async function verifyMany(e: Engine, n: number) {
   const vn = fresh('verify');
   const v = await e.openVault(vn);
-  const card = new CardModel({ memorySize: 65536, pageSize: 256, seed: 9 });
+  const card = new CardModel({ memorySize: 65536, pageSize: 256, seed: 9, version: VERSION });
   await chain(v, card, n, 13);
   const full = await timed(3, () => v.verify());
   const partial = await timed(3, () => v.verify({ maxPacks: Math.ceil(n / 10) }));
@@ -185,7 +188,7 @@ export async function verifyMany(e: Engine, n: number) {
 export async function exportImport(e: Engine, n: number) {
   const vn = fresh('export');
   const v = await e.openVault(vn);
-  const card = new CardModel({ memorySize: 65536, pageSize: 256, seed: 11 });
+  const card = new CardModel({ memorySize: 65536, pageSize: 256, seed: 11, version: VERSION });
   await chain(v, card, n, 13);
   const exp = await timed(3, () => v.exportFile());
   const file = exp.value;

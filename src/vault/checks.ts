@@ -37,11 +37,10 @@ export interface Finding {
 export const findingText = (f: Finding): string =>
   `card ${f.card}${f.seq === undefined ? '' : ` seq ${f.seq}`}${f.page === undefined ? '' : ` page ${f.page}`}: ${f.message}`;
 
-/** Decode a stored header and check it against the hash it was stored under. */
-export function checkHeader(card: string, seq: number, header: Uint8Array, storedHash: string): { fields?: StoredHeader; findings: Finding[] } {
+/** Decode a stored header and check it against the hash it was stored under (`actual`: its SHA-256 hex, if already made). */
+export function checkHeader(card: string, seq: number, header: Uint8Array, storedHash: string, actual = toHex(headerHash(header))): { fields?: StoredHeader; findings: Finding[] } {
   const at = { card, seq, severity: 'damage' as const };
   const findings: Finding[] = [];
-  const actual = toHex(headerHash(header));
   if (actual !== storedHash)
     findings.push({ ...at, code: 'HEADER_HASH', message: `header hashes to ${shortHash(actual)}, stored as ${shortHash(storedHash)}: the header was altered` });
   const d = decodeStoredHeader(header);
@@ -59,12 +58,13 @@ export function checkRow(row: BackupRow, f: BackupHeader): Finding[] {
   return [{ card: row.cardNumber, seq: row.seq, code: 'HEADER_MISMATCH', severity: 'damage', message: `stored ${wrong.join(', ')} disagree with the header` }];
 }
 
-export function checkManifest(card: string, seq: number, f: BackupHeader, m: ManifestRow | undefined): Finding[] {
+/** `mapHash`: the manifest's page-map hash, if already made (verify hashes them all at once with WebCrypto). */
+export function checkManifest(card: string, seq: number, f: BackupHeader, m: ManifestRow | undefined, mapHash?: string): Finding[] {
   const at = { card, seq, severity: 'damage' as const };
   if (!m) return [{ ...at, code: 'MANIFEST_MISSING', message: 'manifest is missing: this point cannot be restored' }];
   const shape = manifestShapeProblem(m, f.memorySize / f.pageSize);
   if (shape) return [{ ...at, code: 'MANIFEST_SHAPE', message: shape }];
-  const map = manifestMapHash(m);
+  const map = mapHash ?? manifestMapHash(m);
   if (map !== toHex(f.pageMapHash)) return [{ ...at, code: 'PAGE_MAP', message: `manifest's page map hashes to ${shortHash(map)}, the header says ${shortHash(toHex(f.pageMapHash))}` }];
   return [];
 }

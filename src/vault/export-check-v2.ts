@@ -9,13 +9,12 @@
  * nothing is listed twice or left over; each card's chain holds. Signatures: import-set.
  */
 import { KIND_CODE, TAG_BYTES } from '../protocol/backup-format.ts';
-import { fromHex } from '../protocol/bytes.ts';
 import { checkChain } from './chain.ts';
 import { checkHeader, checkManifest, findingText } from './checks.ts';
 import { bad } from './export-format.ts';
 import type { ContentsV2 } from './export-packs.ts';
 import type { PackedCard } from './import-set.ts';
-import { toHex } from './hash.ts';
+import { hexBytes, toHex } from './hash.ts';
 import { packShapeProblem, recordOf } from './manifest.ts';
 import { certificateProblem } from './signature.ts';
 import type { ManifestRow, PackRow } from './schema.ts';
@@ -40,7 +39,7 @@ export function checkContentsV2(c: ContentsV2): Map<string, PackedCard> {
   for (const card of index.cards) {
     if (cards.has(card.cardNumber)) throw bad(`card ${card.cardNumber} is listed twice`);
     if (card.pageSize === 0 || card.memorySize % card.pageSize !== 0) throw bad(`card ${card.cardNumber}: memory size is not a whole number of pages`);
-    const certificate = card.certificate === undefined ? undefined : fromHex(card.certificate);
+    const certificate = card.certificate === undefined ? undefined : hexBytes(card.certificate);
     if (certificate) {
       const problem = certificateProblem(certificate, card.cardNumber);
       if (problem) throw bad(`card ${card.cardNumber}: ${problem}`);
@@ -55,11 +54,11 @@ export function checkContentsV2(c: ContentsV2): Map<string, PackedCard> {
   const maps = byKey(c.maps, 'page map');
   const packs = byKey(c.packs, 'pack');
   const seen = new Set<string>();
-  const headerOf = (ic: PackedCard, seq: number, hex: string, hash: string): StoredHeader => {
+  const headerOf = (ic: PackedCard, seq: number, header: Uint8Array, hash: string): StoredHeader => {
     const cn = ic.card.cardNumber;
     if (seen.has(key(cn, seq))) throw bad(`card ${cn} seq ${seq} is listed twice`);
     seen.add(key(cn, seq));
-    const h = checkHeader(cn, seq, fromHex(hex), hash);
+    const h = checkHeader(cn, seq, header, hash);
     const first = h.findings[0];
     if (first || !h.fields) throw bad(first ? findingText(first) : `card ${cn} seq ${seq}: header does not decode`);
     const f = h.fields;
@@ -72,8 +71,9 @@ export function checkContentsV2(c: ContentsV2): Map<string, PackedCard> {
   const usedPacks = new Set<string>();
   for (const b of index.backups) {
     const ic = cardOf(b.card, `backup seq ${b.seq}`);
-    const f = headerOf(ic, b.seq, b.header, b.headerHash);
-    const wrappedKey = fromHex(b.wrappedKey);
+    const header = hexBytes(b.header);
+    const f = headerOf(ic, b.seq, header, b.headerHash);
+    const wrappedKey = hexBytes(b.wrappedKey);
     const k = decodeStoredKey(wrappedKey);
     if (!k.ok) throw bad(`card ${b.card} seq ${b.seq}: ${k.error.message}`);
     const pair = pairProblem(f, k.value);
@@ -105,9 +105,9 @@ export function checkContentsV2(c: ContentsV2): Map<string, PackedCard> {
       bytes: wrappedKey.length + 126 + (b.headerSignature === undefined ? 0 : 64) + carried.length * (2 + f.pageSize + TAG_BYTES),
       pagesCarried: carried.length,
       pagesChanged: carried,
-      header: fromHex(b.header),
+      header,
       wrappedKey,
-      ...(b.headerSignature === undefined ? {} : { headerSignature: fromHex(b.headerSignature) }),
+      ...(b.headerSignature === undefined ? {} : { headerSignature: hexBytes(b.headerSignature) }),
       headerHash: b.headerHash,
       prevHash: toHex(f.prevHash),
       confirmed: b.confirmed,
@@ -116,13 +116,14 @@ export function checkContentsV2(c: ContentsV2): Map<string, PackedCard> {
   }
   for (const t of index.tombstones) {
     const ic = cardOf(t.card, `tombstone seq ${t.seq}`);
-    const f = headerOf(ic, t.seq, t.header, t.headerHash);
+    const header = hexBytes(t.header);
+    const f = headerOf(ic, t.seq, header, t.headerHash);
     kindOf.set(key(t.card, t.seq), KIND_CODE[f.kind]);
     ic.tombstones.push({
       cardNumber: t.card,
       seq: t.seq,
-      header: fromHex(t.header),
-      ...(t.headerSignature === undefined ? {} : { headerSignature: fromHex(t.headerSignature) }),
+      header,
+      ...(t.headerSignature === undefined ? {} : { headerSignature: hexBytes(t.headerSignature) }),
       headerHash: t.headerHash,
       prevHash: toHex(f.prevHash),
       deletedAt: t.deletedAt,

@@ -1,8 +1,20 @@
 /** Hashes as the vault keys them: lowercase hex of SHA-256. */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { hex } from '../protocol/bytes.ts';
 
-export const toHex = (b: Uint8Array): string => hex(b).toLowerCase();
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Lowercase hex; by table, as export and import turn thousands of headers and hashes into hex and back. */
+export function toHex(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) s += HEX[b[i] as number] as string;
+  return s;
+}
+
+/** Bytes of lowercase or uppercase hex; the caller has checked the string's shape (export-format). */
+export function hexBytes(s: string): Uint8Array {
+  const out = new Uint8Array(s.length >>> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substring(2 * i, 2 * i + 2), 16);
+  return out;
+}
 export const sha256Hex = (b: Uint8Array): string => toHex(sha256(b));
 /** "3f2a9c01…" for messages: enough to find it, short enough to read. */
 export const shortHash = (h: string): string => `${h.slice(0, 8)}…`;

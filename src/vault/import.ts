@@ -18,7 +18,7 @@ import { decodeExportV2 } from './export-packs.ts';
 import { checkFileSignatures, packFromPages, type PackedCard } from './import-set.ts';
 import { sameBytes, signatureProblem } from './signature.ts';
 import { recordOf, refsOf, usesOf } from './manifest.ts';
-import { refreshCard, writeAllTx, type WriteAllTx } from './head.ts';
+import { writeAllTx, type WriteAllTx } from './head.ts';
 import { cardRange, type BackupRow, type CardRow, type PackRow, type TombstoneRow, type VaultDB } from './schema.ts';
 import { inTransaction, type Track } from './tx.ts';
 
@@ -71,7 +71,7 @@ async function planCard(tx: WriteAllTx, ic: PackedCard, read: CardRow | undefine
   for (const b of [...held.values(), ...add]) links.set(b.seq, { ...b, settled: b.confirmed || confirm.some((c) => c.seq === b.seq) });
   const broken = checkChain([...links.values()]).find((p) => p.severity === 'damage');
   if (broken) throw conflict(cn, broken.seq, `the merged chain would break: ${broken.message}`);
-  return { known, add, confirm, revive, bury };
+  return { known, held, dead, add, confirm, revive, bury };
 }
 
 /** A version-1 file's card with its per-page copies joined into one pack per backup seq. */
@@ -181,11 +181,8 @@ export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportR
     await inTransaction(tx, async (track: Track) => {
       const plans = [];
       for (const ic of cards) plans.push({ ic, ...(await planCard(tx, ic, readOf.get(ic.card.cardNumber))) });
-      for (const { ic, known, add, confirm, revive, bury } of plans) {
+      for (const { ic, known, held, dead, add, confirm, revive, bury } of plans) {
         const cn = ic.card.cardNumber;
-        const { certificate: _hex, ...layout } = ic.card;
-        if (!known) track(tx.objectStore('cards').put({ ...layout, ...(ic.certificate ? { certificate: ic.certificate } : {}), headSeq: 0, headHash: '', confirmedSeq: 0 }));
-        else if (!known.certificate && ic.certificate) track(tx.objectStore('cards').put({ ...known, certificate: ic.certificate }));
         const manifests = new Map(ic.manifests.map((m) => [m.seq, m]));
         const needed = new Set<number>();
         for (const b of add) {
@@ -198,26 +195,46 @@ export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportR
           track(tx.objectStore('backups').put(b));
         }
         const fileByseq = packs.get(cn) as Map<number, PackRow>;
-        const order = [...needed];
+        // Which needed packs the vault holds: one key read, then only those values.
+        const heldKeys = new Set((await tx.objectStore('packs').getAllKeys(cardRange(cn))).map((k) => k[1]));
+        const order = [...needed].filter((s) => heldKeys.has(s));
         const helds = await Promise.all(order.map((s) => tx.objectStore('packs').get([cn, s])));
+        for (const s of needed) {
+          if (heldKeys.has(s)) continue;
+          track(tx.objectStore('packs').put(fileByseq.get(s) as PackRow));
+          report.packs++;
+        }
         for (const [i, s] of order.entries()) {
           const fp = fileByseq.get(s) as PackRow;
-          const held = helds[i];
-          if (!held) {
-            track(tx.objectStore('packs').put(fp));
-            report.packs++;
-            continue;
-          }
-          if (!merged(held, fp)) continue;
+          const h = helds[i];
+          if (!h || !merged(h, fp)) continue;
           const g = grown.get(`${cn}/${s}`);
-          if (!g || g.from !== held.hash) throw new VaultError('CONFLICT', `import refused: card ${cn} seq ${s} changed while importing; nothing was imported, try again`);
+          if (!g || g.from !== h.hash) throw new VaultError('CONFLICT', `import refused: card ${cn} seq ${s} changed while importing; nothing was imported, try again`);
           track(tx.objectStore('packs').put(g.pack));
           report.packs++;
         }
         for (const r of confirm) track(tx.objectStore('backups').put({ ...r, confirmed: true }));
         for (const seq of revive) track(tx.objectStore('tombstones').delete([cn, seq]));
         for (const t of bury) track(tx.objectStore('tombstones').put(t));
-        await refreshCard(tx, cn, track);
+        // The card's head from what it holds now (as head.ts's refreshCard would read it back).
+        const rows = new Map([...held.values(), ...add].map((r) => [r.seq, r]));
+        const confirmed = new Set([...rows.values()].filter((r) => r.confirmed).map((r) => r.seq));
+        for (const r of confirm) confirmed.add(r.seq);
+        const seqs = [...rows.keys()].sort((a, b) => a - b);
+        const newest = rows.get(seqs[seqs.length - 1] ?? -1);
+        const tombs = [...dead.keys(), ...bury.map((t) => t.seq)].filter((s) => !revive.includes(s));
+        const { certificate: _hex, ...layout } = ic.card;
+        const base = known ?? { ...layout, createdAt: ic.card.createdAt };
+        const certificate = known?.certificate ?? ic.certificate;
+        track(
+          tx.objectStore('cards').put({
+            ...base,
+            ...(certificate ? { certificate } : {}),
+            headSeq: Math.max(newest?.seq ?? 0, ...tombs),
+            headHash: newest?.headerHash ?? '',
+            confirmedSeq: Math.max(0, ...confirmed),
+          }),
+        );
         report.added += add.length;
         report.alreadyHeld += ic.backups.length - add.length;
         report.tombstones += bury.length;

@@ -49,6 +49,14 @@ export function pagesFrom(m: ManifestRow, seq: number): number[] {
 
 export const manifestMapHash = (m: ManifestRow): string => toHex(pageMapHash(m.seqs));
 
+/** The bytes pageMapHash hashes (u32 BE per page), for hashing many maps at once with WebCrypto. */
+export function mapBytes(m: ManifestRow): Uint8Array {
+  const bytes = new Uint8Array(m.seqs.length * 4);
+  const dv = new DataView(bytes.buffer);
+  for (let i = 0; i < m.seqs.length; i++) dv.setUint32(i * 4, m.seqs[i] as number);
+  return bytes;
+}
+
 /** Is the manifest's shape sound: lengths agree, no page is newer than the point? */
 export function manifestShapeProblem(m: ManifestRow, pageCount: number): string | undefined {
   if (m.seqs.length !== pageCount || m.kinds.length !== pageCount) return `manifest covers ${m.seqs.length} pages, the card has ${pageCount}`;

@@ -18,7 +18,7 @@ import { digestHex, shortHash } from './hash.ts';
 import { checkChain } from './chain.ts';
 import { checkHeader, checkManifest, checkRow, type Finding } from './checks.ts';
 import { signatureProblem } from './signature.ts';
-import { packShapeProblem, recordOf } from './manifest.ts';
+import { mapBytes, packShapeProblem } from './manifest.ts';
 import { cardRange, type CardRow, type CheckRow, type ManifestRow, type PackRow, type VaultDB } from './schema.ts';
 
 export interface VerifyOptions {
@@ -30,42 +30,59 @@ export interface VerifyOptions {
   budgetMs?: number;
 }
 
-/** Which points use each pack, for messages: losing it loses them. */
-type Uses = Map<number, { points: number[]; pages: Map<number, number[]> }>;
-
-const neededBy = (points: number[]) => (points.length === 1 ? `needed by seq ${points[0]} only` : `needed by ${points.length} points, seq ${points[0]}..${points[points.length - 1]}`);
+/**
+ * Which pages of each pack some point takes (a bitmap per pack seq, the union over every
+ * manifest), and the manifests themselves to name the points when something is wrong:
+ * building per-point lists for 1,000 manifests cost more than the packs' hashing.
+ */
+interface Uses {
+  need: Map<number, Uint8Array>;
+  manifests: ManifestRow[];
+}
 
 function noteUses(uses: Uses, m: ManifestRow): void {
-  // One pass over the page map (a manifest may draw on hundreds of packs).
-  const bySeq = new Map<number, number[]>();
-  m.seqs.forEach((s, p) => {
-    const l = bySeq.get(s);
-    if (l) l.push(p);
-    else bySeq.set(s, [p]);
-  });
-  for (const [s, pages] of bySeq) {
-    let u = uses.get(s);
-    if (!u) uses.set(s, (u = { points: [], pages: new Map() }));
-    u.points.push(m.seq);
-    u.pages.set(m.seq, pages);
+  uses.manifests.push(m);
+  const n = m.seqs.length;
+  let last = -1;
+  let bits: Uint8Array | undefined;
+  for (let p = 0; p < n; p++) {
+    const s = m.seqs[p] as number;
+    if (s !== last) {
+      last = s;
+      bits = uses.need.get(s);
+      if (!bits) uses.need.set(s, (bits = new Uint8Array(n)));
+    }
+    (bits as Uint8Array)[p] = 1;
   }
 }
+
+/** The points whose manifests take pages from pack `seq`, ascending. */
+const pointsOf = (uses: Uses, seq: number): number[] => uses.manifests.filter((m) => m.seqs.includes(seq)).map((m) => m.seq);
+
+const neededBy = (points: number[]) =>
+  points.length === 0 ? 'its own backup only' : points.length === 1 ? `needed by seq ${points[0]} only` : `needed by ${points.length} points, seq ${points[0]}..${points[points.length - 1]}`;
 
 /** Findings for a pack already read and hashed (`actual`: the SHA-256 of its bytes). */
 function checkPack(c: CardRow, seq: number, pack: PackRow | undefined, actual: string | undefined, uses: Uses, ownPages: number[] | undefined): Finding[] {
   const card = c.cardNumber;
-  const u = uses.get(seq);
-  const needed = u ? neededBy(u.points) : 'its own backup only';
+  const needed = () => neededBy(pointsOf(uses, seq));
   const at = { card, seq, severity: 'damage' as const };
-  if (!pack) return [{ ...at, code: 'PACK_MISSING', message: `the pages stored by seq ${seq} are missing (${needed})` }];
+  if (!pack) return [{ ...at, code: 'PACK_MISSING', message: `the pages stored by seq ${seq} are missing (${needed()})` }];
   const shape = packShapeProblem(pack, c.memorySize / c.pageSize, c.pageSize + TAG_BYTES);
-  if (shape) return [{ ...at, code: 'PACK_SHAPE', message: `the pages stored by seq ${seq}: ${shape} (${needed})` }];
+  if (shape) return [{ ...at, code: 'PACK_SHAPE', message: `the pages stored by seq ${seq}: ${shape} (${needed()})` }];
   if (actual !== pack.hash)
-    return [{ ...at, code: 'PACK_HASH', message: `the pages stored by seq ${seq} hash to ${shortHash(actual ?? '')}, stored as ${shortHash(pack.hash)}: their bytes were altered (${needed})` }];
+    return [{ ...at, code: 'PACK_HASH', message: `the pages stored by seq ${seq} hash to ${shortHash(actual ?? '')}, stored as ${shortHash(pack.hash)}: their bytes were altered (${needed()})` }];
   const out: Finding[] = [];
-  for (const [point, pages] of u?.pages ?? []) {
-    const lost = pages.filter((p) => recordOf(pack, p) === undefined);
-    if (lost.length > 0) out.push({ card, seq: point, page: lost[0] as number, code: 'PACK_SHAPE', severity: 'damage', message: `page ${lost.join(', ')} from seq ${seq} is not in its pack` });
+  const bits = uses.need.get(seq);
+  if (bits) {
+    const held = new Uint8Array(bits.length);
+    for (const p of pack.pages) held[p] = 1;
+    if (bits.some((b, p) => b === 1 && held[p] === 0))
+      for (const m of uses.manifests) {
+        const lost: number[] = [];
+        m.seqs.forEach((s, p) => s === seq && held[p] === 0 && lost.push(p));
+        if (lost.length > 0) out.push({ card, seq: m.seq, page: lost[0] as number, code: 'PACK_SHAPE', severity: 'damage', message: `page ${lost.join(', ')} from seq ${seq} is not in its pack` });
+      }
   }
   if (ownPages && (ownPages.length !== pack.pages.length || ownPages.some((p, i) => pack.pages[i] !== p)))
     out.push({ ...at, code: 'PACK_SHAPE', message: `the pack of seq ${seq} holds pages other than the ones it carried` });
@@ -104,24 +121,31 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
     if (!last || batch.length < BATCH * 4) break;
     after = last.seq;
   }
-  const uses: Uses = new Map();
+  const uses: Uses = { need: new Map(), manifests: [] };
+  // Header and page-map hashes all at once with WebCrypto (the reads above are done, so
+  // letting this transaction commit meanwhile is fine).
+  const [headerHashes, tombHashes, mapHashes] = await Promise.all([
+    Promise.all(rows.map((r) => digestHex(r.header))),
+    Promise.all(tombs.map((t) => digestHex(t.header))),
+    Promise.all([...manifests.values()].map(async (m) => [m.seq, await digestHex(mapBytes(m))] as const)).then((xs) => new Map(xs)),
+  ]);
   const own = new Map<number, number[]>();
   // Every header's card signature, checked all at once (WebCrypto, async), reported in seq order.
   const signatures: Promise<Finding | undefined>[] = [];
   const signed = (seq: number, header: Uint8Array, signature: Uint8Array | undefined) =>
     signatures.push(signatureProblem(c.certificate, card, header, signature).then((message) => (message ? { card, seq, code: 'HEADER_SIGNATURE', severity: 'damage', message } : undefined)));
-  for (const t of tombs) {
-    out.push(...checkHeader(card, t.seq, t.header, t.headerHash).findings);
+  for (const [i, t] of tombs.entries()) {
+    out.push(...checkHeader(card, t.seq, t.header, t.headerHash, tombHashes[i]).findings);
     signed(t.seq, t.header, t.headerSignature);
   }
-  for (const row of rows) {
-    const h = checkHeader(card, row.seq, row.header, row.headerHash);
+  for (const [i, row] of rows.entries()) {
+    const h = checkHeader(card, row.seq, row.header, row.headerHash, headerHashes[i]);
     out.push(...h.findings);
     signed(row.seq, row.header, row.headerSignature);
     if (!h.fields) continue;
     out.push(...checkRow(row, h.fields));
     const m = manifests.get(row.seq);
-    const mf = checkManifest(card, row.seq, h.fields, m);
+    const mf = checkManifest(card, row.seq, h.fields, m, mapHashes.get(row.seq));
     out.push(...mf);
     own.set(row.seq, row.pagesChanged);
     if (m && !mf.some((f) => f.code === 'MANIFEST_SHAPE')) noteUses(uses, m);
@@ -130,8 +154,8 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
   for (const f of (await Promise.all(signatures)).filter((x) => x !== undefined).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))) out.push(f);
   // Every pack a manifest or a backup names must exist, whether or not this run reads it.
   const held = new Set(packKeys.map((k) => k[1]));
-  for (const s of new Set([...uses.keys(), ...own.keys()]))
-    if (!held.has(s)) out.push({ card, seq: s, code: 'PACK_MISSING', severity: 'damage', message: `the pages stored by seq ${s} are missing (${uses.get(s) ? neededBy(uses.get(s)?.points ?? []) : 'its own backup only'})` });
+  for (const s of new Set([...uses.need.keys(), ...own.keys()]))
+    if (!held.has(s)) out.push({ card, seq: s, code: 'PACK_MISSING', severity: 'damage', message: `the pages stored by seq ${s} are missing (${neededBy(pointsOf(uses, s))})` });
   // The bulk: packs, least recently checked first (never checked before all others).
   const lastChecked = new Map(checks.map((k) => [k.seq, k.checkedAt]));
   const partial = opts.maxPacks !== undefined || opts.budgetMs !== undefined;
