@@ -8,7 +8,7 @@
  * Partial mode (restic's --read-data-subset, borg's --max-duration): headers, manifests
  * and the chain are always checked (they are small); of the packs (the bulk) only the
  * ones checked least recently are read and hashed, up to `maxPacks` or until `budgetMs`
- * has passed. Every pack read leaves a `checks` row (when, and whether it was sound), so
+ * has passed. Every run leaves a record of what it read (check-log.ts: when, and whether it was sound), so
  * successive partial runs cover the whole vault, oldest first.
  * Deep verify (the card opens every record) is the host's, from restorePlan.
  */
@@ -16,6 +16,7 @@ import { TAG_BYTES } from '../protocol/backup-format.ts';
 import { VaultError } from './errors.ts';
 import { digestHex, shortHash } from './hash.ts';
 import { checkChain } from './chain.ts';
+import { asWholeCheck, lastChecks, recordChecks, wholeCheckKey } from './check-log.ts';
 import { checkHeader, checkManifest, checkRow, type Finding } from './checks.ts';
 import { signatureProblem } from './signature.ts';
 import { mapBytes, packShapeProblem } from './manifest.ts';
@@ -104,12 +105,13 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
   const card = c.cardNumber;
   const out: Finding[] = [];
   // The small values in one read transaction: rows, tombstones, manifests, pack keys, checks.
-  const tx = db.transaction(['backups', 'manifests', 'packs', 'tombstones', 'checks']);
-  const [rows, tombs, packKeys, checks] = await Promise.all([
+  const tx = db.transaction(['backups', 'manifests', 'packs', 'tombstones', 'checks', 'meta']);
+  const [rows, tombs, packKeys, checks, whole] = await Promise.all([
     tx.objectStore('backups').getAll(cardRange(card)),
     tx.objectStore('tombstones').getAll(cardRange(card)),
     tx.objectStore('packs').getAllKeys(cardRange(card)),
     tx.objectStore('checks').getAll(cardRange(card)),
+    tx.objectStore('meta').get(wholeCheckKey(card)),
   ]);
   // Each manifest read once, the requests pipelined in the same transaction.
   // Manifests by key range, BATCH at a time: one request per batch, bounded memory.
@@ -157,7 +159,8 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
   for (const s of new Set([...uses.need.keys(), ...own.keys()]))
     if (!held.has(s)) out.push({ card, seq: s, code: 'PACK_MISSING', severity: 'damage', message: `the pages stored by seq ${s} are missing (${neededBy(pointsOf(uses, s))})` });
   // The bulk: packs, least recently checked first (never checked before all others).
-  const lastChecked = new Map(checks.map((k) => [k.seq, k.checkedAt]));
+  const last = lastChecks(checks, asWholeCheck(whole));
+  const lastChecked = new Map([...held].map((s) => [s, last(s)?.checkedAt ?? -1]));
   const partial = opts.maxPacks !== undefined || opts.budgetMs !== undefined;
   // Whole runs read in key order (range reads); partial runs least recently checked first (single reads).
   const order = partial ? [...held].sort((a, b) => (lastChecked.get(a) ?? -1) - (lastChecked.get(b) ?? -1) || a - b) : [...held].sort((a, b) => a - b);
@@ -187,13 +190,8 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
       records.push({ cardNumber: card, seq: s, checkedAt: now(), ok: found.length === 0 });
     }
   }
-  // The record of what was read, in one transaction; a record, never a reason to fail the check.
-  if (records.length > 0) {
-    // Relaxed: a record of what was read may be lost to a power cut (the next run reads those packs again); no flush to wait for.
-    const wtx = db.transaction('checks', 'readwrite', { durability: 'relaxed' });
-    for (const r of records) void wtx.store.put(r).catch(() => undefined);
-    await wtx.done.catch(() => undefined);
-  }
+  // The record of what was read; a record, never a reason to fail the check.
+  await recordChecks(db, card, records, !partial, started);
   const links = [...rows.map((r) => ({ ...r, settled: r.confirmed })), ...tombs.map((t) => ({ ...t, settled: true }))];
   for (const p of checkChain(links)) out.push({ card, seq: p.seq, code: p.severity === 'gap' ? 'CHAIN_GAP' : 'CHAIN_BROKEN', severity: p.severity, message: p.message });
   const maxSeq = Math.max(0, ...links.map((l) => l.seq));
@@ -224,12 +222,16 @@ export interface CheckCoverage {
   failed: number;
 }
 
-/** What verify has read of a card, and when: the record of partial runs. */
+/** What verify has read of a card, and when: the record of partial and whole runs (check-log.ts). */
 export async function checkCoverage(db: VaultDB, card: string): Promise<CheckCoverage> {
-  const tx = db.transaction(['packs', 'checks']);
-  const [keys, checks] = await Promise.all([tx.objectStore('packs').getAllKeys(cardRange(card)), tx.objectStore('checks').getAll(cardRange(card))]);
-  const bySeq = new Map(checks.map((k) => [k.seq, k]));
-  const got = keys.map((k) => bySeq.get(k[1]));
+  const tx = db.transaction(['packs', 'checks', 'meta']);
+  const [keys, checks, whole] = await Promise.all([
+    tx.objectStore('packs').getAllKeys(cardRange(card)),
+    tx.objectStore('checks').getAll(cardRange(card)),
+    tx.objectStore('meta').get(wholeCheckKey(card)),
+  ]);
+  const last = lastChecks(checks, asWholeCheck(whole));
+  const got = keys.map((k) => last(k[1]));
   return {
     card,
     packs: keys.length,

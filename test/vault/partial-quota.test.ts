@@ -45,6 +45,15 @@ describe('partial verify', () => {
     clock = 3000;
     await v.verify({ maxPacks: 2 });
     expect(await v.checkCoverage(card.cardNumber)).toEqual({ card: card.cardNumber, packs: 6, checked: 6, oldestCheck: 1000, failed: 1 });
+    // a whole run is recorded as one value per card: every pack counts as read then, the damaged one as failed
+    clock = 3500;
+    expect((await v.verify()).map((x) => [x.seq, x.code])).toEqual([[4, 'PACK_HASH']]);
+    expect(await v.checkCoverage(card.cardNumber)).toEqual({ card: card.cardNumber, packs: 6, checked: 6, oldestCheck: 3500, failed: 1 });
+    expect(await v.db.count('checks')).toBe(6); // no row per pack for the whole run
+    clock = 4000;
+    await v.verify({ maxPacks: 2 }); // a partial run after it reads the two least recently checked (seq 1, 2), and their rows win
+    expect((await v.db.getAll('checks')).filter((c) => c.checkedAt === 4000).map((c) => c.seq)).toEqual([1, 2]);
+    expect(await v.checkCoverage(card.cardNumber)).toEqual({ card: card.cardNumber, packs: 6, checked: 6, oldestCheck: 3500, failed: 1 });
     // a missing pack is found by every run, read or not: the list of packs is small
     await v.db.delete('packs', [card.cardNumber, 6]);
     expect((await v.verify({ maxPacks: 0 })).map((x) => [x.seq, x.code])).toEqual([[6, 'PACK_MISSING']]);
