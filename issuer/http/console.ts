@@ -23,7 +23,9 @@ td,th{border:1px solid #999;padding:.25rem .5rem;text-align:left}
 function page(c: Context, title: string, body: string) {
   c.header('content-security-policy', CSP);
   c.header('x-content-type-options', 'nosniff');
-  c.header('referrer-policy', 'no-referrer');
+  // same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` with the
+  // approve form's POST, which the origin check below refuses (found by e2e/issuer-story.spec.ts).
+  c.header('referrer-policy', 'same-origin');
   c.header('cache-control', 'no-store');
   return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)} · icvault issuer</title>
 <link rel="stylesheet" href="/console/style.css"></head><body>

@@ -28,18 +28,18 @@ export function issuerActions(services: Services, stores: Stores, afterFill: () 
   async function link(): Promise<void> {
     if (!services.issuerLink || issuer.getState().linking || issuer.getState().available === false) return;
     issuer.setState({ linking: true, linkError: null });
+    // Listen before the link: its own state changes (refused, offline) must reach the panel.
+    watch();
     try {
       const r = await services.issuerLink();
       if (r === null) {
         issuer.setState({ available: false, linking: false });
         return;
       }
-      watch();
       issuer.setState({ available: true, linking: false, linked: r, ...(r.recoveryCode ? { recovery: { cardNumber: r.cardNumber, code: r.recoveryCode } } : {}) });
       await afterFill();
     } catch (e) {
       issuer.setState({ available: true, linking: false, linkError: errorCode(e) });
-      watch();
     }
   }
 

@@ -376,7 +376,7 @@ export const en = {
   'place.both': 'This device + issuer',
   'place.label': 'kept on: {place}',
   'issuer.heading': 'Copy at your card issuer',
-  'issuer.state.idle': 'Every backup of this card is also kept by its issuer.',
+  'issuer.state.idle': 'Backups of this card go to its issuer as they are made.',
   'issuer.state.uploading': 'Sending backups to the card issuer…',
   'issuer.state.offline': 'The card issuer cannot be reached. Your backups stay on this device and are sent later.',
   'issuer.state.refused': 'The card issuer refused a backup ({code}); it stays on this device.',

@@ -378,7 +378,7 @@ export const ja: Messages = {
   'place.both': 'この端末＋発行者',
   'place.label': '保管場所：{place}',
   'issuer.heading': 'カード発行者での保管',
-  'issuer.state.idle': 'このカードのバックアップはすべて発行者にも保管されています。',
+  'issuer.state.idle': 'このカードのバックアップは、作るたびに発行者へ送られます。',
   'issuer.state.uploading': 'バックアップをカード発行者に送っています…',
   'issuer.state.offline': 'カード発行者に接続できません。バックアップはこの端末に残り、あとで送られます。',
   'issuer.state.refused': 'カード発行者がバックアップを受け付けませんでした（{code}）。この端末には残っています。',
