@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import type { Deps } from './deps.ts';
 import { clientIp } from './guards.ts';
+import { oneOriginCors } from './cors.ts';
 import { IssuerError } from '../errors.ts';
 import { cardRoutes } from './routes-card.ts';
 import { publicRoutes } from './routes-public.ts';
@@ -26,10 +26,7 @@ export function issuerApp(d: Deps): Hono {
 
   // Exactly the configured app origin; anything else gets no CORS headers, and a
   // cross-origin request from elsewhere with an Origin header is refused outright.
-  app.use(
-    '/v1/*',
-    cors({ origin: (o) => (o === d.config.appOrigin ? o : null), allowHeaders: ['authorization', 'content-type', 'x-content-sha256'], maxAge: 600 }),
-  );
+  app.use('/v1/*', oneOriginCors(d.config.appOrigin, ['authorization', 'content-type', 'x-content-sha256'], 600));
   app.use('/v1/*', async (c, next) => {
     const origin = c.req.header('origin');
     if (origin !== undefined && origin !== d.config.appOrigin && origin !== new URL(c.req.url).origin) {

@@ -4,14 +4,27 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { IssuerError } from '../errors.ts';
 import { fromHex } from '../../src/protocol/bytes.ts';
 
-/** Bounds every body: a request over `max` bytes is refused before it is read in full. */
-export const limitBody = (max: number): MiddlewareHandler =>
-  bodyLimit({
+/** Bounds every body: a request over `max` bytes is refused before it is read in full.
+ *  With a Content-Length (Node's parser then delivers exactly that many bytes) the header
+ *  decides at once; a chunked body goes through Hono's bodyLimit, which counts as it reads.
+ *  (Hono's bodyLimit alone costs ~0.17 ms per request: it turns @hono/node-server's light
+ *  request into a full web Request just to read the header; the bench's diff upload is
+ *  ~0.5 ms in all.) */
+export const limitBody = (max: number): MiddlewareHandler => {
+  const counted = bodyLimit({
     maxSize: max,
     onError: () => {
       throw new IssuerError('TOO_LARGE', `request body over ${max} bytes`);
     },
   });
+  return async (c, next) => {
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return counted(c, next);
+    if (!/^\d{1,15}$/.test(length)) throw new IssuerError('BAD_REQUEST', 'Content-Length is not a byte count');
+    if (Number(length) > max) throw new IssuerError('TOO_LARGE', `request body over ${max} bytes`);
+    await next();
+  };
+};
 
 /** Fixed-window counters per key (IP or card number), in memory: one process owns them.
  *  Several issuer processes behind a balancer would keep these in the balancer. */

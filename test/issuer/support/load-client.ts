@@ -58,7 +58,7 @@ async function login(card: TestCard): Promise<string> {
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 const { hostname, port } = new URL(url);
 
-function upload(c: ClientCard, body: Uint8Array): Promise<void> {
+function upload(c: ClientCard, body: Uint8Array, retried = false): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -73,13 +73,18 @@ function upload(c: ClientCard, body: Uint8Array): Promise<void> {
         const chunks: Uint8Array[] = [];
         res.on('data', (d: Uint8Array) => chunks.push(d));
         res.on('end', () => {
-          if (res.statusCode === 201) resolve();
+          if (res.statusCode === 201 || (retried && res.statusCode === 200)) resolve();
           else reject(new Error(`bench upload refused: ${res.statusCode} ${new TextDecoder().decode(Uint8Array.from(chunks.flatMap((x) => [...x])))}`));
         });
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    // A kept-alive socket the server closed while idle: retry once on a fresh one (an
+    // upload is idempotent by content; Node's documented pattern, req.reusedSocket).
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      if (req.reusedSocket && e.code === 'ECONNRESET' && !retried) upload(c, body, true).then(resolve, reject);
+      else reject(e);
+    });
     req.end(body);
   });
 }
