@@ -168,20 +168,22 @@ async function rawStoreOf(values: Uint8Array[]): Promise<{ db: IDBPDatabase; nam
 }
 
 /** Verify of n backups (64 KiB card, 5% diffs) against a raw read of the same bytes plus one hash each. */
-export async function verifyMany(e: Engine, n: number) {
+export async function verifyMany(e: Engine, n: number, version: 1 | 2 = VERSION) {
   const vn = fresh('verify');
   const v = await e.openVault(vn);
-  const card = new CardModel({ memorySize: 65536, pageSize: 256, seed: 9, version: VERSION });
+  const card = new CardModel({ memorySize: 65536, pageSize: 256, seed: 9, version });
   await chain(v, card, n, 13);
-  const full = await timed(3, () => v.verify());
+  const full = await timed(5, () => v.verify());
   const partial = await timed(3, () => v.verify({ maxPacks: Math.ceil(n / 10) }));
   const raw = await rawStoreOf(await packBytes(v));
-  const rawMs = median([await rawReadAll(raw.db, e.digest), await rawReadAll(raw.db, e.digest), await rawReadAll(raw.db, e.digest)]);
+  const rawRuns: number[] = [];
+  for (let i = 0; i < 5; i++) rawRuns.push(await rawReadAll(raw.db, e.digest));
+  const rawMs = median(rawRuns);
   raw.db.close();
   v.close();
   await e.deleteDatabase(vn);
   await e.deleteDatabase(raw.name);
-  return { backups: n, findings: full.value.length, ...ratio(full.ms, rawMs), partialTenthMs: partial.ms };
+  return { backups: n, version, findings: full.value.length, ...ratio(full.ms, rawMs), partialTenthMs: partial.ms };
 }
 
 /** Export and import of n backups (64 KiB card, 5% diffs) against a raw read and a raw put of the file's bytes. */
@@ -190,18 +192,20 @@ export async function exportImport(e: Engine, n: number) {
   const v = await e.openVault(vn);
   const card = new CardModel({ memorySize: 65536, pageSize: 256, seed: 11, version: VERSION });
   await chain(v, card, n, 13);
-  const exp = await timed(3, () => v.exportFile());
+  const exp = await timed(7, () => v.exportFile());
   const file = exp.value;
   const raw = await rawStoreOf([file]);
-  const rawRead = median([await rawReadAll(raw.db), await rawReadAll(raw.db), await rawReadAll(raw.db)]);
+  const reads: number[] = [];
+  for (let i = 0; i < 7; i++) reads.push(await rawReadAll(raw.db));
+  const rawRead = median(reads);
   const puts: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 7; i++) {
     const t0 = performance.now();
     await raw.db.put('raw', file, 100 + i);
     puts.push(ms(t0));
   }
   const imports: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 7; i++) {
     const wn = fresh('import');
     const w = await e.openVault(wn);
     const t0 = performance.now();

@@ -153,7 +153,10 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
     if (m && !mf.some((f) => f.code === 'MANIFEST_SHAPE')) noteUses(uses, m);
   }
   await tx.done;
-  for (const f of (await Promise.all(signatures)).filter((x) => x !== undefined).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))) out.push(f);
+  // The signatures are checked (off the main thread) while the packs are read and hashed;
+  // their findings go here, after the headers', when they are in.
+  const signaturesAt = out.length;
+  const signatureFindings = Promise.all(signatures);
   // Every pack a manifest or a backup names must exist, whether or not this run reads it.
   const held = new Set(packKeys.map((k) => k[1]));
   for (const s of new Set([...uses.need.keys(), ...own.keys()]))
@@ -192,6 +195,7 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
   }
   // The record of what was read; a record, never a reason to fail the check.
   await recordChecks(db, card, records, !partial, started);
+  out.splice(signaturesAt, 0, ...(await signatureFindings).filter((x) => x !== undefined).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0)));
   const links = [...rows.map((r) => ({ ...r, settled: r.confirmed })), ...tombs.map((t) => ({ ...t, settled: true }))];
   for (const p of checkChain(links)) out.push({ card, seq: p.seq, code: p.severity === 'gap' ? 'CHAIN_GAP' : 'CHAIN_BROKEN', severity: p.severity, message: p.message });
   const maxSeq = Math.max(0, ...links.map((l) => l.seq));
