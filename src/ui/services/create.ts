@@ -64,7 +64,13 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
   const issuerOf = (issuer: number) => ({ id: issuerId(issuer), name: session.issuer.kind === 'demo' && demoMode ? demoMode.demoIssuerName(issuer) : null });
   const authorise = (): Authorise | undefined => (session.issuer.kind === 'demo' && demoMode ? demoMode.demoAuthorise : undefined);
   const inReader = () => (session.kind === 'none' ? null : session.cardInReader);
-  const replaced = () => (session.kind === 'none' ? null : session.replaces);
+  /** The card the one in the reader replaces: the demo's session says so, or the issuer did when the card proved itself. */
+  let issuerSaysReplaces: { card: string; replaces: string } | null = null;
+  const replaced = () => {
+    if (session.kind === 'none') return null;
+    if (session.replaces) return session.replaces;
+    return issuerSaysReplaces && issuerSaysReplaces.card === session.cardInReader ? issuerSaysReplaces.replaces : null;
+  };
   // The off-device copy (docs/issuer.md): null when this build names no issuer.
   const issuer: IssuerServices | null = issuerServices(options.issuerUrl === undefined ? (import.meta.env['VITE_ISSUER_URL'] as string | undefined) ?? null : options.issuerUrl, {
     vault: async () => (await vaultView()).vault,
@@ -273,7 +279,13 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
 
     demo: () => (session.kind === 'demo' ? demo : null),
 
-    issuerLink: () => mapped(async () => (issuer ? issuer.link() : null)),
+    issuerLink: () =>
+      mapped(async () => {
+        if (!issuer) return null;
+        const r = await issuer.link();
+        if (r.replaces) issuerSaysReplaces = { card: r.cardNumber, replaces: r.replaces };
+        return r;
+      }),
     onIssuerState: (listener) => issuer?.onState(listener) ?? (() => undefined),
     reportLost: (cardNumber, recoveryCode) =>
       mapped(async () => {
