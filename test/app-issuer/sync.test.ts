@@ -83,6 +83,9 @@ describe('the off-device copy (app side)', () => {
     await sync.push(card.cardNumber);
     expect([sync.place(card.cardNumber, 1, true), sync.place(card.cardNumber, 2, true)]).toEqual(['both', 'both']);
     expect(sync.state).toEqual({ kind: 'idle' });
+    // Cleaned up on this device, still at the issuer: the timeline can list it from the marks.
+    expect(sync.issuerOnly(card.cardNumber, new Set([2]))).toEqual([expect.objectContaining({ cardNumber: card.cardNumber, seq: 1, kind: 'full', size: (b1 as Uint8Array).length })]);
+    expect(sync.place(card.cardNumber, 1, false)).toBe('issuer');
 
     const s = await new IssuerClient(w.issuer.url).login(await proof(card)());
     expect((await new IssuerClient(w.issuer.url).listBackups(s)).backups.map((b) => b.seq)).toEqual([1, 2]);

@@ -76,7 +76,7 @@ describe('the issuer in the views', () => {
   });
 
   it('names where each backup is, in the row and in its accessible text (en and ja)', async () => {
-    const w = withIssuer(['both', 'device']);
+    const w = withIssuer(['both', 'device', 'issuer']);
     await w.actions.card.connectDemo();
     await untilLinked(w.stores);
     w.actions.timeline.showRows(0, 10);
@@ -87,6 +87,12 @@ describe('the issuer in the views', () => {
     expect(html).toContain('data-place="device"');
     expect(html).toContain('kept on: This device + issuer');
     expect(html).toContain('kept on: This device');
+    // Held by the issuer only: said so, and no restore offered from this device.
+    expect(html).toContain('data-place="issuer"');
+    expect(html).toContain('Backup no. 3, Changes');
+    expect(html).toContain('held by the issuer only');
+    expect(html).toContain('aria-label="Restore… #2"');
+    expect(html).not.toContain('aria-label="Restore… #3"');
     w.stores.language.getState().setLang('ja');
     const ja = w.render();
     expect(ja).toContain('保管場所：この端末＋発行者');

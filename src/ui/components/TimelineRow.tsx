@@ -9,11 +9,17 @@ export function TimelineRow({ entry, marked, onRestore }: { entry: BackupEntry |
   if (!entry) return <div className="trow trow-loading">{t('timeline.loading')}</div>;
   const date = formatDate(lang, entry.date);
   const size = formatBytes(lang, entry.bytes);
+  // Only the issuer holds it: this browser knows its date, kind and size, not its pages or contents.
+  const remoteOnly = entry.place === 'issuer';
   const pages = countOf(t, lang, 'pages', entry.pagesChanged);
   const kind = t(`kind.${entry.kind}`);
   const health = t(`health.${entry.health}`);
   const place = entry.place ? t(`place.${entry.place}`) : null;
-  const changed = entry.apps ? t('timeline.changed', { apps: entry.apps.map((a) => t(`appname.${a}`)).join(', ') }) : t('timeline.changed.unknown');
+  const changed = remoteOnly
+    ? t('timeline.issuerOnly')
+    : entry.apps
+      ? t('timeline.changed', { apps: entry.apps.map((a) => t(`appname.${a}`)).join(', ') })
+      : t('timeline.changed.unknown');
   return (
     <div className={`trow health-${entry.health}${marked ? ' trow-marked' : ''}`} data-seq={entry.seq} data-marked={marked ? 'remove' : undefined}>
       <span className="trow-seq" aria-hidden="true">
@@ -35,17 +41,27 @@ export function TimelineRow({ entry, marked, onRestore }: { entry: BackupEntry |
         </span>
       </span>
       <span className={`trow-chain health-badge-${entry.health}`} aria-hidden="true">
-        {marked ? t('timeline.marked') : health}
+        {marked ? t('timeline.marked') : remoteOnly ? '' : health}
       </span>
       <span className="visually-hidden">
-        {t('timeline.row', { seq: entry.seq, kind, date, size, pages, health })}
-        {entry.name ? `, ${entry.name}` : ''}, {changed}
-        {place ? `, ${t('place.label', { place })}` : ''}
-        {marked ? `, ${t('timeline.marked')}` : ''}
+        {remoteOnly ? (
+          t('timeline.row.issuer', { seq: entry.seq, kind, date, size })
+        ) : (
+          <>
+            {t('timeline.row', { seq: entry.seq, kind, date, size, pages, health })}
+            {entry.name ? `, ${entry.name}` : ''}, {changed}
+            {marked ? `, ${t('timeline.marked')}` : ''}
+            {place ? `, ${t('place.label', { place })}` : ''}
+          </>
+        )}
       </span>
-      <button type="button" className="btn btn-quiet btn-small" onClick={() => onRestore(entry.seq)} aria-label={`${t('timeline.restore')} #${entry.seq}`}>
-        {t('timeline.restore')}
-      </button>
+      {remoteOnly ? (
+        <span className="trow-remote muted small" aria-hidden="true" />
+      ) : (
+        <button type="button" className="btn btn-quiet btn-small" onClick={() => onRestore(entry.seq)} aria-label={`${t('timeline.restore')} #${entry.seq}`}>
+          {t('timeline.restore')}
+        </button>
+      )}
     </div>
   );
 }

@@ -371,6 +371,8 @@ export const en = {
   'error.card-unproven.help': 'It carries no certificate from its issuer (a card of protocol version 1), so the issuer keeps no copy of its backups. They stay in this browser only: export them to a file now and then.',
   'issuer.state.unproven': 'This card cannot prove itself to its issuer: its backups stay on this device only.',
   'issuer.state.notUploadable': 'This card’s backups carry no card signature (protocol version 1): the issuer keeps none of them, they stay on this device only.',
+  'timeline.issuerOnly': 'Only the issuer still holds it; this device’s copy was cleaned up',
+  'timeline.row.issuer': 'Backup no. {seq}, {kind}, {date}, {size}, held by the issuer only',
   'place.device': 'This device',
   'place.issuer': 'Issuer',
   'place.both': 'This device + issuer',

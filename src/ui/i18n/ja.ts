@@ -373,6 +373,8 @@ export const ja: Messages = {
   'error.card-unproven.help': '発行者の証明書がないカード（プロトコル第1版）のため、発行者はバックアップを保管しません。バックアップはこのブラウザの中だけにあります。ときどきファイルに書き出してください。',
   'issuer.state.unproven': 'このカードは発行者に本人確認ができないため、バックアップはこの端末だけにあります。',
   'issuer.state.notUploadable': 'このカードのバックアップにはカードの署名がありません（プロトコル第1版）。発行者は保管せず、この端末だけにあります。',
+  'timeline.issuerOnly': '発行者だけが保管しています（この端末のコピーは整理済み）',
+  'timeline.row.issuer': '第{seq}回のバックアップ、{kind}、{date}、{size}、発行者だけが保管',
   'place.device': 'この端末',
   'place.issuer': '発行者',
   'place.both': 'この端末＋発行者',

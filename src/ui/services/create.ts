@@ -13,7 +13,8 @@ import { noSession, released, sessionReducer, type ReaderSession, type SessionEv
 import { openReader } from '../../reader/webusb.ts';
 import type { UsbLike } from '../../reader/usb-surface.ts';
 import { openVault, requestPersistence } from '../../vault/index.ts';
-import type { CardInfo, ConnectedReader, VaultCard } from '../model.ts';
+import type { BackupEntry, CardInfo, ConnectedReader, VaultCard } from '../model.ts';
+import type { TimelineEntry as VaultEntry } from '../../vault/index.ts';
 import type { DemoControls, Services } from './contract.ts';
 import { DEMO_PIN } from './demo-pin.ts';
 import type { DemoWorld } from './demo-world.ts';
@@ -88,6 +89,18 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
         await world()?.flush();
       }
     }, what);
+  }
+
+  /**
+   * A card's timeline, newest first: this vault's backups and, when the build names an
+   * issuer, the ones only the issuer still holds (e.g. cleaned up on this device).
+   */
+  async function timelineRows(card: string): Promise<(VaultEntry | BackupEntry)[]> {
+    const here = await (await vaultView()).entries(card);
+    if (!issuer) return here;
+    const only = await issuer.issuerOnly(card, new Set(here.map((e) => e.seq)));
+    if (only.length === 0) return here;
+    return [...here, ...only].sort((a, b) => b.seq - a.seq);
   }
 
   /** The card whose backups fit the card in the reader: itself, or (demo) the card it replaces. */
@@ -235,15 +248,17 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
         return out;
       }),
     defaultTimelineCard: () => mapped(defaultTimelineCard),
-    timelineCount: (card) => mapped(async () => (await (await vaultView()).entries(card)).length),
+    timelineCount: (card) => mapped(async () => (await timelineRows(card)).length),
     timeline: (card, offset, limit) =>
       mapped(async () => {
         const v = await vaultView();
         const place = issuer ? await issuer.placer() : null;
-        return (await v.entries(card)).slice(offset, offset + limit).map((e) => {
-          const note = notes.get(card, e.seq);
-          const entry = entryOf(e, v.damaged, note.name, note.apps);
-          return place ? { ...entry, place: place(card, e.seq) } : entry;
+        return (await timelineRows(card)).slice(offset, offset + limit).map((e) => {
+          if ('place' in e && e.place === 'issuer') return e as BackupEntry;
+          const row = e as VaultEntry;
+          const note = notes.get(card, row.seq);
+          const entry = entryOf(row, v.damaged, note.name, note.apps);
+          return place ? { ...entry, place: place(card, row.seq) } : entry;
         });
       }),
     nameBackup: (card, seq, name) =>

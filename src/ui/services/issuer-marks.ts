@@ -14,6 +14,12 @@ export interface CopyMark {
   blobHash: string;
   /** When this browser learnt it (ms since 1970). */
   at: number;
+  /** What the issuer listed of it, for a timeline row when this device no longer holds it. */
+  kind?: 'full' | 'diff';
+  /** The backup's date (ms since 1970). */
+  date?: number;
+  /** Bytes the issuer holds. */
+  size?: number;
 }
 
 interface MarksDB extends DBSchema {
@@ -38,6 +44,10 @@ export class CopyMarks {
     const cache = new Map<string, Map<number, CopyMark>>();
     for (const m of await db.getAll('copies')) cacheSet(cache, m);
     return new CopyMarks(db, cache);
+  }
+
+  get(card: string, seq: number): CopyMark | undefined {
+    return this.cache.get(card)?.get(seq);
   }
 
   has(card: string, seq: number): boolean {

@@ -9,7 +9,7 @@ import { IssuerClient, IssuerRequestError } from '../../host/issuer-client.ts';
 import { cardProof, readCardCertificate } from '../../host/issuer-proof.ts';
 import type { Transport } from '../../host/surface.ts';
 import type { Vault } from '../../vault/index.ts';
-import type { CopyPlace, IssuerLinkOutcome, IssuerSyncState, LostReport } from '../model.ts';
+import type { BackupEntry, CopyPlace, IssuerLinkOutcome, IssuerSyncState, LostReport } from '../model.ts';
 import { ServiceError } from './errors.ts';
 import { CopyMarks } from './issuer-marks.ts';
 import { IssuerSync, type LocalCopies } from './issuer-sync.ts';
@@ -27,6 +27,8 @@ export interface IssuerServices {
   readonly url: string;
   /** A sync `place` for the timeline's rows (the marks read once). */
   placer(): Promise<(card: string, seq: number) => CopyPlace>;
+  /** Timeline rows of backups the issuer holds and this device does not (e.g. cleaned up here), seq ascending. */
+  issuerOnly(card: string, onDevice: ReadonlySet<number>): Promise<BackupEntry[]>;
   push(card: string): Promise<void>;
   link(): Promise<IssuerLinkOutcome>;
   onState(listener: (s: IssuerSyncState) => void): () => void;
@@ -96,6 +98,21 @@ export function issuerServices(url: string | null, host: IssuerHost): IssuerServ
       const s = await sync();
       return (card, seq) => s.place(card, seq, true);
     },
+    issuerOnly: async (card, onDevice) =>
+      (await sync()).issuerOnly(card, onDevice).map(
+        (m): BackupEntry => ({
+          seq: m.seq,
+          cardNumber: card,
+          date: m.date ?? m.at,
+          kind: m.kind ?? 'full',
+          bytes: m.size ?? 0,
+          pagesChanged: 0,
+          health: 'ok',
+          name: null,
+          apps: null,
+          place: 'issuer',
+        }),
+      ),
     push: async (card) => (await sync()).push(card),
     link: () =>
       rethrown(async () => {

@@ -12,7 +12,7 @@
 import { IssuerRequestError, type CardProof, type IssuerClient, type IssuerSession, type RemoteBackup } from '../../host/issuer-client.ts';
 import { UploadQueue, type UploadQueueOptions } from '../../host/issuer-queue.ts';
 import type { CopyPlace, IssuerSyncState } from '../model.ts';
-import type { CopyMarks } from './issuer-marks.ts';
+import type { CopyMark, CopyMarks } from './issuer-marks.ts';
 
 export type { CopyPlace };
 
@@ -114,8 +114,11 @@ export class IssuerSync {
   }
 
   /** Backups of the card the issuer holds and this device does not (seq ascending). */
-  issuerOnly(card: string, onDevice: ReadonlySet<number>): number[] {
-    return this.o.marks.seqs(card).filter((s) => !onDevice.has(s));
+  issuerOnly(card: string, onDevice: ReadonlySet<number>): CopyMark[] {
+    return this.o.marks
+      .seqs(card)
+      .filter((s) => !onDevice.has(s))
+      .map((s) => this.o.marks.get(card, s) as CopyMark);
   }
 
   /** Upload every backup of the card on this device the issuer is not known to hold, oldest first. */
@@ -154,7 +157,7 @@ export class IssuerSync {
         this.set({ kind: 'refused', code: r.error.code, message: r.error.message });
         return 'refused';
       }
-      await this.o.marks.put([{ cardNumber: card, seq: r.outcome.seq, blobHash: r.outcome.blobHash, at: Date.now() }]);
+      await this.o.marks.put([markOf(card, r.outcome)]);
     }
     this.set({ kind: 'idle' });
     return 'stored';
@@ -191,10 +194,12 @@ export class IssuerSync {
 
   /** Mark what the issuer holds; when this device holds none of the card's chain, fetch it all. */
   private async fill(card: string, certificate: Uint8Array, remote: readonly RemoteBackup[], fetchOne: (seq: number) => Promise<Uint8Array>): Promise<number> {
-    await this.o.marks.put(remote.map((b) => ({ cardNumber: card, seq: b.seq, blobHash: b.blobHash, at: Date.now() })));
+    await this.o.marks.put(remote.map((b) => markOf(card, b)));
     if (remote.length === 0 || (await this.o.local.seqs(card)).length > 0) return 0;
     const ordered = [...remote].sort((a, b) => a.seq - b.seq);
     for (const b of ordered) await this.o.local.store(await fetchOne(b.seq), certificate);
     return ordered.length;
   }
 }
+
+const markOf = (card: string, b: RemoteBackup): CopyMark => ({ cardNumber: card, seq: b.seq, blobHash: b.blobHash, at: Date.now(), kind: b.kind, date: b.date, size: b.size });
