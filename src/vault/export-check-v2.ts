@@ -14,8 +14,8 @@ import { checkHeader, checkManifest, findingText } from './checks.ts';
 import { bad } from './export-format.ts';
 import type { ContentsV2 } from './export-packs.ts';
 import type { PackedCard } from './import-set.ts';
-import { hexBytes, toHex } from './hash.ts';
-import { packShapeProblem, recordOf } from './manifest.ts';
+import { digestHex, hexBytes, toHex } from './hash.ts';
+import { mapBytes, packShapeProblem } from './manifest.ts';
 import { certificateProblem } from './signature.ts';
 import type { ManifestRow, PackRow } from './schema.ts';
 import { decodeStoredKey, pairProblem, type StoredHeader } from './versions.ts';
@@ -33,7 +33,15 @@ function byKey<T extends { cardNumber: string; seq: number }>(rows: T[], what: s
 
 const sameList = (a: ArrayLike<number>, b: readonly number[]) => a.length === b.length && b.every((x, i) => a[i] === x);
 
-export function checkContentsV2(c: ContentsV2): Map<string, PackedCard> {
+/** SHA-256 hex of each page map's bytes, by `card/seq`: made all at once with WebCrypto before the checks. */
+export type MapHashes = Map<string, string>;
+
+export async function mapHashesOf(c: ContentsV2): Promise<MapHashes> {
+  const hashes = await Promise.all(c.maps.map((m) => digestHex(mapBytes(m))));
+  return new Map(c.maps.map((m, i) => [key(m.cardNumber, m.seq), hashes[i] as string]));
+}
+
+export function checkContentsV2(c: ContentsV2, mapHashes?: MapHashes): Map<string, PackedCard> {
   const { index } = c;
   const cards = new Map<string, PackedCard>();
   for (const card of index.cards) {
@@ -80,14 +88,15 @@ export function checkContentsV2(c: ContentsV2): Map<string, PackedCard> {
     if (pair) throw bad(`card ${b.card} seq ${b.seq}: ${pair}`);
     const m = maps.get(key(b.card, b.seq));
     if (!m) throw bad(`card ${b.card} seq ${b.seq}: its page map is missing`);
-    const mf = checkManifest(b.card, b.seq, f, m)[0];
+    const mf = checkManifest(b.card, b.seq, f, m, mapHashes?.get(key(b.card, b.seq)))[0];
     if (mf) throw bad(findingText(mf));
     const carried: number[] = [];
-    m.seqs.forEach((s, p) => {
-      if (s !== b.seq) return;
+    const code = KIND_CODE[f.kind];
+    for (let p = 0; p < m.seqs.length; p++) {
+      if (m.seqs[p] !== b.seq) continue;
       carried.push(p);
-      if (m.kinds[p] !== KIND_CODE[f.kind]) throw bad(`card ${b.card} seq ${b.seq} page ${p}: kind differs from the header's`);
-    });
+      if (m.kinds[p] !== code) throw bad(`card ${b.card} seq ${b.seq} page ${p}: kind differs from the header's`);
+    }
     if (carried.length !== f.recordCount) throw bad(`card ${b.card} seq ${b.seq}: page map carries ${carried.length} pages, the header announces ${f.recordCount}`);
     const own = packs.get(key(b.card, b.seq));
     if (!own) throw bad(`card ${b.card} seq ${b.seq}: the pages it stored are missing from the file`);
@@ -131,6 +140,7 @@ export function checkContentsV2(c: ContentsV2): Map<string, PackedCard> {
     });
   }
   const backed = new Set(index.backups.map((b) => key(b.card, b.seq)));
+  const holdings: Holdings = new Map();
   for (const p of c.packs) {
     const ic = cardOf(p.cardNumber, `pack seq ${p.seq}`);
     const shape = packShapeProblem(p, ic.card.memorySize / ic.card.pageSize, ic.card.pageSize + TAG_BYTES);
@@ -138,7 +148,7 @@ export function checkContentsV2(c: ContentsV2): Map<string, PackedCard> {
   }
   for (const m of c.maps) {
     if (!backed.has(key(m.cardNumber, m.seq))) throw bad(`page map of card ${m.cardNumber} seq ${m.seq} has no backup`);
-    usePacks(m, packs, kindOf, usedPacks);
+    usePacks(m, packs, holdings, kindOf, usedPacks);
   }
   for (const p of c.packs) {
     const k = key(p.cardNumber, p.seq);
@@ -153,17 +163,38 @@ export function checkContentsV2(c: ContentsV2): Map<string, PackedCard> {
   return cards;
 }
 
+/** Which pages each pack holds, as a bitmap by page: built once per pack, looked up per page of every map. */
+type Holdings = Map<string, Uint8Array>;
+
+function holdingsOf(pack: PackRow, pageCount: number): Uint8Array {
+  const bits = new Uint8Array(pageCount);
+  for (const p of pack.pages) if (p < pageCount) bits[p] = 1;
+  return bits;
+}
+
 /** Every page a map takes from seq s is in s's pack, with s's kind. */
-function usePacks(m: ManifestRow, packs: Map<string, PackRow>, kindOf: Map<string, number>, used: Set<string>): void {
+function usePacks(m: ManifestRow, packs: Map<string, PackRow>, holdings: Holdings, kindOf: Map<string, number>, used: Set<string>): void {
   const cn = m.cardNumber;
-  m.seqs.forEach((s, p) => {
-    const k = key(cn, s);
-    const pack = packs.get(k);
-    if (!pack) throw bad(`card ${cn} seq ${m.seq} page ${p}: the pages stored by seq ${s} are missing from the file`);
-    if (!recordOf(pack, p)) throw bad(`card ${cn} seq ${m.seq} page ${p}: the pack of seq ${s} does not hold it`);
-    const kind = kindOf.get(k);
-    if (kind === undefined) kindOf.set(k, m.kinds[p] as number);
-    else if (m.kinds[p] !== kind) throw bad(`card ${cn} seq ${m.seq} page ${p}: names seq ${s} as another kind of backup than it is`);
-    used.add(k);
-  });
+  // Pages come in runs of one source seq: look the pack up once per run, not per page.
+  let last = -1;
+  let bits: Uint8Array | undefined;
+  let kind: number | undefined;
+  for (let p = 0; p < m.seqs.length; p++) {
+    const s = m.seqs[p] as number;
+    if (s !== last) {
+      last = s;
+      const k = key(cn, s);
+      bits = holdings.get(k);
+      if (!bits) {
+        const pack = packs.get(k);
+        if (!pack) throw bad(`card ${cn} seq ${m.seq} page ${p}: the pages stored by seq ${s} are missing from the file`);
+        holdings.set(k, (bits = holdingsOf(pack, m.seqs.length)));
+      }
+      kind = kindOf.get(k);
+      if (kind === undefined) kindOf.set(k, (kind = m.kinds[p] as number));
+      used.add(k);
+    }
+    if ((bits as Uint8Array)[p] !== 1) throw bad(`card ${cn} seq ${m.seq} page ${p}: the pack of seq ${s} does not hold it`);
+    if (m.kinds[p] !== kind) throw bad(`card ${cn} seq ${m.seq} page ${p}: names seq ${s} as another kind of backup than it is`);
+  }
 }

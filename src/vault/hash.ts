@@ -12,9 +12,12 @@ export function toHex(b: Uint8Array): string {
 /** Bytes of lowercase or uppercase hex; the caller has checked the string's shape (export-format). */
 export function hexBytes(s: string): Uint8Array {
   const out = new Uint8Array(s.length >>> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substring(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < out.length; i++) out[i] = (nibble(s.charCodeAt(2 * i)) << 4) | nibble(s.charCodeAt(2 * i + 1));
   return out;
 }
+
+/** '0'-'9', 'a'-'f', 'A'-'F' to 0-15 (the shape was checked before). */
+const nibble = (c: number): number => (c <= 57 ? c - 48 : (c | 32) - 87);
 export const sha256Hex = (b: Uint8Array): string => toHex(sha256(b));
 /** "3f2a9c01…" for messages: enough to find it, short enough to read. */
 export const shortHash = (h: string): string => `${h.slice(0, 8)}…`;

@@ -12,7 +12,7 @@ import { checkChain } from './chain.ts';
 import { storageError, VaultError } from './errors.ts';
 import { TAG_BYTES } from '../protocol/backup-format.ts';
 import { checkContents, type ImportCard } from './export-check.ts';
-import { checkContentsV2 } from './export-check-v2.ts';
+import { checkContentsV2, mapHashesOf } from './export-check-v2.ts';
 import { decodeExportV1, EXPORT_V1, readContainer } from './export-format.ts';
 import { decodeExportV2 } from './export-packs.ts';
 import { checkFileSignatures, packFromPages, type PackedCard } from './import-set.ts';
@@ -148,7 +148,10 @@ export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportR
   if (container.version === EXPORT_V1) {
     const set = checkContents(decodeExportV1(file, container));
     cards = await Promise.all([...set.cards.values()].map((ic) => packedFromV1(ic, set.blobs)));
-  } else cards = [...checkContentsV2(await decodeExportV2(file, container)).values()];
+  } else {
+    const contents = await decodeExportV2(file, container);
+    cards = [...checkContentsV2(contents, await mapHashesOf(contents)).values()];
+  }
   await checkFileSignatures(cards);
   const read = await Promise.all(cards.map((ic) => db.get('cards', ic.card.cardNumber))).catch((e: unknown) => Promise.reject(storageError(e, 'import', 0)));
   await checkAgainstVault(cards, read);

@@ -69,8 +69,8 @@ export function manifestShapeProblem(m: ManifestRow, pageCount: number): string 
   return undefined;
 }
 
-/** Sealed bytes of `page` in the pack, or undefined when the pack does not hold it. */
-export function recordOf(pack: PackRow, page: number): Uint8Array | undefined {
+/** Index of `page` in the pack's ascending page list, or -1. */
+export function indexOfPage(pack: PackRow, page: number): number {
   let lo = 0;
   let hi = pack.pages.length;
   while (lo < hi) {
@@ -78,8 +78,13 @@ export function recordOf(pack: PackRow, page: number): Uint8Array | undefined {
     if ((pack.pages[mid] as number) < page) lo = mid + 1;
     else hi = mid;
   }
-  if (pack.pages[lo] !== page) return undefined;
-  return pack.sealed.subarray(lo * pack.recordBytes, (lo + 1) * pack.recordBytes);
+  return pack.pages[lo] === page ? lo : -1;
+}
+
+/** Sealed bytes of `page` in the pack, or undefined when the pack does not hold it. */
+export function recordOf(pack: PackRow, page: number): Uint8Array | undefined {
+  const i = indexOfPage(pack, page);
+  return i < 0 ? undefined : pack.sealed.subarray(i * pack.recordBytes, (i + 1) * pack.recordBytes);
 }
 
 /** Is a pack's shape sound: pages ascending and in range, bytes a whole number of records? */

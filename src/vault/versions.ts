@@ -25,9 +25,9 @@ const VERSION_AT = 4; // 'ICVB' or 'ICVK', then the version byte, in both versio
 
 /** Decode `b` with `decode`, which reads only FORMAT_VERSION, whatever version 1 or 2 its byte says. */
 function underCodecVersion<T>(b: Uint8Array, decode: (b: Uint8Array) => Decoded<T>): Decoded<T> {
-  const direct = decode(b);
   const v = b[VERSION_AT];
-  if (direct.ok || (v !== 1 && v !== 2) || v === FORMAT_VERSION) return direct;
+  // Straight to the codec's version: a refused first try would build an Error (and its stack) per header.
+  if ((v !== 1 && v !== 2) || v === FORMAT_VERSION) return decode(b);
   const as = b.slice();
   as[VERSION_AT] = FORMAT_VERSION;
   return decode(as);
