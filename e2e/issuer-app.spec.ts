@@ -46,4 +46,10 @@ test('the issuer panel and the timeline say where backups are; a lost report wit
   // The panel, its form and its notices pass axe like the rest of the dashboard.
   const { violations } = await new AxeBuilder({ page }).include('[data-testid="issuer-panel"]').include('.trow').analyze();
   expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+
+  // On a phone the panel and the place badges fit the width (no sideways scrolling).
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(panel).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  await screenshot(page, 'issuer-panel-phone');
 });

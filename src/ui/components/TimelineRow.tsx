@@ -31,13 +31,13 @@ export function TimelineRow({ entry, marked, onRestore }: { entry: BackupEntry |
         </span>
         <span className="trow-meta">
           <span className={`badge kind-${entry.kind}`}>{kind}</span>
-          <span>{size}</span>
-          <span className="trow-apps">{changed}</span>
           {place && (
             <span className={`badge place place-${entry.place ?? ''}`} data-place={entry.place}>
               {place}
             </span>
           )}
+          <span>{size}</span>
+          <span className="trow-apps">{changed}</span>
         </span>
       </span>
       <span className={`trow-chain health-badge-${entry.health}`} aria-hidden="true">
