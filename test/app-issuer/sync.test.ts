@@ -155,6 +155,20 @@ describe('the off-device copy (app side)', () => {
     expect(waiting.filter((t) => !t.cleared)).toEqual([]);
   });
 
+  it('a failure on this device (the vault unreadable) is named, never thrown into the background', async () => {
+    const card = w.newCard();
+    const broken: LocalCopies = {
+      seqs: async () => {
+        throw new Error('the vault could not be opened');
+      },
+      bytes: async () => new Uint8Array(0),
+      store: async () => undefined,
+    };
+    const sync = new IssuerSync({ client: new IssuerClient(w.issuer.url), marks: await CopyMarks.open(`marks-${++dbs}`), local: broken, proofFor: proof(card), queue: noWait });
+    await expect(sync.push(card.cardNumber)).resolves.toBeUndefined();
+    expect(sync.state).toEqual({ kind: 'refused', code: 'LOCAL', message: 'the vault could not be opened' });
+  });
+
   it('a refused backup is named and not marked', async () => {
     const card = w.newCard();
     const local = memoryCopies();

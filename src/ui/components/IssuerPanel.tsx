@@ -10,15 +10,14 @@ import { ErrorNotice } from './ErrorNotice.tsx';
 
 function SyncLine() {
   const { t, lang } = useI18n();
+  // Refusals that are not the issuer's: the card cannot prove itself, a v1 backup, this device's storage.
+  const refusal = (code: string) =>
+    code === 'CARD_PROOF' ? t('issuer.state.unproven') : code === 'NOT_UPLOADABLE' ? t('issuer.state.notUploadable') : code === 'LOCAL' ? t('issuer.state.local') : t('issuer.state.refused', { code });
   const s = useApp('issuer', (x) => x);
   const text = s.linking
     ? t('issuer.state.linking')
     : s.sync.kind === 'refused'
-      ? s.sync.code === 'CARD_PROOF'
-        ? t('issuer.state.unproven')
-        : s.sync.code === 'NOT_UPLOADABLE'
-          ? t('issuer.state.notUploadable')
-          : t('issuer.state.refused', { code: s.sync.code })
+      ? refusal(s.sync.code)
       : t(`issuer.state.${s.sync.kind}`);
   return (
     <>

@@ -373,6 +373,7 @@ export const en = {
   'issuer.state.notUploadable': 'This card’s backups carry no card signature (protocol version 1): the issuer keeps none of them, they stay on this device only.',
   'timeline.issuerOnly': 'Only the issuer still holds it; this device’s copy was cleaned up',
   'timeline.row.issuer': 'Backup no. {seq}, {kind}, {date}, {size}, held by the issuer only',
+  'issuer.state.local': 'This device could not read its backups to send them to the issuer; they are sent at the next chance.',
   'place.device': 'This device',
   'place.issuer': 'Issuer',
   'place.both': 'This device + issuer',

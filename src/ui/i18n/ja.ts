@@ -375,6 +375,7 @@ export const ja: Messages = {
   'issuer.state.notUploadable': 'このカードのバックアップにはカードの署名がありません（プロトコル第1版）。発行者は保管せず、この端末だけにあります。',
   'timeline.issuerOnly': '発行者だけが保管しています（この端末のコピーは整理済み）',
   'timeline.row.issuer': '第{seq}回のバックアップ、{kind}、{date}、{size}、発行者だけが保管',
+  'issuer.state.local': 'この端末のバックアップを読み出せず、発行者に送れませんでした。次の機会に送ります。',
   'place.device': 'この端末',
   'place.issuer': '発行者',
   'place.both': 'この端末＋発行者',

@@ -113,7 +113,15 @@ export function issuerServices(url: string | null, host: IssuerHost): IssuerServ
           place: 'issuer',
         }),
       ),
-    push: async (card) => (await sync()).push(card),
+    push: async (card) => {
+      try {
+        await (await sync()).push(card);
+      } catch (e) {
+        // The marks store could not open: the backups stay here; say so where the panel listens.
+        const st: IssuerSyncState = { kind: 'refused', code: 'LOCAL', message: e instanceof Error ? e.message : String(e) };
+        for (const l of listeners) l(st);
+      }
+    },
     link: () =>
       rethrown(async () => {
         const card = host.inReader();

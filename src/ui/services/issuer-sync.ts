@@ -60,6 +60,9 @@ export interface IssuerSyncOptions {
   timer?: { set(fn: () => Promise<void>, ms: number): unknown; clear(handle: unknown): void };
 }
 
+/** What became of a card's backups not at the issuer yet. */
+type PushOutcome = 'none' | 'stored' | 'offline' | 'refused';
+
 export class IssuerSync {
   private readonly queue: UploadQueue;
   private readonly listeners = new Set<(s: SyncState) => void>();
@@ -122,10 +125,19 @@ export class IssuerSync {
   }
 
   /** Upload every backup of the card on this device the issuer is not known to hold, oldest first. */
+  /** Never rejects: what went wrong is the state (this runs in the background after a backup). */
   push(card: string): Promise<void> {
     const prev = this.pushing.get(card) ?? Promise.resolve();
     const next = prev.then(async () => {
-      this.scheduleRetry(card, (await this.pushNow(card)) === 'offline');
+      let outcome: PushOutcome;
+      try {
+        outcome = await this.pushNow(card);
+      } catch (e) {
+        // This device's side failed (the vault could not be read): named, tried again at the next chance.
+        this.set({ kind: 'refused', code: 'LOCAL', message: e instanceof Error ? e.message : String(e) });
+        outcome = 'refused';
+      }
+      this.scheduleRetry(card, outcome === 'offline');
     });
     this.pushing.set(
       card,
@@ -135,7 +147,7 @@ export class IssuerSync {
   }
 
   /** What became of the card's backups not at the issuer yet. */
-  private async pushNow(card: string): Promise<'none' | 'stored' | 'offline' | 'refused'> {
+  private async pushNow(card: string): Promise<PushOutcome> {
     const pending = (await this.o.local.seqs(card)).filter((s) => !this.o.marks.has(card, s));
     if (pending.length === 0) return 'none';
     this.set({ kind: 'uploading', cardNumber: card });
