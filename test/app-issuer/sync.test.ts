@@ -2,7 +2,8 @@ import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IssuerClient } from '../../src/host/issuer-client.ts';
 import { CopyMarks } from '../../src/ui/services/issuer-marks.ts';
-import { IssuerSync, type LocalCopies, type SyncState } from '../../src/ui/services/issuer-sync.ts';
+import { IssuerSync, type LocalCopies } from '../../src/ui/services/issuer-sync.ts';
+import type { IssuerSyncState } from '../../src/ui/model.ts';
 import { openWorld, type World } from '../issuer/support/world.ts';
 import { makeBackup } from '../issuer/support/backups.ts';
 import type { TestCard } from '../issuer/support/test-authority.ts';
@@ -103,7 +104,7 @@ describe('the off-device copy (app side)', () => {
     const [b1] = chain(card, 1);
     await local.put(b1 as Uint8Array);
     const offline = new IssuerSync({ client: new IssuerClient('http://127.0.0.1:9'), marks: await CopyMarks.open(name), local, proofFor: proof(card), queue: noWait });
-    const states: SyncState[] = [];
+    const states: IssuerSyncState[] = [];
     offline.onChange((s) => states.push(s));
     await offline.push(card.cardNumber);
     expect(offline.state).toMatchObject({ kind: 'offline', message: expect.stringContaining('could not be reached') });

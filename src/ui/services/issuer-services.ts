@@ -37,21 +37,26 @@ export interface IssuerServices {
   terminalCheck(cardNumber: string): Promise<void>;
 }
 
-/** The issuer's refusals the holder must act on get codes of their own; the rest are "the issuer said no". */
-export function issuerError(e: unknown): unknown {
-  if (e instanceof IssuerRequestError && e.code === 'CARD_PROOF') return new ServiceError('card-unproven', e.message, { cause: e });
+/**
+ * The issuer's refusals the holder must act on get codes of their own; the rest are "the
+ * issuer said no". `lost`: a lost-card report, where the one 403 is a recovery code that
+ * does not match (docs/issuer.md: the service does not say whether it knows the card).
+ */
+export function issuerError(e: unknown, lost = false): unknown {
   if (!(e instanceof IssuerRequestError)) return e;
+  if (e.code === 'CARD_PROOF') return new ServiceError('card-unproven', e.message, { cause: e });
+  // Too many recovery-code tries: the issuer waits an hour (said in the code's help), it is not unreachable.
+  if (lost && (e.code === 'FORBIDDEN' || e.status === 429)) return new ServiceError('recovery-code-wrong', e.message, { cause: e });
   if (e.transient) return new ServiceError('issuer-unreachable', e.message, { cause: e });
   if (e.code === 'CARD_STOPPED') return new ServiceError('card-stopped', e.message, { cause: e });
-  if (e.code === 'FORBIDDEN' && /recovery code/i.test(e.message)) return new ServiceError('recovery-code-wrong', e.message, { cause: e });
   return new ServiceError('issuer-refused', `${e.code}: ${e.message}`, { cause: e });
 }
 
-async function rethrown<T>(fn: () => Promise<T>): Promise<T> {
+async function rethrown<T>(fn: () => Promise<T>, lost = false): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    throw issuerError(e);
+    throw issuerError(e, lost);
   }
 }
 
@@ -136,7 +141,7 @@ export function issuerServices(url: string | null, host: IssuerHost): IssuerServ
       rethrown(async () => {
         const r = await client.reportLost(cardNumber.replace(/\s+/g, ''), recoveryCode.trim());
         return { cardNumber: r.stop.cardNumber, stopNumber: r.stop.number, stoppedAt: r.stop.stoppedAt };
-      }),
+      }, true),
     terminalCheck: (cardNumber) =>
       rethrown(async () => {
         try {

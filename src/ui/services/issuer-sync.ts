@@ -7,18 +7,16 @@
  * empty vault — a new laptop, a cleared profile — fills from the issuer's copy.
  *
  * An unreachable issuer is not an error of the backup: the backup stays on this device,
- * no mark is written, and the next chance (another backup, the card read again) retries.
+ * no mark is written, and it goes up at the next chance (a timed retry while the issuer
+ * stays unreachable, another backup, the card read again). States: offline = the issuer
+ * could not be reached (or asked to wait); refused = a refusal, `code` from
+ * docs/issuer.md's refusals, or CARD_PROOF / NOT_UPLOADABLE / LOCAL from this side.
  */
 import { IssuerRequestError, type CardProof, type IssuerClient, type IssuerSession, type RemoteBackup } from '../../host/issuer-client.ts';
 import { UploadQueue, type UploadQueueOptions } from '../../host/issuer-queue.ts';
 import type { CopyPlace, IssuerSyncState } from '../model.ts';
 import type { CopyMark, CopyMarks } from './issuer-marks.ts';
 
-export type { CopyPlace };
-
-/** offline: the issuer could not be reached (or asked to wait), the backups stay here, retried later;
- *  refused: the issuer said no, `code` from docs/issuer.md's refusals. */
-export type SyncState = IssuerSyncState;
 
 /** This browser's copies, as the sync needs them (the vault through src/host in the app). */
 export interface LocalCopies {
@@ -65,8 +63,8 @@ type PushOutcome = 'none' | 'stored' | 'offline' | 'refused';
 
 export class IssuerSync {
   private readonly queue: UploadQueue;
-  private readonly listeners = new Set<(s: SyncState) => void>();
-  private current: SyncState = { kind: 'idle' };
+  private readonly listeners = new Set<(s: IssuerSyncState) => void>();
+  private current: IssuerSyncState = { kind: 'idle' };
   /** One push per card at a time; a push asked for while one runs runs once after it. */
   private readonly pushing = new Map<string, Promise<void>>();
   /** Per card: the retry waiting after the issuer was unreachable, and its delay. */
@@ -91,22 +89,17 @@ export class IssuerSync {
     this.retries.set(card, { handle, delay });
   }
 
-  /** Stop every waiting retry (the app is closing, or the issuer link goes away). */
-  stop(): void {
-    for (const r of this.retries.values()) this.timer.clear(r.handle);
-    this.retries.clear();
-  }
 
-  get state(): SyncState {
+  get state(): IssuerSyncState {
     return this.current;
   }
 
-  onChange(listener: (s: SyncState) => void): () => void {
+  onChange(listener: (s: IssuerSyncState) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private set(s: SyncState): void {
+  private set(s: IssuerSyncState): void {
     this.current = s;
     for (const l of this.listeners) l(s);
   }
