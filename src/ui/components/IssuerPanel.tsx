@@ -16,6 +16,8 @@ function SyncLine() {
   const s = useApp('issuer', (x) => x);
   const text = s.linking
     ? t('issuer.state.linking')
+    : s.linkError === 'card-unproven'
+      ? t('issuer.state.unproven')
     : s.sync.kind === 'refused'
       ? refusal(s.sync.code)
       : t(`issuer.state.${s.sync.kind}`);
@@ -73,7 +75,8 @@ export function IssuerPanel() {
     <section className="panel issuer" aria-labelledby="issuer-heading" data-testid="issuer-panel">
       <h2 id="issuer-heading">{t('issuer.heading')}</h2>
       <SyncLine />
-      {linkError && (
+      {/* A card without a certificate cannot do better by trying again: the state line says what it means. */}
+      {linkError && linkError !== 'card-unproven' && (
         <>
           <ErrorNotice code={linkError} />
           <button type="button" className="btn btn-secondary" disabled={linking} onClick={() => void issuer.link()}>
