@@ -8,6 +8,8 @@
 //   ISSUER_ID            issuer number for a new (non-demo) issuer (default 1)
 //   ISSUER_APP_ORIGIN    the app's origin, the only one CORS allows (default http://localhost:5173)
 //   ISSUER_HOST / ISSUER_PORT   listen address (default 127.0.0.1:8787)
+//   ISSUER_DB_POOL       PostgreSQL connections (default 16): about the concurrent uploads
+//                        expected, since each upload holds one for its one statement
 import { mkdirSync } from 'node:fs';
 import type { Db } from './db/db.ts';
 import { openPglite } from './db/pglite.ts';
@@ -24,7 +26,9 @@ async function main(): Promise<void> {
   const demo = env['ISSUER_DEMO'] === '1';
   let db: Db;
   if (env['DATABASE_URL']) {
-    db = await openPg(env['DATABASE_URL']);
+    const pool = Number(env['ISSUER_DB_POOL'] ?? '16');
+    if (!Number.isSafeInteger(pool) || pool < 1 || pool > 1000) throw new Error(`ISSUER_DB_POOL must be a number of connections 1..1000, got "${env['ISSUER_DB_POOL']}"`);
+    db = await openPg(env['DATABASE_URL'], pool);
   } else {
     const dir = env['ISSUER_DATA_DIR'] ?? '.icvault-issuer/db';
     mkdirSync(dir, { recursive: true });
