@@ -4,6 +4,7 @@ import type { Authority, CardIdentity, UploadedBackup } from '../authority.ts';
 import { IssuerError } from '../errors.ts';
 import { decodeHeader, decodeSegments, headerHash, type BackupHeader } from '../../src/protocol/backup-format.ts';
 import { equal, hex } from '../../src/protocol/bytes.ts';
+import { decodeWrappedKeyV2 } from '../../src/protocol/trust/wrapped-key.ts';
 import type { BlobStore } from './blob-store.ts';
 import { sha256 } from '../native-crypto.ts';
 
@@ -48,6 +49,14 @@ function check(authority: Authority, card: CardIdentity, data: Uint8Array, decla
   if (h.issuer !== authority.issuerId) throw new IssuerError('BAD_BACKUP', `the header names issuer ${h.issuer}, not ${authority.issuerId}`);
   if (!authority.verifyHeaderSignature(card, up.header, up.signature)) {
     throw new IssuerError('BAD_SIGNATURE', "the header's signature does not verify under the card certificate");
+  }
+  // The wrapped key (not under the header's signature) must at least name this card, this
+  // issuer and the header's epoch; whether it opens is found when a restore onto another
+  // card is authorised (an HPKE open per upload would double the upload's cost).
+  const wk = decodeWrappedKeyV2(up.wrappedKey);
+  if (!wk.ok) throw new IssuerError('BAD_BACKUP', `malformed wrapped key: ${wk.error.message}`);
+  if (wk.value.cardNumber !== h.cardNumber || wk.value.issuer !== h.issuer || wk.value.epoch !== h.epoch) {
+    throw new IssuerError('BAD_BACKUP', `the wrapped key names card ${wk.value.cardNumber}, issuer ${wk.value.issuer}, epoch ${wk.value.epoch}; the header card ${h.cardNumber}, issuer ${h.issuer}, epoch ${h.epoch}`);
   }
   const segs = decodeSegments(up.records, h.pageSize);
   if (!segs.ok) throw new IssuerError('BAD_BACKUP', `malformed records: ${segs.error.message}`);

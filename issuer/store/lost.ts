@@ -170,14 +170,21 @@ export async function authoriseRestore(
   const source = await getCard(db, authority, me.replaces);
   const data = await fetchBackup(db, blobs, source.identity.cardNumber, seq);
   const up = authority.splitUpload(data);
-  const document = authority.restoreAuthorisation({
-    source: source.identity,
-    target,
-    header: up.header,
-    signature: up.signature,
-    wrappedKey: up.wrappedKey,
-    targetCounter,
-  });
+  let document: Uint8Array;
+  try {
+    document = authority.restoreAuthorisation({
+      source: source.identity,
+      target,
+      header: up.header,
+      signature: up.signature,
+      wrappedKey: up.wrappedKey,
+      targetCounter,
+    });
+  } catch (cause) {
+    // The signing core refuses (its errors name why): a wrapped key that does not open
+    // under its epoch, a retired epoch. The stored point cannot be restored elsewhere.
+    throw new IssuerError('BAD_BACKUP', `backup ${seq} of card ${source.identity.cardNumber} cannot be restored onto card ${target.cardNumber}: ${(cause as Error).message}`, { cause });
+  }
   const rows = await db.query(
     `INSERT INTO authorisations (source_card, target_card, seq, document) VALUES ($1, $2, $3, $4)
       ON CONFLICT (source_card, target_card) DO NOTHING RETURNING seq`,

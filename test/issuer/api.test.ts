@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromHex, hex } from '../../src/protocol/bytes.ts';
+import { concat, fromHex, hex } from '../../src/protocol/bytes.ts';
+import { WRAPPED_KEY_V2_BYTES } from '../../src/protocol/trust/wrapped-key.ts';
 import { ZERO_HASH } from '../../src/protocol/backup-format.ts';
 import { APP_ORIGIN, errorOf, openWorld, sha256hex, type Driver, type World } from './support/world.ts';
 import { makeBackup } from './support/backups.ts';
@@ -137,6 +138,9 @@ describe.each<Driver>(['pglite', 'pg'])('issuer API on %s', (driver) => {
         const o = makeBackup({ issuer, cardNumber: a.cardNumber, seq: 3, prev: b1.hash, kind: 'diff', baseSeq: 2 });
         return upload(a, t, a.frame(o.header, o.records));
       })(), 409, 'OUT_OF_ORDER'],
+      // The card's own signed header, but another card's wrapped key in front of it.
+      ['wrapped key of another card', upload(a, t, concat(w.newCard().frame(next.header, next.records).subarray(0, WRAPPED_KEY_V2_BYTES), good.subarray(WRAPPED_KEY_V2_BYTES))), 400, 'BAD_BACKUP'],
+      ['wrapped key malformed', upload(a, t, concat(new Uint8Array(WRAPPED_KEY_V2_BYTES), good.subarray(WRAPPED_KEY_V2_BYTES))), 400, 'BAD_BACKUP'],
       ['over the body limit', upload(a, t, new Uint8Array(40 * 1024)), 413, 'TOO_LARGE'],
     ];
     for (const [name, p, status, code] of cases) {
