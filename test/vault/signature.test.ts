@@ -73,6 +73,37 @@ describe('card-signed headers', () => {
     v.close();
   });
 
+  it('verify holds every header, tombstones included, to the signature rule: a lost certificate, a version-1 header on a signing card, a forged deleted header', async () => {
+    const v = await freshFactory().open();
+    const card = v2card(6);
+    await store(v, card.next('full'));
+    for (let i = 0; i < 3; i++) await store(v, card.next('diff', 2));
+    await v.deleteBackups(card.cardNumber, [2]);
+    expect(await v.verify()).toEqual([]);
+    // A deleted backup's header forged in its tombstone, its hash recomputed.
+    const t = await v.db.get('tombstones', [card.cardNumber, 2]);
+    if (!t) throw new Error('no tombstone');
+    t.header[30] = (t.header[30] as number) ^ 1;
+    await v.db.put('tombstones', { ...t, headerHash: hexOf(headerHash(t.header)) });
+    expect((await v.verify()).filter((f) => f.code === 'HEADER_SIGNATURE').map((f) => f.seq)).toEqual([2]);
+    // A version-1 header slipped in for a card that signs (its version byte set back to 1).
+    const r = await v.db.get('backups', [card.cardNumber, 3]);
+    if (!r) throw new Error('no row');
+    r.header[4] = 1;
+    await v.db.put('backups', { ...r, headerHash: hexOf(headerHash(r.header)) });
+    const f = await v.verify();
+    expect(f.find((x) => x.seq === 3 && x.code === 'HEADER_SIGNATURE')?.message).toBe(`the header is of protocol version 1, and card ${card.cardNumber} signs its headers (protocol version 2): not made by this card`);
+    // The card row's certificate lost: no version-2 header can be checked any more.
+    const c = await v.getCard(card.cardNumber);
+    if (!c) throw new Error('no card');
+    const { certificate: _c, ...lost } = c;
+    await v.db.put('cards', lost);
+    const g = await v.verify();
+    expect(g.filter((x) => x.code === 'HEADER_SIGNATURE').map((x) => x.seq)).toEqual([1, 2, 3, 4]); // 3: a version-1 header carrying a signature
+    expect(g.find((x) => x.seq === 4)?.message).toBe(`the header is of protocol version 2, and the vault holds no certificate for card ${card.cardNumber} to check its signature against`);
+    v.close();
+  });
+
   it('export and import carry certificate and signatures; forged headers, maps and keys are refused with the vault unchanged', async () => {
     const v = await freshFactory().open();
     const card = v2card(4);
