@@ -259,6 +259,25 @@ test('fuzzed export files are refused with a clear error and leave the vault unc
   cases.push(['an older header altered with its hash recomputed', edit((i) => forgeHeader(i.backups[0] as Index['backups'][number], 30))]);
   cases.push(['the newest header altered with its hash recomputed', edit((i) => forgeHeader(i.backups[i.backups.length - 1] as Index['backups'][number], 30))]);
   cases.push(['a header\'s page map hash forged with its hash recomputed', edit((i) => forgeHeader(i.backups[1] as Index['backups'][number], 80))]);
+  // The forger's best: the newest point's page map pointed at an older copy of a page,
+  // its kind code, the header's page map hash and the header's hash all made to agree.
+  // Only the card's signature over the header can refuse it.
+  cases.push([
+    'a page map and its header forged together',
+    edit((i, b) => {
+      const newest = i.backups[i.backups.length - 1] as Index['backups'][number];
+      const at = i.maps.slice(0, i.maps.findIndex((m) => m.seq === newest.seq)).reduce((n, m) => n + m.bytes, 0);
+      const pages = (i.maps.find((m) => m.seq === newest.seq)?.bytes ?? 0) / 5;
+      const seqs = new DataView(b.buffer, at, pages * 4);
+      const p = Array.from({ length: pages }, (_, k) => k).find((k) => seqs.getUint32(k * 4) !== newest.seq && seqs.getUint32(k * 4) !== 1) ?? 0;
+      seqs.setUint32(p * 4, 1); // seq 1, the full: it holds every page
+      b[at + pages * 4 + p] = 1; // a full's kind code
+      const h = unhex(newest.header);
+      h.set(sha(b.subarray(at, at + pages * 4)), 78); // the header's pageMapHash
+      newest.header = hex(h);
+      newest.headerHash = hex(sha(h));
+    }),
+  ]);
   cases.push([
     'a header signature flipped',
     edit((i) => {
@@ -295,12 +314,30 @@ test('fuzzed export files are refused with a clear error and leave the vault unc
   cases.push(['a pack announced as 2 GiB', edit((i) => ((i.packs[0] as Index['packs'][number]).bytes = 2 ** 31))]);
   cases.push(['a pack of 2^31 records', edit((i) => Object.assign(i.packs[0] as object, { count: 2 ** 31, bytes: 2 ** 31 * (4 + (i.packs[0]?.recordBytes ?? 0)) }))]);
   cases.push(['50,000 announced packs', edit((i) => (i.packs = Array.from({ length: 50_000 }, () => i.packs[0] as Index['packs'][number])))]);
+  // The forgeries, each refused for its own reason (the rest: any clear BAD_FILE).
+  const signature = /the header's card signature does not verify: the header is not the one the card made$/;
+  const reasons: Record<string, RegExp> = {
+    "a page map's page pointed at another backup": /page 3 names seq 9, outside 1\.\.3$/,
+    "a page map's kind code changed": /names seq \d+ as another kind of backup than it is$/,
+    'an older header altered with its hash recomputed': /chain broken: seq \d+'s prevHash does not match the header of seq \d+$/,
+    'the newest header altered with its hash recomputed': signature,
+    "a header's page map hash forged with its hash recomputed": /manifest's page map hashes to [0-9a-f]{8}…, the header says [0-9a-f]{8}…$/,
+    'a page map and its header forged together': signature,
+    'a header signature flipped': signature,
+    'signatures and certificate left out': /the header is of protocol version 2, and the vault holds no certificate for card 7777000077770000 to check its signature against$/,
+    "another card's certificate": signature,
+    'a wrapped key moved to another epoch': /wrapped key is for card 7777000077770000 epoch 17, header for card 7777000077770000 epoch 1$/,
+    "a pack's page list changed with its hash recomputed": /page list is out of order or outside 0\.\.63$/,
+  };
+  expect(Object.keys(reasons).filter((k) => !cases.some(([w]) => w === k))).toEqual([]);
   for (const [what, bytes] of cases) {
     const r = await call(page, 'importFile', 'fuzz-dst', Array.from(bytes));
     expect(r.ok, what).toBe(false);
     if (!r.ok) {
       expect(['BAD_FILE', 'CONFLICT'], `${what}: ${r.code} ${r.message}`).toContain(r.code);
       expect(r.message, what).toMatch(/^(not a usable vault export|import refused): .{10,}/);
+      const why = reasons[what];
+      if (why) expect(r.message, what).toMatch(why);
     }
   }
   expect(await value<string>(page, 'dump', 'fuzz-dst')).toBe(before);
