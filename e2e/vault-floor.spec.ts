@@ -255,7 +255,10 @@ test('fuzzed export files are refused with a clear error and leave the vault unc
   }
   // forged but self-consistent: every hash and the digest recomputed
   cases.push(['a page map\'s page pointed at another backup', edit((_i, b) => new DataView(b.buffer).setUint32(4 * 3, 9))]);
-  cases.push(['a page map\'s kind code changed', edit((i, b) => (b[((i.maps[0]?.bytes ?? 0) / 5) * 4 + 1] ^= 3))]);
+  cases.push(['a page map\'s kind code changed', edit((i, b) => {
+      const at = ((i.maps[0]?.bytes ?? 0) / 5) * 4 + 1; // the second page's kind code in the first map
+      b[at] = (b[at] as number) ^ 3;
+    })]);
   cases.push(['an older header altered with its hash recomputed', edit((i) => forgeHeader(i.backups[0] as Index['backups'][number], 30))]);
   cases.push(['the newest header altered with its hash recomputed', edit((i) => forgeHeader(i.backups[i.backups.length - 1] as Index['backups'][number], 30))]);
   cases.push(['a header\'s page map hash forged with its hash recomputed', edit((i) => forgeHeader(i.backups[1] as Index['backups'][number], 80))]);
