@@ -64,6 +64,8 @@ export class ModelCard {
   private readonly held = new Map<number, HeldBackup>();
   private current: number | undefined;
   private date = DATE;
+  /** A cut left the card off: it powers on (journal recovery) before the next step. */
+  private off = false;
 
   constructor() {
     this.cut = new JournalCut(makeLayout(MEMORY, PAGE).journal);
@@ -107,12 +109,21 @@ export class ModelCard {
   play(s: Step): number {
     const tx = (c: CommandApdu) => send(this.card, c);
     const cutting = s.cut === 1;
+    // Power on before arming: the recovery of the last cut clears the journal flag it
+    // left set, and that write must not count as one of this command's (it did, so the
+    // second of two cuts in a row fell a write early: the card then parted from a
+    // mutant's trail at an unrelated VERIFY instead of at the bug).
+    if (this.off) {
+      this.card.powerOn();
+      this.off = false;
+    }
     if (cutting) this.cut.arm(2); // before the clear of the first group's journal flag
     try {
       return this.run(s, tx);
     } catch (e) {
       if (e instanceof PowerLoss) {
         this.current = undefined;
+        this.off = true;
         return 0;
       }
       throw e;

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ModelCard } from './card-driver.ts';
-import { randomWalk, runPan, trailSteps, V1, type Step } from './spin.ts';
+import { CMD, randomWalk, runPan, trailSteps, V1, type Step } from './spin.ts';
 
 /** Replays steps; the index of the first step whose answer or state differs, or -1. */
 function firstDivergence(steps: readonly Step[]): { at: number; detail: string } {
@@ -32,24 +32,34 @@ describe('conformance: the card follows the clean model', () => {
   });
 });
 
-describe("conformance: seeded bugs' counterexamples part from the card", () => {
-  it.each([
-    ['SKIP_COUNTER', '-DSKIP_COUNTER'],
-    ['FLAG_EARLY', '-DFLAG_EARLY'],
-    ['NO_PIN', '-DNO_PIN'],
-    ['PIN_LATE', '-DPIN_LATE'],
-  ])('%s', (_name, flag) => {
-    const steps = trailSteps(runPan([...V1, flag], { maxDepth: 400 }));
-    expect(steps.length).toBeGreaterThan(0);
-    expect(firstDivergence(steps).at).toBeGreaterThanOrEqual(0);
-  });
+/**
+ * A seeded bug's counterexample must match the card step for step up to the command the
+ * bug is in, and part from the card exactly there (not at some unrelated step, which
+ * would only say the trail drifted): the card runs the model's prefix and refuses or
+ * answers differently where the mutant misbehaves.
+ */
+function partsAtTheBug(flag: string, cmds: readonly number[], cut?: number): void {
+  const steps = trailSteps(runPan([...V1, flag], { maxDepth: 400 }));
+  expect(steps.length).toBeGreaterThan(0);
+  const d = firstDivergence(steps);
+  expect(d.at, 'the card follows the whole counterexample: it has the bug').toBeGreaterThanOrEqual(0);
+  const at = steps[d.at];
+  expect(cmds, d.detail).toContain(at?.cmd);
+  if (cut !== undefined) expect(at?.cut, d.detail).toBe(cut);
+}
 
+describe("conformance: seeded bugs' counterexamples part from the card at the bug", () => {
+  // the card writes the counter at BACKUP: its counter differs right there
+  it('SKIP_COUNTER parts at BACKUP', () => partsAtTheBug('-DSKIP_COUNTER', [CMD.backup]));
+  // the card keeps "restore pending" until the pages are written: a cut inside the commit
+  // leaves it set, the mutant has cleared it
+  it('FLAG_EARLY parts at a RESTORE COMPLETE cut inside', () => partsAtTheBug('-DFLAG_EARLY', [CMD.restoreComplete], 1));
+  // the card asks for the PIN: 6982 where the mutant credits
+  it('NO_PIN parts at CREDIT', () => partsAtTheBug('-DNO_PIN', [CMD.credit]));
+  // the card spends the try before comparing: a cut there leaves one try fewer
+  it('PIN_LATE parts at a wrong VERIFY cut inside', () => partsAtTheBug('-DPIN_LATE', [CMD.verifyBad], 1));
   // F1: the card locks memory during a restore session (issue 10), so an application
-  // write between RESTORE and COMPLETE of a replay diff step is refused: the card parts
-  // from the F1 mutant's counterexample.
-  it('F1_ESCAPE', () => {
-    const steps = trailSteps(runPan([...V1, '-DF1_ESCAPE'], { maxDepth: 400 }));
-    expect(steps.length).toBeGreaterThan(0);
-    expect(firstDivergence(steps).at).toBeGreaterThanOrEqual(0);
-  });
+  // write between RESTORE and COMPLETE of a replay diff step answers 6985
+  it('F1_ESCAPE parts at an application write inside a restore session', () =>
+    partsAtTheBug('-DF1_ESCAPE', [CMD.poke, CMD.credit, CMD.debit]));
 });
