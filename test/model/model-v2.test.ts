@@ -5,7 +5,7 @@
  * yields a counterexample of the property that names it.
  */
 import { describe, expect, it } from 'vitest';
-import { MODEL_V2, runPan, V2_RESTORE, V2_VALUE, type PanResult } from './spin.ts';
+import { MODEL_V2, runPan, simulate, V2_RESTORE, V2_VALUE, type PanResult } from './spin.ts';
 
 const show = (name: string, r: PanResult) =>
   console.log(`model v2 ${name}: ${r.states} states, depth ${r.depth}, ${r.memoryMb} MB, ${r.seconds.toFixed(1)} s, errors ${r.errors}${r.violated ? `: ${r.violated}` : ''}`);
@@ -61,5 +61,21 @@ describe('model/card-v2.pml, seeded bugs', () => {
     show('three cards', r);
     expect(r.errors).toBe(0);
     expect(r.violated).toBeUndefined();
+  });
+});
+
+/** Every card makes backups, restores and receives restores; its PIN is checked; more of everything. */
+const BIG = ['-DANYROLE', '-DPIN_TARGET', '-DMAXB=4', '-DMAXTOK=3', '-DMAXAUTH=2', '-DMAXV=2', '-DTRIES=3'];
+
+describe('model/card-v2.pml, random walks of a bigger configuration (a sample, not a proof)', () => {
+  it.each([1, 2, 3, 4, 5, 6])('seed %i: no property fails along the walk', (seed) => {
+    const r = simulate(BIG, seed, 200_000, MODEL_V2);
+    expect(r.violated).toBeUndefined();
+    expect(r.commands).toBeGreaterThan(1000);
+  });
+
+  it('the same walk finds a seeded bug (the check can fail)', () => {
+    const r = simulate([...BIG, '-DLOAD_NO_MOVE'], 3, 200_000, MODEL_V2);
+    expect(r.violated).toMatch(/tused\[a1\]/);
   });
 });

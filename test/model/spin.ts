@@ -135,3 +135,24 @@ export function randomWalk(defines: readonly string[], seed: number, steps: numb
   const dir = workDir();
   return parseSteps(run('spin', [`-n${seed}`, `-u${steps}`, ...defines, 'card.pml'], dir));
 }
+
+/**
+ * A random simulation of a model (spin -n<seed> -u<depth>): Spin checks every assertion
+ * along the walk. For configurations too big for an exhaustive search (a sample, not a
+ * proof). Answers the number of commands played and the failed assertion, if any.
+ */
+export function simulate(defines: readonly string[], seed: number, depth: number, model = MODEL): { commands: number; violated: string | undefined } {
+  const dir = workDir(model);
+  let out: string;
+  try {
+    out = run('spin', [`-n${seed}`, `-u${depth}`, ...defines, 'card.pml'], dir);
+  } catch (e) {
+    // spin exits non-zero on a failed assertion; its output still tells which
+    const x = e as { stdout?: string };
+    out = x.stdout ?? '';
+  }
+  return {
+    commands: (out.match(/@@/g) ?? []).length,
+    violated: /text of failed assertion: (.*)/.exec(out)?.[1],
+  };
+}
