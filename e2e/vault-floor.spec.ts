@@ -45,15 +45,22 @@ async function value<T>(page: Page, fn: string, ...args: unknown[]): Promise<T> 
 async function killDuring(page: Page, n: number, fn: string, ...args: unknown[]): Promise<void> {
   const browser = page.context().browser();
   if (!browser) throw new Error('no browser');
-  await page.exposeBinding('crashNow', async () => {
-    const s = await browser.newBrowserCDPSession();
-    const { processInfo } = (await s.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
-    for (const p of processInfo) if (p.type === 'renderer') process.kill(p.id, 'SIGKILL');
+  let killing: Promise<void> = Promise.resolve();
+  await page.exposeBinding('crashNow', () => {
+    killing = (async () => {
+      const s = await browser.newBrowserCDPSession();
+      const { processInfo } = (await s.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+      for (const p of processInfo) if (p.type === 'renderer') process.kill(p.id, 'SIGKILL');
+    })();
+    return killing;
   });
   await page.evaluate((k) => (window as unknown as { vh: { killAtWrite(n: number): void } }).vh.killAtWrite(k), n);
   const crashed = page.waitForEvent('crash');
   const running = call(page, fn, ...args).catch((e: unknown) => e);
   await Promise.race([crashed, running]);
+  // The kill loop may still be going (other renderer processes, e.g. Chromium's spare one):
+  // let it finish before the next page starts, or it may kill that page's renderer too.
+  await killing.catch(() => undefined);
   await page.close().catch(() => undefined);
 }
 
