@@ -21,6 +21,12 @@
  * between a command's last write and its answer (midcut); a cut before a command or after
  * its answer is the POWER step of that card.
  *
+ * -DWALK (random walks only): a wrong PIN only at full tries and no cut that would block
+ * the PIN, so a long walk keeps making backups and restores.
+ * -DV1CORE (with -DNC=1 -DMAXTOK=0 -DMAXAUTH=0 -DMAXE=1) leaves the commands the card in
+ * the tree shares with version 2: backups, same-card restores, PIN, application writes,
+ * power; test/model/conformance.test.ts replays its walks on the TypeScript card.
+ *
  * Seeded bugs (one -D switch each, test/model/model-v2.test.ts):
  *   F1_ESCAPE      memory not locked during a restore session (the card before issue 10)
  *   SKIP_COUNTER   BACKUP does not write the backup counter
@@ -112,6 +118,15 @@
 #define NEEDPIN(k) MAKER(k)
 #endif
 #define PINOK(k) (pinok[k] || !NEEDPIN(k))
+
+/* Random walks (-DWALK, one card) leave out steps that can only be refused for want of
+   a session, and prefer the header and records a session needs, so a walk of a few
+   thousand steps completes backups and restores; the exhaustive search has them all. */
+#ifdef WALK
+#define WG(cond) (cond)
+#else
+#define WG(cond) true
+#endif
 
 #define CP(c, p) ((c) * NP + (p))
 #define BP(b, p) ((b) * NP + (p))
@@ -259,6 +274,9 @@ inline anyChanged() {
 inline midcut() {
 #ifdef NO_MIDCUT
   cut = false
+#elif defined(WALK)
+  /* random walks: never block the PIN (the walk would answer 6983 from then on) */
+  if :: cmd == C_VERIFY_OK && tries[c] == 0 -> cut = false :: else -> if :: cut = false :: cut = true fi fi
 #else
   if :: cut = false :: cut = true fi
 #endif
@@ -543,6 +561,30 @@ inline epochUpdate(e) {
   fi
 }
 
+#ifdef WALK
+/* Random walks: the next step of card 0's open session (BACKUP DATA TRANSFER, BACKUP
+   COMPLETE with its own header, the record of the next page the header needs, RESTORE
+   COMPLETE), offered beside the attacker's choices so sessions finish often. */
+inline progress() {
+  c = 0;
+  if
+  :: bs[c] != 0 && !bsent[c] -> cmd = C_BTRANSFER; backupTransfer()
+  :: bs[c] != 0 && bsent[c] -> cmd = C_BCOMPLETE; a1 = bs[c]; backupComplete(a1)
+  :: bs[c] == 0 && rs[c] != 0 ->
+     a2 = NP; i = 0;
+     do
+     :: i < NP && a2 == NP && staged[CP(c, i)] == 0 && (!(rreplay[c] && bdiff[rs[c]]) || bhas[BP(rs[c], i)]) -> a2 = i
+     :: i < NP -> i++
+     :: i >= NP -> break
+     od;
+     if
+     :: a2 < NP && got[bmap[BP(rs[c], a2)]] -> cmd = C_RTRANSFER; a1 = bmap[BP(rs[c], a2)]; restoreTransfer(a1, a2)
+     :: else -> cmd = C_RCOMPLETE; a1 = 0; a2 = 0; restoreComplete()
+     fi
+  fi
+}
+#endif
+
 /* ================================================================ the environment */
 
 init {
@@ -554,16 +596,26 @@ init {
   }
   do
   :: atomic { select(c : 0 .. NC - 1); if :: NEEDPIN(c) -> cmd = C_VERIFY_OK; verify(true); done() :: else -> scrub() fi }
+#ifdef WALK
+  :: atomic { select(c : 0 .. NC - 1); if :: NEEDPIN(c) && tries[c] == TRIES -> cmd = C_VERIFY_BAD; verify(false); done() :: else -> scrub() fi }
+#else
   :: atomic { select(c : 0 .. NC - 1); if :: NEEDPIN(c) -> cmd = C_VERIFY_BAD; verify(false); done() :: else -> scrub() fi }
+#endif
   :: atomic { nb < MAXB -> select(c : 0 .. NC - 1);
               if
               :: MAKER(c) -> cmd = C_BACKUP; if :: a1 = 1 :: a1 = 2 fi; backupStart((a1 == 2)); done()
               :: else -> scrub()
               fi }
-  :: atomic { select(c : 0 .. NC - 1); cmd = C_BTRANSFER; backupTransfer(); done() }
-  :: atomic { nb > 0 -> select(c : 0 .. NC - 1); cmd = C_BCOMPLETE;
-              select(a1 : 1 .. nb); backupComplete(a1); done() }
-  :: atomic { select(c : 0 .. NC - 1); cmd = C_BABORT;
+  :: atomic { WG(bs[0] != 0) -> select(c : 0 .. NC - 1); cmd = C_BTRANSFER; backupTransfer(); done() }
+  :: atomic { nb > 0 && WG(bs[0] != 0) -> select(c : 0 .. NC - 1); cmd = C_BCOMPLETE;
+#ifdef WALK
+              if :: a1 = bs[c] :: select(a1 : 1 .. nb) fi;
+#else
+              select(a1 : 1 .. nb);
+#endif
+              /* any header the attacker holds (a hash it can compute) */
+              if :: hdr[a1] -> backupComplete(a1); done() :: else -> scrub() fi }
+  :: atomic { WG(bs[0] != 0) -> select(c : 0 .. NC - 1); cmd = C_BABORT;
               if :: bs[c] == 0 -> sw = SW_COND :: else -> bs[c] = 0; sw = SW_OK fi; done() }
   :: atomic { nb > 0 -> select(c : 0 .. NC - 1); cmd = C_RESTORE;
               select(a1 : 1 .. nb);
@@ -577,23 +629,38 @@ init {
               :: hdr[a1] && TARGET(c) -> crossStart(a1, a2); done()
               :: else -> scrub()
               fi }
-  :: atomic { nb > 0 -> select(c : 0 .. NC - 1); cmd = C_RTRANSFER;
+  :: atomic { nb > 0 && WG(rs[0] != 0) -> select(c : 0 .. NC - 1); cmd = C_RTRANSFER;
               /* any record held: splice, reorder, drop, duplicate, another card's */
-              select(a1 : 1 .. nb); select(a2 : 0 .. NP - 1);
+              select(a2 : 0 .. NP - 1);
+#ifdef WALK
+              if :: a1 = bmap[BP(rs[c], a2)] :: select(a1 : 1 .. nb) fi;
+#else
+              select(a1 : 1 .. nb);
+#endif
               if
               :: got[a1] && bhas[BP(a1, a2)] -> restoreTransfer(a1, a2); done()
               :: else -> scrub()
               fi }
-  :: atomic { select(c : 0 .. NC - 1); cmd = C_RCOMPLETE; restoreComplete(); done() }
-  :: atomic { select(c : 0 .. NC - 1); cmd = C_RABORT;
+  :: atomic { WG(rs[0] != 0) -> select(c : 0 .. NC - 1); cmd = C_RCOMPLETE; restoreComplete(); done() }
+  :: atomic { WG(rs[0] != 0) -> select(c : 0 .. NC - 1); cmd = C_RABORT;
               if :: rs[c] == 0 -> sw = SW_COND :: else -> endRestore(); sw = SW_OK fi; done() }
   :: atomic { ntok > 0 -> select(c : 0 .. NC - 1); cmd = C_LOAD; select(a1 : 1 .. ntok);
               if :: val[c] < MAXV -> load(a1); done() :: else -> scrub() fi }
+#ifndef V1CORE
   :: atomic { select(c : 0 .. NC - 1); cmd = C_SPEND; spend(); done() }
+#endif
+#ifdef WALK
+  :: atomic { bs[0] != 0 || rs[0] != 0 -> progress(); done() }
+  :: atomic { bs[0] != 0 || rs[0] != 0 -> progress(); done() }
+  :: atomic { bs[0] != 0 || rs[0] != 0 -> progress(); done() }
+  :: atomic { bs[0] != 0 || rs[0] != 0 -> progress(); done() }
+#endif
   :: atomic { select(c : 0 .. NC - 1); select(a2 : 0 .. NP - 1);
               if :: MAKER(c) -> cmd = C_POKE; a1 = 1 - mem[CP(c, a2)]; poke(a1); done() :: else -> scrub() fi }
   :: atomic { select(c : 0 .. NC - 1); cmd = C_POWER; powercut(); sw = SW_OK; done() }
+#ifndef V1CORE
   :: atomic { select(c : 0 .. NC - 1); cmd = C_EPOCH; select(a1 : 1 .. iepoch); epochUpdate(a1); done() }
+#endif
   /* the issuer: signs a load token for a card (its ledger numbers them: the card's load
      counter + 1 as the issuer knows it), an authorisation to restore a backup it holds
      into another card (the target's authorisation counter + 1), a newer epoch */

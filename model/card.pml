@@ -30,6 +30,8 @@
  * Configuration: -DTOKENS = v2 loads (a token per load, load counter); without it loads
  * are v1 CREDIT commands authorised by the PIN (the card in the tree).
  * -DNO_MIDCUT drops cuts inside commands (not used for verification).
+ * -DWALK (random walks only): a wrong PIN only at full tries, no cut that would block
+ * the PIN, and the next step of an open session offered four more times.
  * Every step prints one "@@" line (command, arguments, status word, card state after)
  * that test/model/conformance.test.ts replays against the TypeScript card.
  */
@@ -166,6 +168,16 @@ inline addSlack(n) {
   slack = (slack + n > SLACKCAP -> SLACKCAP : slack + n)
 }
 #define USABLE (rflag -> 0 : mem[0])
+#ifdef NO_PIN
+#define PINGATE true
+#else
+#define PINGATE pinok
+#endif
+#ifdef TOKENS
+#define TOKENGATE ((tok > loadctr) || TOKEN_CHECK_OFF)
+#else
+#define TOKENGATE true
+#endif
 /* application writes are refused during a backup (fig. 14, 131) and a restore session */
 #ifdef F1_ESCAPE
 #define LOCKED (bs != 0)
@@ -195,6 +207,9 @@ inline valueReset() {
 inline midcut() {
 #ifdef NO_MIDCUT
   cut = false
+#elif defined(WALK)
+  /* random walks: never block the PIN (the walk would answer 6983 from then on) */
+  if :: cmd == C_VERIFY_OK && tries == 0 -> cut = false :: else -> if :: cut = false :: cut = true fi fi
 #else
   if :: cut = false :: cut = true fi
 #endif
@@ -377,7 +392,10 @@ inline credit(tok) {
 #ifdef TOKENS
      :: sw == 0 && pinok && !(tok > loadctr) && !TOKEN_CHECK_OFF -> sw = SW_SM
 #endif
-     :: sw == 0 && LOCKED -> sw = SW_COND
+     /* the PIN (and the token) are judged before the memory lock, as the card does
+        (apps/dispatch.ts, before the memory lock of the write in handlers/app.ts):
+        exclusive guards, so the model answers what the card answers */
+     :: sw == 0 && PINGATE && TOKENGATE && LOCKED -> sw = SW_COND
      :: else -> skip
      fi;
      if
@@ -419,12 +437,44 @@ inline poke(t) {
 }
 
 
+#ifdef WALK
+/* Random walks (test/model/conformance.test.ts): the next step of the open session
+   (BACKUP DATA TRANSFER, BACKUP COMPLETE with its own header, the record of the next
+   page the header needs, RESTORE COMPLETE), offered beside the attacker's choices so
+   that sessions finish often; a wrong PIN only at full tries (above). */
+inline progress() {
+  if
+  :: bs != 0 && !bsent -> cmd = C_BTRANSFER; backupTransfer()
+  :: bs != 0 && bsent -> cmd = C_BCOMPLETE; a1 = bs; backupComplete(a1)
+  :: bs == 0 && rs != 0 ->
+     a2 = NP; i = 0;
+     do
+     :: i < NP && a2 == NP && staged[i] == 0 && (!(rreplay && bdiff[rs]) || bhas[IX(rs, i)]) -> a2 = i
+     :: i < NP -> i++
+     :: i >= NP -> break
+     od;
+     if
+     :: a2 < NP && got[bmap[IX(rs, a2)]] -> cmd = C_RTRANSFER; cut = false; a1 = bmap[IX(rs, a2)]; restoreTransfer(a1, a2)
+     :: else -> cmd = C_RCOMPLETE; a1 = 0; a2 = 0; restoreComplete()
+     fi
+  fi
+}
+#endif
+
 /* ================================================================ the environment */
 
 active proctype env() {
   do
   :: atomic { cmd = C_VERIFY_OK; a1 = 0; a2 = 0; verify(true); done() }
+#ifdef WALK
+  :: atomic { tries == TRIES -> cmd = C_VERIFY_BAD; a1 = 0; a2 = 0; verify(false); done() }
+  :: atomic { bs != 0 || rs != 0 -> progress(); done() }
+  :: atomic { bs != 0 || rs != 0 -> progress(); done() }
+  :: atomic { bs != 0 || rs != 0 -> progress(); done() }
+  :: atomic { bs != 0 || rs != 0 -> progress(); done() }
+#else
   :: atomic { cmd = C_VERIFY_BAD; a1 = 0; a2 = 0; verify(false); done() }
+#endif
   :: atomic { counter < MAXSEQ && issued < MAXSEQ -> cmd = C_BACKUP; cut = false;
               if :: a1 = 1 :: a1 = 2 fi; backupStart((a1 == 2)); done() }
   :: atomic { cmd = C_BTRANSFER; a1 = 0; a2 = 0; cut = false; backupTransfer(); done() }

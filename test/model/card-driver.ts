@@ -67,7 +67,15 @@ export class ModelCard {
   /** A cut left the card off: it powers on (journal recovery) before the next step. */
   private off = false;
 
-  constructor() {
+  /** Pages the model's steps send themselves; the driver sends the others at RESTORE. */
+  private readonly modelPages: number[];
+
+  /**
+   * `valueInModel: false` for model/card-v2.pml's V1CORE walks: the model has no value
+   * page (version 2 keeps value outside backed-up memory), so the e-money page is one of
+   * the pages the driver sends from the backups the point's map names.
+   */
+  constructor(o: { valueInModel?: boolean } = {}) {
     this.cut = new JournalCut(makeLayout(MEMORY, PAGE).journal);
     this.card = createSimCard({
       memorySize: MEMORY,
@@ -86,6 +94,7 @@ export class ModelCard {
     this.emoneyOffset = e.offset;
     this.pokeOffset = p.offset;
     this.page = [e.offset / PAGE, p.offset / PAGE];
+    this.modelPages = o.valueInModel === false ? [this.page[1]] : [...this.page];
   }
 
   /** The card's state in the model's terms. */
@@ -175,7 +184,7 @@ export class ModelCard {
         const map = this.mapOf(s.a1);
         const bySeq = new Map<number, Segment>();
         map.forEach((seq, page) => {
-          const rec = this.page.includes(page) ? undefined : this.held.get(seq)?.records.get(page);
+          const rec = this.modelPages.includes(page) ? undefined : this.held.get(seq)?.records.get(page);
           // A record never received cannot be sent: the card then misses the page, as the model does.
           if (!rec) return;
           const seg = bySeq.get(seq) ?? { seq, kind: this.hold(seq).kind, records: [] };

@@ -156,3 +156,51 @@ export function simulate(defines: readonly string[], seed: number, depth: number
     violated: /text of failed assertion: (.*)/.exec(out)?.[1],
   };
 }
+
+/** A step of model/card-v2.pml: the card it went to, then as card.pml's. */
+export interface StepV2 {
+  card: number;
+  cmd: number;
+  a1: number;
+  a2: number;
+  cut: number;
+  sw: number;
+  state: {
+    counter: number;
+    tries: number;
+    pending: number;
+    page0: number;
+    changed0: number;
+    point: number;
+    value: number;
+    loadCounter: number;
+    spendCounter: number;
+    authorisationCounter: number;
+    epoch: number;
+    minEpoch: number;
+  };
+}
+
+/** The "@@" lines of model/card-v2.pml (`report`). */
+export function parseStepsV2(text: string): StepV2[] {
+  const steps: StepV2[] = [];
+  for (const line of text.split('\n')) {
+    const m = /@@ ([-\d ]+) \| ([-\d ]+)/.exec(line);
+    if (!m) continue;
+    const head = (m[1] ?? '').trim().split(/\s+/).map(Number);
+    const st = (m[2] ?? '').trim().split(/\s+/).map(Number);
+    if (head.length !== 6 || st.length !== 12) throw new Error(`not a card-v2.pml step: ${line}`);
+    const [card, cmd, a1, a2, cut, sw] = head as [number, number, number, number, number, number];
+    const [counter, tries, pending, page0, changed0, point, value, loadCounter, spendCounter, authorisationCounter, epoch, minEpoch] = st as [
+      number, number, number, number, number, number, number, number, number, number, number, number,
+    ];
+    steps.push({ card, cmd, a1, a2, cut, sw, state: { counter, tries, pending, page0, changed0, point, value, loadCounter, spendCounter, authorisationCounter, epoch, minEpoch } });
+  }
+  return steps;
+}
+
+/** A random walk of model/card-v2.pml. */
+export function randomWalkV2(defines: readonly string[], seed: number, steps: number): StepV2[] {
+  const dir = workDir(MODEL_V2);
+  return parseStepsV2(run('spin', [`-n${seed}`, `-u${steps}`, ...defines, 'card.pml'], dir));
+}
