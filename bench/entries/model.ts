@@ -5,13 +5,14 @@
 // (Bigger configurations do not fit CI's time: docs/model.md "A bigger configuration".)
 // test/model asserts the properties; this records the figures in bench/results.json.
 import type { BenchEntry, BenchRow } from '../run.ts';
-import { MODEL, MODEL_V2, runPan, V1, V2, V2_RESTORE, V2_VALUE } from '../../test/model/spin.ts';
+import { MODEL, MODEL_V2, runPan, V1, V2, V2_RESTORE, V2_SPLICE, V2_VALUE } from '../../test/model/spin.ts';
 
 const CONFIGS: readonly [string, string, readonly string[]][] = [
   ['v1 maxseq 2 maxv 1', MODEL, V1],
   ['v2 maxseq 2 maxv 1 maxtok 1', MODEL, V2],
   ['card-v2 restores: 2 cards, maxb 2, 1 authorisation, 2 epochs', MODEL_V2, V2_RESTORE],
   ['card-v2 value: 2 cards, maxb 1, 2 tokens, 1 authorisation', MODEL_V2, V2_VALUE],
+  ['card-v2 splices: 1 card, 2 pages, maxb 2', MODEL_V2, V2_SPLICE],
 ];
 
 const entry: BenchEntry = {

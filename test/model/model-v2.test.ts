@@ -5,7 +5,7 @@
  * yields a counterexample of the property that names it.
  */
 import { describe, expect, it } from 'vitest';
-import { MODEL_V2, runPan, simulate, V2_RESTORE, V2_VALUE, type PanResult } from './spin.ts';
+import { MODEL_V2, runPan, simulate, V2_RESTORE, V2_SPLICE, V2_VALUE, type PanResult } from './spin.ts';
 
 const show = (name: string, r: PanResult) =>
   console.log(`model v2 ${name}: ${r.states} states, depth ${r.depth}, ${r.memoryMb} MB, ${r.seconds.toFixed(1)} s, errors ${r.errors}${r.violated ? `: ${r.violated}` : ''}`);
@@ -14,6 +14,7 @@ describe('model/card-v2.pml, clean', () => {
   it.each([
     ['restores', V2_RESTORE],
     ['value', V2_VALUE],
+    ['splices (one card, two pages)', V2_SPLICE],
   ])('%s: every reachable state keeps every property (exhaustive)', (name, defines) => {
     const r = runPan(defines, { model: MODEL_V2 });
     show(name, r);
@@ -46,6 +47,7 @@ const MUTANTS: readonly [string, readonly string[], number, RegExp][] = [
   ['VALUE_RESTORED: value restored from the backup (P_KEEP)', [...V2_VALUE, '-DVALUE_RESTORED'], 400, /val\[c\]==uv/],
   ['VALUE_CROSS: source value carried into another card (P_KEEP)', [...V2_VALUE, '-DVALUE_CROSS'], 400, /val\[c\]==uv/],
   ['VALUE_RESTORED with P_KEEP off (P_VALUE)', [...V2_VALUE, '-DVALUE_RESTORED', '-DNO_P_KEEP'], 400, /slack>=0/],
+  ['NO_MAP_CHECK: a spliced older record accepted (P_MEMORY)', [...V2_SPLICE, '-DNO_MAP_CHECK'], 1000, /mem\[.*\]==snap\[/],
 ];
 
 describe('model/card-v2.pml, seeded bugs', () => {
