@@ -16,7 +16,7 @@ import type { ContentsV2 } from './export-packs.ts';
 import type { PackedCard } from './import-set.ts';
 import { digestHex, hexBytes, toHex } from './hash.ts';
 import { mapBytes, packShapeProblem } from './manifest.ts';
-import { certificateProblem } from './signature.ts';
+import { listCards } from './export-cards.ts';
 import type { ManifestRow, PackRow } from './schema.ts';
 import { decodeStoredKey, pairProblem, type StoredHeader } from './versions.ts';
 
@@ -43,22 +43,14 @@ export async function mapHashesOf(c: ContentsV2): Promise<MapHashes> {
 
 export function checkContentsV2(c: ContentsV2, mapHashes?: MapHashes): Map<string, PackedCard> {
   const { index } = c;
-  const cards = new Map<string, PackedCard>();
-  for (const card of index.cards) {
-    if (cards.has(card.cardNumber)) throw bad(`card ${card.cardNumber} is listed twice`);
-    if (card.pageSize === 0 || card.memorySize % card.pageSize !== 0) throw bad(`card ${card.cardNumber}: memory size is not a whole number of pages`);
-    const certificate = card.certificate === undefined ? undefined : hexBytes(card.certificate);
-    if (certificate) {
-      const problem = certificateProblem(certificate, card.cardNumber);
-      if (problem) throw bad(`card ${card.cardNumber}: ${problem}`);
-    }
-    cards.set(card.cardNumber, { card, ...(certificate ? { certificate } : {}), backups: [], manifests: [], tombstones: [], packs: new Map() });
-  }
-  const cardOf = (cn: string, what: string) => {
-    const ic = cards.get(cn);
-    if (!ic) throw bad(`${what} belongs to card ${cn}, which the file does not list`);
-    return ic;
-  };
+  const { cards, cardOf } = listCards<PackedCard>(index.cards, (card, certificate) => ({
+    card,
+    ...(certificate ? { certificate } : {}),
+    backups: [],
+    manifests: [],
+    tombstones: [],
+    packs: new Map(),
+  }));
   const maps = byKey(c.maps, 'page map');
   const packs = byKey(c.packs, 'pack');
   const seen = new Set<string>();

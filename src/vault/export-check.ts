@@ -10,7 +10,7 @@ import { fromHex } from '../protocol/bytes.ts';
 import { checkChain } from './chain.ts';
 import { checkHeader, checkManifest, findingText } from './checks.ts';
 import { VaultError } from './errors.ts';
-import { certificateProblem } from './signature.ts';
+import { listCards } from './export-cards.ts';
 import { decodeStoredKey, pairProblem } from './versions.ts';
 import { shortHash, toHex } from './hash.ts';
 import type { ExportCard, ExportContents, ExportManifest } from './export-format.ts';
@@ -62,22 +62,14 @@ function checkCopies(ic: ImportCard): void {
 
 export function checkContents(c: ExportContents): ImportSet {
   const { index } = c;
-  const cards = new Map<string, ImportCard>();
-  for (const card of index.cards) {
-    if (cards.has(card.cardNumber)) throw bad(`card ${card.cardNumber} is listed twice`);
-    if (card.pageSize === 0 || card.memorySize % card.pageSize !== 0) throw bad(`card ${card.cardNumber}: memory size is not a whole number of pages`);
-    const certificate = card.certificate === undefined ? undefined : fromHex(card.certificate);
-    if (certificate) {
-      const c = certificateProblem(certificate, card.cardNumber);
-      if (c) throw bad(`card ${card.cardNumber}: ${c}`);
-    }
-    cards.set(card.cardNumber, { card, ...(certificate ? { certificate } : {}), backups: [], manifests: [], pageBlobs: new Map(), tombstones: [] });
-  }
-  const cardOf = (cn: string, what: string) => {
-    const ic = cards.get(cn);
-    if (!ic) throw bad(`${what} belongs to card ${cn}, which the file does not list`);
-    return ic;
-  };
+  const { cards, cardOf } = listCards<ImportCard>(index.cards, (card, certificate) => ({
+    card,
+    ...(certificate ? { certificate } : {}),
+    backups: [],
+    manifests: [],
+    pageBlobs: new Map(),
+    tombstones: [],
+  }));
   const firstOf = new Map<string, number>();
   index.blobs.forEach(([h], i) => {
     const j = firstOf.get(h);
