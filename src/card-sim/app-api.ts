@@ -6,16 +6,27 @@
  * p. "the applications carry no burden"), and lets it make every update atomic.
  */
 import type { CommandApdu, ResponseApdu } from '../protocol/apdu.ts';
+import type { ValueCounters } from '../protocol/commands/apps/value-commands.ts';
 
-export interface LoadHistoryEntry {
-  /** ms since 1970, from the host's date in the command (the card has no clock). */
-  date: number;
-  /** What was loaded: 'restore-full', 'restore-diff', 'value-load', ... */
-  what: string;
-  /** Which application it concerned, if one (AID hex); empty for the whole card. */
-  aid: string;
-  /** Amount or page count, depending on `what`. */
-  amount: number;
+/** What a load is recorded as in the card's load history (claims 18-23, GET DATA). */
+export type LoadWhat = 'value-load' | 'points-load';
+
+/**
+ * A value application's value, kept by the OS outside the backed-up memory
+ * (value-store.ts; version 2, docs/trust.md "Value"). The OS checks load tokens and signs
+ * receipts (value-access.ts): the application never sees a key. Each method answers a
+ * status word and changes nothing when it refuses; its writes join the command's atomic group.
+ */
+export interface ValueAccess {
+  counters(): ValueCounters;
+  /** The value log, newest first (READ LOG). */
+  log(): Uint8Array;
+  /** Load by an issuer-signed load token: 9000 with the value after (u32), or the refusal. */
+  load(token: Uint8Array, date: number, limit: { max: number; what: LoadWhat }): ResponseApdu;
+  /** Spend: 9000 with the card-signed receipt, or the refusal. */
+  spend(amount: number, date: number, challenge: Uint8Array): ResponseApdu;
+  /** Log that a restore happened and the value was kept (fig. 20's flag, version 2); false (nothing written) while a session locks the card. */
+  noteRestore(): boolean;
 }
 
 export interface AppContext {
@@ -36,8 +47,8 @@ export interface AppContext {
   clearRestored(): void;
   /** Whether the cardholder PIN has been verified in this session. */
   pinVerified(): boolean;
-  /** Claims 18-23: record that data or value was loaded from outside. */
-  recordLoad(entry: Omit<LoadHistoryEntry, 'aid'>): void;
+  /** This application's value (value applications only; data applications never call it). */
+  readonly value: ValueAccess;
 }
 
 export interface CardApplication {
@@ -47,7 +58,7 @@ export interface CardApplication {
   readonly name: string;
   /** Bytes of memory this application's area needs. */
   readonly areaSize: number;
-  /** Whether this application holds value (e-money, points): such apps reset after a restore. */
+  /** Whether this application holds value (e-money, points), kept by the OS outside the backed-up memory. */
   readonly holdsValue: boolean;
   /** Write the application's initial data at personalisation. */
   install(ctx: AppContext, seed: AppSeed): void;

@@ -71,8 +71,8 @@ const readers: Record<AppKind, (t: Transport) => Promise<AppData>> = {
   async emoney(t) {
     const balance = await send(t, command('e-money READ BALANCE'));
     const log = await send(t, command('e-money READ LOG'));
-    const last = log.value.find((e) => e.date > 0);
-    return { value: { amount: balance.value, unit: 'yen' }, fields: last ? [field('lastUse', isoDay(last.date))] : [], records: null };
+    const last = log.find((e) => e.date > 0);
+    return { value: { amount: balance, unit: 'yen' }, fields: last ? [field('lastUse', isoDay(last.date))] : [], records: null };
   },
   credit: (t) =>
     unlessLocked(
@@ -114,7 +114,7 @@ const readers: Record<AppKind, (t: Transport) => Promise<AppData>> = {
   },
   async membership(t) {
     const m = await send(t, command('membership READ'));
-    return { value: { amount: m.value.points, unit: 'points' }, fields: [field('memberNo', m.value.memberNumber), field('tier', m.value.tier)], records: null };
+    return { value: { amount: m.points, unit: 'points' }, fields: [field('memberNo', m.memberNumber), field('tier', m.tier)], records: null };
   },
 };
 

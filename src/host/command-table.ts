@@ -39,6 +39,7 @@ import {
   emoneyDebit,
   emoneyReadBalance,
   emoneyReadLog,
+  emoneyReadCounters,
   idRead,
   idUpdate,
   medicalAppendRecord,
@@ -47,6 +48,7 @@ import {
   membershipAddPoints,
   membershipRead,
   membershipReadLog,
+  membershipReadCounters,
   membershipRedeem,
 } from '../protocol/commands/apps/index.ts';
 import type { CommandApdu } from '../protocol/apdu.ts';
@@ -92,10 +94,12 @@ export const COMMANDS = {
   'e-money DEBIT': emoneyDebit,
   'e-money READ BALANCE': emoneyReadBalance,
   'e-money READ LOG': emoneyReadLog,
+  'e-money READ COUNTERS': emoneyReadCounters,
   'membership READ': membershipRead,
   'membership ADD POINTS': membershipAddPoints,
   'membership REDEEM': membershipRedeem,
   'membership READ LOG': membershipReadLog,
+  'membership READ COUNTERS': membershipReadCounters,
   'credit READ': creditRead,
   'credit UPDATE': creditUpdate,
   'ID READ': idRead,

@@ -1,9 +1,12 @@
 /**
- * Fig. 20 after a restore: each value application that was restored sets its value to
- * zero on the first command it gets and logs the amount it discarded. The restore
- * operation sends that first command itself (READ LOG), so the reset happens as part of
- * the restore, never as a side effect of whoever reads the card next, and the result
- * can say exactly what was discarded.
+ * Value after a restore (version 2, docs/trust.md "Value"). The value of e-money and
+ * membership lives outside the backed-up memory, so a restore leaves it exactly as it
+ * was: a same-card restore keeps the balance, a restore into another card leaves that
+ * card's own value (zero for a new card; the issuer re-issues the lost card's balance by
+ * load token). The card-AP link (figs. 6, 20) still tells each restored value application
+ * it was restored: on its first command it logs a 'restore' entry (amount 0, the value it
+ * kept). The restore operation sends that first command itself (READ LOG), so the entry is
+ * written as part of the restore and the result can say what the card kept.
  */
 import type { ApTableEntryInfo } from '../protocol/commands/index.ts';
 import type { Transport } from '../protocol/transport.ts';
@@ -12,10 +15,10 @@ import { command, send } from './command.ts';
 
 export interface SettledApp {
   kind: AppKind;
-  /** The application reset its value (fig. 20). */
-  valueReset: boolean;
-  /** The value restored from the backup and discarded by the reset (its newest 'reset' log entry). */
-  discarded: AppValue | null;
+  /** A value application told of the restore (it logged a 'restore' entry). */
+  restoreNoted: boolean;
+  /** The value the application kept through the restore (its 'restore' entry's value after); null for data applications. */
+  kept: AppValue | null;
 }
 
 export async function settleValues(t: Transport, table: readonly ApTableEntryInfo[]): Promise<SettledApp[]> {
@@ -24,13 +27,13 @@ export async function settleValues(t: Transport, table: readonly ApTableEntryInf
     const kind = kindOfAid(e.aid);
     if (!kind) continue;
     if (!e.holdsValue || !e.restoreExecuted) {
-      out.push({ kind, valueReset: false, discarded: null });
+      out.push({ kind, restoreNoted: false, kept: null });
       continue;
     }
     await selectApp(t, kind);
     const log = await send(t, command(kind === 'membership' ? 'membership READ LOG' : 'e-money READ LOG'));
-    const reset = log.value.find((x) => x.kind === 'reset');
-    out.push({ kind, valueReset: true, discarded: reset ? { amount: reset.amount, unit: unitOf(kind) } : null });
+    const noted = log[0]?.kind === 'restore' ? log[0] : undefined;
+    out.push({ kind, restoreNoted: noted !== undefined, kept: noted ? { amount: noted.after, unit: unitOf(kind) } : null });
   }
   return out;
 }

@@ -1,12 +1,19 @@
 /**
  * What a shop terminal or the issuer's counter does to a card through the card's own
  * application commands (docs/protocol-apps.md): spend and load e-money, add points, add
- * a medical record. Demo mode's buttons are such a terminal; the terminal holds the PIN
- * it presents for the commands that need it (loading value, adding a medical record).
+ * a medical record. Demo mode's buttons are such a terminal.
+ *
+ * Version 2 (docs/trust.md "Value"): value enters a card only with the issuer's load
+ * token. The terminal reads the card's load counter, asks the issuer (`TokenSource`: the
+ * issuer service, or the demo issuer in demo mode) for a token bound to this card, this
+ * application, the amount and counter + 1, and sends it: no PIN loads anything. A spend
+ * answers the card-signed receipt, which the terminal hands to the issuer's ledger.
  */
 import type { Transport } from '../protocol/transport.ts';
+import { APP_AID } from '../protocol/commands/apps/index.ts';
+import type { Receipt } from '../protocol/trust/receipt.ts';
 import { selectApp } from './app-read.ts';
-import { command, send, type Command } from './command.ts';
+import { command, send } from './command.ts';
 import { HostError } from './errors.ts';
 import { presentPin } from './card.ts';
 import { CardLink } from './link.ts';
@@ -14,32 +21,59 @@ import { CardLink } from './link.ts';
 /** The flows' own VERIFY (host/card.ts): WRONG_PIN with tries left, PIN_BLOCKED, a malformed PIN never sent. */
 const presentPinOnce = (t: Transport, pin: string) => presentPin(new CardLink(t, undefined), pin);
 
-type ValueCommandName = 'e-money CREDIT' | 'e-money DEBIT' | 'membership ADD POINTS';
+export type ValueAppKind = 'emoney' | 'membership';
 
-/**
- * A value command; if the card answers 6283 (restored: it has just reset the value and
- * did not run the command, fig. 20), send it once more against the value that exists now.
- */
-async function valueCommand(t: Transport, name: ValueCommandName, amount: number): Promise<void> {
-  const build = (): Command<{ valueReset: boolean }> => command(name, amount, Date.now());
-  const first = await send(t, build());
-  if (first.valueReset) await send(t, build());
+/** What the issuer signs a load token for (issuer/core IssuerAuthority.loadToken). */
+export interface LoadRequest {
+  app: ValueAppKind;
+  cardNumber: string;
+  aid: Uint8Array;
+  amount: number;
+  /** The card's load counter + 1: the value the card accepts next. */
+  loadCounter: number;
 }
 
-export async function spend(t: Transport, amount: number): Promise<void> {
-  await selectApp(t, 'emoney');
-  await valueCommand(t, 'e-money DEBIT', amount);
+/** The issuer's side of a load: a signed load token for the request (it may refuse by throwing). */
+export type TokenSource = (request: LoadRequest) => Promise<Uint8Array>;
+
+const VALUE_COMMANDS = {
+  emoney: { load: 'e-money CREDIT', spend: 'e-money DEBIT', counters: 'e-money READ COUNTERS' },
+  membership: { load: 'membership ADD POINTS', spend: 'membership REDEEM', counters: 'membership READ COUNTERS' },
+} as const;
+
+/** Loads `amount` by an issuer-signed token; answers the value after. */
+async function loadValue(t: Transport, app: ValueAppKind, amount: number, tokens: TokenSource): Promise<number> {
+  if (!Number.isInteger(amount) || amount < 1 || amount > 0xffffffff) throw new HostError('CARD_REFUSED', `not an amount the card takes: ${amount}`);
+  const { cardNumber } = await send(t, command('GET DATA identity'));
+  await selectApp(t, app);
+  const { loadCounter } = await send(t, command(VALUE_COMMANDS[app].counters));
+  const token = await tokens({ app, cardNumber, aid: APP_AID[app].slice(), amount, loadCounter: loadCounter + 1 });
+  return send(t, command(VALUE_COMMANDS[app].load, token, Date.now()));
 }
 
-export async function load(t: Transport, amount: number, pin: string): Promise<void> {
-  await selectApp(t, 'emoney');
-  await presentPinOnce(t, pin);
-  await valueCommand(t, 'e-money CREDIT', amount);
+/** Spends `amount` (with the terminal's challenge, 0-32 bytes); answers the card-signed receipt. */
+async function spendValue(t: Transport, app: ValueAppKind, amount: number, challenge: Uint8Array): Promise<Receipt> {
+  await selectApp(t, app);
+  return send(t, command(VALUE_COMMANDS[app].spend, amount, Date.now(), challenge));
 }
 
-export async function addPoints(t: Transport, points: number): Promise<void> {
+export async function spend(t: Transport, amount: number, challenge: Uint8Array = new Uint8Array(0)): Promise<Receipt> {
+  return spendValue(t, 'emoney', amount, challenge);
+}
+
+export async function load(t: Transport, amount: number, tokens: TokenSource): Promise<number> {
+  return loadValue(t, 'emoney', amount, tokens);
+}
+
+export async function addPoints(t: Transport, points: number, tokens: TokenSource): Promise<number> {
+  return loadValue(t, 'membership', points, tokens);
+}
+
+/** REDEEM needs the cardholder PIN (presented once, in this session). */
+export async function redeemPoints(t: Transport, points: number, pin: string, challenge: Uint8Array = new Uint8Array(0)): Promise<Receipt> {
   await selectApp(t, 'membership');
-  await valueCommand(t, 'membership ADD POINTS', points);
+  await presentPinOnce(t, pin);
+  return spendValue(t, 'membership', points, challenge);
 }
 
 /** The medical application keeps a list: an allergy note becomes a dated record (ICD-10 Z88.9: allergy status). */

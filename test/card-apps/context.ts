@@ -2,13 +2,14 @@
  * A small, real implementation of the OS/application contract (src/card-sim/app-api.ts)
  * for testing applications without the card OS: one byte array as the area, `atomic`
  * as copy-on-write (writes go to a shadow that replaces the area only when the
- * function returns), a restore flag, a PIN flag and a load history list.
+ * function returns), a restore flag and a PIN flag. No value store: the value
+ * applications' value is the card OS's (version 2), tested on the card.
  *
  * `cutAtWrite(n)` makes the n-th write from now throw PowerCut, the way a card loses
  * power mid-write: the shadow of an unfinished atomic is discarded, so the area keeps
  * its old bytes.
  */
-import type { AppContext, AppSeed, CardApplication, LoadHistoryEntry } from '../../src/card-sim/app-api.ts';
+import type { AppContext, AppSeed, CardApplication, ValueAccess } from '../../src/card-sim/app-api.ts';
 import { hex } from '../../src/protocol/bytes.ts';
 
 export class PowerCut extends Error {
@@ -22,7 +23,6 @@ export class TestContext implements AppContext {
   area: Uint8Array;
   restored = false;
   pin = false;
-  readonly loads: LoadHistoryEntry[] = [];
   writes = 0;
   private shadow: Uint8Array | undefined;
   private cutAt: number | undefined;
@@ -75,8 +75,9 @@ export class TestContext implements AppContext {
   pinVerified(): boolean {
     return this.pin;
   }
-  recordLoad(entry: Omit<LoadHistoryEntry, 'aid'>): void {
-    this.loads.push({ ...entry, aid: this.aid });
+  /** The data applications tested here hold no value; value applications are tested on the card (test/card/value*.test.ts). */
+  get value(): ValueAccess {
+    throw new Error('TestContext has no value store: test value applications on the card (test/card/value*.test.ts)');
   }
 
   snapshot(): string {

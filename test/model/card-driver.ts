@@ -13,7 +13,8 @@ import { makeLayout } from '../../src/card-sim/layout.ts';
 import { headerHash, type BackupKind, type Segment } from '../../src/protocol/backup-format.ts';
 import { fromHex, hex, readU32be } from '../../src/protocol/bytes.ts';
 import { backup, backupAbort, backupComplete, backupTransfer, restore, restoreAbort, restoreComplete, restoreTransfer, select, verifyPin } from '../../src/protocol/commands/index.ts';
-import { emoneyCredit, emoneyDebit } from '../../src/protocol/commands/apps/emoney.ts';
+import { emoneyCredit, emoneyDebit, emoneyReadCounters } from '../../src/protocol/commands/apps/emoney.ts';
+import { token } from '../card/value-support.ts';
 import { APP_AID } from '../../src/protocol/commands/apps/ids.ts';
 import type { CommandApdu } from '../../src/protocol/apdu.ts';
 import { pokeCommand, raw, send } from '../card/helpers.ts';
@@ -210,7 +211,12 @@ export class ModelCard {
         return tx(restoreAbort.getApdu()).sw;
       case CMD.credit:
         tx(select.getApdu(APP_AID.emoney));
-        return tx(emoneyCredit.getApdu(1, this.date)).sw;
+        {
+          // Version 2: a load takes the issuer's token for the card's next load counter (test/card/value-support.ts).
+          const c = tx(emoneyReadCounters.getApdu());
+          const next = c.sw === 0x9000 ? emoneyReadCounters.parseResponse(raw(c)).loadCounter + 1 : 1;
+          return tx(emoneyCredit.getApdu(token({ cardNumber: this.card.inspect().cardNumber, amount: 1, loadCounter: next }), this.date)).sw;
+        }
       case CMD.debit:
         tx(select.getApdu(APP_AID.emoney));
         return tx(emoneyDebit.getApdu(1, this.date)).sw;

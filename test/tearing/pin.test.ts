@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSimCard, type SimCard } from '../../src/card-sim/index.ts';
 import { backup, pinState, restore, select, verifyPin } from '../../src/protocol/commands/index.ts';
-import { emoneyCredit } from '../../src/protocol/commands/apps/emoney.ts';
+import { membershipRedeem } from '../../src/protocol/commands/apps/membership.ts';
 import { APP_AID } from '../../src/protocol/commands/apps/ids.ts';
 import { SW } from '../../src/protocol/status-words.ts';
 import { runBackup, verify } from '../card/helpers.ts';
@@ -34,8 +34,8 @@ describe('cardholder PIN', () => {
     expect(c.inspect().pinTriesLeft).toBe(0);
     // Blocked means no backup and no value load, ever, on this card.
     expect(d.send(backup.getApdu('full', DATE)).sw).toBe(SW.SECURITY_NOT_SATISFIED);
-    d.send(select.getApdu(APP_AID.emoney));
-    expect(d.send(emoneyCredit.getApdu(100, DATE)).sw).toBe(SW.SECURITY_NOT_SATISFIED);
+    d.send(select.getApdu(APP_AID.membership));
+    expect(d.send(membershipRedeem.getApdu(100, DATE)).sw).toBe(SW.SECURITY_NOT_SATISFIED);
   });
 
   it('a right PIN before the third wrong one restores the three tries', () => {
@@ -58,8 +58,8 @@ describe('cardholder PIN', () => {
     expect(d.send(backup.getApdu('full', DATE)).sw).toBe(SW.SECURITY_NOT_SATISFIED);
     expect(d.send(backup.getApdu('diff', DATE)).sw).toBe(SW.SECURITY_NOT_SATISFIED);
     expect(d.send(restore.getApdu({ target: 'same', mode: 'compacted', wrappedKey: full.wrappedKeyBytes, header: full.headerBytes })).sw).toBe(SW.SECURITY_NOT_SATISFIED);
-    d.send(select.getApdu(APP_AID.emoney));
-    expect(d.send(emoneyCredit.getApdu(100, DATE)).sw).toBe(SW.SECURITY_NOT_SATISFIED);
+    d.send(select.getApdu(APP_AID.membership));
+    expect(d.send(membershipRedeem.getApdu(100, DATE)).sw).toBe(SW.SECURITY_NOT_SATISFIED);
     const after = c.inspect();
     expect(after.memory).toEqual(before.memory);
     expect(after.backupCounter).toBe(before.backupCounter);

@@ -1,15 +1,14 @@
 /**
  * The demo card's data (fig. 21: one cardholder's e-money, credit card, ID, medical
  * records and membership), and the defaults of every seed key. Dates are ms since 1970.
+ * No value here (version 2): e-money and points enter a card only by issuer-signed load
+ * tokens, so the demo loads its opening balances after personalisation (demo-world.ts).
  */
 import { demoPortrait, encodeBitmap } from '../../protocol/commands/apps/photo.ts';
 import type { AppSeed } from '../app-api.ts';
 
-const day = (iso: string) => Date.parse(`${iso}T09:00:00Z`);
 
 export const demoSeed: AppSeed = {
-  'emoney.balance': 3200,
-  'emoney.issuedAt': day('2024-04-01'),
   'credit.holder': 'HANAKO YAMADA',
   'credit.pan': '498765******4321',
   'credit.expiry': '2029-08',
@@ -23,6 +22,4 @@ export const demoSeed: AppSeed = {
   'medical.records': ['2019-11-05|J45.9|Asthma, mild; salbutamol inhaler', '2023-02-14|Z88.0|Allergy: penicillin', '2024-06-30|E78.0|Cholesterol high; diet advice'].join('\n'),
   'membership.number': '8000123456789012',
   'membership.tier': 'gold',
-  'membership.points': 1250,
-  'membership.issuedAt': day('2022-09-15'),
 };

@@ -3,15 +3,16 @@
  * everywhere and written once:
  *
  *   CLA -> INS -> P1/P2 -> length         (6E00, 6D00, 6A86, 6700: nothing changes)
- *   -> value reset after a restore        (value apps only; fig. 20, 191-196)
+ *   -> restore noted                      (value apps only; figs. 6, 20: the card-AP link)
  *   -> PIN                                 (6982)
  *   -> the command itself                  (its own checks, then its writes)
  *
- * The value reset comes before the PIN check and before anything reads value: the
- * patent (fig. 20) has the application initialise its value before it handles value,
- * and lowering a value to zero needs no authorisation. It comes after the shape
- * checks so a malformed command still changes nothing (DESIGN.md) and the flag waits
- * for the next well-formed command.
+ * Version 2: a value application's value lives outside the backed-up memory, so a
+ * restore does not touch it; the restore-executed flag (set by RESTORE COMPLETE, fig. 19
+ * 181 / fig. 18 174) still reaches the application, which logs a 'restore' entry saying
+ * the value was kept, clears the flag, and runs the command as usual. It comes after the
+ * shape checks so a malformed command still changes nothing (DESIGN.md) and the flag
+ * waits for the next well-formed command.
  */
 import type { CommandApdu, ResponseApdu } from '../../protocol/apdu.ts';
 import { APP_CLA } from '../../protocol/commands/apps/ids.ts';
@@ -26,11 +27,6 @@ export interface CommandSpec {
   readonly params?: (p1: number, p2: number) => boolean;
   /** Needs the cardholder PIN verified in this session. */
   readonly pin?: boolean;
-  /**
-   * Changes value. When such a command is the one that triggers the value reset it is
-   * not executed: the host chose its amount against a value that no longer exists.
-   */
-  readonly changesValue?: boolean;
   run(cmd: CommandApdu, ctx: AppContext): ResponseApdu;
 }
 
@@ -39,28 +35,21 @@ export const answer = (sw: number, data: Uint8Array = new Uint8Array(0)): Respon
 const noParams = (p1: number, p2: number) => p1 === 0 && p2 === 0;
 
 /**
- * @param resetValue for value applications: set the value to its initial state and log
- *   it. Called inside one `ctx.atomic`; the flag is cleared only after it landed, so a
- *   power cut in between repeats the (idempotent) reset instead of skipping it.
+ * @param onRestored for value applications: log the restore (value kept); true when it
+ *   did. Runs in the command's atomic group with the flag's clearing, so a power cut
+ *   leaves the flag set and no entry, or the entry and the flag clear.
  */
-export function dispatch(cmd: CommandApdu, ctx: AppContext, specs: readonly CommandSpec[], resetValue?: (ctx: AppContext) => void): ResponseApdu {
+export function dispatch(cmd: CommandApdu, ctx: AppContext, specs: readonly CommandSpec[], onRestored?: (ctx: AppContext) => boolean): ResponseApdu {
   if (cmd.cla !== APP_CLA) return answer(SW.CLA_NOT_SUPPORTED);
   const spec = specs.find((s) => s.ins === cmd.ins);
   if (!spec) return answer(SW.INS_NOT_SUPPORTED);
   if (!(spec.params ?? noParams)(cmd.p1, cmd.p2)) return answer(SW.INCORRECT_P1P2);
   if (cmd.data.length < spec.lc[0] || cmd.data.length > spec.lc[1]) return answer(SW.WRONG_LENGTH);
-
-  let wasReset = false;
-  if (resetValue && ctx.wasRestored()) {
-    ctx.atomic(() => resetValue(ctx));
-    ctx.clearRestored();
-    wasReset = true;
-    if (spec.changesValue) return answer(SW.VALUE_RESET);
+  if (onRestored && ctx.wasRestored()) {
+    ctx.atomic(() => {
+      if (onRestored(ctx)) ctx.clearRestored();
+    });
   }
   if (spec.pin && !ctx.pinVerified()) return answer(SW.SECURITY_NOT_SATISFIED);
-  const r = spec.run(cmd, ctx);
-  // 6283 replaces the status of the command that triggered the reset, so the host
-  // always learns of it; data only comes with it when the command itself succeeded.
-  if (wasReset) return answer(SW.VALUE_RESET, r.sw === SW.OK ? r.data : undefined);
-  return r;
+  return spec.run(cmd, ctx);
 }

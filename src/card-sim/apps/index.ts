@@ -12,8 +12,9 @@ import { membershipApp } from './membership.ts';
 
 export { demoSeed } from './demo-data.ts';
 export { creditApp, emoneyApp, identityApp, medicalApp, membershipApp };
-export { EMONEY_MAX_BALANCE, EMONEY_LOG_CAPACITY } from './emoney.ts';
-export { MEMBERSHIP_MAX_POINTS, MEMBERSHIP_LOG_CAPACITY } from './membership.ts';
+export { EMONEY_MAX_BALANCE } from './emoney.ts';
+export { MEMBERSHIP_MAX_POINTS } from './membership.ts';
+export { VALUE_LOG_CAPACITY } from '../value-store.ts';
 export { MEDICAL_CAPACITY } from './medical.ts';
 
 /** A fresh list each call, so a caller may reorder or filter it freely. */

@@ -1,64 +1,39 @@
 /**
- * A value (yen, points) and its transaction log: the part of e-money and membership
- * that fig. 20 is about. Every change writes the value and its log entry in one
- * `ctx.atomic`, so a power cut leaves the old pair or the new pair, never a value
- * without its entry.
+ * The commands both value applications (e-money, membership) share, as dispatch specs:
+ * load by token, spend with receipt, READ COUNTERS, READ LOG
+ * (src/protocol/commands/apps/value-commands.ts). The value itself is the OS's
+ * (AppContext.value, value-access.ts): these only decode the command and pass it on.
  */
-import type { CommandApdu, ResponseApdu } from '../../protocol/apdu.ts';
-import { readU32be, u32be } from '../../protocol/bytes.ts';
-import { decodeValueCommand, type LogKind } from '../../protocol/commands/apps/value-log.ts';
+import { decodeLoadCommand, decodeSpendCommand, encodeCounters, LOAD_COMMAND_BYTES, SPEND_COMMAND_BYTES } from '../../protocol/commands/apps/value-commands.ts';
 import { SW } from '../../protocol/status-words.ts';
-import type { AppContext } from '../app-api.ts';
-import type { CyclicLog } from './cyclic-log.ts';
-import { answer } from './dispatch.ts';
+import type { AppContext, LoadWhat } from '../app-api.ts';
+import { answer, type CommandSpec } from './dispatch.ts';
 
-export class ValueRegister {
-  constructor(
-    /** Offset of the u32 value in the area. */
-    readonly at: number,
-    readonly log: CyclicLog,
-    /** Largest value the application holds (an issuer's limit). */
-    readonly max: number,
-  ) {}
+export const valueOf = (ctx: AppContext): number => ctx.value.counters().value;
 
-  read(ctx: AppContext): number {
-    return readU32be(ctx.read(this.at, 4), 0);
-  }
+/** CREDIT / ADD POINTS: date u64 ‖ load token. No PIN: the issuer's signature is the authority. */
+export const loadSpec = (ins: number, max: number, what: LoadWhat): CommandSpec => ({
+  ins,
+  lc: LOAD_COMMAND_BYTES,
+  run(cmd, ctx) {
+    const d = decodeLoadCommand(cmd.data);
+    if (!d.ok) return answer(SW.WRONG_DATA);
+    return ctx.value.load(d.value.token, d.value.date, { max, what });
+  },
+});
 
-  /**
-   * Fig. 20 (193): initialise the value after a restore. The log keeps a 'reset' entry
-   * whose amount is the value discarded (what an issuer might re-credit). The card has
-   * no clock and the triggering command may carry no date, so the date is 0 (unknown).
-   */
-  reset(ctx: AppContext): void {
-    const old = this.read(ctx);
-    ctx.write(this.at, u32be(0));
-    this.log.append(ctx, { date: 0, kind: 'reset', amount: old, after: 0 });
-  }
+/** DEBIT / REDEEM: amount u32 ‖ date u64 ‖ challenge (0-32) -> receipt. */
+export const spendSpec = (ins: number, pin: boolean): CommandSpec => ({
+  ins,
+  lc: SPEND_COMMAND_BYTES,
+  pin,
+  run(cmd, ctx) {
+    const d = decodeSpendCommand(cmd.data);
+    if (!d.ok) return answer(SW.WRONG_DATA);
+    return ctx.value.spend(d.value.amount, d.value.date, d.value.challenge);
+  },
+});
 
-  /** Personalisation: the opening value, logged as 'issue'. */
-  issue(ctx: AppContext, value: number, date: number): void {
-    ctx.write(this.at, u32be(value));
-    if (value > 0) this.log.append(ctx, { date, kind: 'issue', amount: value, after: value });
-  }
+export const countersSpec = (ins: number): CommandSpec => ({ ins, lc: [0, 0], run: (_cmd, ctx) => answer(SW.OK, encodeCounters(ctx.value.counters())) });
 
-  /**
-   * CREDIT/DEBIT/ADD/REDEEM: data = amount u32 || date u64. 6A80 for amount 0 or a bad
-   * date, 6985 when the result would go below 0 or above `max`. Answers the new value.
-   * `onLoad` runs inside the same atomic (the load history entry of claims 18-23).
-   */
-  change(cmd: CommandApdu, ctx: AppContext, kind: LogKind, sign: 1 | -1, onLoad?: (amount: number, date: number) => void): ResponseApdu {
-    const d = decodeValueCommand(cmd.data);
-    if (!d.ok || d.value.amount === 0) return answer(SW.WRONG_DATA);
-    const { amount, date } = d.value;
-    const old = this.read(ctx);
-    const next = old + sign * amount;
-    if (next < 0 || next > this.max) return answer(SW.CONDITIONS_NOT_SATISFIED);
-    ctx.atomic(() => {
-      ctx.write(this.at, u32be(next));
-      this.log.append(ctx, { date, kind, amount, after: next });
-      onLoad?.(amount, date);
-    });
-    return answer(SW.OK, u32be(next));
-  }
-}
+export const logSpec = (ins: number): CommandSpec => ({ ins, lc: [0, 0], run: (_cmd, ctx) => answer(SW.OK, ctx.value.log()) });

@@ -11,6 +11,7 @@ import type { ApSlot } from '../ap-table.ts';
 import { sameBytes } from '../crypto.ts';
 import type { CardOs } from '../os.ts';
 import { Refusal, refuse, reply, type Reply } from '../session.ts';
+import { valueAccess } from '../value-access.ts';
 
 export function select(os: CardOs, c: DecodedCommand): Reply {
   if (c.p1 !== 0x04 || (c.p2 !== 0x00 && c.p2 !== 0x0c)) refuse(SW.INCORRECT_P1P2);
@@ -50,7 +51,7 @@ export function appContext(os: CardOs, slot: number, s: ApSlot, onLockedWrite: (
     wasRestored: () => os.store.restoreFlag(slot),
     clearRestored: () => os.store.setRestoreFlag(slot, false),
     pinVerified: () => os.session.pinVerified,
-    recordLoad: (e) => os.store.recordLoad({ ...e, aid: hex(s.aid) }),
+    value: valueAccess(os, s.aid),
   };
 }
 

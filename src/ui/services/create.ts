@@ -123,6 +123,13 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
     return { name, kind: via };
   }
 
+  /** Version 2: a load needs the issuer's load token; the demo world's issuer signs it. */
+  const demoTokens = (): terminal.TokenSource => {
+    const w = world();
+    if (!w) throw new ServiceError('card-refused', 'a load needs a load token from the card issuer');
+    return (r) => w.loadToken(r);
+  };
+
   const demo: DemoControls = {
     spend: async (amount) => {
       // The demo's "use the card" is a terminal: it asks the issuer first (a stop-listed card is refused).
@@ -130,8 +137,12 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
       if (card && issuer) await mapped(() => issuer.terminalCheck(card));
       await onCard((t) => terminal.spend(t, amount));
     },
-    load: (amount) => onCard((t) => terminal.load(t, amount, DEMO_PIN)),
-    addPoints: (n) => onCard((t) => terminal.addPoints(t, n)),
+    load: async (amount) => {
+      await onCard((t) => terminal.load(t, amount, demoTokens()));
+    },
+    addPoints: async (n) => {
+      await onCard((t) => terminal.addPoints(t, n, demoTokens()));
+    },
     editRecord: (edit) =>
       onCard((t) => {
         if (edit.app !== 'medical' || edit.field !== 'allergy') throw new ServiceError('card-refused', `the demo edits medical allergy records, not ${edit.app}.${edit.field}`);

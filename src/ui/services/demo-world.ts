@@ -9,6 +9,8 @@ import { createSimulatedReader, SimUsbReader } from '../../reader/sim-usb-reader
 import type { DemoMeta, DemoStore } from './demo-store.ts';
 import { DEMO_PIN } from './demo-pin.ts';
 import { SavingCard } from './saving-card.ts';
+import { demoIssuer } from '../../../issuer/core/demo.ts';
+import type { LoadRequest } from '../../host/terminal.ts';
 
 export const FIRST_DEMO_CARD = '4900000000000001';
 /** The reader level demo mode uses: extended APDUs, so a backup needs few exchanges. */
@@ -53,6 +55,11 @@ export class DemoWorld {
     const world = new DemoWorld(store, createSimulatedReader(card, DEMO_READER_LEVEL), card, { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] });
     await world.saveAll(card);
     return world;
+  }
+
+  /** Version 2: value enters a card only by the issuer's load token; in the demo the demo issuer signs it. */
+  async loadToken(r: LoadRequest): Promise<Uint8Array> {
+    return demoIssuer().loadToken({ cardNumber: r.cardNumber, aid: r.aid, amount: r.amount, loadCounter: r.loadCounter });
   }
 
   get hasCard(): boolean {

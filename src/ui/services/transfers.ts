@@ -54,14 +54,15 @@ export async function runRestore(t: Transport, vault: Vault, o: RestoreCall, aut
     onProgress: (p) => o.onProgress(progressOf(p)),
     ...(authorise ? { authorise } : {}),
   });
-  // Fig. 20 happens now, inside the restore: each restored value application resets.
+  // Fig. 20's card-AP link, version 2: each restored value application logs that it kept its value.
   const settled = await settleValues(t, r.apTable);
   const after = await readCard(t);
   const apps: RestoredApp[] = settled.map((s) => ({
     kind: s.kind,
-    valueReset: s.valueReset,
+    // Version 2: value lives outside the backed-up memory; a restore resets and discards none.
+    valueReset: false,
     before: before.apps.find((a) => a.kind === s.kind)?.value ?? null,
-    discarded: s.discarded,
+    discarded: null,
     after: after.apps.find((a) => a.kind === s.kind)?.value ?? null,
   }));
   return { seq: r.seq, sourceCard: o.sourceCard, target: o.target, pages: r.pages, apps };

@@ -4,11 +4,11 @@ import { encodeCommand } from '../../apdu.ts';
 import { fromHex, hex } from '../../bytes.ts';
 import { CardError } from '../card-error.ts';
 import { creditRead, creditUpdate, decodeCreditAccount } from './credit.ts';
-import { emoneyCredit, emoneyDebit, emoneyReadBalance, emoneyReadLog } from './emoney.ts';
+import { emoneyCredit, emoneyDebit, emoneyReadBalance, emoneyReadCounters, emoneyReadLog } from './emoney.ts';
 import { APP_AID } from './ids.ts';
 import { idRead, idUpdate } from './identity.ts';
 import { decodeMedicalRecord, encodeMedicalRecord, medicalAppendRecord, medicalCount, medicalReadRecord } from './medical.ts';
-import { membershipAddPoints, membershipRead, membershipRedeem } from './membership.ts';
+import { membershipRead, membershipReadCounters, membershipRedeem } from './membership.ts';
 import { decodeBitmap, encodeBitmap } from './photo.ts';
 import { encodeCalendarDate, parseIsoDate } from './text.ts';
 import { decodeLog, encodeLogEntry } from './value-log.ts';
@@ -22,45 +22,51 @@ describe('application AIDs', () => {
   });
 });
 
-describe('e-money codecs', () => {
-  it('CREDIT / DEBIT: amount u32 || date u64, Le 04', () => {
-    expect(apdu(emoneyCredit.getApdu(1000, DATE))).toBe('803000000C' + '000003E8' + '000001946A3B2C00' + '04');
-    expect(apdu(emoneyDebit.getApdu(1, 0))).toBe('803200000C00000001000000000000000004');
+describe('e-money codecs (version 2)', () => {
+  const token = fromHex('49435654' + '02' + 'AA'.repeat(92)); // bytes as given: the card decodes the token
+  it('CREDIT: date u64 || load token, Le 04; DEBIT: amount u32 || date u64 || challenge, Le 00', () => {
+    expect(apdu(emoneyCredit.getApdu(token, DATE))).toBe('80300000' + hex(Uint8Array.of(8 + token.length)) + '000001946A3B2C00' + hex(token) + '04');
+    expect(apdu(emoneyDebit.getApdu(1, 0))).toBe('803200000C' + '00000001' + '0000000000000000' + '00');
+    expect(apdu(emoneyDebit.getApdu(1, 0, fromHex('0102')))).toBe('803200000E' + '00000001' + '0000000000000000' + '0102' + '00');
     expect(() => emoneyDebit.getApdu(0, 0)).toThrow(RangeError);
     expect(() => emoneyDebit.getApdu(2 ** 32, 0)).toThrow(RangeError);
+    expect(() => emoneyDebit.getApdu(1, 0, new Uint8Array(33))).toThrow(RangeError);
+    expect(() => emoneyCredit.getApdu(token, 2 ** 53)).toThrow(RangeError);
   });
-  it('READ BALANCE and READ LOG', () => {
+  it('READ BALANCE, READ LOG, READ COUNTERS', () => {
     expect(apdu(emoneyReadBalance.getApdu())).toBe('8034000004');
     expect(apdu(emoneyReadLog.getApdu())).toBe('8036000000');
+    expect(apdu(emoneyReadCounters.getApdu())).toBe('803800000C');
+    expect(emoneyReadCounters.parseResponse(fromHex('00000C80' + '00000002' + '00000007' + '9000'))).toEqual({ value: 3200, loadCounter: 2, spendCounter: 7 });
   });
-  it('parses 9000, 6283 and errors', () => {
-    expect(emoneyReadBalance.parseResponse(fromHex('00000C809000'))).toEqual({ value: 3200, valueReset: false });
-    expect(emoneyReadBalance.parseResponse(fromHex('000000006283'))).toEqual({ value: 0, valueReset: true });
-    expect(emoneyDebit.parseResponse(fromHex('6283'))).toEqual({ value: undefined, valueReset: true });
-    expect(() => emoneyDebit.parseResponse(fromHex('000000016283'))).toThrow(CardError);
+  it('parses 9000 and errors; 6283 is no longer an answer (version 2 resets no value)', () => {
+    expect(emoneyReadBalance.parseResponse(fromHex('00000C809000'))).toBe(3200);
+    expect(emoneyCredit.parseResponse(fromHex('00000C809000'))).toBe(3200);
+    expect(() => emoneyReadBalance.parseResponse(fromHex('000000006283'))).toThrow(CardError);
     expect(() => emoneyDebit.parseResponse(fromHex('6985'))).toThrow(expect.objectContaining({ code: 'CONDITIONS_NOT_SATISFIED', sw: 0x6985 }));
-    expect(() => emoneyCredit.parseResponse(fromHex('6982'))).toThrow(expect.objectContaining({ code: 'SECURITY_NOT_SATISFIED' }));
+    expect(() => emoneyCredit.parseResponse(fromHex('6984'))).toThrow(expect.objectContaining({ sw: 0x6984 }));
+    expect(() => emoneyDebit.parseResponse(fromHex('00009000'))).toThrow(expect.objectContaining({ code: 'BAD_RESPONSE' }));
     expect(() => emoneyReadBalance.parseResponse(fromHex('0000009000'))).toThrow(expect.objectContaining({ code: 'BAD_RESPONSE' }));
   });
   it('log entries: 17 bytes each, newest first', () => {
-    const e = { date: DATE, kind: 'debit' as const, amount: 150, after: 3050 };
-    expect(hex(encodeLogEntry(e))).toBe('00000194' + '6A3B2C00' + '02' + '00000096' + '00000BEA');
-    const two = new Uint8Array([...encodeLogEntry(e), ...encodeLogEntry({ ...e, kind: 'reset', amount: 3050, after: 0 })]);
-    expect(decodeLog(two)).toEqual({ ok: true, value: [e, { ...e, kind: 'reset', amount: 3050, after: 0 }] });
+    const e = { date: DATE, kind: 'spend' as const, amount: 150, after: 3050 };
+    expect(hex(encodeLogEntry(e))).toBe('00000194' + '6A3B2C00' + '12' + '00000096' + '00000BEA');
+    const two = new Uint8Array([...encodeLogEntry(e), ...encodeLogEntry({ ...e, kind: 'restore', amount: 0, after: 3050 })]);
+    expect(decodeLog(two)).toEqual({ ok: true, value: [e, { ...e, kind: 'restore', amount: 0, after: 3050 }] });
     expect(decodeLog(two.subarray(0, 16)).ok).toBe(false);
     const badKind = encodeLogEntry(e);
-    badKind[8] = 99;
+    badKind[8] = 3; // version 1's 'reset': never written by a version 2 card
     expect(decodeLog(badKind).ok).toBe(false);
   });
 });
 
 describe('membership codecs', () => {
-  it('READ, ADD POINTS, REDEEM', () => {
+  it('READ, ADD POINTS, REDEEM, READ COUNTERS', () => {
     expect(apdu(membershipRead.getApdu())).toBe('8070000015');
-    expect(apdu(membershipAddPoints.getApdu(255, 0))).toBe('807200000C000000FF000000000000000004');
-    expect(apdu(membershipRedeem.getApdu(256, 0))).toBe('807400000C00000100000000000000000004');
-    const info = fromHex('38303030313233343536373839303132' + '02' + '000004E2' + '6283');
-    expect(membershipRead.parseResponse(info)).toEqual({ value: { memberNumber: '8000123456789012', tier: 'gold', points: 1250 }, valueReset: true });
+    expect(apdu(membershipRedeem.getApdu(256, 0))).toBe('807400000C' + '00000100' + '0000000000000000' + '00');
+    expect(apdu(membershipReadCounters.getApdu())).toBe('807800000C');
+    const info = fromHex('38303030313233343536373839303132' + '02' + '000004E2' + '9000');
+    expect(membershipRead.parseResponse(info)).toEqual({ memberNumber: '8000123456789012', tier: 'gold', points: 1250 });
     expect(() => membershipRead.parseResponse(fromHex('38303030313233343536373839303132' + '07' + '000004E2' + '9000'))).toThrow(CardError);
   });
 });

@@ -29,11 +29,11 @@ export const APP_CLA = CLA_PROPRIETARY;
  * none collides with the card OS's own proprietary commands (10, B0-B6, C0-C6, CA, D0, D2).
  */
 export const INS = {
-  emoney: { credit: 0x30, debit: 0x32, readBalance: 0x34, readLog: 0x36 },
+  emoney: { credit: 0x30, debit: 0x32, readBalance: 0x34, readLog: 0x36, readCounters: 0x38 },
   credit: { read: 0x40, update: 0x42 },
   id: { read: 0x50, update: 0x52 },
   medical: { readRecord: 0x60, appendRecord: 0x62, count: 0x64 },
-  membership: { read: 0x70, addPoints: 0x72, redeem: 0x74, readLog: 0x76 },
+  membership: { read: 0x70, addPoints: 0x72, redeem: 0x74, readLog: 0x76, readCounters: 0x78 },
 } as const;
 
 /** Field tags (P1 of READ/UPDATE) of the credit application. */

@@ -2,6 +2,7 @@
 export * from './ids.ts';
 export * from './reply.ts';
 export * from './value-log.ts';
+export * from './value-commands.ts';
 export * from './text.ts';
 export * from './emoney.ts';
 export * from './membership.ts';

@@ -1,15 +1,15 @@
 /**
- * Membership (points) application commands (AID A0000009990205). Points are value
- * (fig. 20): they reset to zero after a restore, like e-money. ADD POINTS is what a
- * shop terminal sends (no PIN; recorded in the load history, claims 18-23); REDEEM
- * spends points and needs the PIN.
+ * Membership (points) application commands (AID A0000009990205). Points are value, kept
+ * by the card OS outside the backed-up memory like e-money (version 2). ADD POINTS takes
+ * an issuer-signed load token (recorded in the load history, claims 18-23); REDEEM spends
+ * points, needs the PIN and answers a card-signed receipt.
  */
 import { command, type CommandApdu } from '../../apdu.ts';
 import { ByteReader } from '../../bytes.ts';
 import { fail, ok, type Decoded } from '../../result.ts';
 import { APP_CLA, INS, TIERS, type Tier } from './ids.ts';
-import { parseValueRead, type ValueReply } from './reply.ts';
-import { readLogCommand, valueChangeCommand } from './value-commands.ts';
+import { parsePlain } from './reply.ts';
+import { loadCommand, readCountersCommand, readLogCommand, spendCommand } from './value-commands.ts';
 
 const I = INS.membership;
 export const MEMBER_NUMBER_BYTES = 16;
@@ -36,14 +36,17 @@ export function decodeMembershipInfo(b: Uint8Array): Decoded<MembershipInfo> {
 /** READ: 80 70 00 00 15 -> MembershipInfo. */
 export const membershipRead = {
   getApdu: (): CommandApdu => command(APP_CLA, I.read, 0, 0, undefined, MEMBERSHIP_INFO_BYTES),
-  parseResponse: (r: Uint8Array): ValueReply<MembershipInfo> => parseValueRead(r, 'membership READ', decodeMembershipInfo),
+  parseResponse: (r: Uint8Array): MembershipInfo => parsePlain(r, 'membership READ', decodeMembershipInfo),
 };
 
-/** ADD POINTS: 80 72 00 00 0C points u32 date u64 04 -> points after. */
-export const membershipAddPoints = valueChangeCommand(I.addPoints, 'ADD POINTS');
+/** ADD POINTS (load): 80 72 00 00 Lc date u64 ‖ load token 04 -> points after u32. */
+export const membershipAddPoints = loadCommand(I.addPoints, 'ADD POINTS');
 
-/** REDEEM: 80 74 00 00 0C points u32 date u64 04 -> points after (needs PIN). */
-export const membershipRedeem = valueChangeCommand(I.redeem, 'REDEEM');
+/** REDEEM (spend, needs the PIN): 80 74 00 00 Lc points u32 ‖ date u64 ‖ challenge (0-32) 00 -> receipt. */
+export const membershipRedeem = spendCommand(I.redeem, 'REDEEM');
 
 /** READ LOG: 80 76 00 00 00 -> entries newest first. */
 export const membershipReadLog = readLogCommand(I.readLog, 'membership READ LOG');
+
+/** READ COUNTERS: 80 78 00 00 0C -> points u32 ‖ load counter u32 ‖ spend counter u32. */
+export const membershipReadCounters = readCountersCommand(I.readCounters, 'membership READ COUNTERS');

@@ -1,20 +1,24 @@
 /**
- * The transaction log of the value applications (e-money, membership): a cyclic log of
- * the last N entries, each 17 bytes, returned newest first by READ LOG.
+ * The value log of the value applications (e-money, membership): a cyclic log of the
+ * last N value events, each 17 bytes, returned newest first by READ LOG. The card OS
+ * keeps it beside the value, outside the backed-up memory (src/card-sim/value-store.ts),
+ * so no restore rewrites it.
  *
  *   0 date u64 (ms since 1970, from the host: the card has no clock; 0 = unknown)
  *   8 kind u8   9 amount u32   13 value after u32
  *
- * The 'reset' entry is the one a value application writes when it sets its value to
- * zero after a restore (fig. 20, 193): amount is the value it discarded, so an issuer
- * can see what to re-credit.
+ * Kinds (protocol version 2): load (by an issuer-signed load token), spend (answered with
+ * a card-signed receipt), restore. A 'restore' entry has amount 0: the value is not part
+ * of any backup, so a restore (same card or another card's backup) neither adds nor
+ * discards value; `after` is the value the card kept.
  */
 import { concat, readU32be, readU64be, u32be, u64be } from '../../bytes.ts';
 import { fail, ok, type Decoded } from '../../result.ts';
 
 export const LOG_ENTRY_BYTES = 17;
 
-export const LOG_KIND = { credit: 1, debit: 2, reset: 3, add: 4, redeem: 5, issue: 6 } as const;
+/** Version 2 codes; 1-6 were version 1's credit/debit/reset/add/redeem/issue and are never written. */
+export const LOG_KIND = { load: 0x11, spend: 0x12, restore: 0x13 } as const;
 export type LogKind = keyof typeof LOG_KIND;
 const KIND_BY_CODE = new Map<number, LogKind>(Object.entries(LOG_KIND).map(([k, v]) => [v, k as LogKind]));
 
@@ -48,21 +52,6 @@ export function decodeLog(b: Uint8Array): Decoded<LogEntry[]> {
     out.push(e.value);
   }
   return ok(out);
-}
-
-/** Data of a value command (CREDIT, DEBIT, ADD POINTS, REDEEM): amount u32 || date u64. */
-export const VALUE_COMMAND_BYTES = 12;
-
-export function encodeValueCommand(amount: number, date: number): Uint8Array {
-  if (!Number.isInteger(amount) || amount < 1 || amount > 0xffffffff) throw new RangeError(`amount out of range: ${amount}`);
-  return concat(u32be(amount), u64be(date));
-}
-
-export function decodeValueCommand(b: Uint8Array): Decoded<{ amount: number; date: number }> {
-  if (b.length !== VALUE_COMMAND_BYTES) return fail('value command', `expected ${VALUE_COMMAND_BYTES} bytes, got ${b.length}`);
-  const date = readU64be(b, 4);
-  if (!Number.isSafeInteger(date)) return fail('value command', 'date beyond 2^53', 4);
-  return ok({ amount: readU32be(b, 0), date });
 }
 
 /** A u32 answer (balance, points). */
