@@ -18,13 +18,13 @@ function card(cardNumber: string, yen: number, records: number, changedPages: nu
 }
 
 describe('restore preview', () => {
-  it('same card: value now, at the point, zero after; records and pages per application', () => {
+  it('same card: value now, at the point, and after = now (version 2: value kept); records and pages per application', () => {
     const atPoint = card('1', 3200, 2);
     const now = card('1', 1200, 3, [1]);
     const p = previewRestore({ card: now, sourceCard: '1', seq: 1, note: { name: null, apps: null, state: noteState(atPoint) }, laterPages: [[3, 4], [1]], issuerLinked: false });
     expect(p.target).toBe('same');
     expect(p.blocked).toEqual({ other: 'same-card' });
-    expect(p.apps[0]).toMatchObject({ kind: 'emoney', now: { amount: 1200 }, atPoint: { amount: 3200 }, after: { amount: 0 }, pagesChanged: 1 });
+    expect(p.apps[0]).toMatchObject({ kind: 'emoney', now: { amount: 1200 }, atPoint: { amount: 3200 }, after: { amount: 1200 }, pagesChanged: 1 });
     expect(p.apps[1]).toMatchObject({ kind: 'medical', recordsNow: 3, recordsAtPoint: 2, dataDiffers: true, pagesChanged: 2 });
     expect(p.pagesChangedSince).toBe(3); // pages 1, 3, 4 once each
     expect(p.pointKnown).toBe(true);
@@ -32,6 +32,8 @@ describe('restore preview', () => {
   it('another card: the replacement is the target; without an issuer link it is blocked with that reason', () => {
     const p = previewRestore({ card: card('2', 0, 0), sourceCard: '1', seq: 1, note: { name: null, apps: null, state: null }, laterPages: [], issuerLinked: false });
     expect(p.target).toBe('other');
+    // Version 2: the target keeps its own value; the issuer re-issues by load token.
+    expect(p.apps[0]).toMatchObject({ kind: 'emoney', after: { amount: 0 } });
     expect(p.blocked).toEqual({ same: 'not-this-card', other: 'no-issuer' });
     expect(p.pointKnown).toBe(false);
     expect(p.pagesChangedSince).toBeNull();

@@ -1,6 +1,7 @@
 /**
  * Before the PIN: what the restore will undo, per application (the card now, the chosen
- * point, right after), and the value that will be lost, in numbers (fig. 20).
+ * point, right after). Version 2: a restore loses no value (preview.ts), so the losses
+ * list stays empty unless a reading says otherwise.
  */
 import type { AppPreview, RestorePreview as Preview } from '../model.ts';
 import { formatValue } from '../format.ts';

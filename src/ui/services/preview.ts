@@ -2,8 +2,10 @@
  * What a restore will undo, worked out before the PIN is asked: per application, the
  * card now against the chosen point (values, records, other data) and what the card will
  * hold right after. Pure: the card reading, the point's notes and the timeline go in.
- * Value applications reset their value after a restore (fig. 20, 193): the value on the
- * card now is lost and the backup's value is not brought back either.
+ * Version 2 (docs/trust.md "Value"): value lives outside the backed-up memory, so the
+ * value after a restore is the value of the card in the reader now: the same card keeps
+ * its balance (nothing created, nothing lost), another card keeps its own value (the
+ * issuer re-issues the lost card's balance by load token). The backup's value never comes back.
  */
 import type { CardReading } from '../../host/card-read.ts';
 import type { AppPreview, RestoreBlock, RestorePreview, RestoreTarget } from '../model.ts';
@@ -42,7 +44,7 @@ export function previewRestore(i: PreviewInput): RestorePreview {
       kind: a.kind,
       now: a.value,
       atPoint: at?.value ?? null,
-      after: a.holdsValue && a.value ? { amount: 0, unit: a.value.unit } : null,
+      after: a.holdsValue ? a.value : null,
       recordsNow: a.records,
       recordsAtPoint: at ? at.records : null,
       dataDiffers: at ? at.data !== dataOf(a.fields) : null,
