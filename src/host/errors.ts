@@ -18,6 +18,8 @@ export type HostErrorCode =
   | 'WRONG_CARD' // the card in the reader is not the one the operation names
   | 'CARD_REFUSED' // the card answered a status word that ends the flow (`sw`)
   | 'TRANSPORT' // the reader or link failed (unplugged, removed card, timeout)
+  | 'OLD_PROTOCOL' // backup data of protocol version 1: a version-2 card cannot restore it (export it to keep it)
+  | 'BAD_BACKUP' // backup data of no known version: refused before anything was sent
   | 'VAULT'; // the vault refused or storage failed (`cause` is the VaultError)
 
 export class HostError extends Error {
