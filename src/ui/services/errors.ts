@@ -90,7 +90,10 @@ function hostCode(e: HostError, what: 'restore' | 'other'): ServiceErrorCode {
     case 'MISSING_BASE':
       return 'no-base-backup';
     case 'NOT_FOUND':
+    case 'BAD_BACKUP':
       return 'vault-failed';
+    case 'OLD_PROTOCOL':
+      return 'restore-refused';
     case 'WRONG_CARD':
       return 'wrong-card';
     case 'CARD_REFUSED':
