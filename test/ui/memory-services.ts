@@ -1,7 +1,7 @@
 /**
  * An in-memory `Services` for the UI's own tests and the view harness. Test only:
  * never imported by src/. It behaves like the real layers at the level the UI sees
- * (PIN tries, changed pages, diff vs full, value reset after restore), nothing deeper.
+ * (PIN tries, changed pages, diff vs full, value kept by a restore: protocol v2), nothing deeper.
  */
 import type { CardEvent, CardInfo, RetentionRow, BackupEntry, TransferProgress } from '../../src/ui/model.ts';
 import type { DemoControls, Services, TransferOptions } from '../../src/ui/services/contract.ts';
@@ -90,8 +90,8 @@ export function createMemoryServices(opts: MemoryOptions = {}) {
   const withMemory = (c: CardInfo): CardInfo => ({ ...c, memory: { ...c.memory, changedCount: s.changed.size, changedPages: [...s.changed].sort((a, b) => a - b) }, pin: { ...c.pin, triesLeft: s.triesLeft, blocked: s.triesLeft === 0 } });
   const setValue = (kind: 'emoney' | 'membership', f: (v: number) => number) => {
     const c = need();
+    // Protocol v2: value lives outside the backed-up memory, so a load or spend changes no page.
     s.card = { ...c, apps: c.apps.map((a) => (a.kind === kind && a.value ? { ...a, restoredFlag: false, value: { ...a.value, amount: f(a.value.amount) } } : a)) };
-    touch(firstPage(kind));
   };
 
   const demo: DemoControls = {
@@ -147,7 +147,7 @@ export function createMemoryServices(opts: MemoryOptions = {}) {
         blocked: same ? { other: 'same-card' } : { same: 'not-this-card' },
         apps: c.apps.map((a) => {
           const at = b?.card.apps.find((x) => x.kind === a.kind);
-          return { kind: a.kind, now: a.value, atPoint: at?.value ?? null, after: a.holdsValue && a.value ? { ...a.value, amount: 0 } : null, recordsNow: a.records, recordsAtPoint: at?.records ?? null, dataDiffers: at ? JSON.stringify(at.fields) !== JSON.stringify(a.fields) : null, pagesChanged: same ? c.memory.changedPages.filter((p) => c.memory.owners[p] === a.kind).length : null };
+          return { kind: a.kind, now: a.value, atPoint: at?.value ?? null, after: a.holdsValue ? a.value : null, recordsNow: a.records, recordsAtPoint: at?.records ?? null, dataDiffers: at ? JSON.stringify(at.fields) !== JSON.stringify(a.fields) : null, pagesChanged: same ? c.memory.changedPages.filter((p) => c.memory.owners[p] === a.kind).length : null };
         }),
         pagesChangedSince: same ? c.memory.changedCount : null,
         pointKnown: b !== undefined,
@@ -161,14 +161,16 @@ export function createMemoryServices(opts: MemoryOptions = {}) {
       if ((o.target === 'same') !== (b.cardNumber === c.cardNumber)) throw fail('wrong-card');
       await transfer(b.card.memory.pageCount, o);
       const before = c;
-      s.card = { ...b.card, cardNumber: c.cardNumber, lastBackupSeq: null, apps: b.card.apps.map((a) => (a.value ? { ...a, value: { ...a.value, amount: 0 }, restoredFlag: false } : a)) };
+      // Protocol v2: a restore neither creates nor destroys value; each value app keeps the target card's own.
+      const kept = (kind: string) => before.apps.find((x) => x.kind === kind)?.value ?? null;
+      s.card = { ...b.card, cardNumber: c.cardNumber, lastBackupSeq: null, apps: b.card.apps.map((a) => (a.value ? { ...a, value: kept(a.kind), restoredFlag: false } : a)) };
       s.changed.clear();
       return {
         seq: b.seq,
         sourceCard: o.sourceCard,
         target: o.target,
         pages: b.card.memory.pageCount,
-        apps: b.card.apps.map((a) => ({ kind: a.kind, valueReset: a.holdsValue, before: before.apps.find((x) => x.kind === a.kind)?.value ?? null, discarded: a.holdsValue ? a.value : null, after: a.value ? { ...a.value, amount: 0 } : null })),
+        apps: b.card.apps.map((a) => ({ kind: a.kind, valueReset: false, before: kept(a.kind), discarded: null, after: a.value ? kept(a.kind) : null })),
       };
     },
     vaultCards: async () => {

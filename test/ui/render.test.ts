@@ -22,6 +22,8 @@ async function connected(lang: 'en' | 'ja') {
   h.stores.language.getState().setLang(lang);
   await h.actions.card.connectDemo();
   await h.actions.card.spend(500);
+  // A spend changes no backed-up page (protocol v2); a record edit changes one.
+  await h.actions.card.editRecord('allergy', 'pollen');
   return renderToStaticMarkup(createElement(App, { value: { stores: snapshot(h.stores), actions: h.actions } }));
 }
 

@@ -60,7 +60,8 @@ describe('services: demo story', () => {
     expect((await s3.vaultCards()).find((c) => c.cardNumber === first.cardNumber)).toMatchObject({ replacedByReader: true, inReader: false });
     await s3.disconnect();
     const r = await s2.restore({ ...opts(), sourceCard: first.cardNumber, seq: diff.seq, target: 'other', mode: 'compacted', pin: '1234' });
-    expect(r.apps.find((a) => a.kind === 'emoney')).toEqual({ kind: 'emoney', valueReset: true, before: { amount: 0, unit: 'yen' }, discarded: { amount: 2700, unit: 'yen' }, after: { amount: 0, unit: 'yen' } });
+    // Protocol v2: a restore carries no value; the replacement keeps its own (zero) until the issuer re-issues the lost card's.
+    expect(r.apps.find((a) => a.kind === 'emoney')).toEqual({ kind: 'emoney', valueReset: false, before: { amount: 0, unit: 'yen' }, discarded: null, after: { amount: 0, unit: 'yen' } });
     const restored = await s2.readCard();
     expect(restored.cardNumber).toBe('4900000000000002');
     expect(field(restored, 'emoney')?.value?.amount).toBe(0);

@@ -11,6 +11,8 @@ import { DEMO_PIN } from './demo-pin.ts';
 import { SavingCard } from './saving-card.ts';
 import { demoIssuer } from '../../../issuer/core/demo.ts';
 import type { LoadRequest } from '../../host/terminal.ts';
+import { demoEpochKey } from './demo-issuer-keys.ts';
+import { loadOpeningValue } from './demo-opening.ts';
 
 export const FIRST_DEMO_CARD = '4900000000000001';
 /** The reader level demo mode uses: extended APDUs, so a backup needs few exchanges. */
@@ -20,16 +22,19 @@ export const DEMO_READER_LEVEL = 'extended-apdu';
 const REPLACEMENT_SEED = { 'emoney.balance': 0, 'membership.points': 0, 'medical.records': '' } as const;
 
 function issue(cardNumber: string, replacement: boolean): SimCard {
-  return createSimCard({
+  const card = createSimCard({
     cardNumber,
     issuer: DEMO_ISSUER.issuer,
     epoch: DEMO_ISSUER.epoch,
     commonKey: DEMO_ISSUER.commonKey,
-    issuerPublicKey: DEMO_ISSUER.publicKey,
+    issuerPublicKey: demoEpochKey().publicKey,
     pin: DEMO_PIN,
     apps: defaultApplications(),
     appSeed: replacement ? REPLACEMENT_SEED : {},
   });
+  // A replacement's value is re-issued by the issuer from its ledger (docs/issuer.md), not here.
+  if (!replacement) loadOpeningValue(card, cardNumber);
+  return card;
 }
 
 const nextNumber = (n: string): string => (BigInt(n) + 1n).toString().padStart(16, '0');
