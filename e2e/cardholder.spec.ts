@@ -26,8 +26,9 @@ test('restore preview: its numbers match the card before, and the result matches
   const row = preview.locator('tr[data-app="emoney"]');
   await expect(row.locator('[data-col="now"]')).toHaveText(fmt(now));
   await expect(row.locator('[data-col="point"]')).toHaveText(fmt(atPoint));
-  await expect(row.locator('[data-col="after"]')).toHaveText('¥0');
-  await expect(preview.getByTestId('preview-losses')).toContainText(`the ${fmt(now)} on the card now will be lost, and the backup’s ${fmt(atPoint)} does not come back`);
+  // Protocol v2: a restore neither brings the backup's balance back nor takes the card's away.
+  await expect(row.locator('[data-col="after"]')).toHaveText(fmt(now));
+  await expect(preview.getByTestId('preview-losses')).toHaveCount(0);
   // The fitting target is chosen; the impossible one says why.
   await expect(dialog.getByRole('radio', { name: /This card/ })).toBeChecked();
   await expect(dialog.getByRole('radio', { name: /A replacement card/ })).toBeDisabled();
@@ -38,12 +39,13 @@ test('restore preview: its numbers match the card before, and the result matches
   await enterPin(page, 'restore');
   const result = dialog.getByTestId('restore-result');
   await expect(result).toContainText('Backup no. 1 is back on this card');
+  await expect(result.locator('[data-app="emoney"]')).toContainText('Value kept (a restore does not change it)');
   await expect(result.getByTestId('result-emoney')).toContainText(`before: ${fmt(now)}`);
-  await expect(result.getByTestId('result-emoney')).toContainText(`the backup’s ${fmt(atPoint)} was discarded`);
-  await expect(result.getByTestId('result-emoney')).toContainText('now: ¥0');
+  await expect(result.getByTestId('result-emoney')).toContainText(`now: ${fmt(now)}`);
+  await expect(result.getByTestId('why-zero')).toHaveCount(0);
   await expect(result).toBeFocused();
   await dialog.getByRole('button', { name: 'Close' }).click();
-  await expect(page.getByTestId('value-emoney')).toHaveText('¥0');
+  await expect(page.getByTestId('value-emoney')).toHaveText(fmt(now));
   expect(errors).toEqual([]);
 });
 
@@ -70,7 +72,9 @@ test('retention lists what it would remove and why, marks it, asks, and removes 
   await startDemo(page);
   for (let seq = 1; seq <= 4; seq++) {
     if (seq > 1) {
-      await page.getByRole('button', { name: 'Spend ¥500' }).click();
+      // A record edit changes a page (a spend would not: protocol v2 keeps value outside backups).
+      await page.getByLabel('Allergy (adds a medical record)').fill(`pollen ${seq}`);
+      await page.getByRole('button', { name: 'Save' }).click();
       await expect(page.locator('.memmap-grid .page-changed').first()).toBeVisible();
     }
     await backUp(page, seq);

@@ -37,7 +37,8 @@ test('demo: back up, change, back up the changes, reload, lose the card, restore
   expect(await backUp(page, 2)).toContain(`${changed} page`);
   await expect(page.getByText('2 backups, newest first')).toBeVisible();
   await expect(page.locator('.trow[data-seq="2"] .kind-diff')).toBeVisible();
-  await expect(page.locator('.trow[data-seq="2"] .trow-apps')).toHaveText('Changed: E-money, Medical record');
+  // A spend changes no backed-up page (protocol v2: value lives outside backups).
+  await expect(page.locator('.trow[data-seq="2"] .trow-apps')).toHaveText('Changed: Medical record');
   await expect(page.locator('.memmap-grid .page-changed')).toHaveCount(0);
 
   // Reload: the demo comes back by itself, with its card and the vault.
@@ -68,13 +69,14 @@ test('demo: back up, change, back up the changes, reload, lose the card, restore
   await dialog.getByRole('button', { name: 'Restore', exact: true }).click();
   await enterPin(page, 'restore');
   await expect(dialog.getByTestId('restore-result')).toContainText('Backup no. 2 is now on the new card');
-  await expect(dialog.locator('[data-app="emoney"]')).toContainText('Value reset to zero');
-  await expect(dialog.locator('[data-app="emoney"]')).toContainText('the backup’s ¥2,700 was discarded');
-  await expect(dialog.getByTestId('why-zero')).toContainText('like the cash in a lost wallet');
+  // Protocol v2: the backup carries no value; the new card keeps its own (zero) until the issuer re-issues the lost card's.
+  await expect(dialog.locator('[data-app="emoney"]')).toContainText('Value kept (a restore does not change it)');
+  await expect(dialog.getByTestId('result-emoney')).toContainText('now: ¥0');
+  await expect(dialog.getByTestId('why-zero')).toContainText('re-issued onto the new card by your card issuer');
   await screenshot(page, 'restore-result', { fullPage: false });
   await dialog.getByRole('button', { name: 'Close' }).click();
 
-  // The new card holds the old card's data; its value was reset, not brought back.
+  // The new card holds the old card's data; no value came with the backup.
   await expect(page.getByTestId('card-number')).toHaveText('4900 0000 0000 0002');
   await expect(app(page, 'id').locator('dl')).toHaveText(before.id ?? 'missing');
   await expect(app(page, 'medical').locator('dl')).toHaveText(before.medical ?? 'missing');

@@ -26,7 +26,8 @@ test('dashboard: card, memory map with changed pages, 10,000-row timeline', asyn
   await expect(page.getByTestId('card-number')).toHaveText('4980 1234 5678 9012');
   await expect(page.getByTestId('value-emoney')).toContainText('11,980');
   await expect(page.locator('.memmap-grid .page')).toHaveCount(192);
-  await expect(page.locator('.memmap-grid .page-changed')).toHaveCount(3);
+  // The record edit changed one page; spends and points change none (protocol v2: value lives outside backups).
+  await expect(page.locator('.memmap-grid .page-changed')).toHaveCount(1);
   await expect(page.getByText('10,000 backups, newest first')).toBeVisible();
   // Virtualised: a handful of rows in the DOM, not ten thousand.
   const rendered = await page.locator('.vrow').count();
@@ -82,8 +83,9 @@ test('restore onto a replacement card explains why value is zero', async ({ page
   await open(page, 'restore-result');
   const dialog = page.getByRole('dialog', { name: 'Restore backup no. 2' });
   await expect(dialog.getByTestId('restore-result')).toContainText('is now on the new card');
-  await expect(dialog.getByTestId('why-zero')).toContainText('like the cash in a lost wallet');
-  await expect(dialog.locator('[data-app="emoney"]')).toContainText('Value reset to zero');
+  await expect(dialog.getByTestId('why-zero')).toContainText('re-issued onto the new card by your card issuer');
+  await expect(dialog.locator('[data-app="emoney"]')).toContainText('Value kept (a restore does not change it)');
+  await expect(dialog.getByTestId('result-emoney')).toContainText('now: ¥0');
 });
 
 test('vault verify shows damaged backups clearly', async ({ page }) => {

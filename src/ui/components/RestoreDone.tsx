@@ -1,7 +1,9 @@
 /**
- * After a restore: exactly what happened, per application: data back, or the value
- * before, the backup's value discarded and the value now (fig. 20: like the cash in a
- * lost wallet, value does not come back).
+ * After a restore: exactly what happened, per application: data back, or, for value,
+ * the value kept (protocol v2: value lives outside the backed-up memory, so a restore
+ * neither brings a backup's balance back nor takes the card's away; docs/trust.md
+ * "Value"). Onto a new card the value is its own (zero): the issuer re-issues the lost
+ * card's balance from its ledger (fig. 21).
  */
 import type { RestoreOutcome } from '../model.ts';
 import { formatValue } from '../format.ts';
@@ -11,7 +13,8 @@ import { useFocusOnMount } from './focus.ts';
 
 export function RestoreDone({ result }: { result: RestoreOutcome }) {
   const { t, lang } = useI18n();
-  const anyReset = result.apps.some((a) => a.valueReset);
+  const holdsValue = (a: RestoreOutcome['apps'][number]) => a.before !== null || a.after !== null;
+  const zeroOnNewCard = result.target === 'other' && result.apps.some((a) => holdsValue(a) && (a.after?.amount ?? 0) === 0);
   const ref = useFocusOnMount<HTMLDivElement>();
   return (
     <div className="restore-result" data-testid="restore-result" tabIndex={-1} ref={ref}>
@@ -21,15 +24,14 @@ export function RestoreDone({ result }: { result: RestoreOutcome }) {
       <h3>{t('result.apps')}</h3>
       <ul className="result-apps">
         {result.apps.map((a) => (
-          <li key={a.kind} className={a.valueReset ? 'result-app reset' : 'result-app'} data-app={a.kind}>
+          <li key={a.kind} className={holdsValue(a) ? 'result-app value' : 'result-app'} data-app={a.kind}>
             <span className={`swatch owner-${a.kind}`} aria-hidden="true" />
             <span className="result-app-name">{t(`appname.${a.kind}`)}</span>
             <span className="result-app-state">
-              {a.valueReset ? t('result.valueReset') : t('result.dataBack')}
-              {a.valueReset && (
+              {holdsValue(a) ? t('result.valueKept') : t('result.dataBack')}
+              {holdsValue(a) && (
                 <span className="muted small" data-testid={`result-${a.kind}`}>
                   {a.before && ` · ${t('result.app.before', { value: formatValue(lang, t, a.before) })}`}
-                  {a.discarded && ` · ${t('result.app.discarded', { value: formatValue(lang, t, a.discarded) })}`}
                   {a.after && ` · ${t('result.app.after', { value: formatValue(lang, t, a.after) })}`}
                 </span>
               )}
@@ -37,11 +39,10 @@ export function RestoreDone({ result }: { result: RestoreOutcome }) {
           </li>
         ))}
       </ul>
-      {anyReset && (
+      {zeroOnNewCard && (
         <div className="why" data-testid="why-zero">
           <h3>{t('result.why.title')}</h3>
           <p>{t('result.why.body')}</p>
-          <p className="why-tip">{t('result.why.tip')}</p>
         </div>
       )}
     </div>
