@@ -3,7 +3,7 @@
  * they sit in. Cards persist in the demo store (demo-store.ts) after every change.
  * Demo only: a real card is never reached like this.
  */
-import { createSimCard, DEMO_ISSUER, loadSimCard, type SimCard } from '../../card-sim/index.ts';
+import { createSimCard, DEMO_ISSUER, loadSimCard, SimCardError, type SimCard } from '../../card-sim/index.ts';
 import { defaultApplications } from '../../card-sim/apps/index.ts';
 import { createSimulatedReader, SimUsbReader } from '../../reader/sim-usb-reader/index.ts';
 import type { DemoMeta, DemoStore } from './demo-store.ts';
@@ -37,6 +37,15 @@ function issue(cardNumber: string, replacement: boolean): SimCard {
   return card;
 }
 
+function loadSaved(bytes: Uint8Array): SimCard | undefined {
+  try {
+    return loadSimCard(bytes, { apps: defaultApplications() });
+  } catch (e) {
+    if (e instanceof SimCardError) return undefined;
+    throw e;
+  }
+}
+
 const nextNumber = (n: string): string => (BigInt(n) + 1n).toString().padStart(16, '0');
 
 export class DemoWorld {
@@ -51,8 +60,12 @@ export class DemoWorld {
   static async load(store: DemoStore): Promise<DemoWorld> {
     const meta = await store.meta();
     const bytes = meta?.inReader ? await store.card(meta.inReader) : undefined;
-    if (meta && (meta.inReader === null || bytes)) {
-      const card = meta.inReader && bytes ? new SavingCard(loadSimCard(bytes, { apps: defaultApplications() }), meta.inReader) : null;
+    // A demo card saved by an earlier card layout (the value store of protocol v2 moved the
+    // bookkeeping) does not load: the demo then starts again with a fresh sample card; the
+    // vault and its backups are untouched (they live in the vault's own database).
+    const saved = meta?.inReader && bytes ? loadSaved(bytes) : undefined;
+    if (meta && (meta.inReader === null || saved)) {
+      const card = meta.inReader && saved ? new SavingCard(saved, meta.inReader) : null;
       const reader = card ? createSimulatedReader(card, DEMO_READER_LEVEL) : new SimUsbReader(DEMO_READER_LEVEL);
       return new DemoWorld(store, reader, card, meta);
     }

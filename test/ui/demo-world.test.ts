@@ -1,0 +1,44 @@
+/**
+ * The demo world over fake-indexeddb: the sample card opens with the demo issuer's
+ * loads (value enters only by load token), and a demo card saved by an earlier card
+ * layout does not stop the demo from starting.
+ */
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { DemoStore } from '../../src/ui/services/demo-store.ts';
+import { DemoWorld, FIRST_DEMO_CARD } from '../../src/ui/services/demo-world.ts';
+import { encodeCommand } from '../../src/protocol/apdu.ts';
+import { APP_AID, emoneyReadBalance, emoneyReadLog } from '../../src/protocol/commands/apps/index.ts';
+import { select } from '../../src/protocol/commands/index.ts';
+import { loadSimCard } from '../../src/card-sim/index.ts';
+import { defaultApplications } from '../../src/card-sim/apps/index.ts';
+
+async function freshStore(): Promise<DemoStore> {
+  const store = await DemoStore.open();
+  await store.clear();
+  return store;
+}
+
+describe('demo world', () => {
+  it('the sample card holds ¥3,200 loaded by one token of the demo issuer, logged as a load', async () => {
+    const store = await freshStore();
+    await DemoWorld.load(store);
+    const bytes = await store.card(FIRST_DEMO_CARD);
+    if (!bytes) throw new Error('the sample card was not saved');
+    const card = loadSimCard(bytes, { apps: defaultApplications() });
+    card.powerOn();
+    select.parseResponse(card.transmit(encodeCommand(select.getApdu(APP_AID.emoney))));
+    expect(emoneyReadBalance.parseResponse(card.transmit(encodeCommand(emoneyReadBalance.getApdu())))).toBe(3200);
+    const log = emoneyReadLog.parseResponse(card.transmit(encodeCommand(emoneyReadLog.getApdu())));
+    expect(log.map((e) => [e.kind, e.amount])).toEqual([['load', 3200]]);
+  });
+
+  it('a demo card saved by an earlier layout is replaced by a fresh sample card, not an error', async () => {
+    const store = await freshStore();
+    await store.save({ inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] }, [[FIRST_DEMO_CARD, Uint8Array.of(0x49, 0x43, 0x53, 0x43, 1, 0, 1, 0, 0)]]);
+    const world = await DemoWorld.load(store);
+    expect(world.hasCard).toBe(true);
+    const bytes = await store.card(FIRST_DEMO_CARD);
+    expect(bytes && loadSimCard(bytes, { apps: defaultApplications() })).toBeTruthy();
+  });
+});
