@@ -230,7 +230,6 @@ export const en = {
   'result.apps': 'Applications',
   'result.dataBack': 'Data restored',
   'result.valueKept': 'Value kept (a restore does not change it)',
-  'result.valueWas': 'Held in the backup: {value}',
   'result.why.title': 'Why are e-money and points zero on the new card?',
   'result.why.body': 'Value is never in a backup: it stays with the card and in your card issuer’s ledger, so no backup can bring back money already spent. A restore brings your data back; the lost card’s balance is re-issued onto the new card by your card issuer, from its ledger, once the lost card is stopped.',
 

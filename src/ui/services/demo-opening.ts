@@ -1,35 +1,25 @@
 /**
  * The demo issuer's opening loads onto a new sample card (demo only). In version 2 value
  * enters a card only by an issuer-signed load token (docs/trust.md "Value"), so the
- * sample card's ¥3,200 and 1,250 points are loaded here, by tokens of the demo issuer,
- * through the card's own CREDIT and ADD POINTS commands, right after the card is made.
+ * sample card's ¥3,200 and 1,250 points are loaded, right after the card is made, by the
+ * host's own terminal operations with tokens of the demo issuer (issuer/core), straight
+ * onto the simulated card: the same commands a shop terminal sends.
  */
 import type { SimCard } from '../../card-sim/index.ts';
-import { encodeCommand, type CommandApdu } from '../../protocol/apdu.ts';
-import { APP_AID, emoneyCredit, emoneyReadCounters, membershipAddPoints, membershipReadCounters } from '../../protocol/commands/apps/index.ts';
-import { select } from '../../protocol/commands/index.ts';
+import { addPoints, load, type TokenSource } from '../../host/terminal.ts';
 import { demoIssuer } from '../../../issuer/core/demo.ts';
 
-/** The sample card's issue date, as its demo data's (apps/demo-data.ts). */
-const ISSUE_DATE = Date.UTC(2024, 3, 1);
+export const OPENING_VALUE = { yen: 3200, points: 1250 } as const;
 
-export const OPENING_LOADS = [
-  { app: 'emoney', amount: 3200, load: emoneyCredit, counters: emoneyReadCounters },
-  { app: 'membership', amount: 1250, load: membershipAddPoints, counters: membershipReadCounters },
-] as const;
-
-export function loadOpeningValue(card: SimCard, cardNumber: string): void {
+export async function loadOpeningValue(card: SimCard): Promise<void> {
   const issuer = demoIssuer();
-  // Each codec's parseResponse throws a CardError naming the command unless 9000.
-  const send = (c: CommandApdu) => card.transmit(encodeCommand(c));
+  const tokens: TokenSource = async (r) => issuer.loadToken({ cardNumber: r.cardNumber, aid: r.aid, amount: r.amount, loadCounter: r.loadCounter });
   card.powerOn();
+  // The card in the issuer's own machine: extended APDUs, no reader in between.
+  const direct = { limits: { maxCommandData: 65535, maxResponseData: 65536, extendedLength: true }, transmit: async (apdu: Uint8Array) => card.transmit(apdu) };
   try {
-    for (const o of OPENING_LOADS) {
-      const aid = APP_AID[o.app];
-      select.parseResponse(send(select.getApdu(aid)));
-      const { loadCounter } = o.counters.parseResponse(send(o.counters.getApdu()));
-      o.load.parseResponse(send(o.load.getApdu(issuer.loadToken({ cardNumber, aid, amount: o.amount, loadCounter: loadCounter + 1 }), ISSUE_DATE)));
-    }
+    await load(direct, OPENING_VALUE.yen, tokens);
+    await addPoints(direct, OPENING_VALUE.points, tokens);
   } finally {
     card.powerOff();
   }

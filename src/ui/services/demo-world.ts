@@ -21,7 +21,7 @@ export const DEMO_READER_LEVEL = 'extended-apdu';
 /** The issuer personalises a replacement card with the holder's name; value and records start empty. */
 const REPLACEMENT_SEED = { 'emoney.balance': 0, 'membership.points': 0, 'medical.records': '' } as const;
 
-function issue(cardNumber: string, replacement: boolean): SimCard {
+async function issue(cardNumber: string, replacement: boolean): Promise<SimCard> {
   const card = createSimCard({
     cardNumber,
     issuer: DEMO_ISSUER.issuer,
@@ -33,7 +33,7 @@ function issue(cardNumber: string, replacement: boolean): SimCard {
     appSeed: replacement ? REPLACEMENT_SEED : {},
   });
   // A replacement's value is re-issued by the issuer from its ledger (docs/issuer.md), not here.
-  if (!replacement) loadOpeningValue(card, cardNumber);
+  if (!replacement) await loadOpeningValue(card);
   return card;
 }
 
@@ -69,7 +69,7 @@ export class DemoWorld {
       const reader = card ? createSimulatedReader(card, DEMO_READER_LEVEL) : new SimUsbReader(DEMO_READER_LEVEL);
       return new DemoWorld(store, reader, card, meta);
     }
-    const card = new SavingCard(issue(FIRST_DEMO_CARD, false), FIRST_DEMO_CARD);
+    const card = new SavingCard(await issue(FIRST_DEMO_CARD, false), FIRST_DEMO_CARD);
     const world = new DemoWorld(store, createSimulatedReader(card, DEMO_READER_LEVEL), card, { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] });
     await world.saveAll(card);
     return world;
@@ -115,7 +115,7 @@ export class DemoWorld {
     if (this.card) await this.lose();
     const last = this.meta.issued[this.meta.issued.length - 1] ?? FIRST_DEMO_CARD;
     const number = nextNumber(last);
-    const card = new SavingCard(issue(number, true), number);
+    const card = new SavingCard(await issue(number, true), number);
     this.meta = { ...this.meta, inReader: number, issued: [...this.meta.issued, number] };
     this.reader.insertCard(card);
     this.card = card;
@@ -126,7 +126,7 @@ export class DemoWorld {
   async reset(): Promise<void> {
     if (this.card) this.reader.removeCard();
     await this.store.clear();
-    const card = new SavingCard(issue(FIRST_DEMO_CARD, false), FIRST_DEMO_CARD);
+    const card = new SavingCard(await issue(FIRST_DEMO_CARD, false), FIRST_DEMO_CARD);
     this.meta = { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] };
     this.reader.insertCard(card);
     this.card = card;
