@@ -1,28 +1,21 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { backUp } from './helpers/app.ts';
-import { startIssuerStack, type IssuerStack } from './helpers/issuer-stack.ts';
+import { useIssuerStack } from './helpers/issuer-stack.ts';
 import { screenshot } from './helpers/screenshot.ts';
 
 // The app built against a running demo issuer (issue 11), started by this spec on free
 // ports. A card that cannot prove itself (no certificate: protocol version 1) keeps its
 // backups on this device, and the app says so plainly instead of failing the backup.
 
-let stack: IssuerStack;
-test.beforeAll(async () => {
-  test.setTimeout(240_000);
-  stack = await startIssuerStack();
-});
-test.afterAll(async () => {
-  await stack?.close();
-});
+const stackOf = useIssuerStack();
 
 test('the issuer panel and the timeline say where backups are; a lost report with a wrong code is refused plainly', async ({ page }) => {
   const issuerCalls: string[] = [];
   page.on('request', (r) => {
-    if (r.url().startsWith(stack.issuerUrl)) issuerCalls.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    if (r.url().startsWith(stackOf().issuerUrl)) issuerCalls.push(`${r.method()} ${new URL(r.url()).pathname}`);
   });
-  await page.goto(`${stack.appUrl}/?demo`);
+  await page.goto(`${stackOf().appUrl}/?demo`);
   await expect(page.getByTestId('card-number')).toBeVisible({ timeout: 30_000 });
   const panel = page.getByTestId('issuer-panel');
   await expect(panel.getByRole('heading', { name: 'Copy at your card issuer' })).toBeVisible();

@@ -5,7 +5,7 @@ import { coreAuthority } from '../issuer/authority-core.ts';
 import { fromHex, hex } from '../src/protocol/bytes.ts';
 import { TestCard, type TestAuthority } from '../test/issuer/support/test-authority.ts';
 import { backUp } from './helpers/app.ts';
-import { startIssuerStack, type IssuerStack } from './helpers/issuer-stack.ts';
+import { useIssuerStack } from './helpers/issuer-stack.ts';
 import { screenshot } from './helpers/screenshot.ts';
 
 // Issue 11's lost card story in Chromium against the built app and the running demo
@@ -21,14 +21,7 @@ import { screenshot } from './helpers/screenshot.ts';
 
 const DEMO_CARD = '4900000000000001';
 
-let stack: IssuerStack;
-test.beforeAll(async () => {
-  test.setTimeout(240_000);
-  stack = await startIssuerStack();
-});
-test.afterAll(async () => {
-  await stack?.close();
-});
+const stackOf = useIssuerStack();
 
 /** The demo issuer's card of the demo's number, as the service sees it (signs as a card does). */
 function demoTwin(): TestCard {
@@ -40,7 +33,7 @@ function demoTwin(): TestCard {
 }
 
 async function api<T>(method: string, path: string, body?: unknown, auth?: string): Promise<T> {
-  const r = await fetch(stack.issuerUrl + path, {
+  const r = await fetch(stackOf().issuerUrl + path, {
     method,
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(auth ? { authorization: auth } : {}) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -60,7 +53,7 @@ test('lost card: backups here, profile wiped, reported lost with the recovery co
   // The holder's first browser: two backups, kept on this device.
   const first = await browser.newContext();
   const page1 = await first.newPage();
-  await page1.goto(`${stack.appUrl}/?demo`);
+  await page1.goto(`${stackOf().appUrl}/?demo`);
   await expect(page1.getByTestId('card-number')).toBeVisible({ timeout: 30_000 });
   await backUp(page1, 1);
   await backUp(page1, 2);
@@ -70,7 +63,7 @@ test('lost card: backups here, profile wiped, reported lost with the recovery co
   // The laptop is gone: a new profile has an empty vault.
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
-  await page.goto(`${stack.appUrl}/?demo`);
+  await page.goto(`${stackOf().appUrl}/?demo`);
   await expect(page.getByTestId('card-number')).toBeVisible({ timeout: 30_000 });
   await expect(page.locator('.trow')).toHaveCount(0);
   // The version-1 demo card cannot prove itself, so nothing comes back from the issuer; the panel says why.
@@ -85,9 +78,9 @@ test('lost card: backups here, profile wiped, reported lost with the recovery co
   await screenshot(page, 'issuer-lost-reported');
 
   // The operator approves the replacement in the service's console.
-  const operator = await browser.newContext({ httpCredentials: { username: 'operator', password: stack.operatorCredential } });
+  const operator = await browser.newContext({ httpCredentials: { username: 'operator', password: stackOf().operatorCredential } });
   const console_ = await operator.newPage();
-  await console_.goto(`${stack.issuerUrl}/console`);
+  await console_.goto(`${stackOf().issuerUrl}/console`);
   await console_.getByRole('button', { name: `Approve replacement of ${DEMO_CARD}` }).click();
   await expect(console_.getByText('approved, waiting for the new card')).toBeVisible();
   await screenshot(console_, 'issuer-console-approved');

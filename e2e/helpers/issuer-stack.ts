@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, preview, type PreviewServer } from 'vite';
+import { test } from '@playwright/test';
 import { freePort } from './dev-server.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -78,5 +79,25 @@ export async function startIssuerStack(): Promise<IssuerStack> {
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(outDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One issuer stack for the spec file that calls this at its top level: started before
+ * its first test (a build and a service take a while), closed after its last. Read
+ * `stack()` inside tests.
+ */
+export function useIssuerStack(): () => IssuerStack {
+  let stack: IssuerStack | undefined;
+  test.beforeAll(async () => {
+    test.setTimeout(240_000);
+    stack = await startIssuerStack();
+  });
+  test.afterAll(async () => {
+    await stack?.close();
+  });
+  return () => {
+    if (!stack) throw new Error('the issuer stack did not start');
+    return stack;
   };
 }
