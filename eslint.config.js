@@ -29,7 +29,7 @@ const layer = (name, forbidden, extra = []) => ({
 });
 
 /** Demo mode's simulated card and reader, kept beside the services that plug them in. */
-const DEMO_WORLD = ['src/ui/services/demo-world.ts', 'src/ui/services/demo-issuer-keys.ts', 'src/ui/services/demo-opening.ts', 'src/ui/services/saving-card.ts', 'src/ui/services/demo-store.ts', 'src/ui/services/demo-mode.ts'];
+const DEMO_WORLD = ['src/ui/services/demo-world.ts', 'src/ui/services/demo-issuer.ts', 'src/ui/services/demo-opening.ts', 'src/ui/services/saving-card.ts', 'src/ui/services/demo-store.ts', 'src/ui/services/demo-mode.ts'];
 
 const noDom = {
   files: ['src/protocol/**/*.ts', 'src/card-sim/**/*.ts'],

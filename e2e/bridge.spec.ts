@@ -7,7 +7,7 @@
 // vitest pcsc tests (npm test runs them one after another).
 import { expect, test } from '@playwright/test';
 import { defaultApplications } from '../src/card-sim/apps/index.ts';
-import { createSimCard } from '../src/card-sim/index.ts';
+import { createTestCard } from '../test/support/card.ts';
 import { BRIDGE_DEFAULT_PORT } from '../src/protocol/bridge-frames.ts';
 import type { Bridge } from '../tools/bridge/server.ts';
 import { CODE } from '../test/pcsc/bridge-harness.ts';
@@ -26,7 +26,7 @@ const bridgeLog: string[] = [];
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);
-  const card = createSimCard({ cardNumber: CARD, pin: DEMO_PIN, apps: defaultApplications() });
+  const card = createTestCard({ cardNumber: CARD, pin: DEMO_PIN, apps: defaultApplications() });
   stack = await startPcscStack(card);
   // The app talks to the bridge's default port (what `npm run bridge` uses); a bridge
   // already running there makes this fail with EADDRINUSE, not pass against it.
@@ -107,7 +107,7 @@ test('bridge: pair, back up full, back up the changes, restore the latest point 
   await stack?.removeCard();
   await expect(page.getByText('Card removed.')).toBeAttached();
   await expect(page.getByTestId('card-number')).toHaveCount(0);
-  const again = createSimCard({ cardNumber: CARD, pin: DEMO_PIN, apps: defaultApplications() });
+  const again = createTestCard({ cardNumber: CARD, pin: DEMO_PIN, apps: defaultApplications() });
   await stack?.insertCard(again);
   await expect(page.getByTestId('card-number')).toHaveText('4900 0000 0000 0001', { timeout: 30_000 });
 

@@ -13,7 +13,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { createServer, type Server } from 'node:http';
-import { createSimCard } from '../src/card-sim/index.ts';
+import { createTestCard } from '../test/support/card.ts';
 import type * as SmartCardIndex from '../src/reader/smart-card/index.ts';
 import { CODE } from '../test/pcsc/bridge-harness.ts';
 import { run, startPcscStack, type PcscStack } from '../test/pcsc/daemons.ts';
@@ -180,7 +180,7 @@ test.beforeAll(async () => {
   await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
   const a = server.address();
   pageUrl = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
-  stack = await startPcscStack(createSimCard({ seed: 'web smart card' }));
+  stack = await startPcscStack(createTestCard({ seed: 'web smart card' }));
   bridge = await startBridge({ port: 0, origins: [pageUrl], pairingCode: CODE, log: (l) => bridgeLog.push(l) });
   const reader = stack.reader;
   await expect.poll(() => bridge?.hub.readerList().some((r) => r.name === reader && r.cardPresent), { timeout: 15_000 }).toBe(true);
@@ -267,7 +267,7 @@ test('the smart-card source lists PC/SC readers, holds the card exclusively, tra
 
 test('PC/SC decides sharing: while the page holds the card shared, another PC/SC program reaches it; exclusive shuts it out', async ({ page }) => {
   const reader = stack?.reader ?? '';
-  await stack?.insertCard(createSimCard({ seed: 'shared' }));
+  await stack?.insertCard(createTestCard({ seed: 'shared' }));
   await expect.poll(() => bridge?.hub.readerList().some((r) => r.name === reader && r.cardPresent), { timeout: 15_000 }).toBe(true);
   await open(page);
   const connectAs = (mode: 'shared' | 'exclusive') =>

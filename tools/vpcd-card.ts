@@ -11,7 +11,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createSimCard, loadSimCard, type SimCard } from '../src/card-sim/index.ts';
+import { loadSimCard, type SimCard } from '../src/card-sim/index.ts';
+import { createTestCard } from '../test/support/card.ts';
 import { VPCD_DEFAULT_PORT } from '../src/protocol/vpcd.ts';
 import { linkCardToVpcd } from './vpcd/connect.ts';
 
@@ -36,7 +37,7 @@ let card: SimCard;
 if (values.state && existsSync(values.state)) {
   card = loadSimCard(new Uint8Array(readFileSync(values.state)), values.seed ? { seed: values.seed } : {});
 } else {
-  card = createSimCard({
+  card = createTestCard({
     ...(values['card-number'] ? { cardNumber: values['card-number'] } : {}),
     ...(values.pin ? { pin: values.pin } : {}),
     ...(values.seed ? { seed: values.seed } : {}),

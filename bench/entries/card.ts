@@ -7,7 +7,8 @@
 //   apdus         exchanges of the data phase; minApdus = ceil(payload / largest data field)
 //   control*      BACKUP and BACKUP COMPLETE (fixed: 2 exchanges, ~390 bytes)
 // Diff: after changing 5% of the pages; diffOverChanged = wireBytes / (changed pages x page size).
-import { createSimCard, type SimCard } from '../../src/card-sim/index.ts';
+import { type SimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import type { CardApplication } from '../../src/card-sim/app-api.ts';
 import { command, decodeResponse, encodeCommand } from '../../src/protocol/apdu.ts';
 import { fromHex } from '../../src/protocol/bytes.ts';
@@ -90,7 +91,7 @@ function measure(card: SimCard, kind: 'full' | 'diff', extended: boolean) {
 }
 
 function run1(extended: boolean) {
-  const card = createSimCard({ memorySize: MEMORY, pageSize: PAGE, extendedLength: extended, seed: 'bench', apps: [writer] });
+  const card = createTestCard({ memorySize: MEMORY, pageSize: PAGE, extendedLength: extended, seed: 'bench', apps: [writer] });
   card.powerOn();
   const t: Tally = { apdus: 0, wireBytes: 0 };
   exchange(card, encodeCommand(verifyPin.getApdu('1234')), t);

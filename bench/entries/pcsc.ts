@@ -6,7 +6,7 @@
 // DATA TRANSFER, extended, ~64 KiB). The ~48 ms per APDU of pcscd + vpcd is vpcd's own
 // (docs/bridge.md, tools/vpcd/latency-probe.ts); the libpcsclite row shows it.
 // Needs the Debian packages of .ci/install-pcsc; without them this entry fails saying so.
-import { createSimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import type { Transport } from '../../src/protocol/transport.ts';
 import { openApp, startTestBridge } from '../../test/pcsc/bridge-harness.ts';
 import { scriptor } from '../../test/pcsc/clients.ts';
@@ -50,7 +50,7 @@ const direct = (card: { transmit(a: Uint8Array): Uint8Array }): Transport => ({
 const entry: BenchEntry = {
   name: 'pcsc',
   async run() {
-    const card = createSimCard({ seed: 'bench pcsc' });
+    const card = createTestCard({ seed: 'bench pcsc' });
     card.powerOn();
     const d = await measure(direct(card));
     card.powerOff();
@@ -87,7 +87,7 @@ const entry: BenchEntry = {
 
     // The same bridge path once more with vpcd's Nagle wait removed (the shim preloaded
     // into pcscd): what the bridge and pcscd cost without vpcd's 40 ms per APDU.
-    const fast = await startPcscStackWithoutNagle(createSimCard({ seed: 'bench pcsc fast' }));
+    const fast = await startPcscStackWithoutNagle(createTestCard({ seed: 'bench pcsc fast' }));
     let nf: Awaited<ReturnType<typeof measure>>;
     const bridge2 = await startTestBridge(fast.reader).catch(async (e: unknown) => {
       await fast.stop();

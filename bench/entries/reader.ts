@@ -5,7 +5,7 @@
 import { simConfig, SimUsbReader, type SimReaderConfig } from '../../src/reader/sim-usb-reader/index.ts';
 import { connectCard, openReader } from '../../src/reader/webusb.ts';
 import { backup } from '../../src/host/index.ts';
-import { createSimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { AREA, CARD_A, PIN, vaultFactory } from '../../test/host/fixture.ts';
 import { scratchApp } from '../../test/host/scratch-app.ts';
 import type { BenchEntry, BenchRow } from '../run.ts';
@@ -29,7 +29,7 @@ export async function runRealBackupBench(): Promise<BenchRow[]> {
   // The card offers T=0 in the T=0-only TPDU reader (the host turns APDUs into TPDUs and
   // answers 61xx with GET RESPONSE), T=1 elsewhere.
   for (const [level, config] of LEVELS) {
-    const card = createSimCard({
+    const card = createTestCard({
       cardNumber: CARD_A,
       seed: `host test ${CARD_A}`,
       apps: [scratchApp(AREA)],

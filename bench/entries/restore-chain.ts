@@ -8,7 +8,7 @@
 import { restore, type RestoreOptions } from '../../src/host/index.ts';
 import { recordBytes } from '../../src/protocol/backup-format.ts';
 import { buildChain } from '../../test/host/chain.ts';
-import { CARD_A, CARD_B, demoAuthorise, direct, makeCard, PIN, restorable, vaultFactory } from '../../test/host/fixture.ts';
+import { CARD_A, CARD_B, demoAuthority, direct, makeCard, PIN, restorable, vaultFactory } from '../../test/host/fixture.ts';
 import type { BenchEntry, BenchRow } from '../run.ts';
 
 const DIFFS = 200;
@@ -29,7 +29,7 @@ async function run(): Promise<{ result: unknown; rows: BenchRow[] }> {
   const measure = async (label: string, o: { mode: 'compacted' | 'replay'; extendedLength: boolean; other?: boolean }) => {
     const target = o.other ? makeCard(CARD_B) : card;
     const t = direct(target, { extendedLength: o.extendedLength });
-    const opts: RestoreOptions = { pin: PIN, card: CARD_A, seq: point, mode: o.mode, ...(o.other ? { target: 'other' as const, authorise: demoAuthorise } : {}) };
+    const opts: RestoreOptions = { pin: PIN, card: CARD_A, seq: point, mode: o.mode, ...(o.other ? { target: 'other' as const, authority: demoAuthority } : {}) };
     const started = performance.now();
     const r = await restore(t, vault, opts);
     const ms = performance.now() - started;

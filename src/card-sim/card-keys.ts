@@ -1,26 +1,28 @@
 /**
- * The card's own key pairs (docs/trust.md): Ed25519 (signs challenges; in version 2 also
- * backup headers and receipts) and X25519 (receives sealed keys). Until the version 2
- * card lands (a blank card making them at manufacture, certified at personalisation),
- * they are derived inside the card from its unique key (008), which the card made itself
- * and which never leaves it in the clear: no new secret is stored, and none leaves.
+ * The card's own key pairs (docs/trust.md "Keys"): Ed25519 (signs challenges, backup
+ * headers and receipts) and X25519 (opens what the issuer seals to it: the PIN and PUK at
+ * personalisation, another card's key inside a restore authorisation). The card makes
+ * both secrets from its own random source at manufacture (120); they never leave it.
+ * The public halves are computed when asked, not stored, so they cannot disagree.
  */
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
-import { hkdf } from '@noble/hashes/hkdf.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import type { RandomSource } from './crypto.ts';
 
-export interface CardKeys {
-  signingSecretKey: Uint8Array;
+export interface CardPublicKeys {
   signingPublicKey: Uint8Array;
-  kemSecretKey: Uint8Array;
   kemPublicKey: Uint8Array;
 }
 
-const label = (s: string) => new TextEncoder().encode(s);
-const SALT = label('icvault card keys');
-
-export function deriveCardKeys(uniqueKey: Uint8Array): CardKeys {
-  const signingSecretKey = hkdf(sha256, uniqueKey, SALT, label('Ed25519 signing'), 32);
-  const kemSecretKey = hkdf(sha256, uniqueKey, SALT, label('X25519 key agreement'), 32);
-  return { signingSecretKey, signingPublicKey: ed25519.getPublicKey(signingSecretKey), kemSecretKey, kemPublicKey: x25519.getPublicKey(kemSecretKey) };
+export interface CardSecretKeys {
+  uniqueKey: Uint8Array;
+  signingSecretKey: Uint8Array;
+  kemSecretKey: Uint8Array;
 }
+
+export const cardPublicKeys = (k: Pick<CardSecretKeys, 'signingSecretKey' | 'kemSecretKey'>): CardPublicKeys => ({
+  signingPublicKey: ed25519.getPublicKey(k.signingSecretKey),
+  kemPublicKey: x25519.getPublicKey(k.kemSecretKey),
+});
+
+/** Three independent 32-byte secrets from the card's random source. */
+export const makeCardSecretKeys = (random: RandomSource): CardSecretKeys => ({ uniqueKey: random(32), signingSecretKey: random(32), kemSecretKey: random(32) });

@@ -10,10 +10,8 @@ import {
   headerNonce,
   pageAD,
   pageNonce,
-  wrappedKeyAD,
   type BackupKind,
   type KeyContext,
-  type WrappedKey,
 } from '../protocol/backup-format.ts';
 
 const EMPTY = new Uint8Array(0);
@@ -39,18 +37,6 @@ export function headerTagValid(key: Uint8Array, body: Uint8Array, seq: number, t
     return gcmsiv(key, headerNonce(seq), body).decrypt(tag).length === 0;
   } catch {
     return false;
-  }
-}
-
-export function wrapKey(commonKey: Uint8Array, k: KeyContext, uniqueKey: Uint8Array, nonce: Uint8Array): WrappedKey {
-  return { ...k, nonce, sealed: gcmsiv(commonKey, nonce, wrappedKeyAD(k)).encrypt(uniqueKey) };
-}
-
-export function unwrapKey(commonKey: Uint8Array, w: WrappedKey): Uint8Array | undefined {
-  try {
-    return gcmsiv(commonKey, w.nonce, wrappedKeyAD(w)).decrypt(w.sealed);
-  } catch {
-    return undefined;
   }
 }
 

@@ -53,7 +53,10 @@ export interface CardView {
   restoreInProgress: boolean;
   selectedAid: string | undefined;
   loadHistory: LoadHistory;
-  adoptedKeyOf: string | undefined;
+  /** The oldest epoch whose backups the card still accepts (docs/trust.md "Epochs"). */
+  minEpoch: number;
+  /** The restore-authorisation counter: the next authorisation must name it + 1. */
+  authorisationCounter: number;
   /** Byte writes so far: the index space of an injected power cut. */
   writeCount: number;
 }
@@ -99,7 +102,8 @@ export function inspectCard(os: CardOs): CardView {
     restoreInProgress: os.session.restore !== undefined,
     selectedAid: sel === undefined ? undefined : hex(table[sel]?.aid ?? new Uint8Array(0)),
     loadHistory: s.loadHistory(),
-    adoptedKeyOf: id.adopted?.sourceCard,
+    minEpoch: id.minEpoch,
+    authorisationCounter: s.authorisationCounter,
     writeCount: os.eeprom.writeCount,
   };
 }

@@ -10,7 +10,7 @@ import type { RandomSource } from './crypto.ts';
 import type { Eeprom } from './eeprom.ts';
 import type { Identity } from './identity.ts';
 import type { Layout } from './layout.ts';
-import { deriveCardKeys } from './card-keys.ts';
+import { decodeEpochCertificate } from '../protocol/trust/certificates.ts';
 import { newSession, refuse, type Session } from './session.ts';
 import { CardStore } from './store.ts';
 
@@ -22,17 +22,24 @@ export interface LinkConfig {
 
 /**
  * What the card knows of its place in the issuer's hierarchy (docs/trust.md "Keys"):
- * the value applications check load tokens against the epoch's signing key and sign
- * receipts with the card's own key, through this and nothing else.
+ * the handlers check load tokens and authorisations against the epoch's signing key,
+ * wrap backup keys to the epoch's X25519 key and sign with the card's own key, through
+ * this and nothing else.
  */
 export interface CardTrust {
   cardNumber: string;
   issuer: number;
   epoch: number;
+  minEpoch: number;
   /** Ed25519 public key of the epoch key that signs load tokens and authorisations. */
   epochSigningPublicKey: Uint8Array;
+  /** X25519 public key of the epoch: every backup's unique key is wrapped to it (HPKE). */
+  epochKemPublicKey: Uint8Array;
   /** The card's own Ed25519 secret key (signs challenges, headers, receipts). */
   cardSigningSecretKey: Uint8Array;
+  /** The card's own X25519 secret key (opens authorisations sealed to it). */
+  cardKemSecretKey: Uint8Array;
+  uniqueKey: Uint8Array;
 }
 
 export class CardOs {
@@ -57,6 +64,13 @@ export class CardOs {
   }
   get maxResponseData(): number {
     return this.link.extendedLength ? 65536 : 256;
+  }
+
+  /** The identity of a manufactured card (blank or personalised), or 6985. */
+  manufactured(): Identity {
+    const id = this.store.identity();
+    if (!id.manufactured) refuse(SW.CONDITIONS_NOT_SATISFIED, 'no card of protocol version 2');
+    return id;
   }
 
   /** The identity of an initialised card, or 6985. */
@@ -90,8 +104,20 @@ export class CardOs {
   /** The trust material of an initialised card (6985 on a blank card). */
   trust(): CardTrust {
     const id = this.initialised();
-    // Until the version-2 identity lands, the v1 issuer key stands in for the epoch key.
-    return { cardNumber: id.cardNumber, issuer: id.issuer, epoch: id.epoch, epochSigningPublicKey: id.issuerPublicKey, cardSigningSecretKey: deriveCardKeys(id.uniqueKey).signingSecretKey };
+    const e = decodeEpochCertificate(id.epochCertificate);
+    // Written only after the root's signature was checked (INITIALISE, EPOCH UPDATE).
+    if (!e.ok) refuse(SW.CONDITIONS_NOT_SATISFIED, 'epoch certificate unreadable');
+    return {
+      cardNumber: id.cardNumber,
+      issuer: id.issuer,
+      epoch: id.epoch,
+      minEpoch: id.minEpoch,
+      epochSigningPublicKey: e.value.signingPublicKey,
+      epochKemPublicKey: e.value.kemPublicKey,
+      cardSigningSecretKey: id.signingSecretKey,
+      cardKemSecretKey: id.kemSecretKey,
+      uniqueKey: id.uniqueKey,
+    };
   }
 
   keyContext(id: Identity): KeyContext {

@@ -85,6 +85,13 @@ export class CardStore {
   set counter(v: number) {
     this.setBk(BK.counter, u32be(v));
   }
+  /** The restore-authorisation counter: the last authorisation this card accepted names it (version 2). */
+  get authorisationCounter(): number {
+    return this.u32(BK.authorisationCounter);
+  }
+  set authorisationCounter(v: number) {
+    this.setBk(BK.authorisationCounter, u32be(v));
+  }
   get chainHead(): Uint8Array {
     return this.bk(BK.chainHead, 32);
   }

@@ -7,7 +7,7 @@
  */
 import { hex } from '../protocol/bytes.ts';
 import { headerHash, recordBytes, type BackupKind, type SealedRecord } from '../protocol/backup-format.ts';
-import { backup as backupCmd, backupAbort, backupComplete, backupTransfer, getBackupStatus, type BackupStart, type BackupStatus } from '../protocol/commands/index.ts';
+import { backup as backupCmd, backupAbort, backupComplete, backupTransfer, getBackupStatus, getCardCertificate, type BackupStart, type BackupStatus } from '../protocol/commands/index.ts';
 import type { Transport } from '../protocol/transport.ts';
 import type { BackupRow, Vault } from '../vault/index.ts';
 import { presentPin, readIdentity, readStatus } from './card.ts';
@@ -64,20 +64,24 @@ export async function backup(transport: Transport, vault: Vault, opts: BackupOpt
       if (status.restorePending) throw new HostError('CARD_BUSY', 'a restore onto this card was cut off: restore it again before backing up');
       await reconcile(vault, id.cardNumber, status);
       const kind = await decideKind(vault, id.cardNumber, status, opts.kind);
+      // The vault checks every header's signature against the card's certificate: read it
+      // from the card once, then use the one the vault keeps (it refuses a different one).
+      const certificate = (await vault.getCard(id.cardNumber))?.certificate ?? (await link.run(getCardCertificate.getApdu(), (r) => getCardCertificate.parseResponse(r)));
       meter.emit('verifying-pin');
       await presentPin(link, opts.pin);
       meter.emit('starting');
       const start = await link.run(backupCmd.getApdu(kind, opts.date ?? Date.now()), (r) => backupCmd.parseResponse(r));
-      return await transferAndStore(link, vault, meter, start, opts.label);
+      return await transferAndStore(link, vault, meter, start, { certificate, label: opts.label });
     });
   } catch (e) {
     throw toHostError(e, 'backup');
   }
 }
 
-async function transferAndStore(link: CardLink, vault: Vault, meter: Meter, start: BackupStart, label: string | undefined): Promise<BackupResult> {
+async function transferAndStore(link: CardLink, vault: Vault, meter: Meter, start: BackupStart, card: { certificate: Uint8Array; label: string | undefined }): Promise<BackupResult> {
+  const label = card.label;
   const h = start.header;
-  const card = h.cardNumber;
+  const cardNumber = h.cardNumber;
   meter.totalPages = h.recordCount;
   meter.totalBytes = h.recordCount * recordBytes(h.pageSize);
   let committed = false;
@@ -98,7 +102,14 @@ async function transferAndStore(link: CardLink, vault: Vault, meter: Meter, star
     }
     link.checkpoint();
     meter.emit('storing');
-    await vault.commitBackup({ wrappedKey: start.wrappedKeyBytes, header: start.headerBytes, records, ...(label === undefined ? {} : { label }) });
+    await vault.commitBackup({
+      wrappedKey: start.wrappedKeyBytes,
+      header: start.headerBytes,
+      headerSignature: start.headerSignature,
+      cardCertificate: card.certificate,
+      records,
+      ...(label === undefined ? {} : { label }),
+    });
     committed = true;
     link.checkpoint(); // the last moment a cancellation is honoured
     meter.emit('completing');
@@ -107,10 +118,10 @@ async function transferAndStore(link: CardLink, vault: Vault, meter: Meter, star
   } catch (e) {
     if ((await undo(link, vault, start, committed, completeSent)) !== 'completed') throw e;
   }
-  await vault.confirmBackup(card, h.seq);
-  const row = (await vault.getBackup(card, h.seq)) as BackupRow;
+  await vault.confirmBackup(cardNumber, h.seq);
+  const row = (await vault.getBackup(cardNumber, h.seq)) as BackupRow;
   meter.emit('done');
-  return { cardNumber: card, seq: h.seq, kind: h.kind, row, pages: row.pagesCarried, apdus: link.wire.apdus, wireBytes: link.wire.bytes };
+  return { cardNumber, seq: h.seq, kind: h.kind, row, pages: row.pagesCarried, apdus: link.wire.apdus, wireBytes: link.wire.bytes };
 }
 
 /**

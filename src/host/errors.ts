@@ -16,6 +16,7 @@ export type HostErrorCode =
   | 'MISSING_BASE' // a diff (or point) the vault cannot anchor: refused before anything was sent
   | 'NOT_FOUND' // the point to restore is not in the vault
   | 'WRONG_CARD' // the card in the reader is not the one the operation names
+  | 'NOT_AUTHORISED' // a restore onto another card without an issuer to authorise it
   | 'CARD_REFUSED' // the card answered a status word that ends the flow (`sw`)
   | 'TRANSPORT' // the reader or link failed (unplugged, removed card, timeout)
   | 'OLD_PROTOCOL' // backup data of protocol version 1: a version-2 card cannot restore it (export it to keep it)

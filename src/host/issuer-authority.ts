@@ -5,10 +5,8 @@
  * the new card and binds it to source, target, the point's header hash and the target's
  * authorisation counter + 1, once.
  *
- * The request shape is the host's restore-authority seam as proposed for the version-2
- * restore flow (H10b: `authoriseRestore({sourceCertificate, targetCertificate,
- * pointHeader, wrappedKey, targetCounter})`); the demo implements it with the demo
- * issuer's keys, this with the service. The service needs only the point's seq (it holds
+ * restore() asks a RestoreAuthority once per RESTORE session; the demo implements it with
+ * the demo issuer's keys (src/ui/services), this file with the service. The service needs only the point's seq (it holds
  * the lost card's certificate, header, signature and wrapped key itself) and the counter.
  */
 import { decodeCardCertificate } from '../protocol/trust/certificates.ts';
@@ -23,9 +21,11 @@ export interface RestoreAuthorityRequest {
   targetCertificate: Uint8Array;
   /** Header of the point to restore, as the source card made it. */
   pointHeader: Uint8Array;
+  /** The source card's signature over that header. */
+  pointHeaderSignature: Uint8Array;
   /** The point's wrapped key (version 2), as the source card made it. */
   wrappedKey: Uint8Array;
-  /** The target card's authorisation counter now (GET DATA); the authorisation names counter + 1. */
+  /** The target card's authorisation counter now (GET DATA 01 0B); the authorisation names counter + 1. */
   targetCounter: number;
 }
 

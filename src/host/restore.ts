@@ -7,17 +7,24 @@
  * The card stages records in RAM and writes nothing before RESTORE COMPLETE, so a
  * cancelled or failed step ends with RESTORE ABORT and the card as it was.
  */
-import { headerHash } from '../protocol/backup-format.ts';
-import { getApTable, getBackupStatus, type ApTableEntryInfo, type BackupStatus, type RestoreTarget } from '../protocol/commands/index.ts';
+import {
+  getApTable,
+  getAuthorisationCounter,
+  getBackupStatus,
+  getCardCertificate,
+  type ApTableEntryInfo,
+  type BackupStatus,
+  type RestoreTarget,
+} from '../protocol/commands/index.ts';
 import type { Transport } from '../protocol/transport.ts';
 import type { RestoreMode, Vault } from '../vault/index.ts';
 import { presentPin, readIdentity, readStatus } from './card.ts';
 import { HostError, toHostError } from './errors.ts';
+import type { RestoreAuthority } from './issuer-authority.ts';
 import { CardLink } from './link.ts';
 import { Meter, type ProgressListener } from './progress.ts';
 import { planSteps, runStep, type Step } from './restore-step.ts';
 
-export type Authorise = (sourceCard: string, targetCard: string, pointHash: Uint8Array) => Promise<Uint8Array>;
 
 export interface RestoreOptions {
   pin: string;
@@ -28,8 +35,11 @@ export interface RestoreOptions {
   /** 'same' (default): the card in the reader is the source. 'other': a card of the same issuer. */
   target?: RestoreTarget;
   mode?: RestoreMode;
-  /** The issuer's signed authorisation for (source, target, header hash); needed for another card. */
-  authorise?: Authorise;
+  /**
+   * Who authorises a restore onto another card (fig. 9, docs/trust.md): the issuer service,
+   * or the demo issuer. Asked once per RESTORE session, with this card's counter.
+   */
+  authority?: RestoreAuthority;
   /** Recorded in the card's load history (the card has no clock). Default: now. */
   date?: number;
   signal?: AbortSignal;
@@ -73,13 +83,14 @@ export async function restore(transport: Transport, vault: Vault, opts: RestoreO
       await readStatus(link);
       meter.emit('planning');
       const steps = planSteps(await vault.restorePlan(opts.card, opts.seq, mode));
+      const authorise = target === 'other' ? await authoriser(link, vault, opts) : undefined;
       meter.totalPages = steps.reduce((n, s) => n + s.pages, 0);
       meter.totalBytes = steps.reduce((n, s) => n + s.bytes, 0);
       meter.emit('verifying-pin');
       await presentPin(link, opts.pin);
       const date = opts.date ?? Date.now();
       for (const step of steps) {
-        const authorisation = await authorisationFor(opts, target, id.cardNumber, step);
+        const authorisation = await authorise?.(step);
         await runStep(link, meter, step, { target, mode, authorisation, date });
       }
       meter.emit('reading-result');
@@ -105,8 +116,19 @@ export async function restore(transport: Transport, vault: Vault, opts: RestoreO
   }
 }
 
-async function authorisationFor(opts: RestoreOptions, target: RestoreTarget, targetCard: string, step: Step): Promise<Uint8Array | undefined> {
-  // Without a callback, a card that imported the source's key (claim 8) may still accept.
-  if (target !== 'other' || !opts.authorise) return undefined;
-  return opts.authorise(opts.card, targetCard, headerHash(step.header));
+/**
+ * For a restore onto another card: the issuer's authorisation of each step, for this card
+ * (its certificate) and its authorisation counter as the card holds it right before the
+ * step (each accepted authorisation moves it on by one).
+ */
+async function authoriser(link: CardLink, vault: Vault, opts: RestoreOptions): Promise<(step: Step) => Promise<Uint8Array>> {
+  const authority = opts.authority;
+  if (!authority) throw new HostError('NOT_AUTHORISED', `restoring card ${opts.card} onto another card needs the issuer's authorisation, and no issuer is connected`);
+  const sourceCertificate = (await vault.getCard(opts.card))?.certificate;
+  if (!sourceCertificate) throw new HostError('OLD_PROTOCOL', `the vault holds no certificate of card ${opts.card} (a protocol version 1 card): its backups cannot be restored into a version-2 card`);
+  const targetCertificate = await link.run(getCardCertificate.getApdu(), (r) => getCardCertificate.parseResponse(r));
+  return async (step) => {
+    const targetCounter = await link.run(getAuthorisationCounter.getApdu(), (r) => getAuthorisationCounter.parseResponse(r));
+    return authority.authoriseRestore({ sourceCertificate, targetCertificate, pointHeader: step.header, pointHeaderSignature: step.headerSignature, wrappedKey: step.wrappedKey, targetCounter });
+  };
 }

@@ -3,10 +3,12 @@
  * checks them and the host that stores them. Pure codecs: no crypto here except the
  * SHA-256 digests both sides must agree on. docs/protocol.md is the prose reference.
  *
- * Backup data (fig. 7) = WrappedKey || BackupHeader, then the data part as segments.
+ * Backup data (fig. 7), version 2 = wrapped key v2 (99) ‖ BackupHeader ‖ the card's
+ * signature over the header (64), then the data part as segments
+ * (src/protocol/trust/backup-data.ts, wrapped-key.ts, header-signature.ts).
  *
- *   WrappedKey (79 bytes): 'ICVK' ver issuer(4) epoch(2) card(8) nonce(12) sealed(48)
- *     sealed = AES-256-GCM-SIV(commonKey[epoch], nonce, uniqueKey(32), AD = bytes 0..18)
+ *   WrappedKey of version 1 (79 bytes, kept only to read version-1 vaults):
+ *     'ICVK' 01 issuer(4) epoch(2) card(8) nonce(12) sealed(48), under the fleet's common key
  *
  *   BackupHeader (126 bytes): the patent's control information (050) and more
  *     0  'ICVB'          4  version         5  kind (1 full, 2 diff)
@@ -33,7 +35,8 @@ import { ByteReader, concat, u16be, u32be, u64be } from './bytes.ts';
 import { CARD_NUMBER_BYTES, decodeCardNumber, encodeCardNumber } from './card-number.ts';
 import { fail, ok, type Decoded } from './result.ts';
 
-export const FORMAT_VERSION = 1;
+/** Version 2 (issue 10): headers signed by the card, keys wrapped to the issuer's epoch key. */
+export const FORMAT_VERSION = 2;
 export const TAG_BYTES = 16;
 export const HASH_BYTES = 32;
 export const KEY_BYTES = 32;
@@ -46,7 +49,6 @@ export const kindFromCode = (c: number): BackupKind | undefined => (c === 1 ? 'f
 const MAGIC_KEY = Uint8Array.of(0x49, 0x43, 0x56, 0x4b); // 'ICVK'
 const MAGIC_HEADER = Uint8Array.of(0x49, 0x43, 0x56, 0x42); // 'ICVB'
 const MAGIC_PAGE = Uint8Array.of(0x49, 0x43, 0x56, 0x50); // 'ICVP'
-const MAGIC_AUTH = Uint8Array.of(0x49, 0x43, 0x56, 0x41); // 'ICVA'
 
 /** Who made a backup: the parts of the associated data that identify the key. */
 export interface KeyContext {
@@ -273,54 +275,4 @@ export function decodeSegments(b: Uint8Array, pageSize: number): Decoded<Segment
   }
   if (out.length === 0) return fail(what, 'no segment');
   return ok(out);
-}
-
-// ---------------------------------------------------------------- issuer authorisation
-
-/**
- * Cross-card restore (fig. 9) needs the issuer's signature over exactly this source
- * card, this target card and this point (the header hash): a card that was broken
- * open yields the common key, but not the right to restore onto other cards.
- *   'ICVA' ver issuer(4) epoch(2) source(8) target(8) pointHash(32) signature(64, Ed25519)
- */
-export const AUTHORISATION_BYTES = 4 + 1 + 4 + 2 + 8 + 8 + 32 + 64; // 123
-
-export interface RestoreAuthorisation {
-  issuer: number;
-  epoch: number;
-  sourceCard: string;
-  targetCard: string;
-  pointHash: Uint8Array;
-  signature: Uint8Array;
-}
-
-export function authorisationMessage(a: Omit<RestoreAuthorisation, 'signature'>): Uint8Array {
-  return concat(
-    MAGIC_AUTH,
-    Uint8Array.of(FORMAT_VERSION),
-    u32be(a.issuer),
-    u16be(a.epoch),
-    encodeCardNumber(a.sourceCard),
-    encodeCardNumber(a.targetCard),
-    a.pointHash,
-  );
-}
-
-export const encodeAuthorisation = (a: RestoreAuthorisation) => concat(authorisationMessage(a), a.signature);
-
-export function decodeAuthorisation(b: Uint8Array): Decoded<RestoreAuthorisation> {
-  const what = 'restore authorisation';
-  if (b.length !== AUTHORISATION_BYTES) return fail(what, `expected ${AUTHORISATION_BYTES} bytes, got ${b.length}`);
-  const ctx = decodeContext(b.subarray(0, 19), MAGIC_AUTH, what);
-  if (!ctx.ok) return ctx;
-  const target = decodeCardNumber(b.subarray(19, 27));
-  if (!target.ok) return fail(what, target.error.message, 19);
-  return ok({
-    issuer: ctx.value.issuer,
-    epoch: ctx.value.epoch,
-    sourceCard: ctx.value.cardNumber,
-    targetCard: target.value,
-    pointHash: b.slice(27, 59),
-    signature: b.slice(59),
-  });
 }

@@ -5,7 +5,8 @@
  * value load and the restore (claims 18-23).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createSimCard, type SimCard } from '../../src/card-sim/index.ts';
+import { type SimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { creditUpdate } from '../../src/protocol/commands/apps/credit.ts';
 import { token } from '../card/value-support.ts';
 import { emoneyCredit, emoneyDebit, emoneyReadBalance, emoneyReadLog } from '../../src/protocol/commands/apps/emoney.ts';
@@ -21,7 +22,7 @@ const A = '4900000000000101';
 const B = '4900000000000202';
 
 function card(cardNumber: string): SimCard {
-  const c = createSimCard({ cardNumber, seed: `story-${cardNumber}` });
+  const c = createTestCard({ cardNumber, seed: `story-${cardNumber}` });
   c.powerOn();
   verify(c);
   return c;

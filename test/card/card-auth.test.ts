@@ -4,7 +4,8 @@
  * keys. Through `transmit` only.
  */
 import { describe, expect, it } from 'vitest';
-import { createSimCard, type SimCard } from '../../src/card-sim/index.ts';
+import { type SimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { equal, hex } from '../../src/protocol/bytes.ts';
 import { getCardKeys, internalAuthenticate } from '../../src/protocol/commands/index.ts';
 import { verifyCardAuth } from '../../src/protocol/trust/card-auth.ts';
@@ -13,7 +14,7 @@ import { raw, runBackup, runRestore, send, verify } from './helpers.ts';
 const challenge = new Uint8Array(16).map((_, i) => i * 7);
 
 function card(cardNumber: string, extra: Parameters<typeof createSimCard>[0] = {}): SimCard {
-  const c = createSimCard({ cardNumber, seed: cardNumber, memorySize: 8192, ...extra });
+  const c = createTestCard({ cardNumber, seed: cardNumber, memorySize: 8192, ...extra });
   c.powerOn();
   return c;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSimCard, DEMO_ISSUER, loadSimCard } from '../../src/card-sim/index.ts';
+import { DEMO_ISSUER, loadSimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { command, encodeCommand } from '../../src/protocol/apdu.ts';
 import { concat, fromHex, hex } from '../../src/protocol/bytes.ts';
 import {
@@ -22,7 +23,7 @@ const small = { memorySize: 8192, pageSize: 256, apps };
 describe('power-on and identity', () => {
   it('answers a T=1 ATR with TCK, naming the card and its extended-length support', () => {
     for (const ext of [true, false]) {
-      const atr = createSimCard({ ...small, extendedLength: ext }).powerOn();
+      const atr = createTestCard({ ...small, extendedLength: ext }).powerOn();
       expect(atr[0]).toBe(0x3b);
       expect(atr.subarray(1).reduce((x, b) => x ^ b, 0)).toBe(0); // TCK makes T0..TCK XOR to 0
       expect(hex(atr)).toContain(hex(new TextEncoder().encode('ICVAULT')));
@@ -31,7 +32,7 @@ describe('power-on and identity', () => {
     }
   });
   it('a blank card takes INITIALISE once; GET DATA shows identity, layout, AP table, status, PIN', () => {
-    const c = createSimCard({ ...small, blank: true, seed: 's' });
+    const c = createTestCard({ ...small, blank: true, seed: 's' });
     c.powerOn();
     expect(getIdentity.parseResponse(raw(send(c, getIdentity.getApdu()))).initialised).toBe(false);
     expect(send(c, select.getApdu(AID)).sw).toBe(0x6a82);
@@ -49,7 +50,7 @@ describe('power-on and identity', () => {
     expect(send(c, command(0x80, 0xca, 1, 9, undefined, 256)).sw).toBe(0x6a88);
   });
   it('inspect() never shows keys or the PIN', () => {
-    const v = createSimCard({ ...small, seed: 'k' }).inspect();
+    const v = createTestCard({ ...small, seed: 'k' }).inspect();
     expect(v.memory.subarray(20, 84).every((b) => b === 0)).toBe(true);
     expect(v.memory.subarray(116, 129).every((b) => b === 0)).toBe(true);
     expect(hex(v.memory.subarray(6, 14))).toBe('4900000000000001');
@@ -58,7 +59,7 @@ describe('power-on and identity', () => {
 
 describe('save and load', () => {
   it('round-trips the whole state; RAM (PIN verified) is not kept', () => {
-    const c = createSimCard({ ...small, seed: 'a' });
+    const c = createTestCard({ ...small, seed: 'a' });
     c.powerOn();
     verify(c);
     const b = runBackup(c, 'full');
@@ -74,7 +75,7 @@ describe('save and load', () => {
 
 describe('short-APDU cards: 61xx / GET RESPONSE and command chaining', () => {
   it('answers long data through GET RESPONSE and refuses extended APDUs', () => {
-    const c = createSimCard({ ...small, extendedLength: false, seed: 'b' });
+    const c = createTestCard({ ...small, extendedLength: false, seed: 'b' });
     c.powerOn();
     verify(c);
     expect(hex(c.transmit(encodeCommand(command(0x80, 0xb0, 1, 0, new Uint8Array(8), 256))).subarray(-2))).toBe('9000'); // 205 bytes fit Ne 256
@@ -93,7 +94,7 @@ describe('short-APDU cards: 61xx / GET RESPONSE and command chaining', () => {
     expect(calls).toBe(16);
   });
   it('a broken chain is 6883 and the partial data is dropped', () => {
-    const c = createSimCard({ ...small, extendedLength: false, seed: 'c' });
+    const c = createTestCard({ ...small, extendedLength: false, seed: 'c' });
     c.powerOn();
     expect(hex(c.transmit(encodeCommand(command(0x90, 0xc0, 0, 0, new Uint8Array(10)))))).toBe('9000');
     expect(hex(c.transmit(encodeCommand(command(0x80, 0xc2, 0, 0, new Uint8Array(10)))))).toBe('6883');
@@ -104,7 +105,7 @@ describe('short-APDU cards: 61xx / GET RESPONSE and command chaining', () => {
 
 describe('GET DATA changed pages (fig. 4, 022)', () => {
   it('names the pages written since the last backup, and none after BACKUP COMPLETE', () => {
-    const c = createSimCard({ ...small, seed: 'changed' });
+    const c = createTestCard({ ...small, seed: 'changed' });
     c.powerOn();
     verify(c);
     runBackup(c, 'full');

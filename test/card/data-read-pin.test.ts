@@ -5,7 +5,8 @@
  * `transmit` only.
  */
 import { describe, expect, it } from 'vitest';
-import { createSimCard, type SimCard } from '../../src/card-sim/index.ts';
+import { type SimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import type { CommandApdu } from '../../src/protocol/apdu.ts';
 import { equal } from '../../src/protocol/bytes.ts';
 import { APP_AID, creditRead, emoneyReadBalance, idRead, medicalCount, medicalReadRecord, membershipRead } from '../../src/protocol/commands/apps/index.ts';
@@ -34,7 +35,7 @@ const run = (card: SimCard, [kind, cmd]: [Kind, CommandApdu]) => {
 
 describe('data reads need the PIN (issue 10)', () => {
   it('without the PIN: 6982 for every protected read, no data, memory unchanged; open reads still answer', () => {
-    const card = createSimCard({ seed: 'read-pin' });
+    const card = createTestCard({ seed: 'read-pin' });
     card.powerOn();
     const before = card.save();
     for (const c of PROTECTED) {
@@ -47,7 +48,7 @@ describe('data reads need the PIN (issue 10)', () => {
   });
 
   it('with the PIN verified every read answers 9000; a power cycle locks them again', () => {
-    const card = createSimCard({ seed: 'read-pin-ok' });
+    const card = createTestCard({ seed: 'read-pin-ok' });
     card.powerOn();
     verify(card);
     for (const c of PROTECTED) {
@@ -61,7 +62,7 @@ describe('data reads need the PIN (issue 10)', () => {
   });
 
   it('a wrong PIN does not unlock them', () => {
-    const card = createSimCard({ seed: 'read-pin-wrong' });
+    const card = createTestCard({ seed: 'read-pin-wrong' });
     card.powerOn();
     expect(send(card, { cla: 0x00, ins: 0x20, p1: 0, p2: 0x81, data: new TextEncoder().encode('0000'), ne: 0 }).sw.toString(16)).toBe('63c2');
     for (const c of PROTECTED) expect(run(card, c).sw.toString(16)).toBe('6982');

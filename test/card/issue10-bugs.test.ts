@@ -6,7 +6,7 @@
  * (The restore-session lock is in restore-session-lock.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { createSimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { equal } from '../../src/protocol/bytes.ts';
 import { restore, verifyPin } from '../../src/protocol/commands/index.ts';
 import { runBackup, send, verify } from './helpers.ts';
@@ -15,7 +15,7 @@ const CHANGE = (data: Uint8Array) => ({ cla: 0x00, ins: 0x24, p1: 0x00, p2: 0x81
 const digits = (n: number, d = '9') => new TextEncoder().encode(d.repeat(n));
 
 function fresh(seed: string) {
-  const card = createSimCard({ seed, memorySize: 8192 });
+  const card = createTestCard({ seed, memorySize: 8192 });
   card.powerOn();
   return card;
 }

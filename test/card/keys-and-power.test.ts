@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSimCard, cutPowerAt, DEMO_ISSUER, loadSimCard, PowerLoss, type SimCard } from '../../src/card-sim/index.ts';
+import { cutPowerAt, DEMO_ISSUER, loadSimCard, PowerLoss, type SimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { equal, fromHex } from '../../src/protocol/bytes.ts';
 import { keyExport, keyImport, select, signKeyImportAuthorisation } from '../../src/protocol/commands/index.ts';
 import { pokeCommand, raw, restorable, runBackup, runRestore, send, verify } from './helpers.ts';
@@ -10,7 +11,7 @@ const apps = [pokeApp('A0000009990299', 4096)];
 const small = { memorySize: 8192, pageSize: 256, apps };
 
 function card(cardNumber: string): SimCard {
-  const c = createSimCard({ ...small, cardNumber, seed: cardNumber });
+  const c = createTestCard({ ...small, cardNumber, seed: cardNumber });
   c.powerOn();
   verify(c);
   return c;
@@ -38,7 +39,7 @@ describe('KEY EXPORT / KEY IMPORT (claim 8)', () => {
     expect(restorable(b)).toEqual(restorable(a));
   });
   it('needs the PIN', () => {
-    const c = createSimCard({ ...small, seed: 'z' });
+    const c = createTestCard({ ...small, seed: 'z' });
     expect(send(c, keyExport.getApdu()).sw).toBe(0x6982);
   });
 });
@@ -105,7 +106,7 @@ describe('power cut during a restore commit (sampled here; every index in the te
 describe('restore-executed flags (fig. 18 174, fig. 19 181)', () => {
   it('a full or compacted restore flags every application; a diff step only those whose area it wrote', () => {
     const two = [pokeApp('A0000009990298', 2048), pokeApp('A0000009990299', 2048)];
-    const c = createSimCard({ memorySize: 8192, pageSize: 256, apps: two, seed: 'flags' });
+    const c = createTestCard({ memorySize: 8192, pageSize: 256, apps: two, seed: 'flags' });
     c.powerOn();
     verify(c);
     const full = runBackup(c, 'full');

@@ -4,7 +4,8 @@
  * PUK_TRIES wrong ones: 6983). The PUK never appears in a backup. Through `transmit` only.
  */
 import { describe, expect, it } from 'vitest';
-import { createSimCard, DEMO_ISSUER, type SimCard } from '../../src/card-sim/index.ts';
+import { DEMO_ISSUER, type SimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { initialise } from '../../src/protocol/commands/initialise.ts';
 import { equal } from '../../src/protocol/bytes.ts';
 import { PUK_TRIES, resetRetryCounter, verifyPin } from '../../src/protocol/commands/pin.ts';
@@ -18,7 +19,7 @@ const ascii = (s: string) => new TextEncoder().encode(s);
 const sw = (card: SimCard, c: Parameters<typeof send>[1]) => send(card, c).sw.toString(16);
 
 function blocked(seed: string, extra: Parameters<typeof createSimCard>[0] = {}): SimCard {
-  const card = createSimCard({ seed, memorySize: 8192, ...extra });
+  const card = createTestCard({ seed, memorySize: 8192, ...extra });
   card.powerOn();
   for (const expected of ['63c2', '63c1', '63c0', '6983']) expect(sw(card, verifyPin.getApdu('0000'))).toBe(expected);
   return card;
@@ -60,7 +61,7 @@ describe('RESET RETRY COUNTER (PUK, issue 10)', () => {
   });
 
   it('a success gives the PUK its tries back; the PIN need not be blocked', () => {
-    const card = createSimCard({ seed: 'puk-unblocked', memorySize: 8192 });
+    const card = createTestCard({ seed: 'puk-unblocked', memorySize: 8192 });
     card.powerOn();
     expect(sw(card, resetRetryCounter.getApdu('11111111', '4321'))).toBe((0x63c0 | (PUK_TRIES - 1)).toString(16));
     expect(sw(card, resetRetryCounter.getApdu(PUK, '4321'))).toBe('9000');
@@ -74,7 +75,7 @@ describe('RESET RETRY COUNTER (PUK, issue 10)', () => {
     expect(sw(card, RRC(ascii(PUK + '4321'), 0x01))).toBe('6a86');
     expect(sw(card, RRC(ascii(PUK + '4321'), 0x00, 0x80))).toBe('6a86');
     expect(equal(card.save(), before)).toBe(true);
-    const bare = createSimCard({ seed: 'puk-none', memorySize: 8192, blank: true });
+    const bare = createTestCard({ seed: 'puk-none', memorySize: 8192, blank: true });
     bare.powerOn();
     const init = initialise.getApdu({ cardNumber: '4900000000000042', issuer: DEMO_ISSUER.issuer, epoch: DEMO_ISSUER.epoch, commonKey: DEMO_ISSUER.commonKey, issuerPublicKey: DEMO_ISSUER.publicKey, pin: '9999' });
     expect(sw(bare, init)).toBe('9000');
@@ -84,7 +85,7 @@ describe('RESET RETRY COUNTER (PUK, issue 10)', () => {
   });
 
   it('is refused with 6985 inside a backup session (memory locked), spending nothing', () => {
-    const card = createSimCard({ seed: 'puk-locked', memorySize: 8192 });
+    const card = createTestCard({ seed: 'puk-locked', memorySize: 8192 });
     card.powerOn();
     verify(card);
     runBackup(card, 'full', { complete: false });
@@ -95,7 +96,7 @@ describe('RESET RETRY COUNTER (PUK, issue 10)', () => {
 
   it('the PUK never appears in a backup nor in the inspected memory', () => {
     const puk = '98765432109';
-    const card = createSimCard({ seed: 'puk-secret', memorySize: 8192, puk });
+    const card = createTestCard({ seed: 'puk-secret', memorySize: 8192, puk });
     card.powerOn();
     verify(card);
     const full = runBackup(card, 'full');
@@ -122,7 +123,7 @@ describe('RESET RETRY COUNTER (PUK, issue 10)', () => {
 
 describe('VERIFY spends the try before judging the data (issue 10)', () => {
   it('malformed data of any length or content answers like a wrong PIN and spends a try', () => {
-    const card = createSimCard({ seed: 'verify-malformed', memorySize: 8192 });
+    const card = createTestCard({ seed: 'verify-malformed', memorySize: 8192 });
     card.powerOn();
     const VERIFY = (data: Uint8Array) => ({ cla: 0x00, ins: 0x20, p1: 0x00, p2: 0x81, data, ne: 0 });
     expect(sw(card, VERIFY(ascii('12')))).toBe('63c2');
@@ -136,7 +137,7 @@ describe('VERIFY spends the try before judging the data (issue 10)', () => {
   });
 
   it('VERIFY with no data still only asks the state, spending nothing', () => {
-    const card = createSimCard({ seed: 'verify-state', memorySize: 8192 });
+    const card = createTestCard({ seed: 'verify-state', memorySize: 8192 });
     card.powerOn();
     expect(sw(card, VERIFY_EMPTY)).toBe('63c3');
     expect(card.inspect().pinTriesLeft).toBe(3);

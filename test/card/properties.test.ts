@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createSimCard, loadSimCard, type SimCard } from '../../src/card-sim/index.ts';
+import { loadSimCard, type SimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { encodeCommand } from '../../src/protocol/apdu.ts';
 import { concat, equal } from '../../src/protocol/bytes.ts';
 import { INS } from '../../src/protocol/commands/index.ts';
@@ -11,7 +12,7 @@ import { pokeApp } from './poke-app.ts';
 const mayChange = (sw: number) => sw === 0x9000 || sw === 0x6310 || sw >>> 8 === 0x61 || (sw & 0xfff0) === 0x63c0;
 
 function freshCard(): SimCard {
-  const c = createSimCard({ memorySize: 8192, pageSize: 256, seed: 'prop', apps: [pokeApp('A0000009990299', 2048)] });
+  const c = createTestCard({ memorySize: 8192, pageSize: 256, seed: 'prop', apps: [pokeApp('A0000009990299', 2048)] });
   c.powerOn();
   verify(c);
   return c;

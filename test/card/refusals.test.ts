@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createSimCard, DEMO_ISSUER, type SimCard } from '../../src/card-sim/index.ts';
+import { DEMO_ISSUER, type SimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { concat, equal, fromHex } from '../../src/protocol/bytes.ts';
 import { encodeSegment, headerHash as runHash } from '../../src/protocol/backup-format.ts';
 import {
@@ -23,7 +24,7 @@ const AID = fromHex('A0000009990299');
 const opts = { memorySize: 8192, pageSize: 256, apps: [pokeApp('A0000009990299', 4096)] };
 
 function card(cardNumber: string, extra: Parameters<typeof createSimCard>[0] = {}): SimCard {
-  const c = createSimCard({ ...opts, cardNumber, seed: cardNumber, ...extra });
+  const c = createTestCard({ ...opts, cardNumber, seed: cardNumber, ...extra });
   c.powerOn();
   verify(c);
   return c;
@@ -178,14 +179,14 @@ describe('commands out of order and memory updates during a backup', () => {
 
 describe('the PIN guards backup, restore and keys', () => {
   it('no PIN: 6982 for BACKUP, RESTORE, KEY EXPORT', () => {
-    const c = createSimCard({ ...opts, cardNumber: '4900000000000010', seed: 'x' });
+    const c = createTestCard({ ...opts, cardNumber: '4900000000000010', seed: 'x' });
     c.powerOn();
     refusedUnchanged(c, 0x6982, () => send(c, backup.getApdu('full', 1)).sw);
     refusedUnchanged(c, 0x6982, () => runRestore(c, full, [full]));
     refusedUnchanged(c, 0x6982, () => send(c, keyExport.getApdu()).sw);
   });
   it('three wrong tries block; the counter is spent before the comparison; a right PIN resets it', () => {
-    const c = createSimCard({ ...opts, cardNumber: '4900000000000011', seed: 'y' });
+    const c = createTestCard({ ...opts, cardNumber: '4900000000000011', seed: 'y' });
     c.powerOn();
     expect(send(c, verifyPin.getApdu('0000')).sw).toBe(0x63c2);
     expect(send(c, verifyPin.getApdu('1234')).sw).toBe(0x9000);

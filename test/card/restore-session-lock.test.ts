@@ -6,7 +6,8 @@
  * then overwritten. Everything here goes through `transmit` only.
  */
 import { describe, expect, it } from 'vitest';
-import { createSimCard, type SimCard } from '../../src/card-sim/index.ts';
+import { type SimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { equal } from '../../src/protocol/bytes.ts';
 import { token } from './value-support.ts';
 import { APP_AID, emoneyCredit, emoneyDebit, medicalAppendRecord, medicalCount, type MedicalRecord } from '../../src/protocol/commands/apps/index.ts';
@@ -22,7 +23,7 @@ const DATE = 1_700_000_000_000;
 const record: MedicalRecord = { date: Date.UTC(2026, 0, 2), code: 'J06', note: 'after the point' };
 
 function story(): { card: SimCard; full: StoredBackup; diff: StoredBackup } {
-  const card = createSimCard({ seed: 'restore-lock', memorySize: 16 * 1024 });
+  const card = createTestCard({ seed: 'restore-lock', memorySize: 16 * 1024 });
   card.powerOn();
   verify(card);
   const full = runBackup(card, 'full');
@@ -92,7 +93,7 @@ describe('restore session locks memory (issue 10)', () => {
   });
 
   it('a backup session gives the same status word to the same write', () => {
-    const card = createSimCard({ seed: 'backup-lock', memorySize: 16 * 1024 });
+    const card = createTestCard({ seed: 'backup-lock', memorySize: 16 * 1024 });
     card.powerOn();
     verify(card);
     runBackup(card, 'full', { complete: false });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSimCard, type SimCard } from '../../src/card-sim/index.ts';
+import { type SimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { select } from '../../src/protocol/commands/index.ts';
 import { fromHex } from '../../src/protocol/bytes.ts';
 import { authorise, pokeCommand, restorable, runBackup, runRestore, send, verify, type StoredBackup } from './helpers.ts';
@@ -9,7 +10,7 @@ const AID = 'A0000009990299';
 
 function cardOf(memorySize: number, pageSize: number, cardNumber: string, extendedLength = true): SimCard {
   const area = memorySize - 4 * pageSize - 2048 > 0 ? Math.min(60 * 1024, memorySize - 8 * Math.max(pageSize, 256)) : 1024;
-  const card = createSimCard({ memorySize, pageSize, cardNumber, extendedLength, seed: `seed-${cardNumber}`, apps: [pokeApp(AID, area)] });
+  const card = createTestCard({ memorySize, pageSize, cardNumber, extendedLength, seed: `seed-${cardNumber}`, apps: [pokeApp(AID, area)] });
   card.powerOn();
   verify(card);
   expect(send(card, select.getApdu(fromHex(AID))).sw).toBe(0x9000);

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { createSimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { APP_AID } from '../../src/protocol/commands/apps/index.ts';
 import { verifyReceipt } from '../../src/protocol/trust/receipt.ts';
 import { demoIssuer, demoIssuerKeys } from '../../issuer/core/demo.ts';
@@ -19,7 +19,7 @@ function issuerCard() {
   const keys = demoIssuerKeys();
   const epoch = keys.epochs[keys.epochs.length - 1];
   if (!epoch) throw new Error('demo issuer without an epoch key');
-  return createSimCard({ cardNumber, seed: 'value issuer', issuer: keys.issuer, epoch: epoch.epoch, issuerPublicKey: ed25519.getPublicKey(epoch.signingSecretKey) });
+  return createTestCard({ cardNumber, seed: 'value issuer', issuer: keys.issuer, epoch: epoch.epoch, issuerPublicKey: ed25519.getPublicKey(epoch.signingSecretKey) });
 }
 
 describe('value with issuer/core', () => {

@@ -7,7 +7,8 @@
  */
 import { expect } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { createSimCard, DEMO_ISSUER, type SimCard, type SimCardOptions } from '../../src/card-sim/index.ts';
+import { DEMO_ISSUER, type SimCard, type SimCardOptions } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { concat } from '../../src/protocol/bytes.ts';
 import { getCardKeys, select } from '../../src/protocol/commands/index.ts';
 import {
@@ -41,7 +42,7 @@ export const TOKEN_ISSUER = DEMO_ISSUER.issuer;
 export const TOKEN_EPOCH = DEMO_ISSUER.epoch;
 
 export function newCard(cardNumber: string, o: SimCardOptions = {}): SimCard {
-  return createSimCard({ cardNumber, seed: `value ${cardNumber}`, ...o });
+  return createTestCard({ cardNumber, seed: `value ${cardNumber}`, ...o });
 }
 
 /** A load token as the issuer signs it (issuer/core IssuerAuthority.loadToken's bytes). */

@@ -26,12 +26,17 @@ const header = encodeHeader({
 });
 const records = Uint8Array.of(0, 0, 0, 1, 1, 0, 0);
 
-const v1 = Uint8Array.from([...encodeWrappedKey({ ...context, nonce: new Uint8Array(12), sealed: new Uint8Array(48) }), ...header, ...records]);
+/** Bytes as a version-1 card made them: wrapped key and header both say version 1. */
+const asVersion1 = (b: Uint8Array): Uint8Array => {
+  const out = b.slice();
+  out[4] = 1;
+  return out;
+};
+const v1 = Uint8Array.from([...asVersion1(encodeWrappedKey({ ...context, nonce: new Uint8Array(12), sealed: new Uint8Array(48) })), ...asVersion1(header), ...records]);
 
 function v2(): Uint8Array {
-  const h = header.slice();
-  h[4] = 2; // a version-2 header says FORMAT_VERSION 2
-  return joinBackupData({ wrappedKey: encodeWrappedKeyV2({ ...context, enc: new Uint8Array(32), sealed: new Uint8Array(48) }), header: h, signature: new Uint8Array(64), records });
+  expect(header[4]).toBe(2); // this build's header says FORMAT_VERSION 2
+  return joinBackupData({ wrappedKey: encodeWrappedKeyV2({ ...context, enc: new Uint8Array(32), sealed: new Uint8Array(48) }), header, signature: new Uint8Array(64), records });
 }
 
 function refusal(data: Uint8Array): HostError {

@@ -5,11 +5,11 @@
  * reads them.
  */
 import { describe, expect, it } from 'vitest';
-import { createSimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { readCard } from '../../src/host/card-read.ts';
 import { DirectTransport } from './direct-transport.ts';
 
-const card = (seed: string) => createSimCard({ seed });
+const card = (seed: string) => createTestCard({ seed });
 
 describe('readCard and the PIN (issue 10)', () => {
   it('without the PIN: credit, ID and medical are locked with no fields; values and the record count still read', async () => {

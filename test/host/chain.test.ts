@@ -10,7 +10,7 @@ import { restore } from '../../src/host/index.ts';
 import type { Vault } from '../../src/vault/index.ts';
 import { buildChain, type Chain } from './chain.ts';
 import type { DirectTransport } from './direct-transport.ts';
-import { CARD_A, CARD_B, changeRandomPages, demoAuthorise, direct, expectChainIntact, makeCard, PIN, restorable, rng, vaultFactory } from './fixture.ts';
+import { CARD_A, CARD_B, changeRandomPages, demoAuthority, direct, expectChainIntact, makeCard, PIN, restorable, rng, vaultFactory } from './fixture.ts';
 
 describe('1 full + 200 diffs', () => {
   let card: SimCard;
@@ -52,7 +52,7 @@ describe('1 full + 200 diffs', () => {
 
   it.each(['compacted', 'replay'] as const)('restores seq 201 onto a second card, %s', async (mode) => {
     const other = makeCard(CARD_B);
-    const r = await restore(direct(other), vault, { pin: PIN, card: CARD_A, seq: 201, mode, target: 'other', authorise: demoAuthorise });
+    const r = await restore(direct(other), vault, { pin: PIN, card: CARD_A, seq: 201, mode, target: 'other', authority: demoAuthority });
     expect(r.targetCard).toBe(CARD_B);
     expect(restorable(other)).toEqual(point(201));
     expect(other.inspect().cardNumber).toBe(CARD_B);

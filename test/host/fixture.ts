@@ -1,17 +1,17 @@
 /**
  * What the host tests share: a simulated card with a test application whose area
  * covers most of the AP area (so "change random pages" reaches nearly all memory), a
- * direct transport, a private fake-indexeddb vault, and the demo issuer's signature.
+ * direct transport, a private fake-indexeddb vault, and the test issuer's authority.
  */
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { createSimCard, DEMO_ISSUER, type SimCard } from '../../src/card-sim/index.ts';
+import type { SimCard } from '../../src/card-sim/index.ts';
+import { createTestCard, testRestoreAuthority } from '../support/card.ts';
 import { command, decodeResponse, encodeCommand } from '../../src/protocol/apdu.ts';
-import { signAuthorisation } from '../../src/protocol/commands/index.ts';
 import { select } from '../../src/protocol/commands/select.ts';
 import { fromHex } from '../../src/protocol/bytes.ts';
 import { openVault, type Vault } from '../../src/vault/index.ts';
-import type { Authorise } from '../../src/host/index.ts';
+import type { RestoreAuthority } from '../../src/host/index.ts';
 import { SCRATCH_AID, INS_SCRATCH_WRITE, scratchApp } from './scratch-app.ts';
 import { DirectTransport } from './direct-transport.ts';
 
@@ -22,7 +22,7 @@ export const CARD_B = '4900000000000002';
 export const AREA = 40 * 1024;
 
 export function makeCard(cardNumber = CARD_A, o: { extendedLength?: boolean; memorySize?: number; seed?: string; area?: number } = {}): SimCard {
-  return createSimCard({
+  return createTestCard({
     cardNumber,
     seed: o.seed ?? `host test ${cardNumber}`,
     apps: [scratchApp(o.area ?? AREA)],
@@ -82,9 +82,8 @@ export function restorable(card: SimCard): Uint8Array {
   return v.memory.slice(v.identityBlock.size);
 }
 
-/** The demo issuer signs (source, target, point hash), as an issuer's service would. */
-export const demoAuthorise: Authorise = (sourceCard, targetCard, pointHash) =>
-  Promise.resolve(signAuthorisation(DEMO_ISSUER.secretKey, { issuer: DEMO_ISSUER.issuer, epoch: DEMO_ISSUER.epoch, sourceCard, targetCard, pointHash }));
+/** The test issuer authorises a restore onto another card, as an issuer's service would. */
+export const demoAuthority: RestoreAuthority = testRestoreAuthority();
 
 export const direct = (card: SimCard, o: { extendedLength?: boolean } = {}) => new DirectTransport(card, o);
 

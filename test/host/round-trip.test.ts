@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { backup, restore, type Progress } from '../../src/host/index.ts';
-import { CARD_A, CARD_B, changeRandomPages, demoAuthorise, direct, makeCard, PIN, poke, restorable, rng, vaultFactory } from './fixture.ts';
+import { CARD_A, CARD_B, changeRandomPages, demoAuthority, direct, makeCard, PIN, poke, restorable, rng, vaultFactory } from './fixture.ts';
 
 // Backups run over an extended link; restores also over a short-only link (command
 // chaining). A backup over a short link needs 61xx/GET RESPONSE: see reader-bugs.test.ts.
@@ -80,12 +80,16 @@ describe('round trip', () => {
       card: CARD_A,
       seq: 3,
       target: 'other',
-      authorise: (s, tgt, h) => {
-        seen.push(`${s}->${tgt}`);
-        return demoAuthorise(s, tgt, h);
+      authority: {
+        authoriseRestore: (r) => {
+          seen.push(`${r.pointHeader.length}:${r.targetCounter}`);
+          return demoAuthority.authoriseRestore(r);
+        },
       },
     });
-    expect(seen).toEqual([`${CARD_A}->${CARD_B}`]);
+    // One RESTORE session (compacted), asked with the target's counter as it stood: 0.
+    expect(seen).toEqual(['126:0']);
+    expect(other.inspect().authorisationCounter).toBe(1);
     expect(r3.targetCard).toBe(CARD_B);
     expect(restorable(other)).toEqual(atAuto);
     expect(other.inspect().cardNumber).toBe(CARD_B);

@@ -7,7 +7,8 @@
  * command's first journaled write group committed: before the write that clears the
  * journal flag (src/card-sim/eeprom.ts), so recovery redoes that group and nothing later.
  */
-import { createSimCard, PowerLoss, type SimCard, type WriteFault } from '../../src/card-sim/index.ts';
+import { PowerLoss, type SimCard, type WriteFault } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { emoneyApp } from '../../src/card-sim/apps/index.ts';
 import { makeLayout } from '../../src/card-sim/layout.ts';
 import { headerHash, type BackupKind, type Segment } from '../../src/protocol/backup-format.ts';
@@ -78,7 +79,7 @@ export class ModelCard {
    */
   constructor(o: { valueInModel?: boolean } = {}) {
     this.cut = new JournalCut(makeLayout(MEMORY, PAGE).journal);
-    this.card = createSimCard({
+    this.card = createTestCard({
       memorySize: MEMORY,
       pageSize: PAGE,
       seed: 'model-conformance',

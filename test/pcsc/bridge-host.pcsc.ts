@@ -4,7 +4,7 @@
 // of the same issuer and the last point is restored onto it (cross-card restore).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backup, restore } from '../../src/host/index.ts';
-import { CARD_A, CARD_B, changeRandomPages, demoAuthorise, makeCard, PIN, poke, restorable, rng, vaultFactory } from '../host/fixture.ts';
+import { CARD_A, CARD_B, changeRandomPages, demoAuthority, makeCard, PIN, poke, restorable, rng, vaultFactory } from '../host/fixture.ts';
 import type { Bridge } from '../../tools/bridge/server.ts';
 import { openApp, startTestBridge } from './bridge-harness.ts';
 import { startPcscStack, type PcscStack } from './daemons.ts';
@@ -46,7 +46,7 @@ describe('host flows through the PC/SC bridge and real pcscd', () => {
     for (let i = 0; i < 100 && !(await app.listReaders()).some((r) => r.name === stack.reader && r.cardPresent); i++)
       await new Promise((r) => setTimeout(r, 50));
     const b = await app.connectCard(stack.reader);
-    const r = await restore(b.transport, vault, { pin: PIN, card: CARD_A, seq: 2, target: 'other', authorise: demoAuthorise });
+    const r = await restore(b.transport, vault, { pin: PIN, card: CARD_A, seq: 2, target: 'other', authority: demoAuthority });
     expect(r.targetCard).toBe(CARD_B);
     expect(restorable(cardB)).toEqual(atDiff);
     expect(cardB.inspect().cardNumber).toBe(CARD_B);

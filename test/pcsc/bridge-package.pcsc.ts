@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { connectBridge, type BridgeError } from '../../src/reader/bridge-transport.ts';
 import { buildBridge } from '../../tools/bridge/build.ts';
 import { appSocket, APP_ORIGIN } from './bridge-harness.ts';
@@ -58,7 +58,7 @@ async function stopBridge(): Promise<void> {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'icvault-bridge-pkg-'));
   await buildBridge(join(dir, 'icvault-bridge.mjs'));
-  stack = await startPcscStack(createSimCard({ seed: 'bridge package' }));
+  stack = await startPcscStack(createTestCard({ seed: 'bridge package' }));
 });
 
 afterAll(async () => {

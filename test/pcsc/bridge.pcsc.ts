@@ -2,7 +2,7 @@
 // pairing code, a second client on a busy reader, malformed frames) and that the reader
 // stays usable after each refusal; card insert/remove events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { toBase64 } from '../../src/protocol/bridge-frames.ts';
 import { isReaderError } from '../../src/reader/errors.ts';
 import { BridgeError, connectBridge, type BridgeEvent } from '../../src/reader/bridge-transport.ts';
@@ -16,7 +16,7 @@ const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '
 let stack: PcscStack;
 let bridge: Bridge & { lines: string[] };
 beforeAll(async () => {
-  stack = await startPcscStack(createSimCard({ seed: 'bridge refusals', cardNumber: '4900000000000001' }));
+  stack = await startPcscStack(createTestCard({ seed: 'bridge refusals', cardNumber: '4900000000000001' }));
   bridge = await startTestBridge(stack.reader);
 });
 // pcscd first: the binding's close() joins its status thread, which only returns
@@ -132,7 +132,7 @@ describe('PC/SC bridge over real pcscd', () => {
     expect(isReaderError(e)).toBe(true);
     expect((e as BridgeError).bridgeCode).toMatch(/NOT_CONNECTED|CARD_REMOVED/);
 
-    const second = createSimCard({ seed: 'bridge second card', cardNumber: '4900000000000002' });
+    const second = createTestCard({ seed: 'bridge second card', cardNumber: '4900000000000002' });
     await stack.insertCard(second);
     for (let i = 0; i < 100 && !events.some((e) => e.type === 'card-inserted'); i++) await new Promise((r) => setTimeout(r, 50));
     const inserted = events.find((e) => e.type === 'card-inserted');

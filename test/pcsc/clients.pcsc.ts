@@ -1,7 +1,7 @@
 // The simulated card behind real pcscd + vpcd, driven by real PC/SC clients (pcsc-tools'
 // scriptor and OpenSC's opensc-tool). Expected answers are docs/protocol.md's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { decodeHeader, decodeWrappedKey, HEADER_BYTES, WRAPPED_KEY_BYTES } from '../../src/protocol/backup-format.ts';
 import { openscAtr, openscSend, scriptor } from './clients.ts';
 import { startPcscStack, type PcscStack } from './daemons.ts';
@@ -9,7 +9,7 @@ import { startPcscStack, type PcscStack } from './daemons.ts';
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0').toUpperCase()).join(' ');
 const bytes = (h: string) => Uint8Array.from(h.split(' ').filter(Boolean).map((t) => parseInt(t, 16)));
 
-const card = createSimCard({ seed: 'pcsc clients test', cardNumber: '4900000000000001', pin: '1234' });
+const card = createTestCard({ seed: 'pcsc clients test', cardNumber: '4900000000000001', pin: '1234' });
 const atr = card.powerOn();
 card.powerOff();
 

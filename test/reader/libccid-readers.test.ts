@@ -19,7 +19,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backup, restore } from '../../src/host/index.ts';
-import { createSimCard, type SimCard } from '../../src/card-sim/index.ts';
+import { type SimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import type { CardProtocols } from '../../src/card-sim/atr.ts';
 import { ReaderError } from '../../src/reader/errors.ts';
 import { simConfig, SimUsbReader, type SimReaderConfig } from '../../src/reader/sim-usb-reader/index.ts';
@@ -146,7 +147,7 @@ function refusalKind(message: string): string {
 
 /** An 8 KiB card (a 4 KiB test application) offering only the given protocol. */
 function smallCard(cardNumber: string, protocols: CardProtocols): SimCard {
-  return createSimCard({ cardNumber, seed: `libccid ${cardNumber}`, apps: [scratchApp(4096)], memorySize: 8 * 1024, protocols });
+  return createTestCard({ cardNumber, seed: `libccid ${cardNumber}`, apps: [scratchApp(4096)], memorySize: 8 * 1024, protocols });
 }
 
 /** 385 CCID interfaces in 344 files, times two cards. */

@@ -4,7 +4,8 @@
  * fill exactly: a restore writes ~7 KiB, so ~15,000 cut points, each of which replays
  * the whole flow, and opening sealed pages costs per page as well as per byte.
  */
-import { createSimCard, loadSimCard, type SimCard } from '../../src/card-sim/index.ts';
+import { loadSimCard, type SimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { headerHash } from '../../src/protocol/backup-format.ts';
 import { backup, backupComplete, backupTransfer, restore, restoreComplete, restoreTransfer, select, verifyPin } from '../../src/protocol/commands/index.ts';
 import { token } from '../card/value-support.ts';
@@ -69,7 +70,7 @@ export function effectiveValue(d: Driver): { yen: number; points: number } | und
 
 /** Card A with history (a value load, a full backup, a spend after it), card B blank of data, and the stored backup. */
 export function makeFlows(): Flow[] {
-  const a = createSimCard({ ...SIZE, cardNumber: CARD_A, seed: 'tear-A' });
+  const a = createTestCard({ ...SIZE, cardNumber: CARD_A, seed: 'tear-A' });
   a.powerOn();
   verify(a);
   const da = new Driver(a);
@@ -80,7 +81,7 @@ export function makeFlows(): Flow[] {
   da.expect(emoneyDebit.getApdu(1200, DATE), SW.OK);
   const baseA = a.save();
 
-  const b = createSimCard({ ...SIZE, cardNumber: CARD_B, seed: 'tear-B' });
+  const b = createTestCard({ ...SIZE, cardNumber: CARD_B, seed: 'tear-B' });
   const baseB = b.save();
   const auth = authorise(full, CARD_B);
 

@@ -4,7 +4,8 @@
  * never gives a free try: that is the "PIN verify" flows of tearing.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { createSimCard, type SimCard } from '../../src/card-sim/index.ts';
+import { type SimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { backup, pinState, restore, select, verifyPin } from '../../src/protocol/commands/index.ts';
 import { membershipRedeem } from '../../src/protocol/commands/apps/membership.ts';
 import { APP_AID } from '../../src/protocol/commands/apps/ids.ts';
@@ -14,7 +15,7 @@ import { Driver } from './driver.ts';
 
 const DATE = Date.UTC(2025, 4, 1);
 const small = (cardNumber: string): SimCard => {
-  const c = createSimCard({ memorySize: 8192, pageSize: 256, cardNumber, seed: cardNumber });
+  const c = createTestCard({ memorySize: 8192, pageSize: 256, cardNumber, seed: cardNumber });
   c.powerOn();
   return c;
 };

@@ -7,7 +7,8 @@
  * an old PIN unblocked, or a wrong PUK that regained a try.
  */
 import { describe, expect, it } from 'vitest';
-import { createSimCard, cutPowerAt, loadSimCard, PowerLoss, type SimCard } from '../../src/card-sim/index.ts';
+import { cutPowerAt, loadSimCard, PowerLoss, type SimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { encodeCommand, type CommandApdu } from '../../src/protocol/apdu.ts';
 import { PUK_TRIES, resetRetryCounter, verifyPin } from '../../src/protocol/commands/pin.ts';
 
@@ -21,7 +22,7 @@ const sw = (c: SimCard, cmd: CommandApdu) => {
 
 /** A blocked PIN and one wrong PUK already spent (PUK_TRIES - 1 left), saved. */
 function blockedBase(): Uint8Array {
-  const c = createSimCard({ memorySize: 8192, pageSize: 256, cardNumber: '4900000000000601', seed: 'tear-puk' });
+  const c = createTestCard({ memorySize: 8192, pageSize: 256, cardNumber: '4900000000000601', seed: 'tear-puk' });
   c.powerOn();
   for (let i = 0; i < 3; i++) sw(c, verifyPin.getApdu('0000'));
   expect(sw(c, resetRetryCounter.getApdu('00000000', NEW_PIN))).toBe(0x63c0 | (PUK_TRIES - 1));

@@ -9,7 +9,7 @@
  *
  *   npx tsx tools/vpcd/latency-probe.ts [n=200]
  */
-import { createSimCard } from '../../src/card-sim/index.ts';
+import { createTestCard } from '../../test/support/card.ts';
 import { scriptor } from '../../test/pcsc/clients.ts';
 import { startPcscStack } from '../../test/pcsc/daemons.ts';
 import { linkCardToVpcd } from './connect.ts';
@@ -21,7 +21,7 @@ const GET_IDENTITY = '80 CA 01 01 00';
 const shim = buildNodelayShim();
 
 async function measure(label: string, cardNoDelay: boolean, vpcdNoDelay: boolean): Promise<void> {
-  const card = createSimCard({ seed: 'latency probe' });
+  const card = createTestCard({ seed: 'latency probe' });
   const before = process.env.LD_PRELOAD;
   if (vpcdNoDelay) process.env.LD_PRELOAD = shim; // inherited by pcscd (and scriptor, harmless)
   const stack = await startPcscStack(card).finally(() => {

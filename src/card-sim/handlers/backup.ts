@@ -1,11 +1,12 @@
 /**
  * BACKUP (fig. 14), BACKUP DATA TRANSFER (fig. 15), BACKUP COMPLETE (fig. 16), BACKUP ABORT.
+ * BACKUP answers the backup data's prefix of version 2 (src/protocol/trust/backup-data.ts):
+ * wrapped key v2 (99) ‖ header (126) ‖ the card's signature over the header (64).
  */
 import type { DecodedCommand } from '../../protocol/apdu.ts';
 import {
   encodeHeaderBody,
   encodeSegment,
-  encodeWrappedKey,
   headerHash,
   kindFromCode,
   pageMapHash,
@@ -14,7 +15,9 @@ import {
 } from '../../protocol/backup-format.ts';
 import { concat, readU64be } from '../../protocol/bytes.ts';
 import { SW } from '../../protocol/status-words.ts';
-import { headerTag, sameBytes, sealPage, wrapKey } from '../crypto.ts';
+import { headerTag, sameBytes, sealPage } from '../crypto.ts';
+import { signHeader } from '../../protocol/trust/header-signature.ts';
+import { encodeWrappedKeyV2, wrapUniqueKey } from '../../protocol/trust/wrapped-key.ts';
 import { redactSecrets } from '../identity.ts';
 import type { CardOs } from '../os.ts';
 import { refuse, reply, type Reply } from '../session.ts';
@@ -53,11 +56,15 @@ export function backupStart(os: CardOs, c: DecodedCommand): Reply {
   };
   const body = encodeHeaderBody(fields);
   const header = concat(body, headerTag(id.uniqueKey, body, seq));
-  const wrapped = encodeWrappedKey(wrapKey(id.commonKey, ctx, id.uniqueKey, os.random(12)));
+  // Version 2: the key goes to the issuer's epoch key only (HPKE), never to a common key
+  // of the fleet, and the card signs the header so anyone with its certificate can check it.
+  const t = os.trust();
+  const wrapped = encodeWrappedKeyV2(wrapUniqueKey(t.epochKemPublicKey, ctx, id.uniqueKey, os.random(32)));
+  const signature = signHeader(t.cardSigningSecretKey, header);
   // The counter is committed before anything leaves the card: a seq (and so a nonce) is never reused.
   s.counter = seq;
   os.session.backup = { kind, seq, ctx, key: id.uniqueKey, pages, next: 0, started: false, headerHash: headerHash(header), newVersions };
-  return reply(concat(wrapped, header));
+  return reply(concat(wrapped, header, signature));
 }
 
 /** Page content as a backup carries it: the identity block's secrets sealed as zeros. */

@@ -1,6 +1,6 @@
 /** GET DATA 80 CA 01 xx: the card's public state (codecs in protocol/commands/get-data-codecs.ts). */
 import type { DecodedCommand } from '../../protocol/apdu.ts';
-import { hex } from '../../protocol/bytes.ts';
+import { hex, u32be } from '../../protocol/bytes.ts';
 import {
   DATA_OBJECT,
   encodeApTableInfo,
@@ -14,7 +14,7 @@ import {
 } from '../../protocol/commands/get-data-codecs.ts';
 import { PIN_TRIES } from '../../protocol/commands/pin.ts';
 import { SW } from '../../protocol/status-words.ts';
-import { deriveCardKeys } from '../card-keys.ts';
+import { cardPublicKeys } from '../card-keys.ts';
 import type { CardOs } from '../os.ts';
 import { processAppCommand } from './app.ts';
 import { refuse, reply, type Reply } from '../session.ts';
@@ -66,11 +66,16 @@ export function dataObject(os: CardOs, tag: number): Uint8Array {
       return encodePinStatus({ triesLeft: id.initialised ? s.pinTries : 0, maxTries: PIN_TRIES, verified: os.session.pinVerified });
     case DATA_OBJECT.CHANGED_PAGES:
       return encodeChangedPages(s.changedPages(), l.pageCount);
-    case DATA_OBJECT.CARD_KEYS: {
-      if (!id.initialised) return refuse(SW.CONDITIONS_NOT_SATISFIED, 'card not initialised');
-      const k = deriveCardKeys(id.uniqueKey);
-      return encodeCardPublicKeys({ signingPublicKey: k.signingPublicKey, kemPublicKey: k.kemPublicKey });
-    }
+    case DATA_OBJECT.CARD_KEYS:
+      // A blank card answers its public keys: the issuer certifies them at personalisation.
+      return encodeCardPublicKeys(cardPublicKeys(os.manufactured()));
+    case DATA_OBJECT.CARD_CERTIFICATE:
+      return os.initialised().cardCertificate;
+    case DATA_OBJECT.EPOCH_CERTIFICATE:
+      return os.initialised().epochCertificate;
+    case DATA_OBJECT.AUTHORISATION_COUNTER:
+      os.initialised();
+      return u32be(s.authorisationCounter);
     default:
       return refuse(SW.REFERENCE_NOT_FOUND, `no data object ${hex(Uint8Array.of(tag >> 8, tag & 0xff))}`);
   }

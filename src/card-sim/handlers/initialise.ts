@@ -1,12 +1,17 @@
 /**
- * INITIALISE (figs. 12-13, 100/106): on a blank card only. The card makes its unique
- * key from its own random source (120), takes the common key and epoch (121), does
- * its normal initialisation (122: identity, AP table, each application's install),
- * and clears the changed-memory table last (123). All of it is one atomic group.
+ * INITIALISE (figs. 12-13, 100/106), version 2: on a blank card only, and only with the
+ * issuer's personalisation. The card made its unique key and key pairs at manufacture
+ * (120); it checks the epoch certificate against its root, its own certificate against
+ * the epoch key and that it certifies ITS keys, the epoch key's signature over the whole,
+ * and opens its PIN and PUK (121). Then its normal initialisation (122: identity, AP
+ * table, each application's install) and the changed-memory table cleared last (123),
+ * all one atomic group. A self-signed personalisation is refused with 6982.
  */
 import type { DecodedCommand } from '../../protocol/apdu.ts';
 import { ZERO_HASH } from '../../protocol/backup-format.ts';
-import { decodeInitialise } from '../../protocol/commands/initialise.ts';
+import { encodeCardCertificate, encodeEpochCertificate } from '../../protocol/trust/certificates.ts';
+import { checkPersonalisation, decodePersonalisation, openCardSecrets, type PersonalisationCheck } from '../../protocol/trust/personalisation.ts';
+import { cardPublicKeys } from '../card-keys.ts';
 import { PIN_TRIES, PUK_TRIES } from '../../protocol/commands/pin.ts';
 import { SW } from '../../protocol/status-words.ts';
 import type { CardApplication } from '../app-api.ts';
@@ -30,37 +35,52 @@ export function planApSlots(layout: Layout, apps: readonly CardApplication[]): A
   return offset <= layout.memorySize ? slots : undefined;
 }
 
+/** Why a personalisation is refused, as the card answers it. */
+const REFUSAL: Record<Exclude<PersonalisationCheck, 'ok'>, [number, string]> = {
+  'epoch-certificate': [SW.SECURITY_NOT_SATISFIED, "epoch certificate not signed by this card's root"],
+  'card-certificate': [SW.SECURITY_NOT_SATISFIED, 'card certificate not signed by the epoch key'],
+  signature: [SW.SECURITY_NOT_SATISFIED, 'personalisation not signed by the epoch key'],
+  'not-this-card': [SW.REFERENCE_NOT_FOUND, "the certificate names another card's keys"],
+};
+
 export function initialise(os: CardOs, c: DecodedCommand): Reply {
   if (c.p1 !== 0 || c.p2 !== 0) refuse(SW.INCORRECT_P1P2);
-  if (os.store.identity().initialised) refuse(SW.CONDITIONS_NOT_SATISFIED, 'already initialised');
-  const p = decodeInitialise(c.data);
+  const id = os.manufactured();
+  if (id.initialised) refuse(SW.CONDITIONS_NOT_SATISFIED, 'already initialised');
+  const p = decodePersonalisation(c.data);
   if (!p.ok) refuse(SW.WRONG_DATA, p.error.message);
+  const check = checkPersonalisation(id.rootPublicKey, p.value, cardPublicKeys(id));
+  if (check !== 'ok') refuse(...REFUSAL[check]);
+  const secrets = openCardSecrets(id.kemSecretKey, p.value);
+  if (!secrets) refuse(SW.WRONG_DATA, 'PIN and PUK do not open');
+  const cert = p.value.cardCertificate;
   const apps = [...os.apps.values()];
   const slots = planApSlots(os.layout, apps);
   if (!slots) refuse(SW.NOT_ENOUGH_MEMORY, 'applications do not fit');
-  const uniqueKey = os.random(32);
   const s = os.store;
+  const te = new TextEncoder();
   os.eeprom.atomic(() => {
     s.writeIdentity({
+      ...id,
       initialised: true,
-      cardNumber: p.value.cardNumber,
-      issuer: p.value.issuer,
-      epoch: p.value.epoch,
-      commonKey: p.value.commonKey,
-      uniqueKey,
-      issuerPublicKey: p.value.issuerPublicKey,
-      pin: new TextEncoder().encode(p.value.pin),
-      adopted: undefined,
-      puk: new TextEncoder().encode(p.value.puk ?? ''),
-      pukTries: p.value.puk === undefined ? 0 : PUK_TRIES,
+      cardNumber: cert.cardNumber,
+      issuer: cert.issuer,
+      epoch: cert.epoch,
+      minEpoch: p.value.epochCertificate.minEpoch,
+      pin: te.encode(secrets.pin),
+      puk: te.encode(secrets.puk),
+      pukTries: PUK_TRIES,
+      cardCertificate: encodeCardCertificate(cert),
+      epochCertificate: encodeEpochCertificate(p.value.epochCertificate),
     });
     s.writeApTable(slots);
     slots.forEach((slot, i) => apps[i]?.install(appContext(os, i, slot), os.appSeed));
     s.counter = 0;
     s.chainHead = ZERO_HASH;
-    s.point = { card: p.value.cardNumber, seq: 0 };
+    s.point = { card: cert.cardNumber, seq: 0 };
     s.pinTries = PIN_TRIES;
     s.restorePending = false;
+    s.authorisationCounter = 0;
     for (let i = 0; i < MAX_APPS; i++) s.setRestoreFlag(i, false);
     s.setPageVersions(new Uint32Array(os.layout.pageCount));
     s.clearChanged();

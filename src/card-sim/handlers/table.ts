@@ -6,9 +6,9 @@ import type { Reply } from '../session.ts';
 import { select } from './app.ts';
 import { backupAbort, backupComplete, backupStart, backupTransfer } from './backup.ts';
 import { internalAuthenticate } from './card-auth.ts';
+import { epochUpdate } from './epoch.ts';
 import { getData } from './get-data.ts';
 import { initialise } from './initialise.ts';
-import { keyExport, keyImport } from './keys.ts';
 import { changeReferenceData, verify } from './pin.ts';
 import { resetRetryCounter } from './puk.ts';
 import { restoreAbort, restoreComplete, restoreTransfer } from './restore-data.ts';
@@ -47,6 +47,5 @@ export const OS_COMMANDS = new Map<number, Handler>([
   [prop(INS.RESTORE_DATA_TRANSFER), endsRestoreOnRefusal(restoreTransfer)],
   [prop(INS.RESTORE_COMPLETE), endsRestoreOnRefusal(restoreComplete)],
   [prop(INS.RESTORE_ABORT), endsRestoreOnRefusal(restoreAbort)],
-  [prop(INS.KEY_EXPORT), keyExport],
-  [prop(INS.KEY_IMPORT), keyImport],
+  [prop(INS.EPOCH_UPDATE), epochUpdate],
 ]);

@@ -7,25 +7,25 @@ import { u64be } from '../bytes.ts';
 import {
   decodeHeader,
   decodeSegments,
-  decodeWrappedKey,
   HASH_BYTES,
   HEADER_BYTES,
   KIND_CODE,
-  WRAPPED_KEY_BYTES,
   type BackupHeader,
   type BackupKind,
   type Segment,
-  type WrappedKey,
 } from '../backup-format.ts';
 import { SW } from '../status-words.ts';
+import { BACKUP_DATA_PREFIX_BYTES } from '../trust/backup-data.ts';
+import { decodeWrappedKeyV2, WRAPPED_KEY_V2_BYTES, type WrappedKeyV2 } from '../trust/wrapped-key.ts';
 import { badResponse, checkSw, expectEmpty } from './card-error.ts';
 import { CLA_PROPRIETARY, INS } from './codes.ts';
 
 export interface BackupStart {
-  /** The 79 wrapped-key bytes and the 126 header bytes, exactly as the card sent them (store these). */
+  /** The 99 wrapped-key bytes, the 126 header bytes and the card's 64-byte header signature, exactly as the card sent them (store these). */
   wrappedKeyBytes: Uint8Array;
   headerBytes: Uint8Array;
-  wrappedKey: WrappedKey;
+  headerSignature: Uint8Array;
+  wrappedKey: WrappedKeyV2;
   header: BackupHeader;
 }
 
@@ -35,14 +35,15 @@ export const backup = {
     command(CLA_PROPRIETARY, INS.BACKUP, KIND_CODE[kind], 0x00, u64be(date), 256),
   parseResponse(response: Uint8Array): BackupStart {
     const { data } = checkSw(response, 'BACKUP');
-    if (data.length !== WRAPPED_KEY_BYTES + HEADER_BYTES) throw badResponse('BACKUP', `expected ${WRAPPED_KEY_BYTES + HEADER_BYTES} bytes, got ${data.length}`);
-    const wrappedKeyBytes = data.slice(0, WRAPPED_KEY_BYTES);
-    const headerBytes = data.slice(WRAPPED_KEY_BYTES);
-    const w = decodeWrappedKey(wrappedKeyBytes);
+    if (data.length !== BACKUP_DATA_PREFIX_BYTES) throw badResponse('BACKUP', `expected ${BACKUP_DATA_PREFIX_BYTES} bytes (protocol version 2), got ${data.length}`);
+    const wrappedKeyBytes = data.slice(0, WRAPPED_KEY_V2_BYTES);
+    const headerBytes = data.slice(WRAPPED_KEY_V2_BYTES, WRAPPED_KEY_V2_BYTES + HEADER_BYTES);
+    const headerSignature = data.slice(WRAPPED_KEY_V2_BYTES + HEADER_BYTES);
+    const w = decodeWrappedKeyV2(wrappedKeyBytes);
     if (!w.ok) throw badResponse('BACKUP', w.error.message, w.error);
     const h = decodeHeader(headerBytes);
     if (!h.ok) throw badResponse('BACKUP', h.error.message, h.error);
-    return { wrappedKeyBytes, headerBytes, wrappedKey: w.value, header: h.value };
+    return { wrappedKeyBytes, headerBytes, headerSignature, wrappedKey: w.value, header: h.value };
   },
 };
 

@@ -23,8 +23,8 @@ export const INS = {
   RESTORE_DATA_TRANSFER: 0xc2,
   RESTORE_COMPLETE: 0xc4,
   RESTORE_ABORT: 0xc6,
-  KEY_EXPORT: 0xd0,
-  KEY_IMPORT: 0xd2,
+  /** Version 2: the card takes a newer epoch key certified by the issuer's root (docs/trust.md "Epochs"). */
+  EPOCH_UPDATE: 0xd4,
   /** ISO 7816-4 INTERNAL AUTHENTICATE (CLA 00): the card signs a challenge (docs/trust.md). */
   INTERNAL_AUTHENTICATE: 0x88,
 } as const;

@@ -17,6 +17,12 @@ export const DATA_OBJECT = {
   CHANGED_PAGES: 0x0107,
   /** The card's public keys: Ed25519 (signs challenges) ‖ X25519 (receives sealed keys), 64 bytes. */
   CARD_KEYS: 0x0108,
+  /** Version 2: the card's certificate, as the issuer signed it at personalisation (147 bytes). */
+  CARD_CERTIFICATE: 0x0109,
+  /** Version 2: the certificate of the epoch the card is on, signed by the root (141 bytes). */
+  EPOCH_CERTIFICATE: 0x010a,
+  /** Version 2: the restore-authorisation counter, u32: the next authorisation names it + 1. */
+  AUTHORISATION_COUNTER: 0x010b,
 } as const;
 
 const done = <T>(r: ByteReader, what: string, v: T | undefined): Decoded<T> =>

@@ -1,6 +1,12 @@
-/** GET DATA (80 CA 01 xx): the card's identity, layout, AP table, backup status, load history, PIN status, changed pages. */
+/**
+ * GET DATA (80 CA 01 xx): the card's identity, layout, AP table, backup status, load
+ * history, PIN status, changed pages; version 2: its public keys, certificate, epoch
+ * certificate and restore-authorisation counter.
+ */
 import { command, type CommandApdu } from '../apdu.ts';
-import type { Decoded } from '../result.ts';
+import { readU32be } from '../bytes.ts';
+import { fail, ok, type Decoded } from '../result.ts';
+import { CARD_CERTIFICATE_BYTES, EPOCH_CERTIFICATE_BYTES } from '../trust/certificates.ts';
 import { badResponse, checkSw } from './card-error.ts';
 import { CLA_PROPRIETARY, INS } from './codes.ts';
 import {
@@ -36,3 +42,11 @@ export const getLoadHistory = getData(DATA_OBJECT.LOAD_HISTORY, 'load history', 
 export const getPinStatus = getData(DATA_OBJECT.PIN_STATUS, 'PIN status', decodePinStatus);
 export const getChangedPages = getData(DATA_OBJECT.CHANGED_PAGES, 'changed pages', decodeChangedPages);
 export const getCardKeys = getData(DATA_OBJECT.CARD_KEYS, 'card keys', decodeCardPublicKeys);
+
+/** Fixed-length opaque bytes (certificates are decoded and checked where they are used). */
+const bytesOf = (what: string, n: number) => (b: Uint8Array): Decoded<Uint8Array> => (b.length === n ? ok(b.slice()) : fail(what, `expected ${n} bytes, got ${b.length}`));
+const u32Of = (what: string) => (b: Uint8Array): Decoded<number> => (b.length === 4 ? ok(readU32be(b, 0)) : fail(what, `expected 4 bytes, got ${b.length}`));
+
+export const getCardCertificate = getData(DATA_OBJECT.CARD_CERTIFICATE, 'card certificate', bytesOf('card certificate', CARD_CERTIFICATE_BYTES));
+export const getEpochCertificate = getData(DATA_OBJECT.EPOCH_CERTIFICATE, 'epoch certificate', bytesOf('epoch certificate', EPOCH_CERTIFICATE_BYTES));
+export const getAuthorisationCounter = getData(DATA_OBJECT.AUTHORISATION_COUNTER, 'authorisation counter', u32Of('authorisation counter'));

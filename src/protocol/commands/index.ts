@@ -1,5 +1,4 @@
 /** Every card command as a pure getApdu + parseResponse pair (docs/protocol.md). */
-export * from './authorisation.ts';
 export * from './backup.ts';
 export * from './card-auth.ts';
 export * from './card-error.ts';
@@ -8,7 +7,7 @@ export * from './get-data.ts';
 export * from './get-data-codecs.ts';
 export * from './get-response.ts';
 export * from './initialise.ts';
-export * from './keys.ts';
+export * from './epoch.ts';
 export * from './pin.ts';
 export * from './restore.ts';
 export * from './select.ts';

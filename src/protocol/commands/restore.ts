@@ -2,13 +2,17 @@
  * RESTORE (fig. 17, 110), RESTORE DATA TRANSFER (fig. 18, 111), RESTORE COMPLETE
  * (fig. 19, 112) and RESTORE ABORT (ours).
  *   P1: 00 this card's own backup, 01 another card's (fig. 9: data also carries the
- *       issuer's authorisation for source card, this card and the point).
+ *       issuer's authorisation for source card, this card, the point and this card's
+ *       authorisation counter + 1, with the source's key sealed to this card).
  *   P2: 00 compacted (each page of the point once, from its newest copy), 01 replay
  *       step (claim 15: a full, then each diff in order), 02 verify only (writes nothing).
  */
 import { command, type CommandApdu } from '../apdu.ts';
 import { concat, u64be } from '../bytes.ts';
-import { AUTHORISATION_BYTES, encodeSegment, HEADER_BYTES, WRAPPED_KEY_BYTES, type Segment } from '../backup-format.ts';
+import { encodeSegment, HEADER_BYTES, type Segment } from '../backup-format.ts';
+import { AUTHORISATION_V2_BYTES } from '../trust/authorisation.ts';
+import { HEADER_SIGNATURE_BYTES } from '../trust/header-signature.ts';
+import { WRAPPED_KEY_V2_BYTES } from '../trust/wrapped-key.ts';
 import { expectEmpty } from './card-error.ts';
 import { CLA_PROPRIETARY, INS } from './codes.ts';
 
@@ -22,19 +26,19 @@ export interface RestoreStartParams {
   mode: RestoreMode;
   wrappedKey: Uint8Array;
   header: Uint8Array;
-  /**
-   * 'other' only: the issuer's authorisation (123 bytes, see authorisation.ts). May be
-   * left out when this card has imported the source card's key (KEY IMPORT, claim 8).
-   */
+  /** The source card's signature over the header (version 2). */
+  headerSignature: Uint8Array;
+  /** 'other' only, and required there: the issuer's authorisation (239 bytes, src/protocol/trust/authorisation.ts). */
   authorisation?: Uint8Array;
 }
 
 export const restore = {
-  /** 205 bytes (328 with an authorisation): short-APDU links send it chained (CLA bit 0x10). */
+  /** 289 bytes (528 with an authorisation): short-APDU links send it chained (CLA bit 0x10). */
   getApdu(p: RestoreStartParams): CommandApdu {
-    if (p.wrappedKey.length !== WRAPPED_KEY_BYTES || p.header.length !== HEADER_BYTES) throw new RangeError('RESTORE: wrapped key must be 79 bytes, header 126');
-    if (p.authorisation && (p.target !== 'other' || p.authorisation.length !== AUTHORISATION_BYTES)) throw new RangeError('RESTORE: an authorisation (123 bytes) goes only with target other');
-    const data = concat(p.wrappedKey, p.header, p.authorisation ?? new Uint8Array(0));
+    if (p.wrappedKey.length !== WRAPPED_KEY_V2_BYTES || p.header.length !== HEADER_BYTES || p.headerSignature.length !== HEADER_SIGNATURE_BYTES)
+      throw new RangeError(`RESTORE: wrapped key must be ${WRAPPED_KEY_V2_BYTES} bytes, header ${HEADER_BYTES}, signature ${HEADER_SIGNATURE_BYTES} (protocol version 2)`);
+    if (p.authorisation && (p.target !== 'other' || p.authorisation.length !== AUTHORISATION_V2_BYTES)) throw new RangeError(`RESTORE: an authorisation (${AUTHORISATION_V2_BYTES} bytes) goes only with target other`);
+    const data = concat(p.wrappedKey, p.header, p.headerSignature, p.authorisation ?? new Uint8Array(0));
     return command(CLA_PROPRIETARY, INS.RESTORE, RESTORE_P1[p.target], RESTORE_P2[p.mode], data);
   },
   parseResponse: (response: Uint8Array): void => expectEmpty(response, 'RESTORE'),

@@ -5,7 +5,7 @@
  * What is connected is one ReaderSession (src/reader/session.ts), changed only through
  * its reducer, so a new connection always lets go of everything the old one held.
  */
-import type { Authorise } from '../../host/index.ts';
+import type { RestoreAuthority } from '../../host/index.ts';
 import { readCard } from '../../host/card-read.ts';
 import * as terminal from '../../host/terminal.ts';
 import type { Transport } from '../../host/surface.ts';
@@ -63,7 +63,7 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
     return session.link;
   };
   const issuerOf = (issuer: number) => ({ id: issuerId(issuer), name: session.issuer.kind === 'demo' && demoMode ? demoMode.demoIssuerName(issuer) : null });
-  const authorise = (): Authorise | undefined => (session.issuer.kind === 'demo' && demoMode ? demoMode.demoAuthorise : undefined);
+  const authority = (): RestoreAuthority | undefined => (session.issuer.kind === 'demo' && demoMode ? demoMode.demoAuthority : undefined);
   const inReader = () => (session.kind === 'none' ? null : session.cardInReader);
   /** The card the one in the reader replaces: the demo's session says so, or the issuer did when the card proved itself. */
   let issuerSaysReplaces: { card: string; replaces: string } | null = null;
@@ -234,12 +234,12 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
         const v = await vaultView();
         const card = await readCard(t, world() ? { pin: DEMO_PIN } : {});
         const later = (await v.entries(sourceCard)).filter((e) => e.seq > seq).map((e) => e.pagesChanged);
-        return previewRestore({ card, sourceCard, seq, note: notes.get(sourceCard, seq), laterPages: later, issuerLinked: authorise() !== undefined || session.issuer.kind === 'service' });
+        return previewRestore({ card, sourceCard, seq, note: notes.get(sourceCard, seq), laterPages: later, issuerLinked: authority() !== undefined || session.issuer.kind === 'service' });
       }),
     restore: async (o) => {
       const v = await vaultView();
       try {
-        return await onCard((t) => runRestore(t, v.vault, o, authorise()), 'restore');
+        return await onCard((t) => runRestore(t, v.vault, o, authority()), 'restore');
       } finally {
         v.invalidate();
       }

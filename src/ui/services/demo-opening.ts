@@ -8,6 +8,7 @@
 import type { SimCard } from '../../card-sim/index.ts';
 import { addPoints, load, type TokenSource } from '../../host/terminal.ts';
 import { demoIssuer } from '../../../issuer/core/demo.ts';
+import { issuerMachine } from './demo-issuer.ts';
 
 export const OPENING_VALUE = { yen: 3200, points: 1250 } as const;
 
@@ -15,8 +16,7 @@ export async function loadOpeningValue(card: SimCard): Promise<void> {
   const issuer = demoIssuer();
   const tokens: TokenSource = async (r) => issuer.loadToken({ cardNumber: r.cardNumber, aid: r.aid, amount: r.amount, loadCounter: r.loadCounter });
   card.powerOn();
-  // The card in the issuer's own machine: extended APDUs, no reader in between.
-  const direct = { limits: { maxCommandData: 65535, maxResponseData: 65536, extendedLength: true }, transmit: async (apdu: Uint8Array) => card.transmit(apdu) };
+  const direct = issuerMachine(card);
   try {
     await load(direct, OPENING_VALUE.yen, tokens);
     await addPoints(direct, OPENING_VALUE.points, tokens);

@@ -3,7 +3,8 @@
  * they sit in. Cards persist in the demo store (demo-store.ts) after every change.
  * Demo only: a real card is never reached like this.
  */
-import { createSimCard, DEMO_ISSUER, loadSimCard, SimCardError, type SimCard } from '../../card-sim/index.ts';
+import { createSimCard, loadSimCard, SimCardError, type SimCard } from '../../card-sim/index.ts';
+import { personalise } from '../../host/index.ts';
 import { defaultApplications } from '../../card-sim/apps/index.ts';
 import { createSimulatedReader, SimUsbReader } from '../../reader/sim-usb-reader/index.ts';
 import type { DemoMeta, DemoStore } from './demo-store.ts';
@@ -11,7 +12,7 @@ import { DEMO_PIN } from './demo-pin.ts';
 import { SavingCard } from './saving-card.ts';
 import { demoIssuer } from '../../../issuer/core/demo.ts';
 import type { LoadRequest } from '../../host/terminal.ts';
-import { demoEpochKey } from './demo-issuer-keys.ts';
+import { demoPersonaliser, demoRootPublicKey, issuerMachine } from './demo-issuer.ts';
 import { loadOpeningValue } from './demo-opening.ts';
 
 export const FIRST_DEMO_CARD = '4900000000000001';
@@ -21,17 +22,15 @@ export const DEMO_READER_LEVEL = 'extended-apdu';
 /** The issuer personalises a replacement card with the holder's name; value and records start empty. */
 const REPLACEMENT_SEED = { 'emoney.balance': 0, 'membership.points': 0, 'medical.records': '' } as const;
 
+/** A blank card made with the demo issuer's root, personalised by the demo issuer (version 2). */
 async function issue(cardNumber: string, replacement: boolean): Promise<SimCard> {
-  const card = createSimCard({
-    cardNumber,
-    issuer: DEMO_ISSUER.issuer,
-    epoch: DEMO_ISSUER.epoch,
-    commonKey: DEMO_ISSUER.commonKey,
-    issuerPublicKey: demoEpochKey().publicKey,
-    pin: DEMO_PIN,
-    apps: defaultApplications(),
-    appSeed: replacement ? REPLACEMENT_SEED : {},
-  });
+  const card = createSimCard({ rootPublicKey: demoRootPublicKey(), apps: defaultApplications(), appSeed: replacement ? REPLACEMENT_SEED : {} });
+  card.powerOn();
+  try {
+    await personalise(issuerMachine(card), demoPersonaliser(cardNumber, DEMO_PIN));
+  } finally {
+    card.powerOff();
+  }
   // A replacement's value is re-issued by the issuer from its ledger (docs/issuer.md), not here.
   if (!replacement) await loadOpeningValue(card);
   return card;
@@ -60,9 +59,9 @@ export class DemoWorld {
   static async load(store: DemoStore): Promise<DemoWorld> {
     const meta = await store.meta();
     const bytes = meta?.inReader ? await store.card(meta.inReader) : undefined;
-    // A demo card saved by an earlier card layout (the value store of protocol v2 moved the
-    // bookkeeping) does not load: the demo then starts again with a fresh sample card; the
-    // vault and its backups are untouched (they live in the vault's own database).
+    // A demo card saved by an earlier card layout (protocol v2 moved the bookkeeping and the
+    // identity block) does not load: the demo then starts again with a fresh sample card;
+    // the vault and its backups are untouched (they live in the vault's own database).
     const saved = meta?.inReader && bytes ? loadSaved(bytes) : undefined;
     if (meta && (meta.inReader === null || saved)) {
       const card = meta.inReader && saved ? new SavingCard(saved, meta.inReader) : null;
@@ -110,7 +109,7 @@ export class DemoWorld {
     await this.saveAll(null);
   }
 
-  /** The demo issuer initialises a new card (new number, same issuer); the old one is lost. */
+  /** The demo issuer personalises a new blank card (new number, same issuer); the old one is lost. */
   async issueReplacement(): Promise<void> {
     if (this.card) await this.lose();
     const last = this.meta.issued[this.meta.issued.length - 1] ?? FIRST_DEMO_CARD;

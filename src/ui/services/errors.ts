@@ -93,6 +93,7 @@ function hostCode(e: HostError, what: 'restore' | 'other'): ServiceErrorCode {
     case 'BAD_BACKUP':
       return 'vault-failed';
     case 'OLD_PROTOCOL':
+    case 'NOT_AUTHORISED':
       return 'restore-refused';
     case 'WRONG_CARD':
       return 'wrong-card';

@@ -1,5 +1,5 @@
 /** Backup, restore and deep verify: the host operations over the card link, mapped onto the UI's types. */
-import { backup, restore, verify, type Authorise, type Progress } from '../../host/index.ts';
+import { backup, restore, verify, type Progress, type RestoreAuthority } from '../../host/index.ts';
 import { readCard, type CardReading } from '../../host/card-read.ts';
 import type { AppKind } from '../../host/app-read.ts';
 import { settleValues } from '../../host/restore-values.ts';
@@ -42,7 +42,7 @@ export async function runBackup(t: Transport, vault: Vault, notes: BackupNotes, 
   return { seq: r.seq, kind: r.kind, pages: r.pages, bytes: r.row.bytes };
 }
 
-export async function runRestore(t: Transport, vault: Vault, o: RestoreCall, authorise: Authorise | undefined): Promise<RestoreOutcome> {
+export async function runRestore(t: Transport, vault: Vault, o: RestoreCall, authority: RestoreAuthority | undefined): Promise<RestoreOutcome> {
   const before = await readCard(t);
   const r = await restore(t, vault, {
     pin: o.pin,
@@ -52,7 +52,7 @@ export async function runRestore(t: Transport, vault: Vault, o: RestoreCall, aut
     mode: o.mode,
     signal: o.signal,
     onProgress: (p) => o.onProgress(progressOf(p)),
-    ...(authorise ? { authorise } : {}),
+    ...(authority ? { authority } : {}),
   });
   // Fig. 20's card-AP link, version 2: each restored value application logs that it kept its value.
   const settled = await settleValues(t, r.apTable);
