@@ -13,13 +13,16 @@ import {
   restore,
   restoreComplete,
   restoreTransfer,
-  signRestoreAuthorisation,
+  getAuthorisationCounter,
+  getCardCertificate,
   verifyPin,
   type BackupStart,
   type RestoreMode,
   type RestoreTarget,
 } from '../../src/protocol/commands/index.ts';
-import { DEMO_ISSUER, type SimCard } from '../../src/card-sim/index.ts';
+import type { SimCard } from '../../src/card-sim/index.ts';
+import type { IssuerAuthority } from '../../issuer/core/index.ts';
+import { createTestCard, testIssuer } from '../support/card.ts';
 
 export interface Exchange {
   data: Uint8Array;
@@ -83,7 +86,12 @@ export function verify(card: SimCard, pin = '1234'): void {
 export interface StoredBackup extends BackupStart {
   segments: Segment[];
   hash: Uint8Array;
+  /** The certificate of the card that made it (GET DATA, version 2): checks its header signature. */
+  cardCertificate: Uint8Array;
 }
+
+/** GET DATA of the card's certificate (not counted on any wire). */
+export const certificateOf = (card: SimCard): Uint8Array => getCardCertificate.parseResponse(raw(send(card, getCardCertificate.getApdu())));
 
 /** BACKUP, every BACKUP DATA TRANSFER, and (unless told not to) BACKUP COMPLETE. */
 export function runBackup(card: SimCard, kind: BackupKind, o: { date?: number; complete?: boolean; wire?: Wire; ne?: number } = {}): StoredBackup {
@@ -97,7 +105,7 @@ export function runBackup(card: SimCard, kind: BackupKind, o: { date?: number; c
   }
   const hash = headerHash(start.headerBytes);
   if (o.complete !== false) backupComplete.parseResponse(raw(send(card, backupComplete.getApdu(hash), o.wire)));
-  return { ...start, segments, hash };
+  return { ...start, segments, hash, cardCertificate: certificateOf(card) };
 }
 
 export interface Rec extends SealedRecord {
@@ -151,7 +159,17 @@ export interface RestoreRun {
 /** RESTORE, transfers, COMPLETE; returns the first status word that is not 9000 (or 9000). */
 export function runRestore(card: SimCard, point: StoredBackup, chain: readonly StoredBackup[], o: RestoreRun = {}): number {
   const target = o.target ?? 'same';
-  const start = send(card, restore.getApdu({ target, mode: o.mode ?? 'compacted', wrappedKey: point.wrappedKeyBytes, header: point.headerBytes, ...(o.authorisation ? { authorisation: o.authorisation } : {}) }));
+  const start = send(
+    card,
+    restore.getApdu({
+      target,
+      mode: o.mode ?? 'compacted',
+      wrappedKey: point.wrappedKeyBytes,
+      header: point.headerBytes,
+      headerSignature: point.headerSignature,
+      ...(o.authorisation ? { authorisation: o.authorisation } : {}),
+    }),
+  );
   if (start.sw !== 0x9000) return start.sw;
   const recs = o.records ?? (o.mode === 'replay' ? recordsOf(point) : pointRecords(chain));
   const transfers = o.transfers ?? packRecords(recs, point.header.pageSize, commandRoom(card));
@@ -162,9 +180,24 @@ export function runRestore(card: SimCard, point: StoredBackup, chain: readonly S
   return send(card, restoreComplete.getApdu(1_700_000_100_000)).sw;
 }
 
-/** The demo issuer's authorisation for restoring `point` onto the card numbered `targetCard`. */
-export const authorise = (point: StoredBackup, targetCard: string) =>
-  signRestoreAuthorisation(DEMO_ISSUER.secretKey, { issuer: point.header.issuer, epoch: point.header.epoch, sourceCard: point.header.cardNumber, targetCard, headerBytes: point.headerBytes });
+/**
+ * The issuer's authorisation (version 2) for restoring `point` onto `target`: a card in
+ * hand (its certificate and its counter + 1, read by GET DATA), or a card number (a card
+ * of that number personalised for the purpose, counter 1: an authorisation for a card
+ * that is not the one it is sent to).
+ */
+export function authorise(point: StoredBackup, target: SimCard | string, o: { issuer?: IssuerAuthority; counter?: number } = {}): Uint8Array {
+  const card = typeof target === 'string' ? createTestCard({ cardNumber: target, seed: `authorised ${target}`, memorySize: 8192, ...(o.issuer ? { issuer: o.issuer } : {}) }) : target;
+  const counter = o.counter ?? getAuthorisationCounter.parseResponse(raw(send(card, getAuthorisationCounter.getApdu()))) + 1;
+  return (o.issuer ?? testIssuer()).restoreAuthorisation({
+    sourceCardCertificate: point.cardCertificate,
+    targetCardCertificate: certificateOf(card),
+    pointHeaderBytes: point.headerBytes,
+    pointHeaderSignature: point.headerSignature,
+    wrappedKeyBytes: point.wrappedKeyBytes,
+    targetAuthorisationCounter: counter,
+  });
+}
 
 /** Memory outside the identity block (which a restore never writes). */
 export const restorable = (card: SimCard) => {

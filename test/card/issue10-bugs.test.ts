@@ -56,7 +56,7 @@ describe('RESTORE with a header date >= 2^53 (issue 10)', () => {
       const header = full.headerBytes.slice();
       new DataView(header.buffer).setUint32(28, high);
       const before = card.save();
-      const r = send(card, restore.getApdu({ target: 'same', mode: 'compacted', wrappedKey: full.wrappedKeyBytes, header }));
+      const r = send(card, restore.getApdu({ target: 'same', mode: 'compacted', wrappedKey: full.wrappedKeyBytes, header, headerSignature: full.headerSignature }));
       expect(r.sw.toString(16)).toBe('6a80');
       expect(equal(card.save(), before)).toBe(true);
     }

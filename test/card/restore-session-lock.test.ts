@@ -39,7 +39,7 @@ function story(): { card: SimCard; full: StoredBackup; diff: StoredBackup } {
 
 /** RESTORE (replay diff step) and every transfer; the session stays open before COMPLETE. */
 function openDiffStep(card: SimCard, diff: StoredBackup): void {
-  const start = send(card, restore.getApdu({ target: 'same', mode: 'replay', wrappedKey: diff.wrappedKeyBytes, header: diff.headerBytes }));
+  const start = send(card, restore.getApdu({ target: 'same', mode: 'replay', wrappedKey: diff.wrappedKeyBytes, header: diff.headerBytes, headerSignature: diff.headerSignature }));
   expect(start.sw.toString(16)).toBe('9000');
   for (const t of packRecords(recordsOf(diff), diff.header.pageSize, commandRoom(card))) expect(send(card, restoreTransfer.getApdu(t)).sw).toBe(0x9000);
 }

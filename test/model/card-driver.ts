@@ -180,7 +180,7 @@ export class ModelCard {
       case CMD.restore: {
         const b = this.hold(s.a1);
         const mode = s.a2 === 1 ? 'replay' : 'compacted';
-        const r = tx(restore.getApdu({ target: 'same', mode, wrappedKey: b.wrappedKeyBytes, header: b.headerBytes }));
+        const r = tx(restore.getApdu({ target: 'same', mode, wrappedKey: b.wrappedKeyBytes, header: b.headerBytes, headerSignature: b.headerSignature }));
         if (r.sw !== 0x9000 || (mode === 'replay' && b.kind === 'diff')) return r.sw;
         // The pages the model does not name come from the backups the point's map names.
         const map = this.mapOf(s.a1);

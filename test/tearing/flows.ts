@@ -52,7 +52,7 @@ function backupFlow(d: Driver, kind: 'full' | 'diff'): void {
 function restoreFlow(d: Driver, point: StoredBackup, auth?: Uint8Array): void {
   d.expect(verifyPin.getApdu('1234'), SW.OK, 'verify');
   const target = auth ? 'other' : 'same';
-  d.expect(restore.getApdu({ target, mode: 'compacted', wrappedKey: point.wrappedKeyBytes, header: point.headerBytes, ...(auth ? { authorisation: auth } : {}) }), SW.OK);
+  d.expect(restore.getApdu({ target, mode: 'compacted', wrappedKey: point.wrappedKeyBytes, header: point.headerBytes, headerSignature: point.headerSignature, ...(auth ? { authorisation: auth } : {}) }), SW.OK);
   for (const t of packRecords(pointRecords([point]), point.header.pageSize, 65535)) d.expect(restoreTransfer.getApdu(t), SW.OK);
   d.expect(restoreComplete.getApdu(DATE), SW.OK, 'restore-complete');
 }

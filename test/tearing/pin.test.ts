@@ -58,7 +58,7 @@ describe('cardholder PIN', () => {
     const d = new Driver(c);
     expect(d.send(backup.getApdu('full', DATE)).sw).toBe(SW.SECURITY_NOT_SATISFIED);
     expect(d.send(backup.getApdu('diff', DATE)).sw).toBe(SW.SECURITY_NOT_SATISFIED);
-    expect(d.send(restore.getApdu({ target: 'same', mode: 'compacted', wrappedKey: full.wrappedKeyBytes, header: full.headerBytes })).sw).toBe(SW.SECURITY_NOT_SATISFIED);
+    expect(d.send(restore.getApdu({ target: 'same', mode: 'compacted', wrappedKey: full.wrappedKeyBytes, header: full.headerBytes, headerSignature: full.headerSignature })).sw).toBe(SW.SECURITY_NOT_SATISFIED);
     d.send(select.getApdu(APP_AID.membership));
     expect(d.send(membershipRedeem.getApdu(100, DATE)).sw).toBe(SW.SECURITY_NOT_SATISFIED);
     const after = c.inspect();
