@@ -1,12 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { backUp } from './helpers/app.ts';
-import { useIssuerStack } from './helpers/issuer-stack.ts';
+import { useIssuerStack, writeDownRecoveryCode } from './helpers/issuer-stack.ts';
 import { screenshot } from './helpers/screenshot.ts';
 
 // The app built against a running demo issuer (issue 11), started by this spec on free
-// ports. A card that cannot prove itself (no certificate: protocol version 1) keeps its
-// backups on this device, and the app says so plainly instead of failing the backup.
+// ports. The demo card (protocol version 2) proves itself and registers: the recovery code
+// is shown once; every backup goes up, and the timeline says where each one is.
 
 const stackOf = useIssuerStack();
 
@@ -17,18 +17,18 @@ test('the issuer panel and the timeline say where backups are; a lost report wit
   });
   await page.goto(`${stackOf().appUrl}/?demo`);
   await expect(page.getByTestId('card-number')).toBeVisible({ timeout: 30_000 });
+  await writeDownRecoveryCode(page);
+  expect(issuerCalls).toEqual(expect.arrayContaining(['POST /v1/auth/challenge', 'POST /v1/auth/login', 'POST /v1/cards/4900000000000001/register']));
   const panel = page.getByTestId('issuer-panel');
   await expect(panel.getByRole('heading', { name: 'Copy at your card issuer' })).toBeVisible();
   await backUp(page, 1);
   const row = page.locator('.trow[data-seq="1"]');
-  await expect(row.locator('[data-place]')).toHaveAttribute('data-place', /^(device|both)$/);
-  await expect(row).toContainText(/This device/);
+  // Kept here at once, at the issuer as soon as the upload is through.
+  await expect(row.locator('[data-place]')).toHaveAttribute('data-place', 'both');
+  await expect(row).toContainText('This device + issuer');
   // The row's accessible text names the place too.
-  await expect(row.locator('.visually-hidden')).toContainText(/kept on: This device/);
-  // A version-1 card has no certificate: it cannot prove itself, and the panel says what that means.
-  await expect(page.getByTestId('issuer-state')).toHaveText(/cannot prove itself to its issuer: its backups stay on this device only/);
-  // Trying again cannot help such a card: no alert, no retry button.
-  await expect(panel.getByRole('button', { name: 'Connect to the card issuer' })).toHaveCount(0);
+  await expect(row.locator('.visually-hidden')).toContainText('kept on: This device + issuer');
+  await expect(page.getByTestId('issuer-state')).toHaveText('Backups of this card go to its issuer as they are made.');
 
   await panel.getByLabel('Card number').fill('4900 0000 0000 0001');
   await panel.getByLabel('Recovery code').fill('not-the-code');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, preview, type PreviewServer } from 'vite';
-import { test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { freePort } from './dev-server.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -100,4 +100,15 @@ export function useIssuerStack(): () => IssuerStack {
     if (!stack) throw new Error('the issuer stack did not start');
     return stack;
   };
+}
+
+/** The card registers at its first link: the recovery code is shown once; read it and close the dialog. */
+export async function writeDownRecoveryCode(page: Page): Promise<string> {
+  const dialog = page.getByRole('dialog', { name: 'Your recovery code' });
+  await expect(dialog).toBeVisible({ timeout: 30_000 });
+  const code = (await dialog.getByTestId('recovery-code').textContent())?.trim() ?? '';
+  expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
+  await dialog.getByRole('button', { name: 'I have written it down' }).click();
+  await expect(dialog).toBeHidden();
+  return code;
 }

@@ -2,7 +2,8 @@ import type { Db, Queryable } from '../db/db.ts';
 import { bytes, num, str } from '../db/db.ts';
 import type { Authority, CardIdentity, UploadedBackup } from '../authority.ts';
 import { IssuerError } from '../errors.ts';
-import { decodeHeader, decodeSegments, headerHash, type BackupHeader } from '../../src/protocol/backup-format.ts';
+import { decodeHeader, decodeSegments, headerHash, type BackupHeader, type Segment } from '../../src/protocol/backup-format.ts';
+import { ok, type Decoded } from '../../src/protocol/result.ts';
 import { equal, hex } from '../../src/protocol/bytes.ts';
 import { decodeWrappedKeyV2 } from '../../src/protocol/trust/wrapped-key.ts';
 import type { BlobStore } from './blob-store.ts';
@@ -58,7 +59,8 @@ function check(authority: Authority, card: CardIdentity, data: Uint8Array, decla
   if (wk.value.cardNumber !== h.cardNumber || wk.value.issuer !== h.issuer || wk.value.epoch !== h.epoch) {
     throw new IssuerError('BAD_BACKUP', `the wrapped key names card ${wk.value.cardNumber}, issuer ${wk.value.issuer}, epoch ${wk.value.epoch}; the header card ${h.cardNumber}, issuer ${h.issuer}, epoch ${h.epoch}`);
   }
-  const segs = decodeSegments(up.records, h.pageSize);
+  // A diff that carried no page (nothing changed since its base) travels with no segment.
+  const segs: Decoded<Segment[]> = up.records.length === 0 ? ok([]) : decodeSegments(up.records, h.pageSize);
   if (!segs.ok) throw new IssuerError('BAD_BACKUP', `malformed records: ${segs.error.message}`);
   let count = 0;
   const pages = new Set<number>();

@@ -98,7 +98,7 @@ describe('a replacement card in a new browser', () => {
     const authority = serviceRestoreAuthority(client, session);
     const parts = splitBackupData(point?.bytes ?? new Uint8Array(0));
     if (!parts.ok) throw new Error(parts.error.message);
-    const request = { sourceCertificate: old.certificate, targetCertificate: fresh.certificate, pointHeader: parts.value.header, wrappedKey: parts.value.wrappedKey, targetCounter: 0 };
+    const request = { sourceCertificate: old.certificate, targetCertificate: fresh.certificate, pointHeader: parts.value.header, pointHeaderSignature: parts.value.signature, wrappedKey: parts.value.wrappedKey, targetCounter: 0 };
     const doc = decodeAuthorisationV2(await authority.authoriseRestore(request));
     expect(doc.ok).toBe(true);
     if (doc.ok) {

@@ -25,11 +25,11 @@ describe('services with the issuer service', () => {
     await w?.close();
   });
 
-  it('a version-1 card cannot prove itself: backups stay here, named; an unreachable issuer stops no spend', async () => {
+  it('an unreachable issuer: said so, backups stay here and wait to go up; it stops no spend', async () => {
     const s = createServices(undefined, { notes: memoryKeyValue(), issuerUrl: 'http://127.0.0.1:9' });
     await s.connectDemo();
     await s.readCard();
-    await expect(s.issuerLink?.()).rejects.toMatchObject({ code: 'card-unproven' });
+    await expect(s.issuerLink?.()).rejects.toMatchObject({ code: 'issuer-unreachable' });
     const states: IssuerSyncState[] = [];
     const settled = new Promise<void>((done) =>
       s.onIssuerState?.((st) => {
@@ -39,7 +39,7 @@ describe('services with the issuer service', () => {
     );
     const b = await s.backup({ ...opts(), kind: 'auto', pin: '1234' });
     await settled;
-    expect(states.at(-1)).toMatchObject({ kind: 'refused', code: 'NOT_UPLOADABLE' });
+    expect(states.at(-1)).toMatchObject({ kind: 'offline' });
     expect((await s.timeline(DEMO_CARD, 0, 10)).find((e) => e.seq === b.seq)?.place).toBe('device');
     // The terminal cannot reach the issuer: it takes the card (an offline terminal checks its signed stop list).
     await s.demo()?.spend(100);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeHeader, decodeHeader, pageMapHash } from '../../src/protocol/backup-format.ts';
+import { encodeHeader, pageMapHash } from '../../src/protocol/backup-format.ts';
+import { decodeStoredHeader } from '../../src/vault/index.ts';
 import { CardModel } from './card-model.ts';
 import { dump, freshFactory, refused, store } from './setup.ts';
 
@@ -83,9 +84,10 @@ describe('commitBackup', () => {
     expect(await refused(v.commitBackup({ ...d.input, records: [r1, r2, { page: 9, sealed: r1.sealed.subarray(1) }] }))).toMatchObject({ code: 'BAD_INPUT' });
     // the same count of records, but for other pages than the header's page map says
     expect(await refused(v.commitBackup({ ...d.input, records: [r1, r2, { page: 9, sealed: r1.sealed }] }))).toMatchObject({ code: 'PAGE_MAP_MISMATCH' });
-    const h = decodeHeader(d.input.header);
+    const h = decodeStoredHeader(d.input.header);
     if (!h.ok) throw h.error;
     const wrongMap = encodeHeader({ ...h.value, pageMapHash: pageMapHash(new Uint32Array(64)) });
+    wrongMap[4] = d.input.header[4] as number; // the model card's protocol version, whatever the codec writes
     expect(await refused(v.commitBackup({ ...d.input, header: wrongMap }))).toMatchObject({ code: 'PAGE_MAP_MISMATCH' });
     expect(await refused(v.commitBackup({ ...d.input, header: d.input.header.subarray(1) }))).toMatchObject({ code: 'BAD_INPUT' });
     const other = new CardModel({ cardNumber: '9999000011112222' });
