@@ -8,3 +8,4 @@ export { HostError, type HostErrorCode } from './errors.ts';
 export type { Phase, Progress, ProgressListener } from './progress.ts';
 export { reconcile } from './reconcile.ts';
 export { packSegments } from './pack.ts';
+export type { Receipt } from '../protocol/trust/receipt.ts';

@@ -5,6 +5,7 @@
  * session for its own card number. Binary values travel as hex, backups as raw bytes.
  */
 import { fromHex, hex } from '../protocol/bytes.ts';
+import { encodeReceipt, type Receipt } from '../protocol/trust/receipt.ts';
 
 /** A refusal of the service ({error:{code,message}}) or a failure to reach it. */
 export class IssuerRequestError extends Error {
@@ -160,6 +161,15 @@ export class IssuerClient {
     return fromHex((await this.json<{ authorisation: string }>('POST', `/v1/cards/${s.cardNumber}/restore-authorisations`, { session: s, json: { seq, counter } })).authorisation);
   }
 
+  /**
+   * The demo issuer sells load tokens to the card itself (a real issuer sells them at a
+   * terminal): `counter` is the card's load counter now, the token is for counter + 1.
+   * The service writes the load into its ledger, so a replacement card gets it back.
+   */
+  async demoLoad(s: IssuerSession, aid: Uint8Array, amount: number, counter: number): Promise<Uint8Array> {
+    return fromHex((await this.json<{ token: string }>('POST', `/v1/cards/${s.cardNumber}/loads`, { session: s, json: { aid: hex(aid), amount, counter } })).token);
+  }
+
   /** counters: the new card's load counter per AID (hex). */
   async reissue(s: IssuerSession, counters: Record<string, number> = {}): Promise<{ aid: string; amount: number; token: Uint8Array }[]> {
     const r = await this.json<{ tokens: { aid: string; amount: number; token: string }[] }>('POST', `/v1/cards/${s.cardNumber}/reissue`, { session: s, json: { counters } });
@@ -171,7 +181,9 @@ export class IssuerClient {
     await this.request('POST', '/v1/terminal/check', { json: { cardNumber } });
   }
 
-  handInReceipt(cardNumber: string, receipt: Uint8Array): Promise<{ issuerLoss: boolean }> {
+  /** A spend's card-signed receipt (decoded, as the terminal got it, or its bytes) into the issuer's ledger. */
+  handInReceipt(cardNumber: string, receipt: Uint8Array | Receipt): Promise<{ issuerLoss: boolean }> {
+    if (!(receipt instanceof Uint8Array)) return this.handInReceipt(cardNumber, encodeReceipt(receipt));
     return this.json('POST', '/v1/terminal/receipts', { json: { cardNumber, receipt: hex(receipt) } });
   }
 }

@@ -42,7 +42,7 @@ const VALUE_COMMANDS = {
 } as const;
 
 /** Loads `amount` by an issuer-signed token; answers the value after. */
-async function loadValue(t: Transport, app: ValueAppKind, amount: number, tokens: TokenSource): Promise<number> {
+export async function loadValue(t: Transport, app: ValueAppKind, amount: number, tokens: TokenSource): Promise<number> {
   if (!Number.isInteger(amount) || amount < 1 || amount > 0xffffffff) throw new HostError('CARD_REFUSED', `not an amount the card takes: ${amount}`);
   const { cardNumber } = await send(t, command('GET DATA identity'));
   await selectApp(t, app);

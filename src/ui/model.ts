@@ -154,6 +154,8 @@ export interface RestoredApp {
   discarded: AppValue | null;
   /** Value on the card now. */
   after: AppValue | null;
+  /** Onto a replacement card: the value the issuer re-issued from its ledger after the restore. */
+  reissued: AppValue | null;
 }
 
 export interface RestoreOutcome {

@@ -170,7 +170,7 @@ export function createMemoryServices(opts: MemoryOptions = {}) {
         sourceCard: o.sourceCard,
         target: o.target,
         pages: b.card.memory.pageCount,
-        apps: b.card.apps.map((a) => ({ kind: a.kind, valueReset: false, before: kept(a.kind), discarded: null, after: a.value ? kept(a.kind) : null })),
+        apps: b.card.apps.map((a) => ({ kind: a.kind, valueReset: false, before: kept(a.kind), discarded: null, after: a.value ? kept(a.kind) : null, reissued: null })),
       };
     },
     vaultCards: async () => {

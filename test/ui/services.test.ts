@@ -61,7 +61,7 @@ describe('services: demo story', () => {
     await s3.disconnect();
     const r = await s2.restore({ ...opts(), sourceCard: first.cardNumber, seq: diff.seq, target: 'other', mode: 'compacted', pin: '1234' });
     // Protocol v2: a restore carries no value; the replacement keeps its own (zero) until the issuer re-issues the lost card's.
-    expect(r.apps.find((a) => a.kind === 'emoney')).toEqual({ kind: 'emoney', valueReset: false, before: { amount: 0, unit: 'yen' }, discarded: null, after: { amount: 0, unit: 'yen' } });
+    expect(r.apps.find((a) => a.kind === 'emoney')).toEqual({ kind: 'emoney', valueReset: false, before: { amount: 0, unit: 'yen' }, discarded: null, after: { amount: 0, unit: 'yen' }, reissued: null });
     const restored = await s2.readCard();
     expect(restored.cardNumber).toBe('4900000000000002');
     expect(field(restored, 'emoney')?.value?.amount).toBe(0);

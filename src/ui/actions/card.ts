@@ -83,7 +83,7 @@ export function cardActions(services: Services, stores: Stores, onCardChanged: (
     load: (amount: number) => demo('load', (d) => d.load(amount)),
     addPoints: (n: number) => demo('points', (d) => d.addPoints(n)),
     editRecord: (field: string, value: string) => demo('record', (d) => d.editRecord({ app: 'medical', field, value })),
-    issueReplacementCard: () => demo('replace', (d) => d.issueReplacementCard()),
+    issueReplacementCard: (fromIssuer?: { lostCard: string; recoveryCode: string }) => demo('replace', (d) => d.issueReplacementCard(fromIssuer)),
     loseCard: () => demo('lose', (d) => d.loseCard()),
     resetDemo: () => demo('reset', (d) => d.resetDemo()),
   };

@@ -34,7 +34,7 @@ export function Dashboard({ demo }: { demo: boolean }) {
           </div>
         )}
         <div className="slot-issuer">
-          <IssuerPanel />
+          <IssuerPanel demo={demo} />
         </div>
       </div>
       <div className="col col-backups">

@@ -31,9 +31,10 @@ function SyncLine() {
   );
 }
 
-function LostForm() {
+function LostForm({ demo }: { demo: boolean }) {
   const { t } = useI18n();
-  const { issuer } = useActions();
+  const { issuer, card: cardActions } = useActions();
+  const busy = useApp('card', (x) => x.busyAction);
   const { lostBusy, lost, lostError } = useApp('issuer', (x) => x);
   const [card, setCard] = useState('');
   const [code, setCode] = useState('');
@@ -59,12 +60,29 @@ function LostForm() {
           {t('lost.done', { card: lost.cardNumber, number: lost.stopNumber })}
         </p>
       )}
+      {/* The demo plays the issuer's personalisation desk: the service personalises a blank card with the same code. */}
+      {lost && demo && (
+        <div className="replacement">
+          <p className="muted small" id="replacement-help">
+            {t('replacement.help')}
+          </p>
+          <button
+            type="button"
+            className="btn btn-primary"
+            aria-describedby="replacement-help"
+            disabled={busy !== null || code.trim() === ''}
+            onClick={() => void cardActions.issueReplacementCard({ lostCard: lost.cardNumber, recoveryCode: code })}
+          >
+            {t('replacement.submit')}
+          </button>
+        </div>
+      )}
       {lostError && <ErrorNotice code={lostError} />}
     </form>
   );
 }
 
-export function IssuerPanel() {
+export function IssuerPanel({ demo = false }: { demo?: boolean }) {
   const { t } = useI18n();
   const { issuer } = useActions();
   const available = useApp('issuer', (s) => s.available);
@@ -84,7 +102,7 @@ export function IssuerPanel() {
           </button>
         </>
       )}
-      <LostForm />
+      <LostForm demo={demo} />
     </section>
   );
 }

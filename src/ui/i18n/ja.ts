@@ -1,5 +1,6 @@
 /** 日本語. The type makes the compiler demand every key of en.ts, and no others. */
 import type { Messages } from './messages.ts';
+import { jaIssuer } from './ja-issuer.ts';
 
 export const ja: Messages = {
   'app.title': 'icvault',
@@ -232,6 +233,7 @@ export const ja: Messages = {
   'result.apps': 'アプリケーション',
   'result.dataBack': 'データを復元しました',
   'result.valueKept': '残高はそのまま（復元では変わりません）',
+  'result.valueReissued': '{value} をカード発行者が再発行しました（紛失したカードの残高）',
   'result.why.title': '新しいカードの電子マネーとポイントがゼロなのはなぜ？',
   'result.why.body': '残高はバックアップに含まれません。カードとカード発行者の台帳にだけあるので、使ったお金がバックアップで戻ることはありません。復元で戻るのはデータです。なくしたカードの残高は、そのカードを停止したあと、カード発行者が台帳にもとづいて新しいカードに発行し直します。',
 
@@ -368,33 +370,5 @@ export const ja: Messages = {
   'error.recovery-code-wrong.help': 'カード番号と、登録時に書き留めたコードを確認してください。10回間違えると発行者は1時間受け付けません。',
   'error.card-unproven.title': 'このカードは発行者に本人確認ができません',
   'error.card-unproven.help': '発行者の証明書がないカード（プロトコル第1版）のため、発行者はバックアップを保管しません。バックアップはこのブラウザの中だけにあります。ときどきファイルに書き出してください。',
-  'issuer.state.unproven': 'このカードは発行者に本人確認ができないため、バックアップはこの端末だけにあります。',
-  'issuer.state.notUploadable': 'このカードのバックアップにはカードの署名がありません（プロトコル第1版）。発行者は保管せず、この端末だけにあります。',
-  'timeline.issuerOnly': '発行者だけが保管しています（この端末のコピーは整理済み）',
-  'timeline.row.issuer': '第{seq}回のバックアップ、{kind}、{date}、{size}、発行者だけが保管',
-  'issuer.state.local': 'この端末のバックアップを読み出せず、発行者に送れませんでした。次の機会に送ります。',
-  'place.device': 'この端末',
-  'place.issuer': '発行者',
-  'place.both': 'この端末＋発行者',
-  'place.label': '保管場所：{place}',
-  'issuer.heading': 'カード発行者での保管',
-  'issuer.state.idle': 'このカードのバックアップは、作るたびに発行者へ送られます。',
-  'issuer.state.uploading': 'バックアップをカード発行者に送っています…',
-  'issuer.state.offline': 'カード発行者に接続できません。バックアップはこの端末に残り、あとで送られます。',
-  'issuer.state.refused': 'カード発行者がバックアップを受け付けませんでした（{code}）。この端末には残っています。',
-  'issuer.state.linking': 'カードが発行者に本人確認をしています…',
-  'issuer.link': 'カード発行者に接続',
-  'issuer.filled': '{backups}をカード発行者から取り戻しました。',
-  'recovery.title': '回復コード',
-  'recovery.card': 'カード {card}',
-  'recovery.body': 'このコードを書き留め、カードとは別の場所に保管してください。表示されるのは今だけです。このコードがあれば、そしてこのコードがあるときだけ、カードの紛失を届け出て、データと残高ごと再発行カードを受け取れます。',
-  'recovery.copy': 'コードをコピー',
-  'recovery.copied': 'コピーしました。',
-  'recovery.confirm': '書き留めました',
-  'lost.heading': 'カードの紛失を届け出る',
-  'lost.body': '発行者はただちにカードを停止します。端末はカードを受け付けなくなり、残高は再発行カードに移されます。',
-  'lost.card': 'カード番号',
-  'lost.code': '回復コード',
-  'lost.submit': '紛失を届け出る',
-  'lost.done': 'カード {card} を利用停止リストに載せました（{number}番）。次にカード発行者が再発行を承認します。',
+  ...jaIssuer,
 };

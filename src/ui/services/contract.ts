@@ -60,8 +60,12 @@ export interface DemoControls {
   load(amount: number): Promise<void>;
   addPoints(points: number): Promise<void>;
   editRecord(edit: RecordEdit): Promise<void>;
-  /** The issuer makes a new, empty card and puts it in the reader. */
-  issueReplacementCard(): Promise<void>;
+  /**
+   * A new card in the reader in place of the old. Personalised by the demo issuer, or, with
+   * `fromIssuer`, by the issuer's service for the lost card it approved a replacement of
+   * (the holder's recovery code): its number and its value then come from the service.
+   */
+  issueReplacementCard(fromIssuer?: { lostCard: string; recoveryCode: string }): Promise<void>;
   /** The current card is gone (taken out of the reader, never to come back). */
   loseCard(): Promise<void>;
   /** Forget the demo card and vault; start again with a fresh sample card. */

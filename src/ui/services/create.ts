@@ -6,6 +6,8 @@
  * its reducer, so a new connection always lets go of everything the old one held.
  */
 import type { RestoreAuthority } from '../../host/index.ts';
+import type { Reissuer } from '../../host/reissue.ts';
+import type { RestoreTarget } from '../model.ts';
 import { readCard } from '../../host/card-read.ts';
 import * as terminal from '../../host/terminal.ts';
 import type { Transport } from '../../host/surface.ts';
@@ -63,7 +65,21 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
     return session.link;
   };
   const issuerOf = (issuer: number) => ({ id: issuerId(issuer), name: session.issuer.kind === 'demo' && demoMode ? demoMode.demoIssuerName(issuer) : null });
-  const authority = (): RestoreAuthority | undefined => (session.issuer.kind === 'demo' && demoMode ? demoMode.demoAuthority : undefined);
+  /**
+   * Who authorises a restore onto another card, and re-issues value after it: the issuer's
+   * service for a card it personalised as a replacement (it says so when the card proves
+   * itself), else the demo issuer in demo mode. The service session is made here, before
+   * the restore holds the card (the card signs the service's challenge).
+   */
+  const restoreIssuer = async (target: RestoreTarget): Promise<{ authority?: RestoreAuthority; reissuer?: Reissuer }> => {
+    if (target !== 'other') return {};
+    const card = inReader();
+    if (issuer && card && issuerSaysReplaces?.card === card) {
+      return { authority: await issuer.restoreAuthority(card), reissuer: (counters) => issuer.reissue(card, counters) };
+    }
+    return session.issuer.kind === 'demo' && demoMode ? { authority: demoMode.demoAuthority } : {};
+  };
+  const canAuthorise = () => (session.issuer.kind === 'demo' && demoMode !== null) || (issuer !== null && issuerSaysReplaces?.card === inReader());
   const inReader = () => (session.kind === 'none' ? null : session.cardInReader);
   /** The card the one in the reader replaces: the demo's session says so, or the issuer did when the card proved itself. */
   let issuerSaysReplaces: { card: string; replaces: string } | null = null;
@@ -123,8 +139,14 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
     return { name, kind: via };
   }
 
-  /** Version 2: a load needs the issuer's load token; the demo world's issuer signs it. */
-  const demoTokens = (): terminal.TokenSource => {
+  /**
+   * Version 2: a load needs the issuer's load token: from the issuer's service when the
+   * build names one (its ledger then knows the load, and re-issues it after a loss), else
+   * the demo world's issuer signs it.
+   */
+  const demoTokens = async (): Promise<terminal.TokenSource> => {
+    const card = inReader();
+    if (issuer && card) return mapped(() => issuer.loadTokens(card));
     const w = world();
     if (!w) throw new ServiceError('card-refused', 'a load needs a load token from the card issuer');
     return (r) => w.loadToken(r);
@@ -135,23 +157,29 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
       // The demo's "use the card" is a terminal: it asks the issuer first (a stop-listed card is refused).
       const card = inReader();
       if (card && issuer) await mapped(() => issuer.terminalCheck(card));
-      await onCard((t) => terminal.spend(t, amount));
+      const receipt = await onCard((t) => terminal.spend(t, amount));
+      // The terminal hands the card-signed receipt to the issuer's ledger (best effort: an
+      // unreachable issuer stops no spend; the receipt is the card's proof either way).
+      if (card && issuer) await issuer.handInReceipt(card, receipt).catch(() => undefined);
     },
     load: async (amount) => {
-      await onCard((t) => terminal.load(t, amount, demoTokens()));
+      const tokens = await demoTokens();
+      await onCard((t) => terminal.load(t, amount, tokens));
     },
     addPoints: async (n) => {
-      await onCard((t) => terminal.addPoints(t, n, demoTokens()));
+      const tokens = await demoTokens();
+      await onCard((t) => terminal.addPoints(t, n, tokens));
     },
     editRecord: (edit) =>
       onCard((t) => {
         if (edit.app !== 'medical' || edit.field !== 'allergy') throw new ServiceError('card-refused', `the demo edits medical allergy records, not ${edit.app}.${edit.field}`);
         return terminal.addAllergyRecord(t, edit.value, DEMO_PIN);
       }),
-    issueReplacementCard: () =>
+    issueReplacementCard: (fromIssuer) =>
       mapped(async () => {
         const w = world();
-        await w?.issueReplacement();
+        if (fromIssuer && !issuer) throw new ServiceError('unavailable', 'this build names no card issuer to personalise the replacement');
+        await w?.issueReplacement(fromIssuer && issuer ? issuer.personaliser(fromIssuer.lostCard, fromIssuer.recoveryCode, DEMO_PIN) : undefined);
         if (session.kind !== 'none') session.link.resetSession();
         await dispatch({ type: 'card-replaced', replaces: w?.replaced ?? null });
       }),
@@ -178,7 +206,7 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
     connectDemo: () =>
       mapped(async (): Promise<ConnectedReader> => {
         demoMode ??= await import('./demo-mode.ts');
-        const w = session.kind === 'demo' && session.world ? session.world : await demoMode.loadDemoWorld();
+        const w = session.kind === 'demo' && session.world ? session.world : await demoMode.loadDemoWorld(issuer ? (t) => issuer.loadTokensVia(t) : undefined);
         const info = await open('demo', 'Demo reader', ccidSource(await openReader(w.reader)), { world: w });
         // The demo remembers a lost card across reloads: the session says which card this one replaces.
         if (w.replaced) await dispatch({ type: 'card-replaced', replaces: w.replaced });
@@ -234,12 +262,13 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
         const v = await vaultView();
         const card = await readCard(t, world() ? { pin: DEMO_PIN } : {});
         const later = (await v.entries(sourceCard)).filter((e) => e.seq > seq).map((e) => e.pagesChanged);
-        return previewRestore({ card, sourceCard, seq, note: notes.get(sourceCard, seq), laterPages: later, issuerLinked: authority() !== undefined || session.issuer.kind === 'service' });
+        return previewRestore({ card, sourceCard, seq, note: notes.get(sourceCard, seq), laterPages: later, issuerLinked: canAuthorise() || session.issuer.kind === 'service' });
       }),
     restore: async (o) => {
       const v = await vaultView();
       try {
-        return await onCard((t) => runRestore(t, v.vault, o, authority()), 'restore');
+        const by = await mapped(() => restoreIssuer(o.target), 'restore');
+        return await onCard((t) => runRestore(t, v.vault, o, by), 'restore');
       } finally {
         v.invalidate();
       }

@@ -7,7 +7,7 @@
  */
 import { DEMO_ISSUER, demoIssuer } from '../../../issuer/core/demo.ts';
 import type { Personaliser, RestoreAuthority } from '../../host/index.ts';
-import type { Transport } from '../../protocol/transport.ts';
+import type { Transport } from '../../host/surface.ts';
 import type { SimCard } from '../../card-sim/index.ts';
 
 export const DEMO_ISSUER_NUMBER = DEMO_ISSUER;

@@ -3,21 +3,34 @@
  * enters a card only by an issuer-signed load token (docs/trust.md "Value"), so the
  * sample card's ¥3,200 and 1,250 points are loaded, right after the card is made, by the
  * host's own terminal operations with tokens of the demo issuer (issuer/core), straight
- * onto the simulated card: the same commands a shop terminal sends.
+ * onto the simulated card: the same commands a shop terminal sends. With the demo issuer's
+ * service running (`npm start`), the tokens come from the service, which writes them into
+ * its ledger: that is what it re-issues onto a replacement card.
  */
 import type { SimCard } from '../../card-sim/index.ts';
+import type { Transport } from '../../host/surface.ts';
 import { addPoints, load, type TokenSource } from '../../host/terminal.ts';
 import { demoIssuer } from '../../../issuer/core/demo.ts';
 import { issuerMachine } from './demo-issuer.ts';
 
 export const OPENING_VALUE = { yen: 3200, points: 1250 } as const;
 
-export async function loadOpeningValue(card: SimCard): Promise<void> {
+/** Where a new card's opening tokens come from: the demo issuer here, or its service (whose ledger then knows them). */
+export type OpeningTokens = (t: Transport) => Promise<TokenSource>;
+
+const localTokens: OpeningTokens = async () => {
   const issuer = demoIssuer();
-  const tokens: TokenSource = async (r) => issuer.loadToken({ cardNumber: r.cardNumber, aid: r.aid, amount: r.amount, loadCounter: r.loadCounter });
+  return async (r) => issuer.loadToken({ cardNumber: r.cardNumber, aid: r.aid, amount: r.amount, loadCounter: r.loadCounter });
+};
+
+export async function loadOpeningValue(card: SimCard, opening: OpeningTokens = localTokens): Promise<void> {
   card.powerOn();
   const direct = issuerMachine(card);
   try {
+    // The service may not take this card (unreachable, or its number is registered to an
+    // earlier sample card of another browser): the demo issuer then signs the opening value
+    // here, and the service's ledger will not know it (docs/issuer.md "Demo").
+    const tokens = await opening(direct).catch(() => localTokens(direct));
     await load(direct, OPENING_VALUE.yen, tokens);
     await addPoints(direct, OPENING_VALUE.points, tokens);
   } finally {

@@ -4,7 +4,7 @@
  * Demo only: a real card is never reached like this.
  */
 import { createSimCard, loadSimCard, SimCardError, type SimCard } from '../../card-sim/index.ts';
-import { personalise } from '../../host/index.ts';
+import { personalise, type Personaliser } from '../../host/index.ts';
 import { defaultApplications } from '../../card-sim/apps/index.ts';
 import { createSimulatedReader, SimUsbReader } from '../../reader/sim-usb-reader/index.ts';
 import type { DemoMeta, DemoStore } from './demo-store.ts';
@@ -13,7 +13,7 @@ import { SavingCard } from './saving-card.ts';
 import { demoIssuer } from '../../../issuer/core/demo.ts';
 import type { LoadRequest } from '../../host/terminal.ts';
 import { demoPersonaliser, demoRootPublicKey, issuerMachine } from './demo-issuer.ts';
-import { loadOpeningValue } from './demo-opening.ts';
+import { loadOpeningValue, type OpeningTokens } from './demo-opening.ts';
 
 export const FIRST_DEMO_CARD = '4900000000000001';
 /** The reader level demo mode uses: extended APDUs, so a backup needs few exchanges. */
@@ -22,17 +22,20 @@ export const DEMO_READER_LEVEL = 'extended-apdu';
 /** The issuer personalises a replacement card with the holder's name; value and records start empty. */
 const REPLACEMENT_SEED = { 'emoney.balance': 0, 'membership.points': 0, 'medical.records': '' } as const;
 
-/** A blank card made with the demo issuer's root, personalised by the demo issuer (version 2). */
-async function issue(cardNumber: string, replacement: boolean): Promise<SimCard> {
+/**
+ * A blank card made with the demo issuer's root, personalised by `personaliser` (the demo
+ * issuer here, or its service for a replacement). A replacement's value is re-issued by
+ * the issuer from its ledger after the restore (docs/issuer.md), not here.
+ */
+async function issue(personaliser: Personaliser, replacement: boolean, opening?: OpeningTokens): Promise<SimCard> {
   const card = createSimCard({ rootPublicKey: demoRootPublicKey(), apps: defaultApplications(), appSeed: replacement ? REPLACEMENT_SEED : {} });
   card.powerOn();
   try {
-    await personalise(issuerMachine(card), demoPersonaliser(cardNumber, DEMO_PIN));
+    await personalise(issuerMachine(card), personaliser);
   } finally {
     card.powerOff();
   }
-  // A replacement's value is re-issued by the issuer from its ledger (docs/issuer.md), not here.
-  if (!replacement) await loadOpeningValue(card);
+  if (!replacement) await loadOpeningValue(card, opening);
   return card;
 }
 
@@ -53,10 +56,11 @@ export class DemoWorld {
     readonly reader: SimUsbReader,
     private card: SavingCard | null,
     private meta: DemoMeta,
+    private readonly opening?: OpeningTokens,
   ) {}
 
-  /** The saved demo, or a fresh sample card in the reader. */
-  static async load(store: DemoStore): Promise<DemoWorld> {
+  /** The saved demo, or a fresh sample card in the reader (its opening value from `opening`). */
+  static async load(store: DemoStore, opening?: OpeningTokens): Promise<DemoWorld> {
     const meta = await store.meta();
     const bytes = meta?.inReader ? await store.card(meta.inReader) : undefined;
     // A demo card saved by an earlier card layout (protocol v2 moved the bookkeeping and the
@@ -66,10 +70,10 @@ export class DemoWorld {
     if (meta && (meta.inReader === null || saved)) {
       const card = meta.inReader && saved ? new SavingCard(saved, meta.inReader) : null;
       const reader = card ? createSimulatedReader(card, DEMO_READER_LEVEL) : new SimUsbReader(DEMO_READER_LEVEL);
-      return new DemoWorld(store, reader, card, meta);
+      return new DemoWorld(store, reader, card, meta, opening);
     }
-    const card = new SavingCard(await issue(FIRST_DEMO_CARD, false), FIRST_DEMO_CARD);
-    const world = new DemoWorld(store, createSimulatedReader(card, DEMO_READER_LEVEL), card, { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] });
+    const card = new SavingCard(await issue(demoPersonaliser(FIRST_DEMO_CARD, DEMO_PIN), false, opening), FIRST_DEMO_CARD);
+    const world = new DemoWorld(store, createSimulatedReader(card, DEMO_READER_LEVEL), card, { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] }, opening);
     await world.saveAll(card);
     return world;
   }
@@ -109,12 +113,17 @@ export class DemoWorld {
     await this.saveAll(null);
   }
 
-  /** The demo issuer personalises a new blank card (new number, same issuer); the old one is lost. */
-  async issueReplacement(): Promise<void> {
-    if (this.card) await this.lose();
+  /**
+   * A new blank card, personalised (new number, same issuer); the old one is lost. By the
+   * demo issuer here, or by `personaliser` (the issuer's service, which names the number
+   * and takes the holder's recovery code).
+   */
+  async issueReplacement(personaliser?: Personaliser): Promise<void> {
     const last = this.meta.issued[this.meta.issued.length - 1] ?? FIRST_DEMO_CARD;
-    const number = nextNumber(last);
-    const card = new SavingCard(await issue(number, true), number);
+    const made = await issue(personaliser ?? demoPersonaliser(nextNumber(last), DEMO_PIN), true);
+    if (this.card) await this.lose();
+    const number = made.inspect().cardNumber;
+    const card = new SavingCard(made, number);
     this.meta = { ...this.meta, inReader: number, issued: [...this.meta.issued, number] };
     this.reader.insertCard(card);
     this.card = card;
@@ -125,7 +134,7 @@ export class DemoWorld {
   async reset(): Promise<void> {
     if (this.card) this.reader.removeCard();
     await this.store.clear();
-    const card = new SavingCard(await issue(FIRST_DEMO_CARD, false), FIRST_DEMO_CARD);
+    const card = new SavingCard(await issue(demoPersonaliser(FIRST_DEMO_CARD, DEMO_PIN), false, this.opening), FIRST_DEMO_CARD);
     this.meta = { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] };
     this.reader.insertCard(card);
     this.card = card;

@@ -5,7 +5,11 @@
  * the build names an issuer (VITE_ISSUER_URL, set by `npm start`).
  */
 import { backupData, commitRemoteBackup } from '../../host/issuer-backup-data.ts';
-import { IssuerClient, IssuerRequestError } from '../../host/issuer-client.ts';
+import { IssuerClient, IssuerRequestError, type IssuerSession } from '../../host/issuer-client.ts';
+import { serviceRestoreAuthority, type RestoreAuthority } from '../../host/issuer-authority.ts';
+import type { Personaliser } from '../../host/personalise.ts';
+import type { TokenSource } from '../../host/terminal.ts';
+import type { Receipt } from '../../host/index.ts';
 import { cardProof, readCardCertificate } from '../../host/issuer-proof.ts';
 import type { Transport } from '../../host/surface.ts';
 import type { Vault } from '../../vault/index.ts';
@@ -35,6 +39,22 @@ export interface IssuerServices {
   reportLost(cardNumber: string, recoveryCode: string): Promise<LostReport>;
   /** The terminal's question before it takes the card: refused if stop-listed. */
   terminalCheck(cardNumber: string): Promise<void>;
+  /**
+   * Fig. 9 through the service: the card in the reader (the target) proves itself now, and
+   * each RESTORE session of the restore asks in its session; the service re-wraps the lost
+   * card's key to it, once. Call before the restore holds the card.
+   */
+  restoreAuthority(card: string): Promise<RestoreAuthority>;
+  /** Load tokens the demo issuer's service signs and writes into its ledger, for the card in the reader (session made now). */
+  loadTokens(card: string): Promise<TokenSource>;
+  /** The same for a card reached through `t` that is not in a reader yet (the demo's new card at the issuer's machine). */
+  loadTokensVia(t: Transport): Promise<TokenSource>;
+  /** The service personalises a blank card as the replacement of `lostCard` (the holder's recovery code). */
+  personaliser(lostCard: string, recoveryCode: string, pin: string): Personaliser;
+  /** A spend's receipt into the issuer's ledger (a terminal's duty; best effort: the ledger also learns it at re-issue). */
+  handInReceipt(card: string, receipt: Receipt): Promise<void>;
+  /** The value the ledger holds for the card this one replaces, as load tokens for the card in the reader's counters. */
+  reissue(card: string, counters: Record<string, number>): Promise<{ aid: string; amount: number; token: Uint8Array }[]>;
 }
 
 /**
@@ -63,6 +83,11 @@ async function rethrown<T>(fn: () => Promise<T>, lost = false): Promise<T> {
 export function issuerServices(url: string | null, host: IssuerHost): IssuerServices | null {
   if (!url) return null;
   const client = new IssuerClient(url.replace(/\/$/, ''));
+  // terminal.ts asks for the card's load counter + 1; the service takes the counter now.
+  const tokensOf =
+    (s: IssuerSession): TokenSource =>
+    (r) =>
+      rethrown(() => client.demoLoad(s, r.aid, r.amount, r.loadCounter - 1));
   const listeners = new Set<(s: IssuerSyncState) => void>();
 
   const local: LocalCopies = {
@@ -142,6 +167,28 @@ export function issuerServices(url: string | null, host: IssuerHost): IssuerServ
         const r = await client.reportLost(cardNumber.replace(/\s+/g, ''), recoveryCode.trim());
         return { cardNumber: r.stop.cardNumber, stopNumber: r.stop.number, stoppedAt: r.stop.stoppedAt };
       }, true),
+    restoreAuthority: (card) =>
+      rethrown(async () => {
+        const s = await (await sync()).session(card);
+        return serviceRestoreAuthority(client, async () => s);
+      }),
+    loadTokens: (card) =>
+      rethrown(async () => {
+        const s = await (await sync()).session(card);
+        return tokensOf(s);
+      }),
+    loadTokensVia: (t) =>
+      rethrown(async () => {
+        const s = await client.login(await cardProof((fn) => fn(t), readCardCertificate));
+        return tokensOf(s);
+      }),
+    personaliser: (lostCard, recoveryCode, pin) => (keys) =>
+      rethrown(async () => (await client.personalise(lostCard.replace(/\s+/g, ''), recoveryCode.trim(), { signKey: keys.signingPublicKey, boxKey: keys.kemPublicKey }, pin)).personalisation, true),
+    handInReceipt: (card, receipt) =>
+      rethrown(async () => {
+        await client.handInReceipt(card, receipt);
+      }),
+    reissue: (card, counters) => rethrown(async () => client.reissue(await (await sync()).session(card), counters)),
     terminalCheck: (cardNumber) =>
       rethrown(async () => {
         try {

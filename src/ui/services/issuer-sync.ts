@@ -168,6 +168,11 @@ export class IssuerSync {
     return 'stored';
   }
 
+  /** The card's session with the service (it proves itself if it has none yet). */
+  session(card: string): Promise<IssuerSession> {
+    return this.queue.session(card);
+  }
+
   /**
    * The card in the reader proves itself: registered if new (its recovery code returned,
    * once), its own chain fetched into an empty vault, what is here and not there pushed.

@@ -1,5 +1,6 @@
 /** Backup, restore and deep verify: the host operations over the card link, mapped onto the UI's types. */
 import { backup, restore, verify, type Progress, type RestoreAuthority } from '../../host/index.ts';
+import { reissueValue, type Reissuer } from '../../host/reissue.ts';
 import { readCard, type CardReading } from '../../host/card-read.ts';
 import type { AppKind } from '../../host/app-read.ts';
 import { settleValues } from '../../host/restore-values.ts';
@@ -42,7 +43,12 @@ export async function runBackup(t: Transport, vault: Vault, notes: BackupNotes, 
   return { seq: r.seq, kind: r.kind, pages: r.pages, bytes: r.row.bytes };
 }
 
-export async function runRestore(t: Transport, vault: Vault, o: RestoreCall, authority: RestoreAuthority | undefined): Promise<RestoreOutcome> {
+/**
+ * `issuer`: who authorises a restore onto another card, and (the issuer's service) who
+ * re-issues the lost card's value onto it from its ledger afterwards.
+ */
+export async function runRestore(t: Transport, vault: Vault, o: RestoreCall, issuer: { authority?: RestoreAuthority; reissuer?: Reissuer }): Promise<RestoreOutcome> {
+  const authority = issuer.authority;
   const before = await readCard(t);
   const r = await restore(t, vault, {
     pin: o.pin,
@@ -56,15 +62,21 @@ export async function runRestore(t: Transport, vault: Vault, o: RestoreCall, aut
   });
   // Fig. 20's card-AP link, version 2: each restored value application logs that it kept its value.
   const settled = await settleValues(t, r.apTable);
+  const reissued = o.target === 'other' && issuer.reissuer ? await reissueValue(t, issuer.reissuer) : [];
   const after = await readCard(t);
-  const apps: RestoredApp[] = settled.map((s) => ({
-    kind: s.kind,
-    // Version 2: value lives outside the backed-up memory; a restore resets and discards none.
-    valueReset: false,
-    before: before.apps.find((a) => a.kind === s.kind)?.value ?? null,
-    discarded: null,
-    after: after.apps.find((a) => a.kind === s.kind)?.value ?? null,
-  }));
+  const apps: RestoredApp[] = settled.map((s) => {
+    const now = after.apps.find((a) => a.kind === s.kind)?.value ?? null;
+    const given = reissued.find((r) => r.app === s.kind);
+    return {
+      kind: s.kind,
+      // Version 2: value lives outside the backed-up memory; a restore resets and discards none.
+      valueReset: false,
+      before: before.apps.find((a) => a.kind === s.kind)?.value ?? null,
+      discarded: null,
+      after: now,
+      reissued: given && now ? { ...now, amount: given.amount } : null,
+    };
+  });
   return { seq: r.seq, sourceCard: o.sourceCard, target: o.target, pages: r.pages, apps };
 }
 
