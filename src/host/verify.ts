@@ -75,6 +75,8 @@ async function deepOne(link: CardLink, meter: Meter, vault: Vault, card: string,
     steps = planSteps(await vault.restorePlan(card, seq, 'compacted'));
   } catch (e) {
     if (e instanceof VaultError) return { seq, ok: false, message: `cannot even be planned: ${e.message}` };
+    // A version-1 point: this card cannot open it (it stays in the vault, exportable).
+    if (e instanceof HostError && (e.code === 'OLD_PROTOCOL' || e.code === 'BAD_BACKUP')) return { seq, ok: false, message: e.message };
     throw e;
   }
   try {
