@@ -6,6 +6,7 @@
  * whatever reached the vault, so an unacknowledged backup is never visible.
  */
 import { hex } from '../protocol/bytes.ts';
+import { BACKUP_DATA_PREFIX_BYTES } from '../protocol/trust/backup-data.ts';
 import { headerHash, recordBytes, type BackupKind, type SealedRecord } from '../protocol/backup-format.ts';
 import { backup as backupCmd, backupAbort, backupComplete, backupTransfer, getBackupStatus, getCardCertificate, type BackupStart, type BackupStatus } from '../protocol/commands/index.ts';
 import type { Transport } from '../protocol/transport.ts';
@@ -70,7 +71,7 @@ export async function backup(transport: Transport, vault: Vault, opts: BackupOpt
       meter.emit('verifying-pin');
       await presentPin(link, opts.pin);
       meter.emit('starting');
-      const start = await link.run(backupCmd.getApdu(kind, opts.date ?? Date.now()), (r) => backupCmd.parseResponse(r));
+      const start = await link.run(backupCmd.getApdu(kind, opts.date ?? Date.now(), Math.min(BACKUP_DATA_PREFIX_BYTES, link.limits.maxResponseData)), (r) => backupCmd.parseResponse(r));
       return await transferAndStore(link, vault, meter, start, { certificate, label: opts.label });
     });
   } catch (e) {

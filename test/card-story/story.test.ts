@@ -78,7 +78,7 @@ describe('the card story', () => {
 
   it('restore onto a replacement card: the same, under the issuer authorisation', () => {
     const b = card(B);
-    expect(runRestore(b, full, [full], { target: 'other', authorisation: authorise(full, B) })).toBe(SW.OK);
+    expect(runRestore(b, full, [full], { target: 'other', authorisation: authorise(full, b) })).toBe(SW.OK);
     expect(b.inspect().cardNumber).toBe(B);
     for (const k of NON_VALUE) expect(area(b, k), k).toEqual(atBackup.get(k));
     // Version 2: the new card's own value (zero); the issuer re-issues by load token.

@@ -72,7 +72,7 @@ describe.each([
 
     // A second card of the same issuer, with the issuer's authorisation.
     const b = cardOf(memorySize, pageSize, '4900000000000002', ext);
-    expect(runRestore(b, diff, chain, { target: 'other', authorisation: authorise(diff, '4900000000000002') })).toBe(0x9000);
+    expect(runRestore(b, diff, chain, { target: 'other', authorisation: authorise(diff, b) })).toBe(0x9000);
     expect(restorable(b)).toEqual(atDiff);
     const vb = b.inspect();
     expect(vb.cardNumber).toBe('4900000000000002');
@@ -81,9 +81,9 @@ describe.each([
     expect(vb.loadHistory.entries.at(-1)).toMatchObject({ what: 'restore-full', aid: '' });
     // Replay onto a third card: the full, then the diff, each with its authorisation.
     const c = cardOf(memorySize, pageSize, '4900000000000003', ext);
-    expect(runRestore(c, diff, chain, { target: 'other', mode: 'replay', authorisation: authorise(diff, '4900000000000003') })).toBe(0x6985);
-    expect(runRestore(c, full, chain, { target: 'other', mode: 'replay', authorisation: authorise(full, '4900000000000003') })).toBe(0x9000);
-    expect(runRestore(c, diff, chain, { target: 'other', mode: 'replay', authorisation: authorise(diff, '4900000000000003') })).toBe(0x9000);
+    expect(runRestore(c, diff, chain, { target: 'other', mode: 'replay', authorisation: authorise(diff, c) })).toBe(0x6985);
+    expect(runRestore(c, full, chain, { target: 'other', mode: 'replay', authorisation: authorise(full, c) })).toBe(0x9000);
+    expect(runRestore(c, diff, chain, { target: 'other', mode: 'replay', authorisation: authorise(diff, c) })).toBe(0x9000);
     expect(restorable(c)).toEqual(atDiff);
     expect(c.inspect().loadHistory.entries.at(-1)).toMatchObject({ what: 'restore-diff' });
     // and b's own next backup is full and restores.

@@ -128,7 +128,7 @@ describe('value property over several cards', () => {
                 const point = chain[end] as StoredBackup;
                 const within = chain.slice(start, end + 1);
                 send(k, verifyPin.getApdu('1234'));
-                const sw = s.from === s.c ? runRestore(k, point, within) : runRestore(k, point, within, { target: 'other', authorisation: authorise(point, n) });
+                const sw = s.from === s.c ? runRestore(k, point, within) : runRestore(k, point, within, { target: 'other', authorisation: authorise(point, k) });
                 if (sw === 0x9000) seen.restores++;
                 break;
               }

@@ -74,7 +74,7 @@ describe('restore into another card', () => {
 
     const fresh = newCard(B);
     send(fresh, verifyPin.getApdu('1234'));
-    expect(runRestore(fresh, point, [point], { target: 'other', authorisation: authorise(point, B) })).toBe(0x9000);
+    expect(runRestore(fresh, point, [point], { target: 'other', authorisation: authorise(point, fresh) })).toBe(0x9000);
     expect(counters(fresh, 'emoney')).toEqual({ value: 0, loadCounter: 0, spendCounter: 0 });
     expect(counters(fresh, 'membership')).toEqual({ value: 0, loadCounter: 0, spendCounter: 0 });
     expect(valueLog(fresh, 'emoney')).toEqual([{ date: 1_700_000_100_000, kind: 'restore', amount: 0, after: 0 }]);
@@ -82,7 +82,7 @@ describe('restore into another card', () => {
     const used = newCard(B, { seed: 'value B used' });
     send(used, verifyPin.getApdu('1234'));
     loadOk(used, B, 'emoney', 700);
-    expect(runRestore(used, point, [point], { target: 'other', authorisation: authorise(point, B) })).toBe(0x9000);
+    expect(runRestore(used, point, [point], { target: 'other', authorisation: authorise(point, used) })).toBe(0x9000);
     expect(counters(used, 'emoney')).toEqual({ value: 700, loadCounter: 1, spendCounter: 0 });
     expect(valueLog(used, 'emoney')[0]).toEqual({ date: 1_700_000_100_000, kind: 'restore', amount: 0, after: 700 });
     // The source card still holds its own value: nothing was moved, nothing doubled.

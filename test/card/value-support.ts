@@ -1,14 +1,12 @@
 /**
- * Value tests' world: cards, the issuer's load tokens, the card's receipt key, and the
- * value state read through the card's own commands. One place to switch when the
- * version-2 card support (test/support/card.ts) lands: until then the card's stand-in
- * trust (os.trust()) takes the v1 demo issuer key as its epoch key, so tokens are signed
- * with that key here.
+ * Value tests' world: cards personalised by the test issuer (test/support/card.ts), that
+ * issuer's load tokens (signed with its current epoch key, as issuer/core does), the
+ * card's receipt key, and the value state read through the card's own commands.
  */
 import { expect } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { DEMO_ISSUER, type SimCard, type SimCardOptions } from '../../src/card-sim/index.ts';
-import { createTestCard } from '../../test/support/card.ts';
+import type { SimCard } from '../../src/card-sim/index.ts';
+import { createTestCard, testIssuer, type TestCardOptions } from '../support/card.ts';
 import { concat } from '../../src/protocol/bytes.ts';
 import { getCardKeys, select } from '../../src/protocol/commands/index.ts';
 import {
@@ -36,12 +34,18 @@ const CODECS = {
   membership: { load: membershipAddPoints, spend: membershipRedeem, counters: membershipReadCounters, log: membershipReadLog },
 } as const;
 
-/** The issuer's signing key for load tokens, as the card's trust knows it. */
-const TOKEN_SIGNING_KEY = DEMO_ISSUER.secretKey;
-export const TOKEN_ISSUER = DEMO_ISSUER.issuer;
-export const TOKEN_EPOCH = DEMO_ISSUER.epoch;
+const currentEpoch = () => {
+  const keys = testIssuer().keys;
+  const e = keys.epochs[keys.epochs.length - 1];
+  if (!e) throw new Error('the test issuer has no epoch');
+  return e;
+};
+/** The issuer's signing key for load tokens: its current epoch key, which the card's certificate chain names. */
+const TOKEN_SIGNING_KEY = currentEpoch().signingSecretKey;
+export const TOKEN_ISSUER = testIssuer().issuer;
+export const TOKEN_EPOCH = currentEpoch().epoch;
 
-export function newCard(cardNumber: string, o: SimCardOptions = {}): SimCard {
+export function newCard(cardNumber: string, o: TestCardOptions = {}): SimCard {
   return createTestCard({ cardNumber, seed: `value ${cardNumber}`, ...o });
 }
 

@@ -51,6 +51,7 @@ interface HeldBackup {
   kind: BackupKind;
   wrappedKeyBytes: Uint8Array;
   headerBytes: Uint8Array;
+  headerSignature: Uint8Array;
   /** The card's page-version table when the backup started. */
   versionsAtStart: number[];
   records: Map<number, Segment['records'][number]>;
@@ -156,7 +157,7 @@ export class ModelCard {
         const r = tx(backup.getApdu(kind, this.date));
         if (r.sw === 0x9000) {
           const start = backup.parseResponse(raw(r));
-          this.held.set(start.header.seq, { kind, wrappedKeyBytes: start.wrappedKeyBytes, headerBytes: start.headerBytes, versionsAtStart, records: new Map() });
+          this.held.set(start.header.seq, { kind, wrappedKeyBytes: start.wrappedKeyBytes, headerBytes: start.headerBytes, headerSignature: start.headerSignature, versionsAtStart, records: new Map() });
           this.current = start.header.seq;
         }
         return r.sw;

@@ -7,7 +7,7 @@
 import { loadSimCard, type SimCard } from '../../src/card-sim/index.ts';
 import { createTestCard } from '../../test/support/card.ts';
 import { headerHash } from '../../src/protocol/backup-format.ts';
-import { backup, backupComplete, backupTransfer, restore, restoreComplete, restoreTransfer, select, verifyPin } from '../../src/protocol/commands/index.ts';
+import { backup, backupComplete, backupTransfer, getAuthorisationCounter, restore, restoreComplete, restoreTransfer, select, verifyPin } from '../../src/protocol/commands/index.ts';
 import { token } from '../card/value-support.ts';
 import { emoneyCredit, emoneyDebit, emoneyReadBalance } from '../../src/protocol/commands/apps/emoney.ts';
 import { APP_AID } from '../../src/protocol/commands/apps/ids.ts';
@@ -49,9 +49,15 @@ function backupFlow(d: Driver, kind: 'full' | 'diff'): void {
   d.expect(backupComplete.getApdu(headerHash(start.headerBytes)), SW.OK);
 }
 
-function restoreFlow(d: Driver, point: StoredBackup, auth?: Uint8Array): void {
+/**
+ * `authFor`: a restore onto another card asks the issuer, as the host does, for the
+ * authorisation naming the card's counter + 1 as the card holds it now (one per try: an
+ * authorisation works once, so a torn restore is retried with a new one).
+ */
+function restoreFlow(d: Driver, point: StoredBackup, authFor?: (counter: number) => Uint8Array): void {
   d.expect(verifyPin.getApdu('1234'), SW.OK, 'verify');
-  const target = auth ? 'other' : 'same';
+  const target = authFor ? 'other' : 'same';
+  const auth = authFor?.(getAuthorisationCounter.parseResponse(d.expect(getAuthorisationCounter.getApdu(), SW.OK).bytes));
   d.expect(restore.getApdu({ target, mode: 'compacted', wrappedKey: point.wrappedKeyBytes, header: point.headerBytes, headerSignature: point.headerSignature, ...(auth ? { authorisation: auth } : {}) }), SW.OK);
   for (const t of packRecords(pointRecords([point]), point.header.pageSize, 65535)) d.expect(restoreTransfer.getApdu(t), SW.OK);
   d.expect(restoreComplete.getApdu(DATE), SW.OK, 'restore-complete');
@@ -83,7 +89,12 @@ export function makeFlows(): Flow[] {
 
   const b = createTestCard({ ...SIZE, cardNumber: CARD_B, seed: 'tear-B' });
   const baseB = b.save();
-  const auth = authorise(full, CARD_B);
+  const auths = new Map<number, Uint8Array>();
+  const authFor = (counter: number): Uint8Array => {
+    let a = auths.get(counter);
+    if (!a) auths.set(counter, (a = authorise(full, b, { counter: counter + 1 })));
+    return a;
+  };
 
   // A after one wrong PIN (2 tries left), and A just restored (flags set, value not yet reset).
   const w = open(baseA, 'tear-A');
@@ -97,7 +108,7 @@ export function makeFlows(): Flow[] {
     { name: 'full backup', base: baseA, seed: 'tear-A', run: (d) => backupFlow(d, 'full') },
     { name: 'diff backup', base: baseA, seed: 'tear-A', run: (d) => backupFlow(d, 'diff') },
     { name: 'same-card restore', base: baseA, seed: 'tear-A', restores: true, run: (d) => restoreFlow(d, full) },
-    { name: 'cross-card restore', base: baseB, seed: 'tear-B', restores: true, run: (d) => restoreFlow(d, full, auth) },
+    { name: 'cross-card restore', base: baseB, seed: 'tear-B', restores: true, run: (d) => restoreFlow(d, full, authFor) },
     {
       name: 'credit',
       base: baseA,

@@ -62,26 +62,27 @@ export function restoreStart(os: CardOs, c: DecodedCommand): Reply {
   if (hd.issuer !== id.issuer) refuse(SW.DATA_INVALID, 'another issuer');
   if (hd.epoch < id.minEpoch) refuse(SW.DATA_INVALID, `epoch ${hd.epoch} is retired (minimum ${id.minEpoch})`);
   if (hd.memorySize !== os.layout.memorySize || hd.pageSize !== os.layout.pageSize) refuse(SW.NOT_ENOUGH_MEMORY, 'memory layout differs');
-  const hash = headerHash(headerBytes);
-  let key: Uint8Array;
-  if (target === 'same') {
-    if (hd.cardNumber !== id.cardNumber) refuse(SW.REFERENCE_NOT_FOUND, 'not this card (fig. 17, 164)');
-    if (!verifyHeaderSignature(cardPublicKeys(id).signingPublicKey, headerBytes, signature)) refuse(SW.INCORRECT_SM_DATA, "header does not carry this card's signature");
-    key = id.uniqueKey;
-  } else {
-    if (hd.cardNumber === id.cardNumber) refuse(SW.INCORRECT_P1P2, "this card's own backup: use P1 00");
-    if (!withAuthorisation) refuse(SW.SECURITY_NOT_SATISFIED, 'no issuer authorisation');
-    key = acceptAuthorisation(os, hd, hash, headerBytes, signature, c.data.subarray(BACKUP_DATA_PREFIX_BYTES));
-  }
-  if (!headerTagValid(key, encodeHeaderBody(hd), hd.seq, hd.tag)) refuse(SW.INCORRECT_SM_DATA, 'header does not authenticate');
-  // This card never made a backup numbered above its counter.
-  if (target === 'same' && hd.seq > os.store.counter) refuse(SW.INCORRECT_SM_DATA, 'seq beyond the counter');
+  // Every check that needs no key comes before an authorisation is accepted (and used up).
+  if (target === 'same' && hd.cardNumber !== id.cardNumber) refuse(SW.REFERENCE_NOT_FOUND, 'not this card (fig. 17, 164)');
+  if (target === 'other' && hd.cardNumber === id.cardNumber) refuse(SW.INCORRECT_P1P2, "this card's own backup: use P1 00");
+  if (target === 'other' && !withAuthorisation) refuse(SW.SECURITY_NOT_SATISFIED, 'no issuer authorisation');
   if (mode === 'replay' && hd.kind === 'diff') {
     // Claim 15: each diff applies on exactly the point the previous step restored, untouched since.
     const p = os.store.point;
     if (p.card !== hd.cardNumber || p.seq !== hd.baseSeq || os.store.changedPages().length > 0)
       refuse(SW.CONDITIONS_NOT_SATISFIED, 'diff step does not follow the restored point');
   }
+  const hash = headerHash(headerBytes);
+  let key: Uint8Array;
+  if (target === 'same') {
+    if (!verifyHeaderSignature(cardPublicKeys(id).signingPublicKey, headerBytes, signature)) refuse(SW.INCORRECT_SM_DATA, "header does not carry this card's signature");
+    key = id.uniqueKey;
+  } else {
+    key = acceptAuthorisation(os, hd, hash, headerBytes, signature, c.data.subarray(BACKUP_DATA_PREFIX_BYTES));
+  }
+  if (!headerTagValid(key, encodeHeaderBody(hd), hd.seq, hd.tag)) refuse(SW.INCORRECT_SM_DATA, 'header does not authenticate');
+  // This card never made a backup numbered above its counter.
+  if (target === 'same' && hd.seq > os.store.counter) refuse(SW.INCORRECT_SM_DATA, 'seq beyond the counter');
   os.session.restore = { target, mode, header: hd, headerHash: hash, key, staged: new Map(), seqOf: new Map() };
   return reply();
 }

@@ -30,9 +30,12 @@ export interface BackupStart {
 }
 
 export const backup = {
-  /** data = the host's date (ms since 1970, u64): the card has no clock. */
-  getApdu: (kind: BackupKind, date: number): CommandApdu =>
-    command(CLA_PROPRIETARY, INS.BACKUP, KIND_CODE[kind], 0x00, u64be(date), 256),
+  /**
+   * data = the host's date (ms since 1970, u64): the card has no clock. Ne: the answer is
+   * 289 bytes; a short link asks for 256 and gets the rest by 61xx / GET RESPONSE.
+   */
+  getApdu: (kind: BackupKind, date: number, ne: number = BACKUP_DATA_PREFIX_BYTES): CommandApdu =>
+    command(CLA_PROPRIETARY, INS.BACKUP, KIND_CODE[kind], 0x00, u64be(date), ne),
   parseResponse(response: Uint8Array): BackupStart {
     const { data } = checkSw(response, 'BACKUP');
     if (data.length !== BACKUP_DATA_PREFIX_BYTES) throw badResponse('BACKUP', `expected ${BACKUP_DATA_PREFIX_BYTES} bytes (protocol version 2), got ${data.length}`);
