@@ -1,19 +1,21 @@
 /**
  * Card authentication (issue 10, docs/trust.md): INTERNAL AUTHENTICATE 00 88 signs the
- * caller's challenge bound to the card number; GET DATA 0108 answers the card's public
- * keys. Through `transmit` only.
+ * caller's challenge bound to the card number with the key the issuer certified; GET DATA
+ * 0109 answers that certificate (0108 the public keys, a blank card's too). A host or the
+ * issuer tells a genuine card from a copy with the certificate alone. Through `transmit` only.
  */
 import { describe, expect, it } from 'vitest';
 import { type SimCard } from '../../src/card-sim/index.ts';
-import { createTestCard } from '../../test/support/card.ts';
+import { createBlankTestCard, createTestCard, testIssuer, type TestCardOptions } from '../support/card.ts';
+import { decodeCardCertificate } from '../../src/protocol/trust/certificates.ts';
 import { equal, hex } from '../../src/protocol/bytes.ts';
 import { getCardKeys, internalAuthenticate } from '../../src/protocol/commands/index.ts';
 import { verifyCardAuth } from '../../src/protocol/trust/card-auth.ts';
-import { raw, runBackup, runRestore, send, verify } from './helpers.ts';
+import { certificateOf, raw, runBackup, runRestore, send, verify } from './helpers.ts';
 
 const challenge = new Uint8Array(16).map((_, i) => i * 7);
 
-function card(cardNumber: string, extra: Parameters<typeof createSimCard>[0] = {}): SimCard {
+function card(cardNumber: string, extra: TestCardOptions = {}): SimCard {
   const c = createTestCard({ cardNumber, seed: cardNumber, memorySize: 8192, ...extra });
   c.powerOn();
   return c;
@@ -38,6 +40,19 @@ describe('INTERNAL AUTHENTICATE and the card keys', () => {
     expect(verifyCardAuth(k.signingPublicKey, '4900000000000101', new Uint8Array(16), sig)).toBe(false);
   });
 
+  it('the certificate (GET DATA 0109) names the card and its keys; the issuer checks the answer with it alone', () => {
+    const a = card('4900000000000107');
+    const cert = certificateOf(a);
+    const c = decodeCardCertificate(cert);
+    if (!c.ok) throw c.error;
+    expect(c.value.cardNumber).toBe('4900000000000107');
+    expect(hex(c.value.signingPublicKey)).toBe(hex(keysOf(a).signingPublicKey));
+    expect(testIssuer().checkCardCertificate(cert).cardNumber).toBe('4900000000000107');
+    expect(testIssuer().verifyChallenge(cert, challenge, sign(a))).toBe(true);
+    // A copy of the same number (another card's keys) fails against the genuine certificate.
+    expect(testIssuer().verifyChallenge(cert, challenge, sign(card('4900000000000107', { seed: 'copy' })))).toBe(false);
+  });
+
   it('another card (a copy with the same number) cannot answer for it', () => {
     const a = card('4900000000000103');
     const b = card('4900000000000103', { seed: 'another card, same number' });
@@ -56,14 +71,15 @@ describe('INTERNAL AUTHENTICATE and the card keys', () => {
     expect(hex(keysOf(a).signingPublicKey) + hex(keysOf(a).kemPublicKey)).toBe(before);
   });
 
-  it('refusals: P1P2 6A86, challenge length 6700, blank card 6985; nothing written', () => {
+  it('refusals: P1P2 6A86, challenge length 6700, blank card 6985 (its public keys it answers); nothing written', () => {
     const a = card('4900000000000105');
     const saved = a.save();
     expect(send(a, { cla: 0, ins: 0x88, p1: 1, p2: 0, data: challenge, ne: 64 }).sw.toString(16)).toBe('6a86');
     for (const n of [0, 7, 33]) expect(send(a, { cla: 0, ins: 0x88, p1: 0, p2: 0, data: new Uint8Array(n), ne: 64 }).sw.toString(16)).toBe('6700');
     expect(equal(a.save(), saved)).toBe(true);
-    const blank = card('4900000000000106', { blank: true });
+    // A blank card has its keys (the issuer certifies them) but nothing to prove yet.
+    const blank = createBlankTestCard({ seed: 'blank 106', memorySize: 8192 });
     expect(send(blank, internalAuthenticate.getApdu(challenge)).sw.toString(16)).toBe('6985');
-    expect(send(blank, getCardKeys.getApdu()).sw.toString(16)).toBe('6985');
+    expect(send(blank, getCardKeys.getApdu()).sw.toString(16)).toBe('9000');
   });
 });

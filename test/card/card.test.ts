@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_ISSUER, loadSimCard } from '../../src/card-sim/index.ts';
-import { createTestCard } from '../../test/support/card.ts';
+import { loadSimCard } from '../../src/card-sim/index.ts';
+import { createBlankTestCard, createTestCard, sendInitialise, testIssuer } from '../support/card.ts';
 import { command, encodeCommand } from '../../src/protocol/apdu.ts';
 import { concat, fromHex, hex } from '../../src/protocol/bytes.ts';
 import {
@@ -9,8 +9,8 @@ import {
   getChangedPages,
   getIdentity,
   getMemoryLayout,
+  getCardKeys,
   getPinStatus,
-  initialise,
   select,
 } from '../../src/protocol/commands/index.ts';
 import { pokeCommand, raw, runBackup, runRestore, send, verify } from './helpers.ts';
@@ -31,28 +31,31 @@ describe('power-on and identity', () => {
       expect(atr.length).toBeLessThanOrEqual(33);
     }
   });
-  it('a blank card takes INITIALISE once; GET DATA shows identity, layout, AP table, status, PIN', () => {
-    const c = createTestCard({ ...small, blank: true, seed: 's' });
+  it("a blank card takes the issuer's personalisation once; GET DATA shows identity, layout, AP table, status, PIN", () => {
+    const c = createBlankTestCard({ ...small, seed: 's' });
     c.powerOn();
     expect(getIdentity.parseResponse(raw(send(c, getIdentity.getApdu()))).initialised).toBe(false);
     expect(send(c, select.getApdu(AID)).sw).toBe(0x6a82);
-    const init = initialise.getApdu({ cardNumber: '4900000000000042', issuer: 5, epoch: 3, commonKey: new Uint8Array(32).fill(1), issuerPublicKey: DEMO_ISSUER.publicKey, pin: '9999' });
-    expect(send(c, init).sw).toBe(0x9000);
-    expect(send(c, init).sw).toBe(0x6985);
-    expect(getIdentity.parseResponse(raw(send(c, getIdentity.getApdu())))).toEqual({ initialised: true, cardNumber: '4900000000000042', issuer: 5, epoch: 3 });
+    const keys = getCardKeys.parseResponse(raw(send(c, getCardKeys.getApdu())));
+    const p = testIssuer().personalise({ cardNumber: '4900000000000042', cardSigningPublicKey: keys.signingPublicKey, cardKemPublicKey: keys.kemPublicKey, pin: '9999', puk: '87654321' });
+    sendInitialise(c, p.personalisation);
+    expect(() => sendInitialise(c, p.personalisation)).toThrow(/6985|conditions/i);
+    expect(getIdentity.parseResponse(raw(send(c, getIdentity.getApdu())))).toEqual({ initialised: true, cardNumber: '4900000000000042', issuer: testIssuer().issuer, epoch: 1 });
     const layout = getMemoryLayout.parseResponse(raw(send(c, getMemoryLayout.getApdu())));
-    expect(layout).toMatchObject({ memorySize: 8192, pageSize: 256, systemAreaSize: 512, identitySize: 256, apAreaSize: 7680, extendedLength: true });
+    // The version-2 identity block (465 bytes: keys, certificates) takes two 256-byte pages.
+    expect(layout).toMatchObject({ memorySize: 8192, pageSize: 256, systemAreaSize: 768, identitySize: 512, apAreaSize: 7424, extendedLength: true });
     const table = getApTable.parseResponse(raw(send(c, getApTable.getApdu())));
-    expect(table).toEqual([{ aid: AID, offset: 512, size: 4096, holdsValue: false, restoreExecuted: false }]);
+    expect(table).toEqual([{ aid: AID, offset: 768, size: 4096, holdsValue: false, restoreExecuted: false }]);
     expect(getBackupStatus.parseResponse(raw(send(c, getBackupStatus.getApdu())))).toMatchObject({ counter: 0, currentPoint: 0, changedPages: 0, pageCount: 32 });
     expect(getPinStatus.parseResponse(raw(send(c, getPinStatus.getApdu())))).toEqual({ triesLeft: 3, maxTries: 3, verified: false });
     expect(c.inspect().changedPages).toEqual([]); // fig. 13, 123
-    expect(send(c, command(0x80, 0xca, 1, 9, undefined, 256)).sw).toBe(0x6a88);
+    expect(send(c, command(0x80, 0xca, 1, 0x20, undefined, 256)).sw).toBe(0x6a88);
   });
-  it('inspect() never shows keys or the PIN', () => {
+  it('inspect() never shows keys, the PIN or the PUK', () => {
     const v = createTestCard({ ...small, seed: 'k' }).inspect();
-    expect(v.memory.subarray(20, 84).every((b) => b === 0)).toBe(true);
-    expect(v.memory.subarray(116, 129).every((b) => b === 0)).toBe(true);
+    // identity.ts: unique key, signing and X25519 secrets, PIN, PUK and its tries at 54..176
+    expect(v.memory.subarray(54, 177).every((b) => b === 0)).toBe(true);
+    expect(v.memory.subarray(22, 54).some((b) => b !== 0)).toBe(true); // the root public key is not secret
     expect(hex(v.memory.subarray(6, 14))).toBe('4900000000000001');
   });
 });
@@ -78,7 +81,11 @@ describe('short-APDU cards: 61xx / GET RESPONSE and command chaining', () => {
     const c = createTestCard({ ...small, extendedLength: false, seed: 'b' });
     c.powerOn();
     verify(c);
-    expect(hex(c.transmit(encodeCommand(command(0x80, 0xb0, 1, 0, new Uint8Array(8), 256))).subarray(-2))).toBe('9000'); // 205 bytes fit Ne 256
+    // BACKUP answers 289 bytes (version 2): 256 now with 61 21, the last 33 by GET RESPONSE.
+    const start = c.transmit(encodeCommand(command(0x80, 0xb0, 1, 0, new Uint8Array(8), 256)));
+    expect([start.length, hex(start.subarray(-2))]).toEqual([258, '6121']);
+    const rest = c.transmit(Uint8Array.of(0x00, 0xc0, 0, 0, 0x21));
+    expect([rest.length, hex(rest.subarray(-2))]).toEqual([35, '9000']);
     // One transfer packs a 4 KiB response buffer: 14 records of 274 bytes + 7 = 3843 bytes.
     let r = c.transmit(Uint8Array.of(0x80, 0xb2, 0, 0, 0));
     const parts = [r.subarray(0, -2)];

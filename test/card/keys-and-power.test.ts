@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { cutPowerAt, DEMO_ISSUER, loadSimCard, PowerLoss, type SimCard } from '../../src/card-sim/index.ts';
+import { cutPowerAt, loadSimCard, PowerLoss, type SimCard } from '../../src/card-sim/index.ts';
+import { command } from '../../src/protocol/apdu.ts';
 import { createTestCard } from '../../test/support/card.ts';
 import { equal, fromHex } from '../../src/protocol/bytes.ts';
-import { keyExport, keyImport, select, signKeyImportAuthorisation } from '../../src/protocol/commands/index.ts';
-import { pokeCommand, raw, restorable, runBackup, runRestore, send, verify } from './helpers.ts';
+import { select } from '../../src/protocol/commands/index.ts';
+import { authorise, pokeCommand, restorable, runBackup, runRestore, send, verify } from './helpers.ts';
 import { pokeApp } from './poke-app.ts';
 
 const AID = fromHex('A0000009990299');
@@ -17,30 +18,31 @@ function card(cardNumber: string): SimCard {
   return c;
 }
 
-describe('KEY EXPORT / KEY IMPORT (claim 8)', () => {
-  it('a card that imported the source key restores its backups without a per-point authorisation', () => {
+describe('no key leaves a card, and no card adopts another\'s (claim 8 replaced, version 2)', () => {
+  it('KEY EXPORT (D0) and KEY IMPORT (D2) are gone: 6D00, nothing written', () => {
+    const a = card('4900000000000001');
+    const before = a.save();
+    expect(send(a, command(0x80, 0xd0, 0, 0, undefined, 256)).sw.toString(16)).toBe('6d00');
+    expect(send(a, command(0x80, 0xd2, 0, 0, new Uint8Array(202))).sw.toString(16)).toBe('6d00');
+    expect(equal(a.save(), before)).toBe(true);
+  });
+  it("another card restores A's backup only with the issuer's authorisation, and each authorisation once", () => {
     const a = card('4900000000000001');
     send(a, select.getApdu(AID));
     send(a, pokeCommand(0, new Uint8Array(100).fill(8)));
-    const exported = keyExport.parseResponse(raw(send(a, keyExport.getApdu())));
-    expect(exported.wrappedKey.cardNumber).toBe('4900000000000001');
     const full = runBackup(a, 'full');
     const b = card('4900000000000002');
     expect(runRestore(b, full, [full], { target: 'other' })).toBe(0x6982);
-    const auth = (target: string) =>
-      signKeyImportAuthorisation(DEMO_ISSUER.secretKey, { issuer: DEMO_ISSUER.issuer, epoch: 1, sourceCard: '4900000000000001', targetCard: target, wrappedKeyBytes: exported.bytes });
-    expect(send(b, keyImport.getApdu(exported.bytes, auth('4900000000000009'))).sw).toBe(0x6a88);
-    const forged = auth('4900000000000002').slice();
-    forged[100] = (forged[100] as number) ^ 1;
-    expect(send(b, keyImport.getApdu(exported.bytes, forged)).sw).toBe(0x6982);
-    expect(send(b, keyImport.getApdu(exported.bytes, auth('4900000000000002'))).sw).toBe(0x9000);
-    expect(b.inspect().adoptedKeyOf).toBe('4900000000000001');
-    expect(runRestore(b, full, [full], { target: 'other' })).toBe(0x9000);
+    const once = authorise(full, b);
+    expect(runRestore(b, full, [full], { target: 'other', authorisation: once })).toBe(0x9000);
     expect(restorable(b)).toEqual(restorable(a));
-  });
-  it('needs the PIN', () => {
-    const c = createTestCard({ ...small, seed: 'z' });
-    expect(send(c, keyExport.getApdu()).sw).toBe(0x6982);
+    expect(b.inspect().authorisationCounter).toBe(1);
+    // The same authorisation again: replayed (its counter is spent), nothing written.
+    const after = b.save();
+    expect(runRestore(b, full, [full], { target: 'other', authorisation: once }).toString(16)).toBe('6984');
+    expect(equal(b.save(), after)).toBe(true);
+    // A new one (counter + 1) works.
+    expect(runRestore(b, full, [full], { target: 'other', authorisation: authorise(full, b) })).toBe(0x9000);
   });
 });
 

@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ISSUER, type SimCard } from '../../src/card-sim/index.ts';
-import { createTestCard } from '../../test/support/card.ts';
+import type { SimCard } from '../../src/card-sim/index.ts';
+import { generateIssuerKeys, IssuerAuthority } from '../../issuer/core/index.ts';
+import { createTestCard, testIssuer, type TestCardOptions } from '../support/card.ts';
+import { authorisationMessage, encodeAuthorisationV2, sealRestoreKey } from '../../src/protocol/trust/authorisation.ts';
+import { decodeCardCertificate } from '../../src/protocol/trust/certificates.ts';
+import { sign } from '../../src/protocol/trust/codec.ts';
 import { concat, equal, fromHex } from '../../src/protocol/bytes.ts';
 import { encodeSegment, headerHash as runHash } from '../../src/protocol/backup-format.ts';
 import {
@@ -9,21 +13,20 @@ import {
   backupComplete,
   backupTransfer,
   changePin,
-  keyExport,
+  getCardKeys,
   restore,
   restoreComplete,
   restoreTransfer,
   select,
-  signRestoreAuthorisation,
   verifyPin,
 } from '../../src/protocol/commands/index.ts';
-import { authorise, pointRecords, pokeCommand, recordsOf, runBackup, runRestore, send, verify, type Rec, type StoredBackup } from './helpers.ts';
+import { authorise, pointRecords, raw, pokeCommand, recordsOf, runBackup, runRestore, send, verify, type Rec, type StoredBackup } from './helpers.ts';
 import { pokeApp } from './poke-app.ts';
 
 const AID = fromHex('A0000009990299');
 const opts = { memorySize: 8192, pageSize: 256, apps: [pokeApp('A0000009990299', 4096)] };
 
-function card(cardNumber: string, extra: Parameters<typeof createSimCard>[0] = {}): SimCard {
+function card(cardNumber: string, extra: TestCardOptions = {}): SimCard {
   const c = createTestCard({ ...opts, cardNumber, seed: cardNumber, ...extra });
   c.powerOn();
   verify(c);
@@ -65,25 +68,40 @@ beforeAll(() => {
 
 describe('restore refusals leave the memory unchanged', () => {
   it("another card's backup as this card's own: 6A88", () => refusedUnchanged(b, 0x6a88, () => runRestore(b, diff, [full, diff])));
-  it('another card without an authorisation: 6982; for another target: 6A88; for another point: 6982; forged: 6982', () => {
+  it('another card without an authorisation: 6982; A restored into B with an authorisation for C: 6A88; for another point: 6982; forged: 6982; counter skipped: 6984', () => {
     refusedUnchanged(b, 0x6982, () => runRestore(b, diff, [full, diff], { target: 'other' }));
     refusedUnchanged(b, 0x6a88, () => runRestore(b, diff, [full, diff], { target: 'other', authorisation: authorise(diff, '4900000000000009') }));
-    refusedUnchanged(b, 0x6982, () => runRestore(b, diff, [full, diff], { target: 'other', authorisation: authorise(full, '4900000000000002') }));
-    const forged = signRestoreAuthorisation(fromHex('11'.repeat(32)), { issuer: DEMO_ISSUER.issuer, epoch: 1, sourceCard: '4900000000000001', targetCard: '4900000000000002', headerBytes: diff.headerBytes });
+    refusedUnchanged(b, 0x6982, () => runRestore(b, diff, [full, diff], { target: 'other', authorisation: authorise(full, b) }));
+    const forged = authorise(diff, b).slice();
+    forged[forged.length - 1] = (forged[forged.length - 1] as number) ^ 1; // the epoch key's signature
     refusedUnchanged(b, 0x6982, () => runRestore(b, diff, [full, diff], { target: 'other', authorisation: forged }));
+    refusedUnchanged(b, 0x6984, () => runRestore(b, diff, [full, diff], { target: 'other', authorisation: authorise(diff, b, { counter: 2 }) }));
+    // A self-made authorisation: right fields, the source key really sealed to B, signed by an epoch key of another root.
+    const impostor = generateIssuerKeys({ issuer: testIssuer().issuer, seed: new Uint8Array(32).fill(9) }).epochs[0];
+    if (!impostor) throw new Error('no impostor epoch');
+    const source = decodeCardCertificate(diff.cardCertificate);
+    if (!source.ok) throw source.error;
+    const binding = { issuer: testIssuer().issuer, epoch: 1, sourceCardNumber: '4900000000000001', targetCardNumber: '4900000000000002', chainHead: diff.hash, targetCounter: 1, sourceSigningPublicKey: source.value.signingPublicKey };
+    const sealed = sealRestoreKey(getCardKeys.parseResponse(raw(send(b, getCardKeys.getApdu()))).kemPublicKey, binding, testIssuer().openWrappedKey(diff.wrappedKeyBytes).uniqueKey);
+    const selfMade = encodeAuthorisationV2({ ...binding, ...sealed, signature: sign(impostor.signingSecretKey, authorisationMessage({ ...binding, ...sealed })) });
+    refusedUnchanged(b, 0x6982, () => runRestore(b, diff, [full, diff], { target: 'other', authorisation: selfMade }));
   });
-  it('another issuer: 6984; another key epoch: 6A88', () => {
-    const otherIssuer = card('4900000000000003', { issuer: 77 });
+  it("a card of another issuer: 6984 (retired epochs: test/card/epoch.test.ts)", () => {
+    const other = new IssuerAuthority(generateIssuerKeys({ issuer: 77, seed: new Uint8Array(32).fill(7) }));
+    const otherIssuer = card('4900000000000003', { issuer: other });
     refusedUnchanged(otherIssuer, 0x6984, () => runRestore(otherIssuer, diff, [full, diff], { target: 'other', authorisation: authorise(diff, '4900000000000003') }));
-    const otherEpoch = card('4900000000000004', { epoch: 2, commonKey: new Uint8Array(32).fill(2) });
-    refusedUnchanged(otherEpoch, 0x6a88, () => runRestore(otherEpoch, diff, [full, diff], { target: 'other', authorisation: authorise(diff, '4900000000000004') }));
   });
-  it('every single-bit flip of the wrapped key and of the header is refused', () => {
+  // The wrapped key's HPKE body (enc, sealed: bytes 19..98) is the issuer's copy of the key:
+  // no card can open it, so the card checks only its framing against the header. (Not yet
+  // under the card's signature: docs/protocol.md "Backup data", a note for the next round.)
+  it('every single-bit flip of the wrapped key framing, the header and the header signature is refused', () => {
     const before = a.save();
-    const bits = (full.wrappedKeyBytes.length + full.headerBytes.length) * 8;
-    for (let i = 0; i < bits; i++) {
-      const both = flip(concat(diff.wrappedKeyBytes, diff.headerBytes), i);
-      const sw = send(a, restore.getApdu({ target: 'same', mode: 'compacted', wrappedKey: both.subarray(0, 79), header: both.subarray(79) })).sw;
+    const signed = concat(diff.wrappedKeyBytes, diff.headerBytes, diff.headerSignature);
+    const checked = (bit: number) => bit < 19 * 8 || bit >= 99 * 8;
+    for (let i = 0; i < signed.length * 8; i++) {
+      if (!checked(i)) continue;
+      const f = flip(signed, i);
+      const sw = send(a, restore.getApdu({ target: 'same', mode: 'compacted', wrappedKey: f.subarray(0, 99), header: f.subarray(99, 225), headerSignature: f.subarray(225) })).sw;
       expect(sw, `bit ${i}`).not.toBe(0x9000);
     }
     expect(equal(a.save(), before), 'card changed').toBe(true);
@@ -126,7 +144,7 @@ describe('restore refusals leave the memory unchanged', () => {
     expect(runRestore(a, full, [full], { mode: 'replay' })).toBe(0x9000);
     poke(a, 2000, new Uint8Array(4).fill(9));
     refusedUnchanged(a, 0x6985, () => runRestore(a, diff, [], { mode: 'replay' })); // memory changed since the step
-    expect(runRestore(a, bFull, [bFull], { target: 'other', mode: 'replay', authorisation: authorise(bFull, '4900000000000001') })).toBe(0x9000);
+    expect(runRestore(a, bFull, [bFull], { target: 'other', mode: 'replay', authorisation: authorise(bFull, a) })).toBe(0x9000);
     refusedUnchanged(a, 0x6985, () => runRestore(a, diff, [], { mode: 'replay' })); // base is B's point now
     refusedUnchanged(a, 0x9000, () => runRestore(a, diff, [full, diff], { mode: 'verify' }));
     refusedUnchanged(a, 0x6988, () => runRestore(a, diff, [full], { mode: 'verify' }));
@@ -173,17 +191,16 @@ describe('commands out of order and memory updates during a backup', () => {
     send(c, backup.getApdu('full', 1));
     refusedUnchanged(c, 0x6985, () => poke(c, 0, new Uint8Array(4).fill(0xee)));
     refusedUnchanged(c, 0x6985, () => send(c, changePin.getApdu('1234', '5678')).sw);
-    refusedUnchanged(c, 0x6985, () => runRestore(c, bFull, [bFull], { target: 'other', authorisation: authorise(bFull, '4900000000000008') }));
+    refusedUnchanged(c, 0x6985, () => runRestore(c, bFull, [bFull], { target: 'other', authorisation: authorise(bFull, c) }));
   });
 });
 
-describe('the PIN guards backup, restore and keys', () => {
-  it('no PIN: 6982 for BACKUP, RESTORE, KEY EXPORT', () => {
+describe('the PIN guards backup and restore', () => {
+  it('no PIN: 6982 for BACKUP, RESTORE', () => {
     const c = createTestCard({ ...opts, cardNumber: '4900000000000010', seed: 'x' });
     c.powerOn();
     refusedUnchanged(c, 0x6982, () => send(c, backup.getApdu('full', 1)).sw);
     refusedUnchanged(c, 0x6982, () => runRestore(c, full, [full]));
-    refusedUnchanged(c, 0x6982, () => send(c, keyExport.getApdu()).sw);
   });
   it('three wrong tries block; the counter is spent before the comparison; a right PIN resets it', () => {
     const c = createTestCard({ ...opts, cardNumber: '4900000000000011', seed: 'y' });
