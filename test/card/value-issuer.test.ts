@@ -1,16 +1,14 @@
 /**
  * The card accepts the load tokens issuer/core signs (IssuerAuthority.loadToken, the same
  * code the issuer service's /terminal routes use), each once, and answers receipts the
- * issuer's check (protocol receipt.ts, used by issuer/core verifyReceipt) accepts. Until
- * personalisation lands (H10p), the card takes the issuer's epoch signing public key as
- * its issuer key, as the demo does.
+ * issuer's check (protocol receipt.ts, used by issuer/core verifyReceipt) accepts. The card
+ * is personalised by that issuer, so its certificate chain names the epoch key that signs.
  */
 import { describe, expect, it } from 'vitest';
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { createTestCard } from '../../test/support/card.ts';
 import { APP_AID } from '../../src/protocol/commands/apps/index.ts';
 import { verifyReceipt } from '../../src/protocol/trust/receipt.ts';
-import { demoIssuer, demoIssuerKeys } from '../../issuer/core/demo.ts';
+import { demoIssuer } from '../../issuer/core/demo.ts';
 import { cardSigningKey, counters, load, receiptOf, spend } from './value-support.ts';
 
 const cardNumber = '4900000000000777';
