@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex, hex } from './bytes.ts';
 import {
-  AUTHORISATION_BYTES,
-  decodeAuthorisation,
   decodeHeader,
   decodeSegments,
   decodeWrappedKey,
-  encodeAuthorisation,
   encodeHeader,
   encodeSegment,
   encodeWrappedKey,
@@ -41,7 +38,7 @@ describe('wrapped key (79 bytes)', () => {
   const bytes = encodeWrappedKey(w);
   it('has the documented layout', () => {
     expect(bytes.length).toBe(WRAPPED_KEY_BYTES);
-    expect(hex(bytes.subarray(0, 19))).toBe('4943564B' + '01' + '01020304' + '0506' + '1234567890123456');
+    expect(hex(bytes.subarray(0, 19))).toBe('4943564B' + '02' + '01020304' + '0506' + '1234567890123456');
     expect(hex(wrappedKeyAD(ctx))).toBe(hex(bytes.subarray(0, 19)));
   });
   it('round-trips', () => expect(decodeWrappedKey(bytes)).toEqual({ ok: true, value: w }));
@@ -62,7 +59,7 @@ describe('backup header (126 bytes)', () => {
   const bytes = encodeHeader(header);
   it('has the documented layout', () => {
     expect(bytes.length).toBe(HEADER_BYTES);
-    expect(hex(bytes.subarray(0, 36))).toBe('49435642' + '01' + '02' + '01020304' + '0506' + '1234567890123456' + '00000007' + '00000005' + '0000000102030405');
+    expect(hex(bytes.subarray(0, 36))).toBe('49435642' + '02' + '02' + '01020304' + '0506' + '1234567890123456' + '00000007' + '00000005' + '0000000102030405');
     expect(hex(bytes.subarray(36, 68))).toBe('AA'.repeat(32));
     expect(hex(bytes.subarray(68, 78))).toBe('00010000' + '0100' + '00000003');
     expect(hex(bytes.subarray(78, 110))).toBe('BB'.repeat(32));
@@ -119,26 +116,10 @@ describe('nonces, associated data, page map hash', () => {
     expect(hex(headerNonce(1))).toBe('00000001' + 'FFFFFFFF' + '00000000');
   });
   it('page AD binds version, kind, issuer, epoch, card, seq, page, page size', () => {
-    expect(hex(pageAD(ctx, 7, 'diff', 0x10, 256))).toBe('49435650' + '01' + '02' + '01020304' + '0506' + '1234567890123456' + '00000007' + '00000010' + '0100');
+    expect(hex(pageAD(ctx, 7, 'diff', 0x10, 256))).toBe('49435650' + '02' + '02' + '01020304' + '0506' + '1234567890123456' + '00000007' + '00000010' + '0100');
   });
   it('page map hash is SHA-256 of the u32be seqs (vector: empty map = SHA-256 of nothing)', () => {
     expect(hex(pageMapHash([]))).toBe('E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855');
     expect(pageMapHash([1, 2])).not.toEqual(pageMapHash([2, 1]));
-  });
-});
-
-describe('issuer authorisation (123 bytes)', () => {
-  const a = { issuer: 1, epoch: 2, sourceCard: '1111111111111111', targetCard: '2222222222222222', pointHash: new Uint8Array(32).fill(3), signature: new Uint8Array(64).fill(4) };
-  const bytes = encodeAuthorisation(a);
-  it('layout and round trip', () => {
-    expect(bytes.length).toBe(AUTHORISATION_BYTES);
-    expect(hex(bytes.subarray(0, 27))).toBe('49435641' + '01' + '00000001' + '0002' + '1111111111111111' + '2222222222222222');
-    expect(decodeAuthorisation(bytes)).toEqual({ ok: true, value: a });
-  });
-  it('refuses every truncation and a bad target card number', () => {
-    for (let n = 0; n < bytes.length; n++) expect(decodeAuthorisation(bytes.subarray(0, n)).ok).toBe(false);
-    const b = bytes.slice();
-    b[19] = 0xaa;
-    expect(decodeAuthorisation(b).ok).toBe(false);
   });
 });

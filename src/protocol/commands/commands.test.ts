@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { encodeCommand, encodeResponse } from '../apdu.ts';
 import { concat, fromHex, hex } from '../bytes.ts';
-import { decodeAuthorisation, encodeSegment, HEADER_BYTES, WRAPPED_KEY_BYTES } from '../backup-format.ts';
+import { encodeSegment, HEADER_BYTES } from '../backup-format.ts';
+import { AUTHORISATION_V2_BYTES } from '../trust/authorisation.ts';
+import { WRAPPED_KEY_V2_BYTES } from '../trust/wrapped-key.ts';
 import {
   backup,
   backupAbort,
@@ -15,16 +16,15 @@ import {
   getIdentity,
   getResponse,
   initialise,
-  keyExport,
-  keyImport,
+  epochUpdate,
+  getAuthorisationCounter,
+  getCardCertificate,
   pinState,
   restore,
   restoreAbort,
   restoreComplete,
   restoreTransfer,
   select,
-  signRestoreAuthorisation,
-  verifyAuthorisation,
   verifyPin,
   decodeChangedPages,
   encodeChangedPages,
@@ -77,15 +77,25 @@ describe('command APDUs, byte for byte', () => {
     });
     expect(thrown(() => getIdentity.parseResponse(resp('01', 0x9000))).code).toBe('BAD_RESPONSE');
   });
-  it('INITIALISE', () => {
-    const a = initialise.getApdu({ cardNumber: '4900000000000001', issuer: 1, epoch: 2, commonKey: new Uint8Array(32).fill(0xaa), issuerPublicKey: new Uint8Array(32).fill(0xbb), pin: '1234' });
-    const h = enc(a);
-    expect(h.slice(0, 10)).toBe('8010000053');
-    expect(h.slice(10)).toBe('4900000000000001' + '00000001' + '0002' + 'AA'.repeat(32) + 'BB'.repeat(32) + '04' + '31323334');
+  it('INITIALISE carries the personalisation as it is (extended length when over 255 bytes)', () => {
+    const p = new Uint8Array(430).fill(0x5a);
+    expect(enc(initialise.getApdu(p))).toBe('80100000' + '0001AE' + '5A'.repeat(430));
+    expect(enc(initialise.getApdu(new Uint8Array(3).fill(1)))).toBe('8010000003010101');
+  });
+  it('EPOCH UPDATE: epoch certificate (141) ‖ card certificate (147)', () => {
+    expect(enc(epochUpdate.getApdu(new Uint8Array(141).fill(1), new Uint8Array(147).fill(2)))).toBe('80D4000000' + '0120' + '01'.repeat(141) + '02'.repeat(147));
+    expect(() => epochUpdate.getApdu(new Uint8Array(140), new Uint8Array(147))).toThrow(RangeError);
+  });
+  it('GET DATA of version 2: certificate 0109, authorisation counter 010B', () => {
+    expect(enc(getCardCertificate.getApdu())).toBe('80CA010900');
+    expect(getAuthorisationCounter.parseResponse(resp('00000007', 0x9000))).toBe(7);
+    expect(thrown(() => getCardCertificate.parseResponse(resp('00', 0x9000))).code).toBe('BAD_RESPONSE');
+    expect(thrown(() => getAuthorisationCounter.parseResponse(resp('', 0x6985))).code).toBe('CONDITIONS_NOT_SATISFIED');
   });
   it('BACKUP family', () => {
-    expect(enc(backup.getApdu('full', 0x0102030405))).toBe('80B001000800000001020304' + '0500');
-    expect(enc(backup.getApdu('diff', 0))).toBe('80B00200080000000000000000' + '00');
+    // The answer is 289 bytes (version 2): extended Le 0121 by default, 00 (256) on a short link.
+    expect(enc(backup.getApdu('full', 0x0102030405))).toBe('80B0010000000800000001020304' + '05' + '0121');
+    expect(enc(backup.getApdu('diff', 0, 256))).toBe('80B00200080000000000000000' + '00');
     expect(enc(backupTransfer.getApdu(65536))).toBe('80B20000000000');
     expect(enc(backupTransfer.getApdu(256))).toBe('80B2000000');
     expect(enc(backupComplete.getApdu(new Uint8Array(32).fill(1)))).toBe('80B4000020' + '01'.repeat(32));
@@ -104,26 +114,23 @@ describe('command APDUs, byte for byte', () => {
     expect(thrown(() => backupTransfer.parseResponse(encodeResponse({ data: seg.subarray(1), sw: 0x9000 }), 64)).code).toBe('BAD_RESPONSE');
   });
   it('RESTORE family', () => {
-    const wk = new Uint8Array(WRAPPED_KEY_BYTES).fill(1);
+    const wk = new Uint8Array(WRAPPED_KEY_V2_BYTES).fill(1);
     const hd = new Uint8Array(HEADER_BYTES).fill(2);
-    const same = encodeCommand(restore.getApdu({ target: 'same', mode: 'compacted', wrappedKey: wk, header: hd }));
-    expect(hex(same.subarray(0, 5))).toBe('80C00000CD');
-    expect(same.length).toBe(5 + 205);
-    const other = restore.getApdu({ target: 'other', mode: 'replay', wrappedKey: wk, header: hd, authorisation: new Uint8Array(123) });
-    expect([other.p1, other.p2, other.data.length]).toEqual([1, 1, 328]);
-    expect(restore.getApdu({ target: 'same', mode: 'verify', wrappedKey: wk, header: hd }).p2).toBe(2);
-    expect(() => restore.getApdu({ target: 'same', mode: 'verify', wrappedKey: wk, header: hd, authorisation: new Uint8Array(123) })).toThrow(RangeError);
+    const sig = new Uint8Array(64).fill(3);
+    const same = encodeCommand(restore.getApdu({ target: 'same', mode: 'compacted', wrappedKey: wk, header: hd, headerSignature: sig }));
+    // 289 bytes: extended Lc 00 0121, then wrapped key ‖ header ‖ signature
+    expect(hex(same.subarray(0, 7))).toBe('80C00000000121');
+    expect(hex(same.subarray(7))).toBe('01'.repeat(99) + '02'.repeat(126) + '03'.repeat(64));
+    const other = restore.getApdu({ target: 'other', mode: 'replay', wrappedKey: wk, header: hd, headerSignature: sig, authorisation: new Uint8Array(AUTHORISATION_V2_BYTES) });
+    expect([other.p1, other.p2, other.data.length]).toEqual([1, 1, 528]);
+    expect(restore.getApdu({ target: 'same', mode: 'verify', wrappedKey: wk, header: hd, headerSignature: sig }).p2).toBe(2);
+    expect(() => restore.getApdu({ target: 'same', mode: 'verify', wrappedKey: wk, header: hd, headerSignature: sig, authorisation: new Uint8Array(AUTHORISATION_V2_BYTES) })).toThrow(RangeError);
+    expect(() => restore.getApdu({ target: 'same', mode: 'compacted', wrappedKey: new Uint8Array(79), header: hd, headerSignature: sig })).toThrow(/protocol version 2/);
     const seg = { seq: 1, kind: 'full' as const, records: [{ page: 0, sealed: new Uint8Array(80) }] };
     expect(hex(restoreTransfer.getApdu([seg]).data)).toBe(hex(encodeSegment(seg)));
     expect(enc(restoreComplete.getApdu(1))).toBe('80C40000080000000000000001');
     expect(enc(restoreAbort.getApdu())).toBe('80C60000');
     expect(thrown(() => restoreComplete.parseResponse(resp('', 0x6988))).code).toBe('BACKUP_DATA_REJECTED');
-  });
-  it('KEY EXPORT / IMPORT', () => {
-    expect(enc(keyExport.getApdu())).toBe('80D000004F');
-    const imp = keyImport.getApdu(new Uint8Array(79), new Uint8Array(123));
-    expect(hex(encodeCommand(imp).subarray(0, 5))).toBe('80D20000CA');
-    expect(() => keyImport.getApdu(new Uint8Array(78), new Uint8Array(123))).toThrow(RangeError);
   });
 });
 
@@ -159,29 +166,6 @@ describe('status words to domain errors (one table)', () => {
     expect(errorForSw(0x6310)).toBeUndefined();
   });
   it('a response shorter than SW1 SW2 is BAD_RESPONSE', () => expect(thrown(() => backupAbort.parseResponse(new Uint8Array(1))).code).toBe('BAD_RESPONSE'));
-});
-
-describe('issuer authorisation', () => {
-  const { secretKey, publicKey } = ed25519.keygen(new Uint8Array(32).fill(9));
-  const headerBytes = new Uint8Array(HEADER_BYTES).fill(3);
-  const bytes = signRestoreAuthorisation(secretKey, { issuer: 7, epoch: 1, sourceCard: '4900000000000001', targetCard: '4900000000000002', headerBytes });
-  it('is 123 bytes that decode and verify', () => {
-    expect(bytes.length).toBe(123);
-    const a = decodeAuthorisation(bytes);
-    expect(a.ok && verifyAuthorisation(publicKey, a.value)).toBe(true);
-  });
-  it('every single-bit flip fails to decode or to verify', () => {
-    for (let i = 0; i < bytes.length * 8; i++) {
-      const f = bytes.slice();
-      f[i >> 3] = (f[i >> 3] as number) ^ (1 << (i & 7));
-      const a = decodeAuthorisation(f);
-      expect(a.ok && verifyAuthorisation(publicKey, a.value)).toBe(false);
-    }
-  });
-  it('another key does not verify', () => {
-    const a = decodeAuthorisation(concat(bytes));
-    expect(a.ok && verifyAuthorisation(ed25519.keygen(new Uint8Array(32).fill(8)).publicKey, a.value)).toBe(false);
-  });
 });
 
 describe('GET DATA changed pages (fig. 4)', () => {
