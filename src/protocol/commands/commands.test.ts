@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeCommand, encodeResponse } from '../apdu.ts';
-import { concat, fromHex, hex } from '../bytes.ts';
+import { fromHex, hex } from '../bytes.ts';
 import { encodeSegment, HEADER_BYTES } from '../backup-format.ts';
 import { AUTHORISATION_V2_BYTES } from '../trust/authorisation.ts';
 import { WRAPPED_KEY_V2_BYTES } from '../trust/wrapped-key.ts';
