@@ -2,7 +2,8 @@
 // scriptor and OpenSC's opensc-tool). Expected answers are docs/protocol.md's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestCard } from '../../test/support/card.ts';
-import { decodeHeader, decodeWrappedKey, HEADER_BYTES, WRAPPED_KEY_BYTES } from '../../src/protocol/backup-format.ts';
+import { decodeHeader, HEADER_BYTES } from '../../src/protocol/backup-format.ts';
+import { decodeWrappedKeyV2, WRAPPED_KEY_V2_BYTES } from '../../src/protocol/trust/wrapped-key.ts';
 import { openscAtr, openscSend, scriptor } from './clients.ts';
 import { startPcscStack, type PcscStack } from './daemons.ts';
 
@@ -35,7 +36,7 @@ describe('simulated card in real pcscd (vsmartcard-vpcd)', () => {
       '00 20 00 81 04 39 39 39 39', // VERIFY "9999": wrong
       '00 20 00 81 04 31 32 33 34', // VERIFY "1234"
       '80 CA 01 06 00', // PIN status after
-      '80 B0 01 00 08 00 00 01 90 00 00 00 00 00', // BACKUP full, date, Le 256
+      '80 B0 01 00 00 00 08 00 00 01 90 00 00 00 00 01 21', // BACKUP full, date, extended Le 289 (version 2)
       '80 B2 00 00 00 00 00', // BACKUP DATA TRANSFER, extended Le 65536
       '80 B6 00 00', // BACKUP ABORT
       '80 B6 00 00', // again: nothing in progress
@@ -52,9 +53,10 @@ describe('simulated card in real pcscd (vsmartcard-vpcd)', () => {
 
     expect(backup?.sw).toBe(0x9000);
     const answer = bytes(backup?.data ?? '');
-    expect(answer.length).toBe(WRAPPED_KEY_BYTES + HEADER_BYTES);
-    const key = decodeWrappedKey(answer.subarray(0, WRAPPED_KEY_BYTES));
-    const header = decodeHeader(answer.subarray(WRAPPED_KEY_BYTES));
+    // Version 2: wrapped key v2 (99) ‖ header (126) ‖ the card's signature over the header (64).
+    expect(answer.length).toBe(WRAPPED_KEY_V2_BYTES + HEADER_BYTES + 64);
+    const key = decodeWrappedKeyV2(answer.subarray(0, WRAPPED_KEY_V2_BYTES));
+    const header = decodeHeader(answer.subarray(WRAPPED_KEY_V2_BYTES, WRAPPED_KEY_V2_BYTES + HEADER_BYTES));
     expect(key.ok && header.ok).toBe(true);
     if (header.ok) expect(header.value).toMatchObject({ kind: 'full', seq: 1, issuer: 0x49435631, epoch: 1, recordCount: 256 });
 
