@@ -118,8 +118,8 @@ export function cardRoutes(d: Deps): Hono {
     const card = await own(c);
     const b = await jsonBody(c);
     // counter: the card's authorisation counter now; the authorisation is for counter + 1.
-    const doc = await authoriseRestore(d.db, d.blobs, d.authority, card.identity, intField(b, 'seq', 1, 2 ** 31), intField(b, 'counter', 0, 2 ** 32 - 2) + 1);
-    return c.json({ authorisation: hex(doc) }, 201);
+    const r = await authoriseRestore(d.db, d.blobs, d.authority, card.identity, intField(b, 'seq', 1, 2 ** 31), intField(b, 'counter', 0, 2 ** 32 - 2) + 1);
+    return c.json({ authorisation: hex(r.document) }, r.created ? 201 : 200);
   });
 
   app.post('/cards/:card/reissue', json, async (c) => {

@@ -155,8 +155,13 @@ export async function personaliseReplacement(
   });
 }
 
-/** The replacement card (its own session) asks for a restore of backup `seq` of the card
- *  it replaces: one authorisation per (source, target), bound to that point. */
+/**
+ * The replacement card (its own session) asks for a restore of backup `seq` of the card it
+ * replaces, for its authorisation counter + 1 (`targetCounter`): the card takes each
+ * authorisation once. The same request again (a client that lost the answer) gets the same
+ * document; another point for a counter already authorised, or a counter below one already
+ * authorised (the card has moved past it), is REPLAYED.
+ */
 export async function authoriseRestore(
   db: Db,
   blobs: BlobStore,
@@ -164,10 +169,20 @@ export async function authoriseRestore(
   target: CardIdentity,
   seq: number,
   targetCounter: number,
-): Promise<Uint8Array> {
+): Promise<{ document: Uint8Array; created: boolean }> {
   const me = await getCard(db, authority, target.cardNumber);
   if (me.replaces === null) throw new IssuerError('FORBIDDEN', `card ${target.cardNumber} replaces no lost card`);
   const source = await getCard(db, authority, me.replaces);
+  const pair = [source.identity.cardNumber, target.cardNumber];
+  const issued = await db.query('SELECT seq, target_counter, document FROM authorisations WHERE source_card = $1 AND target_card = $2 ORDER BY target_counter DESC', pair);
+  const same = issued.find((r) => num(r['target_counter']) === targetCounter);
+  if (same) {
+    if (num(same['seq']) === seq) return { document: bytes(same['document']), created: false };
+    throw new IssuerError('REPLAYED', `counter ${targetCounter} of card ${target.cardNumber} was already authorised for backup ${num(same['seq'])}, not ${seq}`);
+  }
+  const newest = issued[0];
+  if (newest && num(newest['target_counter']) > targetCounter)
+    throw new IssuerError('REPLAYED', `card ${target.cardNumber} was already authorised at counter ${num(newest['target_counter'])}: counter ${targetCounter} is behind it`);
   const data = await fetchBackup(db, blobs, source.identity.cardNumber, seq);
   const up = authority.splitUpload(data);
   let document: Uint8Array;
@@ -186,12 +201,13 @@ export async function authoriseRestore(
     throw new IssuerError('BAD_BACKUP', `backup ${seq} of card ${source.identity.cardNumber} cannot be restored onto card ${target.cardNumber}: ${(cause as Error).message}`, { cause });
   }
   const rows = await db.query(
-    `INSERT INTO authorisations (source_card, target_card, seq, document) VALUES ($1, $2, $3, $4)
-      ON CONFLICT (source_card, target_card) DO NOTHING RETURNING seq`,
-    [source.identity.cardNumber, target.cardNumber, seq, document],
+    `INSERT INTO authorisations (source_card, target_card, seq, document, target_counter) VALUES ($1, $2, $3, $4, $5)
+      ON CONFLICT (source_card, target_card, target_counter) DO NOTHING RETURNING seq`,
+    [...pair, seq, document, targetCounter],
   );
-  if (rows.length === 0) throw new IssuerError('REPLAYED', `a restore of card ${source.identity.cardNumber} into card ${target.cardNumber} was already authorised (once only)`);
-  return document;
+  // A concurrent request for the same counter won: answer what it stored (or REPLAYED).
+  if (rows.length === 0) return authoriseRestore(db, blobs, authority, target, seq, targetCounter);
+  return { document, created: true };
 }
 
 /** The lost card's ledger balance at the stop, per application, as load tokens for the

@@ -3,7 +3,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { concat, fromHex, hex } from '../../src/protocol/bytes.ts';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { encodeWrappedKeyV2, WRAPPED_KEY_V2_BYTES } from '../../src/protocol/trust/wrapped-key.ts';
-import { decodeAuthorisationV2, verifyAuthorisationV2 } from '../../src/protocol/trust/authorisation.ts';
+import { decodeAuthorisationV2, encodeAuthorisationV2, verifyAuthorisationV2 } from '../../src/protocol/trust/authorisation.ts';
 import { decodeStopEntry, verifyStopEntry } from '../../src/protocol/trust/stop-entry.ts';
 import { decodeLoadToken } from '../../src/protocol/trust/load-token.ts';
 import { errorOf, openWorld, type Driver, type World } from './support/world.ts';
@@ -104,7 +104,18 @@ describe.each<Driver>(['pglite', 'pg'])('lost card story on %s', (driver) => {
       expect(doc.value).toMatchObject({ sourceCardNumber: old.cardNumber, targetCardNumber: newNumber, chainHead: b2.hash, targetCounter: 2 });
       expect(verifyAuthorisationV2(epochSigningKey(w), doc.value)).toBe(true);
     }
-    expect(await errorOf(await w.call('POST', `/v1/cards/${newNumber}/restore-authorisations`, { token: nt, json: { seq: 2, counter: 1 } }))).toMatchObject({ status: 409, code: 'REPLAYED' });
+    // The same request again (the answer was lost): the same document, 200. Another point for
+    // that counter, or a counter behind it: REPLAYED. The next counter (the card took the first): a new one.
+    const again = await w.call('POST', `/v1/cards/${newNumber}/restore-authorisations`, { token: nt, json: { seq: 2, counter: 1 } });
+    expect(again.status).toBe(200);
+    const firstDoc = doc.ok ? encodeAuthorisationV2(doc.value) : new Uint8Array(0);
+    expect(((await again.json()) as { authorisation: string }).authorisation).toBe(hex(firstDoc));
+    expect(await errorOf(await w.call('POST', `/v1/cards/${newNumber}/restore-authorisations`, { token: nt, json: { seq: 1, counter: 1 } }))).toMatchObject({ status: 409, code: 'REPLAYED' });
+    const next = await w.call('POST', `/v1/cards/${newNumber}/restore-authorisations`, { token: nt, json: { seq: 2, counter: 2 } });
+    expect(next.status).toBe(201);
+    const nextDoc = decodeAuthorisationV2(fromHex(((await next.json()) as { authorisation: string }).authorisation));
+    expect(nextDoc.ok && nextDoc.value.targetCounter).toBe(3);
+    expect(await errorOf(await w.call('POST', `/v1/cards/${newNumber}/restore-authorisations`, { token: nt, json: { seq: 2, counter: 0 } }))).toMatchObject({ status: 409, code: 'REPLAYED' });
     // A card that replaces nothing gets no authorisation.
     const stranger = w.newCard();
     const st = await w.login(stranger);
