@@ -11,9 +11,10 @@ import { type SimCard } from '../../src/card-sim/index.ts';
 import { createTestCard } from '../../test/support/card.ts';
 import type { CardApplication } from '../../src/card-sim/app-api.ts';
 import { command, decodeResponse, encodeCommand } from '../../src/protocol/apdu.ts';
-import { fromHex } from '../../src/protocol/bytes.ts';
+import { concat, fromHex } from '../../src/protocol/bytes.ts';
 import { headerHash } from '../../src/protocol/backup-format.ts';
-import { backup, backupComplete, backupTransfer, select, verifyPin } from '../../src/protocol/commands/index.ts';
+import { backup, backupAbort, backupComplete, backupTransfer, restore, restoreAbort, select, verifyPin } from '../../src/protocol/commands/index.ts';
+import { authorise, runBackup, send, verify } from '../../test/card/helpers.ts';
 import type { BenchEntry, BenchRow } from '../run.ts';
 
 const MEMORY = 65536;
@@ -61,8 +62,11 @@ function exchange(card: SimCard, apdu: Uint8Array, t: Tally): { parts: Uint8Arra
 function measure(card: SimCard, kind: 'full' | 'diff', extended: boolean) {
   const control: Tally = { apdus: 0, wireBytes: 0 };
   const data: Tally = { apdus: 0, wireBytes: 0 };
-  const start = exchange(card, encodeCommand(backup.getApdu(kind, Date.UTC(2025, 0, 1))), control);
-  const headerBytes = start.parts[0]?.subarray(79) ?? new Uint8Array(0);
+  const t0 = performance.now();
+  // BACKUP answers 289 bytes (version 2): one exchange on an extended link, 61xx on a short one.
+  const start = exchange(card, encodeCommand(backup.getApdu(kind, Date.UTC(2025, 0, 1), extended ? 289 : 256)), control);
+  const t1 = performance.now();
+  const headerBytes = backup.parseResponse(concat(...start.parts, Uint8Array.of(0x90, 0x00))).headerBytes;
   const ne = extended ? 65536 : 256;
   let payloadBytes = 0;
   for (;;) {
@@ -76,8 +80,12 @@ function measure(card: SimCard, kind: 'full' | 'diff', extended: boolean) {
   }
   const records = payloadBytes / (2 + PAGE + 16);
   exchange(card, encodeCommand(backupComplete.getApdu(headerHash(headerBytes))), control);
+  const t2 = performance.now();
   const maxData = extended ? 65536 : 256;
   return {
+    // The card's BACKUP command: header, its signature and the HPKE-wrapped key (version 2's crypto per backup).
+    backupCommandMs: t1 - t0,
+    totalMs: t2 - t0,
     records,
     payloadBytes,
     wireBytes: data.wireBytes,
@@ -107,12 +115,49 @@ function run1(extended: boolean) {
   return { fullBackup, diffBackup: { ...diff, changedPages: changed, diffOverChanged: diff.wireBytes / (changed * PAGE) } };
 }
 
+/**
+ * Version 2's crypto on the card, per command (mean of N): BACKUP (header tag, Ed25519
+ * signature, HPKE wrap of the unique key), RESTORE of its own backup (signature check, tag)
+ * and RESTORE onto another card (the epoch key's signature on the authorisation, HPKE open
+ * of the re-wrapped key, the source's header signature, tag). RESTORE ABORT ends each. The
+ * reference in the same run: a whole full backup of the card (data phase included).
+ */
+function cryptoTimes(fullBackupMs: number) {
+  const N = 20;
+  const a = createTestCard({ memorySize: MEMORY, pageSize: PAGE, seed: 'bench crypto A', apps: [writer], cardNumber: '4900000000000001' });
+  const b = createTestCard({ memorySize: MEMORY, pageSize: PAGE, seed: 'bench crypto B', apps: [writer], cardNumber: '4900000000000002' });
+  verify(a);
+  verify(b);
+  const point = runBackup(a, 'full');
+  const time = (fn: () => void) => {
+    const t0 = performance.now();
+    for (let i = 0; i < N; i++) fn();
+    return (performance.now() - t0) / N;
+  };
+  const start = (card: SimCard, target: 'same' | 'other', authorisation?: Uint8Array) => {
+    const sw = send(card, restore.getApdu({ target, mode: 'verify', wrappedKey: point.wrappedKeyBytes, header: point.headerBytes, headerSignature: point.headerSignature, ...(authorisation ? { authorisation } : {}) })).sw;
+    if (sw !== 0x9000) throw new Error(`RESTORE answered ${sw.toString(16)}`);
+    send(card, restoreAbort.getApdu());
+  };
+  const backupMs = time(() => {
+    send(a, backup.getApdu('full', 1));
+    send(a, backupAbort.getApdu());
+  });
+  const restoreSameMs = time(() => start(a, 'same'));
+  // Each authorisation works once: made outside the timed loop, one per try.
+  const auths = Array.from({ length: N }, (_, i) => authorise(point, b, { counter: i + 1 }));
+  let next = 0;
+  const restoreOtherMs = time(() => start(b, 'other', auths[next++]));
+  return { backupMs, restoreSameMs, restoreOtherMs, fullBackupMs, backupShare: backupMs / fullBackupMs, restoreOtherShare: restoreOtherMs / fullBackupMs };
+}
+
 const entry: BenchEntry = {
   name: 'cardBackup',
   run() {
     const extended = run1(true);
     const short = run1(false);
-    const result = { card: { memorySize: MEMORY, pageSize: PAGE }, extended, short };
+    const crypto = cryptoTimes(extended.fullBackup.totalMs);
+    const result = { card: { memorySize: MEMORY, pageSize: PAGE }, extended, short, crypto };
     const rows: BenchRow[] = [];
     for (const [link, r] of [['extended', extended], ['short', short]] as const) {
       for (const [name, m] of [['fullBackup', r.fullBackup], ['diffBackup', r.diffBackup]] as const) {
@@ -120,6 +165,11 @@ const entry: BenchEntry = {
       }
       rows.push({ link, backup: 'diff wire / changed bytes', records: r.diffBackup.changedPages, wireOverPayload: r.diffBackup.diffOverChanged });
     }
+    const ms = (n: number) => Number(n.toFixed(2));
+    rows.push({ link: 'card crypto (v2)', backup: 'BACKUP command', ms: ms(crypto.backupMs), ofFullBackup: ms(crypto.backupShare) });
+    rows.push({ link: 'card crypto (v2)', backup: 'RESTORE command, same card', ms: ms(crypto.restoreSameMs), ofFullBackup: ms(crypto.restoreSameMs / crypto.fullBackupMs) });
+    rows.push({ link: 'card crypto (v2)', backup: 'RESTORE command, other card', ms: ms(crypto.restoreOtherMs), ofFullBackup: ms(crypto.restoreOtherShare) });
+    rows.push({ link: 'card crypto (v2)', backup: 'whole full backup (reference)', ms: ms(crypto.fullBackupMs), ofFullBackup: 1 });
     return Promise.resolve({ result, rows });
   },
 };
