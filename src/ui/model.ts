@@ -73,6 +73,11 @@ export interface BackupEntry {
   apps: readonly AppKind[] | null;
   /** Where the backup is (absent: this build names no issuer, so only here). */
   place?: CopyPlace;
+  /**
+   * Made by a card of protocol version 1 (issue 10): kept and exported, never dropped, but
+   * no version-2 card can restore it (its key was sealed under a common key no card holds).
+   */
+  oldProtocol?: true;
 }
 
 /** Where one backup is kept: only in this browser, only at the card's issuer, or both (docs/issuer.md). */

@@ -2,20 +2,9 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { createStore } from 'zustand/vanilla';
 import { App } from '../../src/ui/components/App.tsx';
-import type { Stores } from '../../src/ui/state/stores.ts';
-import { harness } from './harness.ts';
+import { harness, snapshot } from './harness.ts';
 
-/** Server rendering reads each store's initial state: make stores that start where these are now. */
-function snapshot(stores: Stores): Stores {
-  const out: Record<string, unknown> = {};
-  for (const [name, store] of Object.entries(stores)) {
-    const state: unknown = store.getState();
-    out[name] = createStore(() => state);
-  }
-  return out as Stores;
-}
 
 async function connected(lang: 'en' | 'ja') {
   const h = harness();

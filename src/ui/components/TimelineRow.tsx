@@ -1,4 +1,4 @@
-/** One backup in the timeline: number, name, date, kind, what it changed, health, marks, open. */
+/** One backup in the timeline: number, name, date, kind, what it changed, health, marks, open (or why it cannot be restored). */
 import type { BackupEntry } from '../model.ts';
 import { formatBytes, formatDate } from '../format.ts';
 import { countOf } from '../i18n/index.ts';
@@ -36,6 +36,7 @@ export function TimelineRow({ entry, marked, onRestore }: { entry: BackupEntry |
               {place}
             </span>
           )}
+          {entry.oldProtocol && <span className="badge old-protocol">{t('timeline.v1.badge')}</span>}
           <span>{size}</span>
           <span className="trow-apps">{changed}</span>
         </span>
@@ -52,11 +53,17 @@ export function TimelineRow({ entry, marked, onRestore }: { entry: BackupEntry |
             {entry.name ? `, ${entry.name}` : ''}, {changed}
             {marked ? `, ${t('timeline.marked')}` : ''}
             {place ? `, ${t('place.label', { place })}` : ''}
+            {entry.oldProtocol ? `, ${t('timeline.v1')}` : ''}
           </>
         )}
       </span>
       {remoteOnly ? (
         <span className="trow-remote muted small" aria-hidden="true" />
+      ) : entry.oldProtocol ? (
+        // A version-2 card cannot open it: no Restore button, the reason instead (export keeps it).
+        <span className="trow-old muted small" data-testid="old-protocol" aria-hidden="true" title={t('timeline.v1')}>
+          {t('timeline.v1.short')}
+        </span>
       ) : (
         <button type="button" className="btn btn-quiet btn-small" onClick={() => onRestore(entry.seq)} aria-label={`${t('timeline.restore')} #${entry.seq}`}>
           {t('timeline.restore')}

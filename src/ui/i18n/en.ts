@@ -211,6 +211,9 @@ export const en = {
   'timeline.count': '{backups}, newest first',
   'timeline.empty': 'No backups yet. Your first backup will appear here.',
   'timeline.loading': 'Loading…',
+  'timeline.v1.badge': 'Version 1',
+  'timeline.v1.short': 'Export only',
+  'timeline.v1': 'made by protocol version 1: kept and exported, but no version-2 card can restore it',
   'timeline.restore': 'Restore…',
   'timeline.row': 'Backup no. {seq}, {kind}, {date}, {size}, {pages}, {health}',
 

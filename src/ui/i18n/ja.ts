@@ -212,6 +212,9 @@ export const ja: Messages = {
   'timeline.count': '{backups}（新しい順）',
   'timeline.empty': 'まだバックアップはありません。最初のバックアップがここに表示されます。',
   'timeline.loading': '読み込み中…',
+  'timeline.v1.badge': '第1版',
+  'timeline.v1.short': '書き出しのみ',
+  'timeline.v1': 'プロトコル第1版のバックアップです。保管と書き出しはできますが、第2版のカードには復元できません',
   'timeline.restore': '復元…',
   'timeline.row': '第{seq}回のバックアップ、{kind}、{date}、{size}、{pages}、{health}',
 

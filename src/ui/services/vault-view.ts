@@ -20,7 +20,8 @@ import type {
 
 export function entryOf(e: VaultEntry, damaged: ReadonlySet<number>, name: string | null = null, apps: readonly AppKind[] | null = null): BackupEntry {
   const health: BackupHealth = damaged.has(e.seq) ? 'damaged' : !e.confirmed ? 'unconfirmed' : e.chain === 'gap' ? 'broken' : 'ok';
-  return { seq: e.seq, cardNumber: e.cardNumber, date: e.date, kind: e.kind, bytes: e.bytes, pagesChanged: e.pagesChanged.length, health, name, apps };
+  const entry: BackupEntry = { seq: e.seq, cardNumber: e.cardNumber, date: e.date, kind: e.kind, bytes: e.bytes, pagesChanged: e.pagesChanged.length, health, name, apps };
+  return e.version === 1 ? { ...entry, oldProtocol: true } : entry;
 }
 
 /**
