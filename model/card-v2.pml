@@ -26,6 +26,9 @@
  * -DV1CORE (with -DNC=1 -DMAXTOK=0 -DMAXAUTH=0 -DMAXE=1) leaves the commands the card in
  * the tree shares with version 2: backups, same-card restores, PIN, application writes,
  * power; test/model/conformance.test.ts replays its walks on the TypeScript card.
+ * -DCORE_VALUE (with -DV1CORE) adds the value of version 2 on that one card: loads by
+ * the issuer's tokens (valid, replayed, skipped, forged), spends with receipts; the
+ * conformance test replays those walks too, value and counters compared.
  *
  * Seeded bugs (one -D switch each, test/model/model-v2.test.ts):
  *   F1_ESCAPE      memory not locked during a restore session (the card before issue 10)
@@ -34,6 +37,8 @@
  *   PIN_LATE       VERIFY compares before it writes the spent try
  *   LOAD_NO_CHECK  LOAD does not check the token's load counter
  *   LOAD_NO_MOVE   LOAD does not move the load counter
+ *   LOAD_SPLIT     LOAD writes the value and the load counter in two groups: a cut
+ *                  between them skips the load-counter write, and the token loads again
  *   SPEND_NO_MOVE  a spend does not move the spend counter (receipts repeat)
  *   AUTH_NO_MOVE   RESTORE into another card does not move the authorisation counter
  *   AUTH_ANY_TARGET RESTORE into another card does not check the authorisation's target
@@ -519,11 +524,26 @@ inline load(k) {
      assert(tcard[k] == c && !tused[k]);
      tused[k] = true;
      val[c]++; slack--;                          /* one group: value and load counter */
+#ifdef LOAD_SPLIT
+     /* the bug: the load counter in a second group, a cut between the two skips it */
+     midcut();
+     if :: cut -> powercut() :: else -> loadctr[c] = tnum[k]; sw = SW_OK; answered() fi
+#else
 #ifndef LOAD_NO_MOVE
      loadctr[c] = tnum[k];
 #endif
      midcut();
      if :: cut -> powercut() :: else -> sw = SW_OK; answered() fi
+#endif
+  fi
+}
+
+/* LOAD with a token the issuer did not sign (a1 = 0 in the @@ line): refused, nothing
+   changes; the card checks the memory lock before the signature (value-access.ts) */
+inline forgedLoad() {
+  if
+  :: pending[c] || LOCKED -> sw = SW_COND
+  :: else -> sw = SW_SEC; answered()
   fi
 }
 
@@ -652,8 +672,9 @@ init {
               if :: rs[c] == 0 -> sw = SW_COND :: else -> endRestore(); sw = SW_OK fi; done() }
   :: atomic { ntok > 0 -> select(c : 0 .. NC - 1); cmd = C_LOAD; select(a1 : 1 .. ntok);
               if :: val[c] < MAXV -> load(a1); done() :: else -> scrub() fi }
-#ifndef V1CORE
+#if !defined(V1CORE) || defined(CORE_VALUE)
   :: atomic { select(c : 0 .. NC - 1); cmd = C_SPEND; spend(); done() }
+  :: atomic { select(c : 0 .. NC - 1); cmd = C_LOAD; a1 = 0; forgedLoad(); done() }
 #endif
 #ifdef WALK
   :: atomic { bs[0] != 0 || rs[0] != 0 -> progress(); done() }

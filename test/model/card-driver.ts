@@ -6,6 +6,11 @@
  * POKE t). A cut inside a command (model `cut`) is a power loss just after the
  * command's first journaled write group committed: before the write that clears the
  * journal flag (src/card-sim/eeprom.ts), so recovery redoes that group and nothing later.
+ *
+ * For model/card-v2.pml (`valueInModel: false`) a LOAD k is e-money CREDIT with the
+ * issuer's load token number k for this card (one card: the issuer's ledger numbers its
+ * tokens 1, 2, ...), LOAD 0 a token signed by a key that is not the issuer's, SPEND a
+ * DEBIT of 1; the value, load and spend counters are read by READ COUNTERS (`value()`).
  */
 import { PowerLoss, type SimCard, type WriteFault } from '../../src/card-sim/index.ts';
 import { createTestCard } from '../../test/support/card.ts';
@@ -15,7 +20,8 @@ import { headerHash, type BackupKind, type Segment } from '../../src/protocol/ba
 import { fromHex, hex, readU32be } from '../../src/protocol/bytes.ts';
 import { backup, backupAbort, backupComplete, backupTransfer, restore, restoreAbort, restoreComplete, restoreTransfer, select, verifyPin } from '../../src/protocol/commands/index.ts';
 import { emoneyCredit, emoneyDebit, emoneyReadCounters } from '../../src/protocol/commands/apps/emoney.ts';
-import { token } from '../card/value-support.ts';
+import { cardSigningKey, token } from '../card/value-support.ts';
+import { decodeReceipt, verifyReceipt, type Receipt } from '../../src/protocol/trust/receipt.ts';
 import { APP_AID } from '../../src/protocol/commands/apps/ids.ts';
 import type { CommandApdu } from '../../src/protocol/apdu.ts';
 import { pokeCommand, raw, send } from '../card/helpers.ts';
@@ -26,6 +32,32 @@ const MEMORY = 8192;
 const PAGE = 256;
 const POKE_AID = 'A0000009990299';
 const DATE = 1_700_000_000_000;
+/** Signs the forged tokens: any key but the issuer's (the card must answer 6982). */
+const FORGER_KEY = new Uint8Array(32).fill(0x5a);
+
+/**
+ * The one place the conformance card is made: an 8 KiB card with 256-byte pages, the
+ * e-money application and a test application of one page each, its writes watched by
+ * `fault`. (Card creation changes when cards are personalised by the issuer: here only.)
+ */
+export function conformanceCard(fault: WriteFault): SimCard {
+  return createTestCard({
+    memorySize: MEMORY,
+    pageSize: PAGE,
+    seed: 'model-conformance',
+    apps: [emoneyApp, pokeApp(POKE_AID, PAGE)],
+    appSeed: { 'emoney.balance': 0 },
+    fault,
+  });
+}
+
+/** The value state as the card answers READ COUNTERS (sw 6985 while a restore is pending). */
+export interface CardValue {
+  sw: number;
+  value: number;
+  loadCounter: number;
+  spendCounter: number;
+}
 
 /** Cuts the power before the n-th write to the journal flag byte from now. */
 class JournalCut implements WriteFault {
@@ -65,6 +97,11 @@ export class ModelCard {
   private readonly pokeOffset: number;
   private readonly emoneySlot: number;
   private readonly held = new Map<number, HeldBackup>();
+  /** Playing model/card-v2.pml: loads by token number, forged tokens, value by READ COUNTERS. */
+  private readonly v2: boolean;
+  /** The receipt of the last answered spend (card-v2.pml), its signature checked. */
+  receipt: Receipt | undefined;
+  private readonly cardKey: Uint8Array;
   private current: number | undefined;
   private date = DATE;
   /** A cut left the card off: it powers on (journal recovery) before the next step. */
@@ -80,14 +117,9 @@ export class ModelCard {
    */
   constructor(o: { valueInModel?: boolean } = {}) {
     this.cut = new JournalCut(makeLayout(MEMORY, PAGE).journal);
-    this.card = createTestCard({
-      memorySize: MEMORY,
-      pageSize: PAGE,
-      seed: 'model-conformance',
-      apps: [emoneyApp, pokeApp(POKE_AID, PAGE)],
-      appSeed: { 'emoney.balance': 0 },
-      fault: this.cut,
-    });
+    this.card = conformanceCard(this.cut);
+    this.v2 = o.valueInModel === false;
+    this.cardKey = cardSigningKey(this.card);
     const v = this.card.inspect();
     const slot = (aid: string) => v.apTable.findIndex((a) => a.aid.toUpperCase() === aid);
     this.emoneySlot = slot(hex(APP_AID.emoney).toUpperCase());
@@ -117,6 +149,23 @@ export class ModelCard {
     };
   }
 
+  /**
+   * The value application's counters through its own commands (SELECT, READ COUNTERS):
+   * what a terminal reads. A card left off by a cut is powered on first (its journal
+   * recovered), as the next step would.
+   */
+  value(): CardValue {
+    if (this.off) {
+      this.card.powerOn();
+      this.off = false;
+    }
+    const sel = send(this.card, select.getApdu(APP_AID.emoney));
+    if (sel.sw !== 0x9000) throw new Error(`SELECT e-money answered ${sel.sw.toString(16)}`);
+    const r = send(this.card, emoneyReadCounters.getApdu());
+    if (r.sw !== 0x9000) return { sw: r.sw, value: -1, loadCounter: -1, spendCounter: -1 };
+    return { sw: r.sw, ...emoneyReadCounters.parseResponse(raw(r)) };
+  }
+
   /** Plays one model step; answers the status word, or 0 for a power cut. */
   play(s: Step): number {
     const tx = (c: CommandApdu) => send(this.card, c);
@@ -129,6 +178,9 @@ export class ModelCard {
       this.card.powerOn();
       this.off = false;
     }
+    // The value commands go to the e-money application: selected before the cut is armed
+    // (SELECT writes nothing, so the count of journal writes is the command's own).
+    if (this.v2 && (s.cmd === CMD.credit || s.cmd === CMD.debit)) send(this.card, select.getApdu(APP_AID.emoney));
     if (cutting) this.cut.arm(2); // before the clear of the first group's journal flag
     try {
       return this.run(s, tx);
@@ -212,6 +264,12 @@ export class ModelCard {
       case CMD.restoreAbort:
         return tx(restoreAbort.getApdu()).sw;
       case CMD.credit:
+        if (this.v2) {
+          // card-v2.pml LOAD a1: the issuer's token number a1 for this card, or (a1 = 0) a forgery
+          const cardNumber = this.card.inspect().cardNumber;
+          const t = s.a1 === 0 ? token({ cardNumber, amount: 1, loadCounter: 1 }, FORGER_KEY) : token({ cardNumber, amount: 1, loadCounter: s.a1 });
+          return tx(emoneyCredit.getApdu(t, this.date)).sw;
+        }
         tx(select.getApdu(APP_AID.emoney));
         {
           // Version 2: a load takes the issuer's token for the card's next load counter (test/card/value-support.ts).
@@ -220,8 +278,18 @@ export class ModelCard {
           return tx(emoneyCredit.getApdu(token({ cardNumber: this.card.inspect().cardNumber, amount: 1, loadCounter: next }), this.date)).sw;
         }
       case CMD.debit:
-        tx(select.getApdu(APP_AID.emoney));
-        return tx(emoneyDebit.getApdu(1, this.date)).sw;
+        if (!this.v2) tx(select.getApdu(APP_AID.emoney));
+        {
+          const r = tx(emoneyDebit.getApdu(1, this.date));
+          this.receipt = undefined;
+          if (this.v2 && r.sw === 0x9000) {
+            const d = decodeReceipt(r.data);
+            if (!d.ok) throw d.error;
+            if (!verifyReceipt(this.cardKey, d.value)) throw new Error('the receipt does not verify with the card key');
+            this.receipt = d.value;
+          }
+          return r.sw;
+        }
       case CMD.poke:
         tx(select.getApdu(fromHex(POKE_AID)));
         return tx(pokeCommand(0, new Uint8Array(PAGE).fill(0xa0 + s.a1))).sw;

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ModelCard } from './card-driver.ts';
-import { CMD, randomWalkV2, runPan, trailSteps, V1, type Step, type StepV2 } from './spin.ts';
+import { CMD, MODEL_V2, randomWalkV2, runPan, trailSteps, trailStepsV2, V1, type Step, type StepV2 } from './spin.ts';
 
 /** Replays steps; the index of the first step whose answer or state differs, or -1. */
 function firstDivergence(steps: readonly Step[]): { at: number; detail: string } {
@@ -70,18 +70,37 @@ describe("conformance: seeded bugs' counterexamples part from the card at the bu
  */
 const CORE = ['-DNC=1', '-DMAXB=40', '-DMAXTOK=0', '-DMAXAUTH=0', '-DMAXE=1', '-DTRIES=3', '-DV1CORE', '-DWALK'];
 
-function firstDivergenceV2(steps: readonly StepV2[]): string {
+/**
+ * Replays card-v2.pml steps on one card; the first step whose answer or state differs
+ * (`at` -1: none). With `value`, the value state is compared too, as the card answers
+ * READ COUNTERS after every step (6985 while a restore is pending: the value is then
+ * compared with the last one read, which nothing can change while applications wait),
+ * and every receipt must name the model's spend counter and the balance after.
+ */
+function divergenceV2(steps: readonly StepV2[], o: { value?: boolean } = {}): { at: number; detail: string } {
   const card = new ModelCard({ valueInModel: false });
+  let last = { value: 0, loadCounter: 0, spendCounter: 0 };
   for (const [at, s] of steps.entries()) {
     const sw = card.play({ ...s, a2: s.cmd === CMD.restoreTransfer ? 1 : s.a2, state: undefined as never });
     const c = card.state();
-    const got = { counter: c.counter, tries: c.tries, pending: c.pending, page0: c.token, changed0: c.changed1, point: c.point };
-    const want = { counter: s.state.counter, tries: s.state.tries, pending: s.state.pending, page0: s.state.page0, changed0: s.state.changed0, point: s.state.point };
+    const got: Record<string, number> = { counter: c.counter, tries: c.tries, pending: c.pending, page0: c.token, changed0: c.changed1, point: c.point };
+    const want: Record<string, number> = { counter: s.state.counter, tries: s.state.tries, pending: s.state.pending, page0: s.state.page0, changed0: s.state.changed0, point: s.state.point };
+    if (o.value) {
+      const v = card.value();
+      if (v.sw === 0x9000) last = { value: v.value, loadCounter: v.loadCounter, spendCounter: v.spendCounter };
+      Object.assign(got, { readCounters: v.sw, ...last });
+      Object.assign(want, { readCounters: s.state.pending ? 0x6985 : 0x9000, value: s.state.value, loadCounter: s.state.loadCounter, spendCounter: s.state.spendCounter });
+      if (s.cmd === CMD.debit && sw === 0x9000) {
+        Object.assign(got, { receiptCounter: card.receipt?.spendCounter ?? -1, receiptBalance: card.receipt?.balanceAfter ?? -1 });
+        Object.assign(want, { receiptCounter: s.state.spendCounter, receiptBalance: s.state.value });
+      }
+    }
     if (sw !== s.sw || JSON.stringify(got) !== JSON.stringify(want))
-      return `step ${at} cmd ${s.cmd} (${s.a1},${s.a2},cut ${s.cut}): model ${s.sw.toString(16)} ${JSON.stringify(want)}, card ${sw.toString(16)} ${JSON.stringify(got)}`;
+      return { at, detail: `step ${at} cmd ${s.cmd} (${s.a1},${s.a2},cut ${s.cut}): model ${s.sw.toString(16)} ${JSON.stringify(want)}, card ${sw.toString(16)} ${JSON.stringify(got)}` };
   }
-  return '';
+  return { at: -1, detail: '' };
 }
+const firstDivergenceV2 = (steps: readonly StepV2[]) => divergenceV2(steps).detail;
 
 const SEEDS = [1, 2, 3, 4, 5, 6];
 const walks = new Map<number, StepV2[]>();
@@ -103,5 +122,64 @@ describe('conformance: the card follows the core of model/card-v2.pml', () => {
     expect(played(all, CMD.restoreComplete, 0, 1)).toBeGreaterThan(0);
     expect(played(all, CMD.backup, 0, 1)).toBeGreaterThan(0);
     expect(played(all, CMD.verifyBad, 0x63c2)).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * model/card-v2.pml's core with the value of version 2 (CORE_VALUE: one card, the issuer
+ * signing load tokens numbered by its ledger; loads with valid, replayed, skipped and
+ * forged tokens, spends with receipts, power cuts inside them, beside backups, restores,
+ * PIN and writes): the card's answers, value, load and spend counters (READ COUNTERS)
+ * and receipts must equal the model's at every step.
+ */
+const VALUE_CORE = ['-DNC=1', '-DMAXB=40', '-DMAXTOK=12', '-DMAXV=3', '-DMAXAUTH=0', '-DMAXE=1', '-DTRIES=3', '-DV1CORE', '-DCORE_VALUE', '-DWALK'];
+const VALUE_SEEDS = [1, 2, 3, 4, 5, 6];
+const valueWalks = new Map<number, StepV2[]>();
+const valueWalk = (seed: number) => valueWalks.get(seed) ?? valueWalks.set(seed, randomWalkV2(VALUE_CORE, seed, 200_000)).get(seed) ?? [];
+
+describe('conformance: the card follows model/card-v2.pml with loads, spends and counters', () => {
+  it.each(VALUE_SEEDS)('random walk with value, seed %i', (seed) => {
+    const steps = valueWalk(seed);
+    expect(steps.length).toBeGreaterThan(1000);
+    expect(divergenceV2(steps, { value: true }).detail).toBe('');
+  });
+
+  it('the walks load with valid, replayed and forged tokens, spend, and cut both (they are not idle)', () => {
+    const all = VALUE_SEEDS.flatMap(valueWalk);
+    expect(played(all, CMD.credit, 0x9000)).toBeGreaterThan(5);
+    expect(played(all, CMD.credit, 0, 1)).toBeGreaterThan(0);
+    expect(played(all, CMD.credit, 0x6984)).toBeGreaterThan(5); // a replayed or skipped token
+    expect(all.filter((s) => s.cmd === CMD.credit && s.a1 === 0 && s.sw === 0x6982).length).toBeGreaterThan(0); // forged
+    expect(played(all, CMD.debit, 0x9000)).toBeGreaterThan(2);
+    expect(played(all, CMD.debit, 0, 1)).toBeGreaterThan(0);
+    expect(played(all, CMD.credit, 0x6985) + played(all, CMD.debit, 0x6985)).toBeGreaterThan(0);
+  });
+});
+
+/** One card, value: the configuration whose value mutants' counterexamples the card can replay. */
+const VALUE_ONE = ['-DNC=1', '-DMAXB=1', '-DMAXTOK=2', '-DMAXAUTH=0', '-DMAXE=1', '-DTRIES=3', '-DV1CORE', '-DCORE_VALUE'];
+
+describe("conformance: value mutants' counterexamples part from the card at the bug", () => {
+  // the mutant's load leaves the load counter where it was; the card moves it: they part
+  // at that first LOAD, before the mutant's replayed token loads again
+  it.each([
+    ['LOAD_NO_MOVE parts at the LOAD that skips the counter write', '-DLOAD_NO_MOVE', 0],
+    // a cut between the mutant's two groups leaves the value loaded and the counter not;
+    // the card writes both in one group: they part at that cut LOAD
+    ['LOAD_SPLIT parts at the cut LOAD between its two groups', '-DLOAD_SPLIT', 1],
+  ] as const)('%s', (_name, flag, cut) => {
+    const r = runPan([...VALUE_ONE, flag], { maxDepth: 400, model: MODEL_V2 });
+    expect(r.violated).toMatch(/tused\[a1\]/);
+    const steps = trailStepsV2(r);
+    expect(steps.length).toBeGreaterThan(0);
+    const d = divergenceV2(steps, { value: true });
+    expect(d.at, 'the card follows the whole counterexample: it has the bug').toBeGreaterThanOrEqual(0);
+    const at = steps[d.at];
+    expect(at?.cmd, d.detail).toBe(CMD.credit);
+    expect(at?.a1, d.detail).toBeGreaterThan(0);
+    expect(at?.cut, d.detail).toBe(cut);
+    // the model's load counter stays behind the card's by the load the bug skipped
+    const [, model, card] = /"loadCounter":(\d+).*card .*"loadCounter":(\d+)/.exec(d.detail) ?? [];
+    expect(Number(card), d.detail).toBe(Number(model) + 1);
   });
 });

@@ -43,6 +43,7 @@ const MUTANTS: readonly [string, readonly string[], number, RegExp][] = [
   ['MINEPOCH_OFF: minEpoch not enforced (P_EPOCH)', [...V2_RESTORE, '-DMINEPOCH_OFF'], 400, /bepoch\[a1\]>=minep\[c\]/],
   ['LOAD_NO_CHECK: load counter not checked (P_TOKEN_ONCE)', [...V2_VALUE, '-DLOAD_NO_CHECK'], 400, TOKEN],
   ['LOAD_NO_MOVE: load counter not moved (P_TOKEN_ONCE)', [...V2_VALUE, '-DLOAD_NO_MOVE'], 400, TOKEN],
+  ['LOAD_SPLIT: load counter in a second group, a cut skips it (P_TOKEN_ONCE)', [...V2_VALUE, '-DLOAD_SPLIT'], 400, TOKEN],
   ['SPEND_NO_MOVE: spend counter not moved (P_RECEIPT)', [...V2_VALUE, '-DSPEND_NO_MOVE'], 400, /spendctr\[c\]>receipt\[c\]/],
   ['VALUE_RESTORED: value restored from the backup (P_KEEP)', [...V2_VALUE, '-DVALUE_RESTORED'], 400, /val\[c\]==uv/],
   ['VALUE_CROSS: source value carried into another card (P_KEEP)', [...V2_VALUE, '-DVALUE_CROSS'], 400, /val\[c\]==uv/],

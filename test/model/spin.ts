@@ -206,3 +206,8 @@ export function randomWalkV2(defines: readonly string[], seed: number, steps: nu
   const dir = workDir(MODEL_V2);
   return parseStepsV2(run('spin', [`-n${seed}`, `-u${steps}`, ...defines, 'card.pml'], dir));
 }
+
+/** The steps of a card-v2.pml counterexample pan wrote (spin -t), up to the violating one. */
+export function trailStepsV2(r: PanResult): StepV2[] {
+  return parseStepsV2(run('spin', ['-t', ...r.defines, 'card.pml'], r.dir));
+}

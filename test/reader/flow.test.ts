@@ -43,6 +43,9 @@ const levels: Array<[string, SimReaderConfig]> = [
   ['TPDU T=1', simConfig('tpdu-t1')],
   ['TPDU T=1, CRC card, reader does IFSD and PPS', simConfig('tpdu-t1', { extraFeatures: 0x4b8 })],
   ['TPDU T=0', simConfig('tpdu-t0')],
+  ['character T=0', simConfig('character-t0')],
+  ['character T=0, card sends NULL bytes and moves 3 bytes one at a time', simConfig('character-t0', { t0Character: { nulls: 2, oneByOne: 3 } })],
+  ['character T=1', simConfig('character-t1')],
   ['short APDU', simConfig('short-apdu')],
   ['extended APDU, 1034-byte messages', simConfig('extended-apdu')],
   ['extended APDU, 271-byte messages (CCID chaining)', simConfig('extended-apdu', { maxMessageLength: 271 })],
@@ -54,8 +57,9 @@ describe('card transaction through driver + simulated reader', () => {
   for (const [name, config] of levels) {
     it(`${name}: every answer is right`, async () => {
       const crc = name.includes('CRC');
-      const { transport, session, card } = await setup(config, new TestCard(atrWith({ crc, t0: config.level !== 'tpdu-t1' || crc })));
-      expect(session.protocol).toBe(config.level === 'tpdu-t0' ? 0 : 1);
+      const t1Reader = config.level === 'tpdu-t1' || config.level === 'character-t1';
+      const { transport, session, card } = await setup(config, new TestCard(atrWith({ crc, t0: !t1Reader || crc })));
+      expect(session.protocol).toBe(config.level === 'tpdu-t0' || config.level === 'character-t0' ? 0 : 1);
       for (const [label, apdu, expected] of transaction()) {
         const r = await transport.transmit(apdu);
         expect(hex(r), label).toBe(hex(expected));

@@ -13,6 +13,7 @@ import type { Mutex } from '../mutex.ts';
 import { apduLimits, SHORT_LIMITS } from '../session-limits.ts';
 import { expectAnswer } from './answer.ts';
 import { extendedApduExchange, shortApduExchange } from './exchange-apdu.ts';
+import { charT0Exchange, charT1BlockExchange } from './exchange-char.ts';
 import { t0Exchange, t1BlockExchange } from './exchange-tpdu.ts';
 import { chooseProtocol, negotiate, PpsRefused } from './negotiate.ts';
 import { fiDiValues, type ReaderSpeed } from './speed.ts';
@@ -87,9 +88,6 @@ export class CcidSlot implements Transport {
       this.t1 = undefined;
       this.timeoutMs = readTimeoutMs(0, this.deps.minTimeoutMs);
       const { caps } = this.deps;
-      if (caps.level === 'character' && !caps.t1) {
-        throw new ReaderError('UNSUPPORTED', 'this reader works at character level with T=0 only, which icvault does not drive; use a TPDU or APDU level reader');
-      }
       let { atr, voltage } = await this.powerOn(signal);
       let ppsFallback = false;
       let negotiated;
@@ -111,7 +109,8 @@ export class CcidSlot implements Transport {
         const edc = atr.crc ? 'crc' : 'lrc';
         // Blocks in both directions must fit one CCID message (sizes.ts).
         const maxInf = t1MaxInf(this.deps.declaredMessageLength, edc);
-        const host = new T1Host(t1BlockExchange(this.io()), { edc, ifsc: atr.ifsc, maxInf });
+        const blocks = caps.level === 'character' ? charT1BlockExchange(this.io(), edc) : t1BlockExchange(this.io());
+        const host = new T1Host(blocks, { edc, ifsc: atr.ifsc, maxInf });
         this.t1 = host;
         const ifsd = Math.min(caps.maxIfsd || 254, 254, maxInf);
         if (!(caps.features & FEATURE.AutoIfsd)) await this.t1Call(() => host.negotiateIfsd(ifsd));
@@ -147,10 +146,11 @@ export class CcidSlot implements Transport {
   private negotiateWith(atr: Atr, defaultsOnly: boolean, signal: AbortSignal | undefined) {
     const { caps } = this.deps;
     const protocol = chooseProtocol(atr, caps, defaultsOnly);
-    if (protocol === 0 && caps.level === 'character') throw new ReaderError('UNSUPPORTED', 'T=0 at character level is not driven by icvault; this reader can hold only T=1 cards');
     const io = this.io();
     return negotiate(atr, protocol, { caps, speed: this.deps.speed, noPps: this.deps.noPps, defaultsOnly }, {
-      xfrRaw: async (d) => (await io.xfr(d)).data,
+      // At character level the reader reads back as many bytes as we ask: the PPS echo
+      // is as long as the request (libccid pps.c PPS_Exchange asks for 4, its request's length).
+      xfrRaw: async (d) => (await io.xfr(d, caps.level === 'character' ? { levelParameter: d.length } : {})).data,
       setParameters: async (p, data) => {
         await this.command({ type: 'SetParameters', slot: this.index, protocol: p, data }, 'Parameters', true, signal);
       },
@@ -167,7 +167,7 @@ export class CcidSlot implements Transport {
       if (level === 'extended-apdu') return extendedApduExchange(io, apdu, signal);
       if (level === 'short-apdu') return shortApduExchange(io, apdu, signal);
       if (this.session.protocol === 0) {
-        return t0Exchange(io, apdu, signal);
+        return level === 'character' ? charT0Exchange(io, apdu, signal) : t0Exchange(io, apdu, signal);
       }
       return this.t1Call(() => (this.t1 as T1Host).transceive(apdu));
     });

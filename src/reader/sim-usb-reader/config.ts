@@ -4,9 +4,10 @@
  */
 import { encodeClassDescriptor, type CcidClassDescriptor } from '../../protocol/ccid/class-descriptor.ts';
 import { FEATURE, type ExchangeLevel } from '../../protocol/ccid/constants.ts';
+import type { T0CharOptions } from './t0-char-card.ts';
 import { buildConfigurationDescriptor, type UsbConfigurationInfo, type UsbEndpointInfo } from '../../protocol/usb-descriptors.ts';
 
-export type SimLevel = 'tpdu-t1' | 'tpdu-t0' | 'short-apdu' | 'extended-apdu';
+export type SimLevel = 'tpdu-t1' | 'tpdu-t0' | 'character-t1' | 'character-t0' | 'short-apdu' | 'extended-apdu';
 
 export interface SimReaderConfig {
   level: SimLevel;
@@ -49,6 +50,12 @@ export interface SimReaderConfig {
    * level while announcing short APDUs). Default: the descriptor's level.
    */
   firmwareLevel?: ExchangeLevel;
+  /**
+   * The T=0 card at character level: NULL bytes before each procedure byte, data bytes
+   * moved one at a time (~INS) before an INS for the rest, and which instructions send
+   * data (default: t0-directions.ts).
+   */
+  t0Character?: Partial<T0CharOptions>;
 }
 
 export interface SimInterface {
@@ -66,6 +73,8 @@ export const INTERRUPT_IN = 0x03;
 const LEVEL_BITS: Record<SimLevel, number> = {
   'tpdu-t1': FEATURE.LevelTpdu,
   'tpdu-t0': FEATURE.LevelTpdu,
+  'character-t1': 0, // no level bit: character level (§5.1 dwFeatures bits 16-18)
+  'character-t0': 0,
   'short-apdu': FEATURE.LevelShortApdu,
   'extended-apdu': FEATURE.LevelExtendedApdu,
 };
@@ -96,7 +105,7 @@ export function simClassDescriptor(c: SimReaderConfig): CcidClassDescriptor {
     bcdCCID: 0x0110,
     bMaxSlotIndex: c.slots - 1,
     bVoltageSupport: 0x07,
-    dwProtocols: c.level === 'tpdu-t0' ? 0x01 : c.level === 'tpdu-t1' ? 0x02 : 0x03,
+    dwProtocols: c.level === 'tpdu-t0' || c.level === 'character-t0' ? 0x01 : c.level === 'tpdu-t1' || c.level === 'character-t1' ? 0x02 : 0x03,
     dwDefaultClock: 4000,
     dwMaximumClock: 4000,
     bNumClockSupported: 0,

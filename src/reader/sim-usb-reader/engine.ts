@@ -16,7 +16,10 @@ import { encodeT1Block } from '../../protocol/t1-block.ts';
 import { T1Card } from '../../protocol/t1-card.ts';
 import type { CardLike } from '../../protocol/transport.ts';
 import { simClassDescriptor, type SimReaderConfig } from './config.ts';
+import { SimCharLine } from './char-line.ts';
 import { T0CardLayer } from './t0-card.ts';
+import { T0CharCard } from './t0-char-card.ts';
+import { icvaultT0Outgoing } from './t0-directions.ts';
 
 const ICC_MUTE = 0xfe;
 const XFR_OVERRUN = 0xfc;
@@ -28,6 +31,9 @@ export class SimSlot {
   powered = false;
   t1: T1Card | undefined;
   t0: T0CardLayer | undefined;
+  /** Character level: the line to the card, and the T=0 card speaking on it. */
+  readonly charLine = new SimCharLine();
+  t0Char: T0CharCard | undefined;
   parameters = Uint8Array.of(0x11, 0x10, 0x00, 0x4d, 0x00, 0x20, 0x00);
   protocol = 1;
   /** The card's ATR protocols and TA1, for PPS (ISO/IEC 7816-3 §9). */
@@ -46,6 +52,8 @@ export class SimSlot {
   clearExchange(): void {
     this.command = [];
     this.response = [];
+    this.charLine.clear();
+    this.t0Char = undefined;
   }
 
   /** Extended-APDU level chaining of command and response (§6.1.4, §6.2.1). */
@@ -145,6 +153,7 @@ export class SimEngine {
         if (slot.protocol !== m.protocol) {
           slot.t1 = undefined;
           slot.t0 = undefined;
+          slot.t0Char = undefined;
         }
         slot.protocol = m.protocol;
         slot.parameters = m.data.slice();
@@ -209,26 +218,53 @@ export class SimEngine {
     return { t0: slot.t0 };
   }
 
+  /** A PPS request (PPSS = FF) as the first exchange after the ATR (ISO/IEC 7816-3 §9.1): the echo, silence, or not a PPS. */
+  private pps(slot: SimSlot, data: Uint8Array, fresh: boolean): Uint8Array | 'mute' | undefined {
+    if (!fresh || data[0] !== 0xff || this.descriptor.dwFeatures & FEATURE.AutoParameterNegotiation) return undefined;
+    const pps = decodePps(data);
+    if (!pps.ok) return undefined;
+    if (this.config.cardRefusesPps) return 'mute';
+    const fiDi = pps.value.fiDi ?? 0x11;
+    // The card accepts its own protocols at its TA1's F and a D no larger (§9.3); it echoes.
+    const okSpeed = fiDi === 0x11 || ((fiDi >>> 4) === (slot.ta1 >>> 4) && (fiDi & 0xf) <= (slot.ta1 & 0xf));
+    if (!slot.offered.includes(pps.value.protocol) || !okSpeed) return 'mute';
+    slot.protocol = pps.value.protocol;
+    return data.slice();
+  }
+
+  /**
+   * Character level (char-line.ts): the host's characters go to the card, and
+   * wLevelParameter characters come back, or ICC_MUTE when the card sent fewer.
+   */
+  private charXfr(slot: SimSlot, data: Uint8Array, count: number, fresh: boolean): { data: Uint8Array; chain: number } | { failed: number } {
+    const card = slot.card as CardLike;
+    const pps = this.pps(slot, data, fresh);
+    if (pps === 'mute') return { failed: ICC_MUTE };
+    if (pps) slot.charLine.put(pps);
+    else if (data.length > 0) {
+      const { t1 } = this.layers(slot, card);
+      if (t1) {
+        const parsed = parseAtr(slot.atr ?? new Uint8Array(0));
+        slot.charLine.t1(t1, data, parsed.ok && parsed.value.crc ? 2 : 1);
+      } else {
+        slot.t0Char ??= new T0CharCard(card, { outgoing: icvaultT0Outgoing, ...this.config.t0Character });
+        slot.t0Char.receive(data);
+      }
+    }
+    const out = slot.charLine.take(count, slot.protocol === 0 ? slot.t0Char : undefined);
+    return out ? { data: out, chain: 0 } : { failed: ICC_MUTE };
+  }
+
   private xfr(slot: SimSlot, data: Uint8Array, level: number): { data: Uint8Array; chain: number } | { failed: number } {
     const card = slot.card as CardLike;
     const fresh = slot.fresh;
     slot.fresh = false;
-    // A PPS request (PPSS = FF) as the first exchange after the ATR (ISO/IEC 7816-3 §9.1).
-    if (fresh && data[0] === 0xff && !(this.descriptor.dwFeatures & FEATURE.AutoParameterNegotiation)) {
-      const pps = decodePps(data);
-      if (pps.ok) {
-        if (this.config.cardRefusesPps) return { failed: ICC_MUTE };
-        const fiDi = pps.value.fiDi ?? 0x11;
-        // The card accepts its own protocols at its TA1's F and a D no larger (§9.3); it echoes.
-        const okSpeed = fiDi === 0x11 || ((fiDi >>> 4) === (slot.ta1 >>> 4) && (fiDi & 0xf) <= (slot.ta1 & 0xf));
-        if (!slot.offered.includes(pps.value.protocol) || !okSpeed) return { failed: ICC_MUTE };
-        slot.protocol = pps.value.protocol;
-        return { data: data.slice(), chain: 0 };
-      }
-    }
+    if (this.level === 'character') return this.charXfr(slot, data, level, fresh);
+    const pps = this.pps(slot, data, fresh);
+    if (pps === 'mute') return { failed: ICC_MUTE };
+    if (pps) return { data: pps, chain: 0 };
     switch (this.level) {
-      case 'tpdu':
-      case 'character': {
+      case 'tpdu': {
         const { t1, t0 } = this.layers(slot, card);
         if (t1) return { data: t1.receive(data), chain: 0 };
         return { data: (t0 as T0CardLayer).transmit(data), chain: 0 };

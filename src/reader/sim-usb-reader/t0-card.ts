@@ -21,6 +21,13 @@ export class T0CardLayer {
     this.corrected = undefined;
   }
 
+  /** A header the card itself asked for: GET RESPONSE behind 61xx, or the Le it gave with 6Cxx. */
+  expectsAsOutgoing(header: Uint8Array): boolean {
+    const [cla, ins, p1, p2, p3] = header as unknown as [number, number, number, number, number];
+    if (ins === GET_RESPONSE && this.held) return true;
+    return this.corrected?.header === `${cla},${ins},${p1},${p2},${p3}`;
+  }
+
   transmit(tpdu: Uint8Array): Uint8Array {
     if (tpdu.length < 5) return Uint8Array.of(0x67, 0x00); // a TPDU header is always 5 bytes (§10.3.2)
     const [cla, ins, p1, p2, p3] = tpdu as unknown as [number, number, number, number, number];
