@@ -146,3 +146,23 @@ describe('character-level T=0 frames (libccid CmdXfrBlockCHAR_T0)', () => {
     expect(sent).toEqual([['00B0000004', 1]]);
   });
 });
+
+describe('character-level T=1 frames (libccid openct/proto-t1.c t1_xcv)', () => {
+  it('each block: sent asking for the 3-byte prologue, then LEN + EDC characters asked for', async () => {
+    const sim = new SimUsbReader(simConfig('character-t1'));
+    sim.insertCard(new TestCard(atrWith({ t0: false })));
+    const spy = new SpyDevice(sim);
+    const { transport } = await connectCard(await openReader(spy));
+    await transport.transmit(Uint8Array.of(0x00, INS.ECHO, 0x00, 0x00, 0x02, 0xaa, 0xbb, 0x00));
+    const out = spy.bulk('out').map((b) => hex(b));
+    const inn = spy.bulk('in').map((b) => hex(b));
+    expect(out.slice(1, 2)).toEqual([xfr(1, 'FF 11 96 78', 4)]); // PPS T=1, TA1 96
+    expect(out.slice(3)).toEqual([
+      xfr(3, '00 C1 01 FE 3E', 3), // S(IFS request 254), LRC: read the prologue
+      xfr(4, '', 2), // LEN 1 + LRC
+      xfr(5, '00 00 08 00E0000002AABB00 FB', 3), // I(0,0) with the APDU
+      xfr(6, '', 5), // LEN 4 + LRC
+    ]);
+    expect(inn.slice(3)).toEqual([block(3, '00 E1 01'), block(4, 'FE 1E'), block(5, '00 00 04'), block(6, 'AABB9000 85')]);
+  });
+});
