@@ -75,7 +75,8 @@ const CORE = ['-DNC=1', '-DMAXB=40', '-DMAXTOK=0', '-DMAXAUTH=0', '-DMAXE=1', '-
  * (`at` -1: none). With `value`, the value state is compared too, as the card answers
  * READ COUNTERS after every step (6985 while a restore is pending: the value is then
  * compared with the last one read, which nothing can change while applications wait),
- * and every receipt must name the model's spend counter and the balance after.
+ * every load's answer must be the model's balance, and every receipt must name the
+ * model's spend counter and the balance after.
  */
 function divergenceV2(steps: readonly StepV2[], o: { value?: boolean } = {}): { at: number; detail: string } {
   const card = new ModelCard({ valueInModel: false });
@@ -90,6 +91,10 @@ function divergenceV2(steps: readonly StepV2[], o: { value?: boolean } = {}): { 
       if (v.sw === 0x9000) last = { value: v.value, loadCounter: v.loadCounter, spendCounter: v.spendCounter };
       Object.assign(got, { readCounters: v.sw, ...last });
       Object.assign(want, { readCounters: s.state.pending ? 0x6985 : 0x9000, value: s.state.value, loadCounter: s.state.loadCounter, spendCounter: s.state.spendCounter });
+      if (s.cmd === CMD.credit && sw === 0x9000) {
+        got.loadAnswer = card.loaded ?? -1;
+        want.loadAnswer = s.state.value;
+      }
       if (s.cmd === CMD.debit && sw === 0x9000) {
         Object.assign(got, { receiptCounter: card.receipt?.spendCounter ?? -1, receiptBalance: card.receipt?.balanceAfter ?? -1 });
         Object.assign(want, { receiptCounter: s.state.spendCounter, receiptBalance: s.state.value });
