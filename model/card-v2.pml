@@ -670,7 +670,14 @@ init {
   :: atomic { WG(rs[0] != 0) -> select(c : 0 .. NC - 1); cmd = C_RCOMPLETE; restoreComplete(); done() }
   :: atomic { WG(rs[0] != 0) -> select(c : 0 .. NC - 1); cmd = C_RABORT;
               if :: rs[c] == 0 -> sw = SW_COND :: else -> endRestore(); sw = SW_OK fi; done() }
-  :: atomic { ntok > 0 -> select(c : 0 .. NC - 1); cmd = C_LOAD; select(a1 : 1 .. ntok);
+  :: atomic { ntok > 0 -> select(c : 0 .. NC - 1); cmd = C_LOAD;
+#ifdef WALK
+              /* random walks (one card: token k carries load counter k) also offer the
+                 card's next token, so walks load often beside the replays */
+              if :: loadctr[c] < ntok -> a1 = loadctr[c] + 1 :: select(a1 : 1 .. ntok) fi;
+#else
+              select(a1 : 1 .. ntok);
+#endif
               if :: val[c] < MAXV -> load(a1); done() :: else -> scrub() fi }
 #if !defined(V1CORE) || defined(CORE_VALUE)
   :: atomic { select(c : 0 .. NC - 1); cmd = C_SPEND; spend(); done() }

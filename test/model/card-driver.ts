@@ -101,6 +101,8 @@ export class ModelCard {
   private readonly v2: boolean;
   /** The receipt of the last answered spend (card-v2.pml), its signature checked. */
   receipt: Receipt | undefined;
+  /** The balance the last answered load (card-v2.pml) answered. */
+  loaded: number | undefined;
   private readonly cardKey: Uint8Array;
   private current: number | undefined;
   private date = DATE;
@@ -268,7 +270,9 @@ export class ModelCard {
           // card-v2.pml LOAD a1: the issuer's token number a1 for this card, or (a1 = 0) a forgery
           const cardNumber = this.card.inspect().cardNumber;
           const t = s.a1 === 0 ? token({ cardNumber, amount: 1, loadCounter: 1 }, FORGER_KEY) : token({ cardNumber, amount: 1, loadCounter: s.a1 });
-          return tx(emoneyCredit.getApdu(t, this.date)).sw;
+          const r = tx(emoneyCredit.getApdu(t, this.date));
+          this.loaded = r.sw === 0x9000 ? emoneyCredit.parseResponse(raw(r)) : undefined;
+          return r.sw;
         }
         tx(select.getApdu(APP_AID.emoney));
         {

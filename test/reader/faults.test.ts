@@ -17,6 +17,8 @@ import { atrWith, INS, pattern, TestCard } from './test-card.ts';
 const levels: Array<[string, SimReaderConfig]> = [
   ['TPDU T=1', simConfig('tpdu-t1')],
   ['TPDU T=0', simConfig('tpdu-t0')],
+  ['character T=0', simConfig('character-t0')],
+  ['character T=1', simConfig('character-t1')],
   ['short APDU', simConfig('short-apdu')],
   ['extended APDU (chained messages)', simConfig('extended-apdu', { maxMessageLength: 271 })],
 ];
@@ -25,7 +27,7 @@ const read1000 = encodeCommand(command(0, INS.READ, 0x03, 0xe8, undefined, 1000)
 const expected = hex(Uint8Array.from([...pattern(1000, 3), 0x90, 0x00]));
 
 async function connected(config: SimReaderConfig) {
-  const card = new TestCard(atrWith({ t0: config.level !== 'tpdu-t1' }));
+  const card = new TestCard(atrWith({ t0: config.level !== 'tpdu-t1' && config.level !== 'character-t1' }));
   const sim = new SimUsbReader(config);
   sim.insertCard(card);
   const spy = new SpyDevice(sim);

@@ -53,7 +53,10 @@ export class T0CharCard {
 
   /** Up to `count` bytes the card has sent; fewer means the card is silent (the reader times out). */
   send(count: number): Uint8Array | undefined {
-    if (this.line.length < count) return undefined;
+    if (this.line.length < count) {
+      this.line.length = 0; // the reader read what came, then timed out
+      return undefined;
+    }
     return Uint8Array.from(this.line.splice(0, count));
   }
 
