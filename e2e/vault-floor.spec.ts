@@ -46,11 +46,18 @@ async function killDuring(page: Page, n: number, fn: string, ...args: unknown[])
   const browser = page.context().browser();
   if (!browser) throw new Error('no browser');
   let killing: Promise<void> = Promise.resolve();
+  let dead = false;
+  page.once('crash', () => (dead = true));
   await page.exposeBinding('crashNow', () => {
     killing = (async () => {
       const s = await browser.newBrowserCDPSession();
-      const { processInfo } = (await s.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
-      for (const p of processInfo) if (p.type === 'renderer') process.kill(p.id, 'SIGKILL');
+      // Now and then the page's renderer is not yet among the listed ones (a spare one is
+      // killed instead): kill again until this page has crashed, a few times at most.
+      for (let round = 0; round < 20 && !dead; round++) {
+        const { processInfo } = (await s.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+        for (const p of processInfo) if (p.type === 'renderer') process.kill(p.id, 'SIGKILL');
+        await new Promise((r) => setTimeout(r, 250));
+      }
     })();
     return killing;
   });
