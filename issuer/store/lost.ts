@@ -5,7 +5,8 @@ import type { Authority, CardIdentity } from '../authority.ts';
 import { IssuerError } from '../errors.ts';
 import { checkSlowHash, newRecoveryCode, newSlowHash } from '../keys/secrets.ts';
 import { ZERO_HASH } from '../../src/protocol/backup-format.ts';
-import { hex } from '../../src/protocol/bytes.ts';
+import { equal, hex } from '../../src/protocol/bytes.ts';
+import { decodeAuthorisationV2 } from '../../src/protocol/trust/authorisation.ts';
 import { getCard } from './cards.ts';
 import { fetchBackup } from './backups.ts';
 import type { BlobStore } from './blob-store.ts';
@@ -156,7 +157,10 @@ export async function personaliseReplacement(
 }
 
 /** The replacement card (its own session) asks for a restore of backup `seq` of the card
- *  it replaces: one authorisation per (source, target), bound to that point. */
+ *  it replaces: one authorisation per (source, target), bound to that point and to the
+ *  target's counter. The same request again (a client that lost the answer) gets the
+ *  stored document back, unchanged (`created: false`); any other request once one was
+ *  issued is refused (409 REPLAYED), since the card may already have used the first. */
 export async function authoriseRestore(
   db: Db,
   blobs: BlobStore,
@@ -164,10 +168,13 @@ export async function authoriseRestore(
   target: CardIdentity,
   seq: number,
   targetCounter: number,
-): Promise<Uint8Array> {
+): Promise<{ document: Uint8Array; created: boolean }> {
   const me = await getCard(db, authority, target.cardNumber);
   if (me.replaces === null) throw new IssuerError('FORBIDDEN', `card ${target.cardNumber} replaces no lost card`);
   const source = await getCard(db, authority, me.replaces);
+  const ask: AskedRestore = { source: source.identity.cardNumber, target: target.cardNumber, seq, targetCounter };
+  const earlier = await issuedAuthorisation(db, ask.source, ask.target);
+  if (earlier) return { document: answerRetry(earlier, ask, await headerHashOf(db, ask.source, seq)), created: false };
   const data = await fetchBackup(db, blobs, source.identity.cardNumber, seq);
   const up = authority.splitUpload(data);
   let document: Uint8Array;
@@ -188,10 +195,56 @@ export async function authoriseRestore(
   const rows = await db.query(
     `INSERT INTO authorisations (source_card, target_card, seq, document) VALUES ($1, $2, $3, $4)
       ON CONFLICT (source_card, target_card) DO NOTHING RETURNING seq`,
-    [source.identity.cardNumber, target.cardNumber, seq, document],
+    [ask.source, ask.target, seq, document],
   );
-  if (rows.length === 0) throw new IssuerError('REPLAYED', `a restore of card ${source.identity.cardNumber} into card ${target.cardNumber} was already authorised (once only)`);
-  return document;
+  if (rows.length > 0) return { document, created: true };
+  // Two copies of one request raced: the one stored first is the answer to both.
+  const winner = await issuedAuthorisation(db, ask.source, ask.target);
+  if (!winner) throw new IssuerError('WRONG_STATE', `the restore authorisation of card ${ask.source} into card ${ask.target} was neither stored nor found`);
+  return { document: answerRetry(winner, ask, await headerHashOf(db, ask.source, seq)), created: false };
+}
+
+interface AskedRestore {
+  source: string;
+  target: string;
+  seq: number;
+  targetCounter: number;
+}
+
+interface IssuedAuthorisation {
+  seq: number;
+  document: Uint8Array;
+  chainHead: Uint8Array;
+  targetCounter: number;
+}
+
+async function issuedAuthorisation(q: Queryable, source: string, target: string): Promise<IssuedAuthorisation | undefined> {
+  const r = (await q.query('SELECT seq, document FROM authorisations WHERE source_card = $1 AND target_card = $2', [source, target]))[0];
+  if (!r) return undefined;
+  const document = bytes(r['document']);
+  // The binding (chain head, counter) is read from the signed document itself: what the
+  // card was given is what a retry is compared with.
+  const d = decodeAuthorisationV2(document);
+  if (!d.ok) throw new IssuerError('WRONG_STATE', `the stored restore authorisation of card ${source} into card ${target} does not decode: ${d.error.message}`);
+  return { seq: num(r['seq']), document, chainHead: d.value.chainHead, targetCounter: d.value.targetCounter };
+}
+
+async function headerHashOf(q: Queryable, card: string, seq: number): Promise<Uint8Array | undefined> {
+  const r = (await q.query('SELECT header_hash FROM backups WHERE card_number = $1 AND seq = $2', [card, seq]))[0];
+  return r ? bytes(r['header_hash']) : undefined;
+}
+
+/** The stored document if `ask` is the request it answered (same point, same chain head,
+ *  same counter); otherwise 409 naming what was issued and what was asked. */
+function answerRetry(earlier: IssuedAuthorisation, ask: AskedRestore, askedHead: Uint8Array | undefined): Uint8Array {
+  const same = earlier.seq === ask.seq && earlier.targetCounter === ask.targetCounter && askedHead !== undefined && equal(askedHead, earlier.chainHead);
+  if (same) return earlier.document;
+  throw new IssuerError(
+    'REPLAYED',
+    `a restore of card ${ask.source} into card ${ask.target} was already authorised (once only): backup ${earlier.seq} at card counter ${earlier.targetCounter}, ` +
+      `not backup ${ask.seq} at counter ${ask.targetCounter}; asking again with the first request's point and counter answers the same authorisation`,
+    { detail: { seq: earlier.seq, targetCounter: earlier.targetCounter, chainHead: hex(earlier.chainHead) } },
+  );
 }
 
 /** The lost card's ledger balance at the stop, per application, as load tokens for the

@@ -98,13 +98,23 @@ describe.each<Driver>(['pglite', 'pg'])('lost card story on %s', (driver) => {
     const auth = await w.call('POST', `/v1/cards/${newNumber}/restore-authorisations`, { token: nt, json: { seq: 2, counter: 1 } });
     expect(auth.status).toBe(201);
     // Bound to source, target, the point's header hash and the target's counter + 1, signed by the epoch key.
-    const doc = decodeAuthorisationV2(fromHex(((await auth.json()) as { authorisation: string }).authorisation));
+    const issued = ((await auth.json()) as { authorisation: string }).authorisation;
+    const doc = decodeAuthorisationV2(fromHex(issued));
     expect(doc.ok).toBe(true);
     if (doc.ok) {
       expect(doc.value).toMatchObject({ sourceCardNumber: old.cardNumber, targetCardNumber: newNumber, chainHead: b2.hash, targetCounter: 2 });
       expect(verifyAuthorisationV2(epochSigningKey(w), doc.value)).toBe(true);
     }
-    expect(await errorOf(await w.call('POST', `/v1/cards/${newNumber}/restore-authorisations`, { token: nt, json: { seq: 2, counter: 1 } }))).toMatchObject({ status: 409, code: 'REPLAYED' });
+    // The same request again (the client lost the answer): the same stored document, 200.
+    const again = await w.call('POST', `/v1/cards/${newNumber}/restore-authorisations`, { token: nt, json: { seq: 2, counter: 1 } });
+    expect([again.status, ((await again.json()) as { authorisation: string }).authorisation]).toEqual([200, issued]);
+    // Another point, or the same point at another counter (the first may have been used): refused, naming what was issued.
+    for (const other of [{ seq: 1, counter: 1 }, { seq: 2, counter: 2 }, { seq: 2, counter: 0 }]) {
+      const e = await errorOf(await w.call('POST', `/v1/cards/${newNumber}/restore-authorisations`, { token: nt, json: other }));
+      expect(e).toMatchObject({ status: 409, code: 'REPLAYED', detail: { seq: 2, targetCounter: 2, chainHead: hex(b2.hash) } });
+      expect(e.message).toContain(`not backup ${other.seq} at counter ${other.counter + 1}`);
+    }
+    expect(await w.db.query('SELECT seq FROM authorisations WHERE target_card = $1', [newNumber])).toEqual([{ seq: 2 }]);
     // A card that replaces nothing gets no authorisation.
     const stranger = w.newCard();
     const st = await w.login(stranger);
