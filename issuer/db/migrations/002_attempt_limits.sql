@@ -2,7 +2,7 @@
 -- every process of the service counts against the same bound (issuer/store/attempts.ts):
 -- several processes do not multiply the tries an attacker gets at a recovery code.
 -- Keyed by a text key ('lost:<card>', 'lost-ip:<address>', 'op:<name>', 'op-ip:<address>'),
--- a reference-free table (docs/issuer-scale.md: local to each shard's coordinator).
+-- distributed by key on Citus (docs/issuer-scale.md).
 CREATE TABLE attempt_limits (
   key          text PRIMARY KEY,
   window_start bigint NOT NULL,             -- ms since the epoch, start of the current window
