@@ -12,6 +12,7 @@ import { APP_AID, emoneyReadBalance, emoneyReadLog } from '../../src/protocol/co
 import { select } from '../../src/protocol/commands/index.ts';
 import { loadSimCard } from '../../src/card-sim/index.ts';
 import { defaultApplications } from '../../src/card-sim/apps/index.ts';
+import { parseAtr } from '../../src/protocol/atr.ts';
 
 async function freshStore(): Promise<DemoStore> {
   const store = await DemoStore.open();
@@ -40,5 +41,21 @@ describe('demo world', () => {
     expect(world.hasCard).toBe(true);
     const bytes = await store.card(FIRST_DEMO_CARD);
     expect(bytes && loadSimCard(bytes, { apps: defaultApplications() })).toBeTruthy();
+  });
+});
+
+describe('demo world: the demo reader\'s card protocols (issue 13)', () => {
+  const offered = async (options: Parameters<typeof DemoWorld.load>[1]): Promise<number[]> => {
+    const world = await DemoWorld.load(await freshStore(), options);
+    // The world's card is private: this test reads it to see the ATR the reader will get.
+    const card = (world as unknown as { card: { card: { powerOn(): Uint8Array } } }).card.card;
+    const atr = parseAtr(card.powerOn());
+    if (!atr.ok) throw new Error(`the demo card's ATR does not parse: ${atr.error.message}`);
+    return atr.value.protocols;
+  };
+  it('offers T=1 by default, T=0 alone or both when asked', async () => {
+    expect(await offered(undefined)).toEqual([1]);
+    expect(await offered({ protocols: [0] })).toEqual([0]);
+    expect(await offered({ protocols: [0, 1] })).toEqual([0, 1]);
   });
 });

@@ -3,7 +3,7 @@
  * they sit in. Cards persist in the demo store (demo-store.ts) after every change.
  * Demo only: a real card is never reached like this.
  */
-import { createSimCard, DEMO_ISSUER, loadSimCard, SimCardError, type SimCard } from '../../card-sim/index.ts';
+import { createSimCard, DEMO_ISSUER, loadSimCard, SimCardError, type SimCard, type SimCardOptions } from '../../card-sim/index.ts';
 import { defaultApplications } from '../../card-sim/apps/index.ts';
 import { createSimulatedReader, SimUsbReader } from '../../reader/sim-usb-reader/index.ts';
 import type { DemoMeta, DemoStore } from './demo-store.ts';
@@ -21,7 +21,13 @@ export const DEMO_READER_LEVEL = 'extended-apdu';
 /** The issuer personalises a replacement card with the holder's name; value and records start empty. */
 const REPLACEMENT_SEED = { 'emoney.balance': 0, 'membership.points': 0, 'medical.records': '' } as const;
 
-async function issue(cardNumber: string, replacement: boolean): Promise<SimCard> {
+/** The demo reader's options: the simulated card's transmission protocols (T=1, T=0 or both; default T=1). */
+export interface DemoWorldOptions {
+  protocols?: NonNullable<SimCardOptions['protocols']>;
+}
+const withProtocols = (o: DemoWorldOptions) => (o.protocols ? { protocols: o.protocols } : {});
+
+async function issue(cardNumber: string, replacement: boolean, o: DemoWorldOptions): Promise<SimCard> {
   const card = createSimCard({
     cardNumber,
     issuer: DEMO_ISSUER.issuer,
@@ -31,15 +37,16 @@ async function issue(cardNumber: string, replacement: boolean): Promise<SimCard>
     pin: DEMO_PIN,
     apps: defaultApplications(),
     appSeed: replacement ? REPLACEMENT_SEED : {},
+    ...withProtocols(o),
   });
   // A replacement's value is re-issued by the issuer from its ledger (docs/issuer.md), not here.
   if (!replacement) await loadOpeningValue(card);
   return card;
 }
 
-function loadSaved(bytes: Uint8Array): SimCard | undefined {
+function loadSaved(bytes: Uint8Array, o: DemoWorldOptions): SimCard | undefined {
   try {
-    return loadSimCard(bytes, { apps: defaultApplications() });
+    return loadSimCard(bytes, { apps: defaultApplications(), ...withProtocols(o) });
   } catch (e) {
     if (e instanceof SimCardError) return undefined;
     throw e;
@@ -54,23 +61,24 @@ export class DemoWorld {
     readonly reader: SimUsbReader,
     private card: SavingCard | null,
     private meta: DemoMeta,
+    private readonly options: DemoWorldOptions,
   ) {}
 
   /** The saved demo, or a fresh sample card in the reader. */
-  static async load(store: DemoStore): Promise<DemoWorld> {
+  static async load(store: DemoStore, options: DemoWorldOptions = {}): Promise<DemoWorld> {
     const meta = await store.meta();
     const bytes = meta?.inReader ? await store.card(meta.inReader) : undefined;
     // A demo card saved by an earlier card layout (the value store of protocol v2 moved the
     // bookkeeping) does not load: the demo then starts again with a fresh sample card; the
     // vault and its backups are untouched (they live in the vault's own database).
-    const saved = meta?.inReader && bytes ? loadSaved(bytes) : undefined;
+    const saved = meta?.inReader && bytes ? loadSaved(bytes, options) : undefined;
     if (meta && (meta.inReader === null || saved)) {
       const card = meta.inReader && saved ? new SavingCard(saved, meta.inReader) : null;
       const reader = card ? createSimulatedReader(card, DEMO_READER_LEVEL) : new SimUsbReader(DEMO_READER_LEVEL);
-      return new DemoWorld(store, reader, card, meta);
+      return new DemoWorld(store, reader, card, meta, options);
     }
-    const card = new SavingCard(await issue(FIRST_DEMO_CARD, false), FIRST_DEMO_CARD);
-    const world = new DemoWorld(store, createSimulatedReader(card, DEMO_READER_LEVEL), card, { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] });
+    const card = new SavingCard(await issue(FIRST_DEMO_CARD, false, options), FIRST_DEMO_CARD);
+    const world = new DemoWorld(store, createSimulatedReader(card, DEMO_READER_LEVEL), card, { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] }, options);
     await world.saveAll(card);
     return world;
   }
@@ -115,7 +123,7 @@ export class DemoWorld {
     if (this.card) await this.lose();
     const last = this.meta.issued[this.meta.issued.length - 1] ?? FIRST_DEMO_CARD;
     const number = nextNumber(last);
-    const card = new SavingCard(await issue(number, true), number);
+    const card = new SavingCard(await issue(number, true, this.options), number);
     this.meta = { ...this.meta, inReader: number, issued: [...this.meta.issued, number] };
     this.reader.insertCard(card);
     this.card = card;
@@ -126,7 +134,7 @@ export class DemoWorld {
   async reset(): Promise<void> {
     if (this.card) this.reader.removeCard();
     await this.store.clear();
-    const card = new SavingCard(await issue(FIRST_DEMO_CARD, false), FIRST_DEMO_CARD);
+    const card = new SavingCard(await issue(FIRST_DEMO_CARD, false, this.options), FIRST_DEMO_CARD);
     this.meta = { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] };
     this.reader.insertCard(card);
     this.card = card;
