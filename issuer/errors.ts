@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 export type IssuerErrorCode =
   | 'BAD_REQUEST'
   | 'TOO_LARGE'
+  | 'WRONG_CONTENT_TYPE'
   | 'RATE_LIMITED'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
@@ -24,6 +25,7 @@ export type IssuerErrorCode =
 const STATUS: Record<IssuerErrorCode, ContentfulStatusCode> = {
   BAD_REQUEST: 400,
   TOO_LARGE: 413,
+  WRONG_CONTENT_TYPE: 415,
   RATE_LIMITED: 429,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,

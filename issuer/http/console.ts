@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { Deps } from './deps.ts';
-import { limitBody } from './guards.ts';
+import { limitBody, requireContentType } from './guards.ts';
 import { IssuerError } from '../errors.ts';
 import { cardSummaries, lostReports, operatorName } from './routes-operator.ts';
 import { approveReplacement, stopList } from '../store/lost.ts';
@@ -23,6 +23,7 @@ td,th{border:1px solid #999;padding:.25rem .5rem;text-align:left}
 function page(c: Context, title: string, body: string) {
   c.header('content-security-policy', CSP);
   c.header('x-content-type-options', 'nosniff');
+  c.header('x-frame-options', 'DENY'); // frame-ancestors for browsers without CSP level 2
   // same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` with the
   // approve form's POST, which the origin check below refuses (found by e2e/issuer-story.spec.ts).
   c.header('referrer-policy', 'same-origin');
@@ -71,14 +72,19 @@ export function consoleRoutes(d: Deps): Hono {
   });
 
   app.post('/approve', limitBody(1024), async (c) => {
-    const who = await asOperator(d, c);
-    if (typeof who !== 'string') return who;
+    // CSRF: the browser attaches the operator's Basic credential to any POST here, so the
+    // request must show it comes from the console: Sec-Fetch-Site same-origin, or (older
+    // browsers) an Origin equal to the service's. A POST showing neither is refused too;
+    // tools use the JSON API (/v1/operator).
     const site = c.req.header('sec-fetch-site');
     const origin = c.req.header('origin');
     const self = new URL(c.req.url).origin;
-    if ((site !== undefined && site !== 'same-origin') || (origin !== undefined && origin !== self)) {
-      throw new IssuerError('ORIGIN_REFUSED', 'console actions are accepted only from the console itself');
+    if ((site === undefined && origin === undefined) || (site !== undefined && site !== 'same-origin') || (origin !== undefined && origin !== self)) {
+      throw new IssuerError('ORIGIN_REFUSED', 'console actions are accepted only from the console itself (Sec-Fetch-Site same-origin or the service\'s own Origin)');
     }
+    const who = await asOperator(d, c);
+    if (typeof who !== 'string') return who;
+    requireContentType(c, 'application/x-www-form-urlencoded');
     const form = await c.req.parseBody();
     const card = typeof form['card'] === 'string' ? form['card'] : '';
     if (!isCardNumber(card)) throw new IssuerError('BAD_REQUEST', 'card number must be 16 digits');

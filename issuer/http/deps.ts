@@ -4,6 +4,7 @@ import type { BlobStore } from '../store/blob-store.ts';
 import type { IssuerConfig } from './config.ts';
 import { RateLimiter } from './guards.ts';
 import { SessionCache } from '../store/sessions.ts';
+import { AttemptLimiter } from '../store/attempts.ts';
 
 export interface Deps {
   db: Db;
@@ -12,7 +13,8 @@ export interface Deps {
   config: IssuerConfig;
   perIp: RateLimiter;
   perCard: RateLimiter;
-  lostAttempts: RateLimiter;
+  /** Recovery-code and operator-credential tries: in the database, shared by all processes. */
+  lostAttempts: AttemptLimiter;
   sessions: SessionCache;
 }
 
@@ -24,7 +26,7 @@ export function makeDeps(db: Db, authority: Authority, blobs: BlobStore, config:
     config,
     perIp: new RateLimiter(config.perIpPerMinute, 60_000, config.now),
     perCard: new RateLimiter(config.perCardPerMinute, 60_000, config.now),
-    lostAttempts: new RateLimiter(config.lostAttemptsPerHour, 3_600_000, config.now),
+    lostAttempts: new AttemptLimiter(db, config.lostAttemptsPerHour, 3_600_000, config.now),
     sessions: new SessionCache(),
   };
 }

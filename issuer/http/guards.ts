@@ -26,8 +26,11 @@ export const limitBody = (max: number): MiddlewareHandler => {
   };
 };
 
-/** Fixed-window counters per key (IP or card number), in memory: one process owns them.
- *  Several issuer processes behind a balancer would keep these in the balancer. */
+/** Fixed-window request counters per key (address or card number), in this process's
+ *  memory: they bound request volume, and a database row per request would add a write
+ *  (and a hot row per card) to every upload. Several processes each count their own
+ *  share: docs/issuer.md ("Several processes") says what an operator sets. The bound on
+ *  secret guesses is kept in the database instead (issuer/store/attempts.ts). */
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
   constructor(
@@ -59,7 +62,15 @@ export function clientIp(c: Context): string {
   }
 }
 
+/** The request's media type must be `want` (parameters such as charset aside). */
+export function requireContentType(c: Context, want: string): void {
+  const got = c.req.header('content-type');
+  const type = got?.split(';')[0]?.trim().toLowerCase();
+  if (type !== want) throw new IssuerError('WRONG_CONTENT_TYPE', `Content-Type must be ${want}, got ${got === undefined ? 'none' : `"${got.slice(0, 60)}"`}`);
+}
+
 export async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+  requireContentType(c, 'application/json');
   let body: unknown;
   try {
     body = await c.req.json();
@@ -97,8 +108,12 @@ export function cardParam(c: Context): string {
   return card;
 }
 
+/** The session token, or undefined when no Authorization header was sent; a header of
+ *  another shape is refused as such (not taken for "no session"). */
 export function bearer(c: Context): string | undefined {
   const h = c.req.header('authorization');
-  const m = h?.match(/^Bearer ([0-9a-f]{64})$/);
-  return m?.[1];
+  if (h === undefined) return undefined;
+  const m = h.match(/^Bearer ([0-9a-f]{64})$/);
+  if (!m?.[1]) throw new IssuerError('UNAUTHENTICATED', 'Authorization header must be "Bearer" and the session token (64 lower-case hex digits)');
+  return m[1];
 }

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { Deps } from './deps.ts';
-import { bearer, cardParam, hexField, intField, jsonBody, limitBody, stringField } from './guards.ts';
+import { bearer, cardParam, hexField, intField, jsonBody, limitBody, requireContentType, stringField } from './guards.ts';
 import { IssuerError } from '../errors.ts';
 import { login, newChallenge, sessionCardRow, sessionIdentity } from '../store/sessions.ts';
 import { chainHead, fetchBackup, listBackups, uploadBackup } from '../store/backups.ts';
@@ -58,6 +58,7 @@ export function cardRoutes(d: Deps): Hono {
     const identity = await sessionIdentity(d.db, d.authority, d.sessions, bearer(c), d.config.now());
     if (identity.cardNumber !== card) throw new IssuerError('FORBIDDEN', `this session is for card ${identity.cardNumber} only, not ${card}`);
     d.perCard.hit(card, `card ${card}`);
+    requireContentType(c, 'application/octet-stream');
     const data = new Uint8Array(await c.req.arrayBuffer());
     if (data.length === 0) throw new IssuerError('BAD_REQUEST', 'empty body: send the backup bytes');
     const r = await uploadBackup(d.db, d.blobs, d.authority, identity, data, c.req.header('x-content-sha256'), {
@@ -118,6 +119,7 @@ export function cardRoutes(d: Deps): Hono {
     const card = await own(c);
     const b = await jsonBody(c);
     // counter: the card's authorisation counter now; the authorisation is for counter + 1.
+    // The same request again answers the stored document (200): a client that lost the answer.
     const r = await authoriseRestore(d.db, d.blobs, d.authority, card.identity, intField(b, 'seq', 1, 2 ** 31), intField(b, 'counter', 0, 2 ** 32 - 2) + 1);
     return c.json({ authorisation: hex(r.document) }, r.created ? 201 : 200);
   });

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { Deps } from './deps.ts';
-import { limitBody } from './guards.ts';
+import { clientIp, limitBody } from './guards.ts';
 import { IssuerError } from '../errors.ts';
 import { checkOperator } from '../store/operators.ts';
 import { approveReplacement, stopList } from '../store/lost.ts';
@@ -8,15 +8,40 @@ import { issuerLosses, ledgerEntries } from '../store/ledger.ts';
 import { num, str } from '../db/db.ts';
 import { isCardNumber } from '../store/cards.ts';
 
-/** HTTP Basic with the operator credential printed at first start. */
+/** HTTP Basic with the operator credential printed at first start. Tries are bounded per
+ *  operator name and per address (in the database, across processes). */
 export async function operatorName(d: Deps, c: Context): Promise<string> {
-  const h = c.req.header('authorization') ?? '';
-  const m = h.match(/^Basic ([A-Za-z0-9+/=]{1,200})$/);
-  if (!m?.[1]) throw new IssuerError('UNAUTHENTICATED', 'operator credential required (HTTP Basic: operator name and credential)');
-  const [name, ...rest] = atob(m[1]).split(':');
-  d.lostAttempts.hit(`op:${name ?? ''}`, 'operator log-in attempts');
-  if (!name || !(await checkOperator(d.db, name, rest.join(':')))) throw new IssuerError('UNAUTHENTICATED', 'operator name or credential wrong');
+  const h = c.req.header('authorization');
+  if (h === undefined) throw new IssuerError('UNAUTHENTICATED', 'operator credential required (HTTP Basic: operator name and credential)');
+  const m = h.match(/^Basic ([A-Za-z0-9+/]{2,200}={0,2})$/);
+  if (!m?.[1]) throw new IssuerError('UNAUTHENTICATED', 'Authorization header must be "Basic" and base64 of name:credential');
+  let decoded: string;
+  try {
+    decoded = atob(m[1]);
+  } catch (cause) {
+    throw new IssuerError('UNAUTHENTICATED', 'the Basic credential is not valid base64', { cause });
+  }
+  const colon = decoded.indexOf(':');
+  if (colon < 1) throw new IssuerError('UNAUTHENTICATED', 'the Basic credential must be name:credential');
+  const name = decoded.slice(0, colon);
+  const keys = [`op-ip:${clientIp(c)}`, `op:${name}`] as const;
+  await d.lostAttempts.hit(keys[0], 'operator log-in attempts from this address');
+  await d.lostAttempts.hit(keys[1], `log-in attempts as operator ${JSON.stringify(name.slice(0, 40))}`);
+  if (!(await checkOperator(d.db, name, decoded.slice(colon + 1)))) throw new IssuerError('UNAUTHENTICATED', 'operator name or credential wrong');
+  // A right credential is not a guess: only wrong ones use up the hour's tries.
+  for (const k of keys) await d.lostAttempts.refund(k);
   return name;
+}
+
+/** The operator API is for tools (curl, scripts), not pages of other sites: a browser
+ *  request that says it comes from another site is refused before the credential (which
+ *  a browser would attach by itself after the console's Basic prompt) is looked at. */
+export function refuseCrossSite(c: Context): void {
+  const site = c.req.header('sec-fetch-site');
+  const origin = c.req.header('origin');
+  if ((site !== undefined && site !== 'same-origin' && site !== 'none') || (origin !== undefined && origin !== new URL(c.req.url).origin)) {
+    throw new IssuerError('ORIGIN_REFUSED', 'operator requests are accepted only from the service itself or from a tool, not from another site');
+  }
 }
 
 export interface CardSummary {
@@ -68,6 +93,10 @@ export async function lostReports(d: Deps): Promise<LostReport[]> {
 /** The operator's JSON API (the console page renders the same data). */
 export function operatorRoutes(d: Deps): Hono {
   const app = new Hono();
+  app.use('*', async (c, next) => {
+    refuseCrossSite(c);
+    await next();
+  });
   app.get('/cards', async (c) => {
     await operatorName(d, c);
     return c.json({ cards: await cardSummaries(d) });

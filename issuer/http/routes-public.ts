@@ -21,8 +21,8 @@ export function publicRoutes(d: Deps): Hono {
   app.post('/lost', json, async (c) => {
     const b = await jsonBody(c);
     const card = cardField(b);
-    d.lostAttempts.hit(`lost:${card}`, `recovery-code attempts on card ${card}`);
-    d.lostAttempts.hit(`lost-ip:${clientIp(c)}`, 'recovery-code attempts from this address');
+    await d.lostAttempts.hit(`lost:${card}`, `recovery-code attempts on card ${card}`);
+    await d.lostAttempts.hit(`lost-ip:${clientIp(c)}`, 'recovery-code attempts from this address');
     const entry = await reportLost(d.db, d.authority, card, stringField(b, 'recoveryCode', 64), d.config.now());
     return c.json({ stop: entry }, 201);
   });
@@ -31,7 +31,7 @@ export function publicRoutes(d: Deps): Hono {
     const lost = c.req.param('card');
     if (!isCardNumber(lost)) throw new IssuerError('BAD_REQUEST', 'card number must be 16 digits');
     const b = await jsonBody(c);
-    d.lostAttempts.hit(`lost:${lost}`, `recovery-code attempts on card ${lost}`);
+    await d.lostAttempts.hit(`lost:${lost}`, `recovery-code attempts on card ${lost}`);
     const out = await personaliseReplacement(
       d.db,
       d.authority,

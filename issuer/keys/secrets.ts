@@ -1,7 +1,7 @@
 import { scryptAsync } from '@noble/hashes/scrypt.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
-import { equal } from '../../src/protocol/bytes.ts';
+import { timingSafeEqual } from 'node:crypto';
 
 // Recovery codes and operator credentials: shown once, stored as a slow hash (scrypt,
 // N=2^15 r=8 p=1, OWASP's minimum). Session tokens are random 256-bit values stored as
@@ -30,7 +30,13 @@ export async function newSlowHash(secret: string): Promise<{ salt: Uint8Array; h
 }
 
 export async function checkSlowHash(secret: string, salt: Uint8Array, hash: Uint8Array): Promise<boolean> {
-  return equal(await slowHash(secret, salt), hash);
+  return sameSecret(await slowHash(secret, salt), hash);
+}
+
+/** Constant-time comparison of two secrets' hashes (Node's CRYPTO_memcmp): the time of a
+ *  wrong guess does not tell how many leading bytes were right. Lengths are not secret. */
+export function sameSecret(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export const newToken = () => bytesToHex(randomBytes(32));

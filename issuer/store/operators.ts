@@ -12,8 +12,17 @@ export async function ensureOperator(db: Db, name = 'operator'): Promise<string 
   return credential;
 }
 
+// An unknown operator name still costs one slow hash, so the answer's time does not tell
+// which names exist.
+const NO_SALT = new Uint8Array(16);
+const NO_HASH = new Uint8Array(32);
+
 export async function checkOperator(db: Db, name: string, credential: string): Promise<boolean> {
   const rows = await db.query('SELECT salt, hash FROM operators WHERE name = $1', [name]);
   const r = rows[0];
-  return r !== undefined && (await checkSlowHash(credential, bytes(r['salt']), bytes(r['hash'])));
+  if (r === undefined) {
+    await checkSlowHash(credential, NO_SALT, NO_HASH);
+    return false;
+  }
+  return checkSlowHash(credential, bytes(r['salt']), bytes(r['hash']));
 }

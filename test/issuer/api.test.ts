@@ -57,7 +57,8 @@ describe.each<Driver>(['pglite', 'pg'])('issuer API on %s', (driver) => {
     const fake = await w.call('POST', '/v1/auth/login', { json: { certificate: hex(impostor.certificate), challenge: ch2.challenge, signature: hex(impostor.signChallenge(fromHex(ch2.challenge))) } });
     expect(await errorOf(fake)).toMatchObject({ status: 400, code: 'BAD_CERTIFICATE' });
     expect(await errorOf(await w.call('POST', '/v1/auth/login', { json: { certificate: 'zz' } }))).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
-    expect(await errorOf(await w.call('POST', '/v1/auth/login', { body: new Uint8Array([1, 2]) }))).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+    expect(await errorOf(await w.call('POST', '/v1/auth/login', { body: new Uint8Array([1, 2]) }))).toMatchObject({ status: 415, code: 'WRONG_CONTENT_TYPE' });
+    expect(await errorOf(await w.call('POST', '/v1/auth/login', { body: new Uint8Array([1, 2]), headers: { 'content-type': 'application/json' } }))).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
   });
 
   it('gives a session for its own card number only', async () => {

@@ -84,7 +84,7 @@ describe.each(['pglite', 'pg'] as const)('issuer killed during uploads (%s)', (d
       while (!stopped) {
         const b = makeBackup({ issuer: authority.issuerId, cardNumber: card.cardNumber, seq, ...(prev ? { prev } : {}) });
         try {
-          const r = await fetch(child.url + path, { method: 'POST', headers: { authorization: `Bearer ${t}` }, body: card.frame(b.header, b.records).slice().buffer });
+          const r = await fetch(child.url + path, { method: 'POST', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/octet-stream' }, body: card.frame(b.header, b.records).slice().buffer });
           if (r.status !== 201) break;
           acked.push(seq);
           prev = b.hash;

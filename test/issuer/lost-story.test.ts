@@ -98,7 +98,8 @@ describe.each<Driver>(['pglite', 'pg'])('lost card story on %s', (driver) => {
     const auth = await w.call('POST', `/v1/cards/${newNumber}/restore-authorisations`, { token: nt, json: { seq: 2, counter: 1 } });
     expect(auth.status).toBe(201);
     // Bound to source, target, the point's header hash and the target's counter + 1, signed by the epoch key.
-    const doc = decodeAuthorisationV2(fromHex(((await auth.json()) as { authorisation: string }).authorisation));
+    const issued = ((await auth.json()) as { authorisation: string }).authorisation;
+    const doc = decodeAuthorisationV2(fromHex(issued));
     expect(doc.ok).toBe(true);
     if (doc.ok) {
       expect(doc.value).toMatchObject({ sourceCardNumber: old.cardNumber, targetCardNumber: newNumber, chainHead: b2.hash, targetCounter: 2 });

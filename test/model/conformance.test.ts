@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ModelCard } from './card-driver.ts';
-import { CMD, MODEL_V2, randomWalkV2, runPan, trailSteps, trailStepsV2, V1, type Step, type StepV2 } from './spin.ts';
+import { CMD, MODEL_V2, randomWalkV2, runPan, trailSteps, trailStepsV2, V1, violatingCommandV2, type Step, type StepV2 } from './spin.ts';
 
 /** Replays steps; the index of the first step whose answer or state differs, or -1. */
 function firstDivergence(steps: readonly Step[]): { at: number; detail: string } {
@@ -78,8 +78,8 @@ const CORE = ['-DNC=1', '-DMAXB=40', '-DMAXTOK=0', '-DMAXAUTH=0', '-DMAXE=1', '-
  * every load's answer must be the model's balance, and every receipt must name the
  * model's spend counter and the balance after.
  */
-function divergenceV2(steps: readonly StepV2[], o: { value?: boolean } = {}): { at: number; detail: string } {
-  const card = new ModelCard({ valueInModel: false });
+function divergenceV2(steps: readonly StepV2[], o: { value?: boolean; card?: ModelCard } = {}): { at: number; detail: string } {
+  const card = o.card ?? new ModelCard({ valueInModel: false });
   let last = { value: 0, loadCounter: 0, spendCounter: 0 };
   for (const [at, s] of steps.entries()) {
     const sw = card.play({ ...s, a2: s.cmd === CMD.restoreTransfer ? 1 : s.a2, state: undefined as never });
@@ -186,5 +186,41 @@ describe("conformance: value mutants' counterexamples part from the card at the 
     // the model's load counter stays behind the card's by the load the bug skipped
     const [, model, card] = /"loadCounter":(\d+).*card .*"loadCounter":(\d+)/.exec(d.detail) ?? [];
     expect(Number(card), d.detail).toBe(Number(model) + 1);
+  });
+});
+
+/**
+ * Value mutants whose assertion fails inside the buggy command itself (before its "@@"
+ * line): the card must follow the whole trail, and then, given that command (read from
+ * the globals where spin's trail ends), keep the property the mutant breaks.
+ */
+describe("conformance: value mutants' violating command, played on the card, keeps the property", () => {
+  it('LOAD_NO_CHECK: the replayed token the mutant loads again is refused (6984), nothing loaded', () => {
+    const r = runPan([...VALUE_ONE, '-DLOAD_NO_CHECK'], { maxDepth: 400, model: MODEL_V2 });
+    expect(r.violated).toMatch(/tused\[a1\]/);
+    const card = new ModelCard({ valueInModel: false });
+    const steps = trailStepsV2(r);
+    expect(divergenceV2(steps, { value: true, card }).detail).toBe('');
+    const bug = violatingCommandV2(r);
+    expect(bug.cmd).toBe(CMD.credit);
+    // a token this trail already loaded on the card: a replay
+    expect(steps.some((s) => s.cmd === CMD.credit && s.a1 === bug.a1 && s.sw === 0x9000)).toBe(true);
+    const before = card.value();
+    expect(card.play({ ...bug, cut: 0, sw: 0, state: undefined as never }).toString(16)).toBe('6984');
+    expect(card.value()).toEqual(before);
+  });
+
+  it('SPEND_NO_MOVE: the spend the mutant answers with a repeated receipt gets a fresh spend counter on the card', () => {
+    const r = runPan([...VALUE_ONE, '-DSPEND_NO_MOVE'], { maxDepth: 400, model: MODEL_V2 });
+    expect(r.violated).toMatch(/spendctr\[c\]>receipt\[c\]/);
+    const card = new ModelCard({ valueInModel: false });
+    const steps = trailStepsV2(r);
+    expect(divergenceV2(steps, { value: true, card }).detail).toBe('');
+    const bug = violatingCommandV2(r);
+    expect(bug.cmd).toBe(CMD.debit);
+    const before = card.value();
+    expect(card.play({ ...bug, cut: 0, sw: 0, state: undefined as never }).toString(16)).toBe('9000');
+    expect(card.receipt?.spendCounter).toBe(before.spendCounter + 1);
+    expect(card.value()).toMatchObject({ spendCounter: before.spendCounter + 1, value: before.value - 1 });
   });
 });

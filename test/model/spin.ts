@@ -211,3 +211,18 @@ export function randomWalkV2(defines: readonly string[], seed: number, steps: nu
 export function trailStepsV2(r: PanResult): StepV2[] {
   return parseStepsV2(run('spin', ['-t', ...r.defines, 'card.pml'], r.dir));
 }
+
+/**
+ * The command a card-v2.pml counterexample fails in, when its assertion sits inside the
+ * step (before the step's "@@" line): the card, command and arguments of the step, from
+ * the globals spin -t prints where the trail ends.
+ */
+export function violatingCommandV2(r: PanResult): { card: number; cmd: number; a1: number; a2: number } {
+  const out = run('spin', ['-t', ...r.defines, 'card.pml'], r.dir);
+  const g = (name: string) => {
+    const m = new RegExp(`^\\s+${name} = (-?\\d+)$`, 'm').exec(out);
+    if (!m) throw new Error(`spin -t printed no ${name}`);
+    return Number(m[1]);
+  };
+  return { card: g('c'), cmd: g('cmd'), a1: g('a1'), a2: g('a2') };
+}

@@ -317,12 +317,45 @@ describe('interfaces (libccid ccid_usb.c: every CCID interface of a device)', ()
     expect(hex(await transport.transmit(encodeCommand(command(0, INS.ECHO, 0, 0, pattern(5), 256))))).toBe(hex(Uint8Array.from([...pattern(5), 0x90, 0x00])));
   });
 
-  it('an ICCD version A interface is refused when opening, naming why', async () => {
-    const sim = new SimUsbReader({ ...simConfig('short-apdu'), interfaceProtocol: 1, endpoints: 'none' });
+  it('ICCD version A: T=0 by status polling over control transfers, as libccid (commands.c ICCD_A branches)', async () => {
+    const sim = new SimUsbReader({ ...simConfig('character-t0'), interfaceProtocol: 1, endpoints: 'none' });
+    sim.insertCard(new TestCard(atrWith({ t1: false })));
+    const log: string[] = [];
+    const out = sim.controlTransferOut.bind(sim);
+    const inn = sim.controlTransferIn.bind(sim);
+    sim.controlTransferOut = (setup, data) => {
+      log.push(`out ${setup.request.toString(16)} ${hex(data ?? new Uint8Array(0))}`.trim());
+      return out(setup, data);
+    };
+    sim.controlTransferIn = async (setup, length) => {
+      const r = await inn(setup, length);
+      if (setup.requestType === 'class') log.push(`in ${setup.request.toString(16)} ${length} ${r.data ? hex(new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength)) : ''}`.trim());
+      return r;
+    };
+    const reader = await openReader(sim);
+    const { transport, session } = await connectCard(reader);
+    expect(session.protocol).toBe(0);
+    // ICC_POWER_OFF, GET_ICC_STATUS (0 = ready), ICC_POWER_ON -> ATR; no PPS, no parameters.
+    expect(log).toEqual(['out 63', 'in a0 1 00', `in 62 33 ${hex(atrWith({ t1: false }))}`]);
+    log.length = 0;
+    expect(hex(await transport.transmit(encodeCommand(command(0, INS.READ, 0, 4, undefined, 4))))).toBe(hex(pattern(4, 0)) + '9000');
+    // Case 2: header; 0x10 (ACK): DATA_BLOCK for P3 bytes; 0x20: DATA_BLOCK for SW1 SW2.
+    expect(log).toEqual(['out 65 00B0000404', 'in a0 1 10', `in 6f 4 ${hex(pattern(4, 0))}`, 'in a0 1 20', 'in 6f 2 9000']);
+    log.length = 0;
+    expect(hex(await transport.transmit(encodeCommand(command(0, INS.ECHO, 0, 0, pattern(3), 256))))).toBe(hex(pattern(3)) + '9000');
+    // Case 4 as case 3: header, 0x10, the data by XFR_BLOCK, 0x20, 61 03; GET RESPONSE as a case 2.
+    expect(log).toEqual([
+      'out 65 00E0000003', 'in a0 1 10', `out 65 ${hex(pattern(3))}`, 'in a0 1 20', 'in 6f 2 6103',
+      'out 65 00C0000003', 'in a0 1 10', `in 6f 3 ${hex(pattern(3))}`, 'in a0 1 20', 'in 6f 2 9000',
+    ]);
+  });
+
+  it('an interface whose bInterfaceProtocol is neither CCID nor ICCD is refused when opening, naming why', async () => {
+    const sim = new SimUsbReader({ ...simConfig('short-apdu'), interfaceProtocol: 3, endpoints: 'none' });
     const e = await openReader(sim).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ReaderError);
     expect((e as ReaderError).code).toBe('UNSUPPORTED');
-    expect((e as ReaderError).message).toContain('ICCD version A');
+    expect((e as ReaderError).message).toContain('bInterfaceProtocol 3');
   });
 
   it('ICCD version B runs over control transfers, at extended-APDU level (libccid ccid_open_hack_pre, commands.c ICCD_B)', async () => {

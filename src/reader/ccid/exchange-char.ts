@@ -88,6 +88,19 @@ export async function charT0Exchange(io: SlotIo, apdu: Uint8Array, signal?: Abor
   }
 }
 
+/**
+ * ICCD version A: the device moves the procedure bytes; the TPDU goes whole, with
+ * wLevelParameter = the answer data expected (P3, 00 = 256, for case 1 and 2), and comes
+ * back as data + SW1 SW2 (iccd-a-pipe.ts, libccid CmdXfrBlockCHAR_T0's ICCD_A branch).
+ */
+export async function iccdAExchange(io: SlotIo, apdu: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
+  const tpdu = apduToT0Tpdu(apdu);
+  const expected = tpdu.length === 5 ? (tpdu[4] as number) || 256 : 0;
+  const answer = await io.xfr(tpdu, { levelParameter: expected, signal });
+  if (answer.data.length < 2) throw new ReaderError('PROTOCOL_ERROR', 'T=0 answer without SW1 SW2');
+  return answer.data;
+}
+
 /** One T=1 block at character level: prologue first, then LEN + EDC bytes (ISO/IEC 7816-3 §11.3). */
 export function charT1BlockExchange(io: SlotIo, edc: 'lrc' | 'crc') {
   const edcLength = edc === 'crc' ? 2 : 1;

@@ -12,6 +12,7 @@ import { Mutex } from '../mutex.ts';
 import type { UsbDeviceLike } from '../usb-surface.ts';
 import { bcdDevice, bytesOf } from '../usb-surface.ts';
 import { mapClaimError, mapOpenError, mapTransferError } from '../webusb-errors.ts';
+import { IccdAPipe } from './iccd-a-pipe.ts';
 import { IccdBPipe } from './iccd-pipe.ts';
 import type { MessagePipe } from './message-pipe.ts';
 import { CcidPipe, type BusStats } from './pipe.ts';
@@ -42,15 +43,13 @@ export interface InterfaceChoice {
 }
 
 /**
- * ICCD (bInterfaceProtocol 1 = version A, 2 = version B) talks over control transfers.
- * Version B is driven (iccd-pipe.ts, as libccid); version A needs character-level T=0
- * with status polling (libccid CmdXfrBlockCHAR_T0), which this driver does not do.
+ * ICCD (bInterfaceProtocol 1 = version A, 2 = version B) talks over control transfers,
+ * as libccid: version A by iccd-a-pipe.ts (T=0 with status polling), version B by
+ * iccd-pipe.ts. Any other bInterfaceProtocol is no protocol libccid knows.
  */
 function unusableReason(i: CcidInterface): string | undefined {
-  if (i.interfaceProtocol === 1) {
-    return `interface ${i.interfaceNumber} is an ICCD version A interface (character-level T=0 over control transfers), which icvault does not drive: this reader is not supported`;
-  }
-  if (i.interfaceProtocol === 2) return undefined;
+  if (i.interfaceProtocol === 1 || i.interfaceProtocol === 2) return undefined;
+  if (i.interfaceProtocol !== 0) return `interface ${i.interfaceNumber} has bInterfaceProtocol ${i.interfaceProtocol}, neither CCID (0) nor ICCD (1, 2): this reader is not supported`;
   if (!i.bulkIn || !i.bulkOut) return `interface ${i.interfaceNumber} has no bulk endpoints: this reader is not supported`;
   return undefined;
 }
@@ -127,6 +126,7 @@ export class CcidReader {
       voltages: powerOnSequence(this.descriptor.dwFeatures, this.descriptor.bVoltageSupport),
       noPps: this.quirk?.noPps ?? false,
       declaredMessageLength: Math.min(iface.descriptor.dwMaxCCIDMessageLength, this.descriptor.dwMaxCCIDMessageLength),
+      iccdA: iface.interfaceProtocol === 1,
     };
     this.slots = Array.from({ length: this.caps.slots }, (_, i) => new CcidSlot(i, deps));
     const interruptIn = iface.interruptIn?.number;
@@ -172,7 +172,9 @@ export class CcidReader {
     if (dataRates && quirk?.maxTableRate !== undefined) dataRates = dataRates.filter((r) => r <= (quirk.maxTableRate as number));
     // Sized after the quirks, for the largest answer this level can produce (sizes.ts).
     let pipe: MessagePipe;
-    if (iface.interfaceProtocol === 2) {
+    if (iface.interfaceProtocol === 1) {
+      pipe = new IccdAPipe(device, iface.interfaceNumber);
+    } else if (iface.interfaceProtocol === 2) {
       pipe = new IccdBPipe(device, iface.interfaceNumber);
     } else {
       const readSize = readSizeFor(capabilities(descriptor), iface.bulkIn?.maxPacketSize ?? 64);

@@ -13,7 +13,7 @@ import type { Mutex } from '../mutex.ts';
 import { apduLimits, SHORT_LIMITS } from '../session-limits.ts';
 import { expectAnswer } from './answer.ts';
 import { extendedApduExchange, shortApduExchange } from './exchange-apdu.ts';
-import { charT0Exchange, charT1BlockExchange } from './exchange-char.ts';
+import { charT0Exchange, charT1BlockExchange, iccdAExchange } from './exchange-char.ts';
 import { t0Exchange, t1BlockExchange } from './exchange-tpdu.ts';
 import { chooseProtocol, negotiate, PpsRefused } from './negotiate.ts';
 import { fiDiValues, type ReaderSpeed } from './speed.ts';
@@ -51,6 +51,8 @@ export interface SlotDeps {
   noPps: boolean;
   /** dwMaxCCIDMessageLength as the reader declares it (before the 263 -> 270 rule). */
   declaredMessageLength: number;
+  /** ICCD version A: one T=0 TPDU per XfrBlock, moved by the device (iccd-a-pipe.ts). */
+  iccdA: boolean;
 }
 
 
@@ -167,6 +169,7 @@ export class CcidSlot implements Transport {
       if (level === 'extended-apdu') return extendedApduExchange(io, apdu, signal);
       if (level === 'short-apdu') return shortApduExchange(io, apdu, signal);
       if (this.session.protocol === 0) {
+        if (this.deps.iccdA) return iccdAExchange(io, apdu, signal);
         return level === 'character' ? charT0Exchange(io, apdu, signal) : t0Exchange(io, apdu, signal);
       }
       return this.t1Call(() => (this.t1 as T1Host).transceive(apdu));

@@ -12,6 +12,8 @@ import type { CardLike } from '../../protocol/transport.ts';
 import type { UsbControlSetup, UsbDeviceLike, UsbInResult, UsbOutResult } from '../usb-surface.ts';
 import { BULK_IN, BULK_OUT, INTERRUPT_IN, servedEndpoints, simConfig, simConfigurationBytes, type SimLevel, type SimReaderConfig } from './config.ts';
 import { SimEngine } from './engine.ts';
+import { SimIccdA } from './iccd-a.ts';
+import { icvaultT0Outgoing } from './t0-directions.ts';
 
 interface Waiter {
   resolve(r: UsbInResult): void;
@@ -44,6 +46,8 @@ export class SimUsbReader implements UsbDeviceLike {
   private bulkWaiters: Waiter[] = [];
   /** ICCD B: the answers to the last control-pipe command, read by DATA_BLOCK. */
   private iccdAnswers: RdrToPc[] = [];
+  /** ICCD version A firmware (bInterfaceProtocol 1), on slot 0. */
+  private readonly iccdA: SimIccdA | undefined;
   private interruptWaiters: Waiter[] = [];
 
   constructor(config: SimReaderConfig | SimLevel = 'extended-apdu') {
@@ -56,6 +60,9 @@ export class SimUsbReader implements UsbDeviceLike {
     this.deviceVersionMinor = bcd === undefined ? undefined : (bcd >>> 4) & 0xf;
     this.deviceVersionSubminor = bcd === undefined ? undefined : bcd & 0xf;
     this.engine = new SimEngine(this.config);
+    const slot0 = this.engine.slots[0];
+    // The ICCD A device moves procedure bytes itself and takes each header's data whole (no ~INS).
+    this.iccdA = this.config.interfaceProtocol === 1 && slot0 ? new SimIccdA(slot0, { outgoing: icvaultT0Outgoing, ...this.config.t0Character, oneByOne: 0 }) : undefined;
   }
 
   // --- the reader's physical side -------------------------------------------------
@@ -137,6 +144,15 @@ export class SimUsbReader implements UsbDeviceLike {
     if (setup.requestType === 'standard' && setup.request === 6 && setup.value >>> 8 === 2) {
       return result(simConfigurationBytes(this.config).subarray(0, length));
     }
+    if (this.iccdA && setup.requestType === 'class' && setup.index === this.served) {
+      this.checkClaimed();
+      if (setup.request === 0xa0) return result(Uint8Array.of(this.iccdA.iccStatus()));
+      if (setup.request === 0x62) return result(this.iccdA.powerOn().subarray(0, length));
+      if (setup.request === 0x6f) {
+        const r = this.iccdA.dataBlock(length);
+        return r ? result(r) : { status: 'stall' };
+      }
+    }
     if (this.config.interfaceProtocol === 2 && setup.requestType === 'class' && setup.index === this.served) {
       this.checkClaimed();
       const s = this.engine.slots[0];
@@ -161,10 +177,18 @@ export class SimUsbReader implements UsbDeviceLike {
     return { status: 'stall' };
   }
 
-  /** ICCD version B: the CCID messages on the control pipe (src/reader/ccid/iccd-pipe.ts). */
+  /** ICCD version A (iccd-a.ts) or B: the CCID messages on the control pipe (src/reader/ccid/iccd-pipe.ts). */
   async controlTransferOut(setup: UsbControlSetup, data?: Uint8Array<ArrayBuffer>): Promise<UsbOutResult> {
     this.checkClaimed();
     const bytes = data ?? new Uint8Array(0);
+    if (this.iccdA && setup.requestType === 'class' && setup.index === this.served) {
+      if (setup.request === 0x63) {
+        this.iccdA.powerOff();
+        return { status: 'ok', bytesWritten: 0 };
+      }
+      if (setup.request === 0x65 && this.iccdA.xfrBlock(bytes)) return { status: 'ok', bytesWritten: bytes.length };
+      return { status: 'stall', bytesWritten: 0 };
+    }
     if (this.config.interfaceProtocol !== 2 || setup.requestType !== 'class' || setup.index !== this.served) return { status: 'stall', bytesWritten: 0 };
     const slot = 0;
     const seq = 0;

@@ -206,7 +206,7 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
     connectDemo: () =>
       mapped(async (): Promise<ConnectedReader> => {
         demoMode ??= await import('./demo-mode.ts');
-        const w = session.kind === 'demo' && session.world ? session.world : await demoMode.loadDemoWorld(issuer ? (t) => issuer.loadTokensVia(t) : undefined);
+        const w = session.kind === 'demo' && session.world ? session.world : await demoMode.loadDemoWorld(issuer ? { opening: (t) => issuer.loadTokensVia(t) } : {});
         const info = await open('demo', 'Demo reader', ccidSource(await openReader(w.reader)), { world: w });
         // The demo remembers a lost card across reloads: the session says which card this one replaces.
         if (w.replaced) await dispatch({ type: 'card-replaced', replaces: w.replaced });

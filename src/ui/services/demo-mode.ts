@@ -3,8 +3,7 @@
  * when the demo starts so the app's first download stays small.
  */
 import { DemoStore } from './demo-store.ts';
-import { DemoWorld } from './demo-world.ts';
-import type { OpeningTokens } from './demo-opening.ts';
+import { DemoWorld, type DemoWorldOptions } from './demo-world.ts';
 import { DEMO_ISSUER_NUMBER, demoRestoreAuthority } from './demo-issuer.ts';
 
 /** The demo issuer authorises a restore onto another of its cards (fig. 9). */
@@ -13,6 +12,6 @@ export const demoAuthority = demoRestoreAuthority;
 /** The demo issuer's own name (a proper name, the same in every language); null for any other issuer. */
 export const demoIssuerName = (issuer: number): string | null => (issuer === DEMO_ISSUER_NUMBER ? 'icvault Demo Issuer' : null);
 
-export async function loadDemoWorld(opening?: OpeningTokens): Promise<DemoWorld> {
-  return DemoWorld.load(await DemoStore.open(), opening);
+export async function loadDemoWorld(options: DemoWorldOptions = {}): Promise<DemoWorld> {
+  return DemoWorld.load(await DemoStore.open(), options);
 }

@@ -3,7 +3,7 @@
  * they sit in. Cards persist in the demo store (demo-store.ts) after every change.
  * Demo only: a real card is never reached like this.
  */
-import { createSimCard, loadSimCard, SimCardError, type SimCard } from '../../card-sim/index.ts';
+import { createSimCard, loadSimCard, SimCardError, type SimCard, type SimCardOptions } from '../../card-sim/index.ts';
 import { personalise, type Personaliser } from '../../host/index.ts';
 import { defaultApplications } from '../../card-sim/apps/index.ts';
 import { createSimulatedReader, SimUsbReader } from '../../reader/sim-usb-reader/index.ts';
@@ -22,26 +22,39 @@ export const DEMO_READER_LEVEL = 'extended-apdu';
 /** The issuer personalises a replacement card with the holder's name; value and records start empty. */
 const REPLACEMENT_SEED = { 'emoney.balance': 0, 'membership.points': 0, 'medical.records': '' } as const;
 
+/** The demo's options: the simulated card's transmission protocols (T=1, T=0 or both; default T=1), and where a new card's opening load tokens come from. */
+export interface DemoWorldOptions {
+  protocols?: NonNullable<SimCardOptions['protocols']>;
+  opening?: OpeningTokens;
+}
+const withProtocols = (o: DemoWorldOptions) => (o.protocols ? { protocols: o.protocols } : {});
+
 /**
  * A blank card made with the demo issuer's root, personalised by `personaliser` (the demo
  * issuer here, or its service for a replacement). A replacement's value is re-issued by
  * the issuer from its ledger after the restore (docs/issuer.md), not here.
  */
-async function issue(personaliser: Personaliser, replacement: boolean, opening?: OpeningTokens): Promise<SimCard> {
-  const card = createSimCard({ rootPublicKey: demoRootPublicKey(), apps: defaultApplications(), appSeed: replacement ? REPLACEMENT_SEED : {} });
+async function issue(personaliser: Personaliser, replacement: boolean, o: DemoWorldOptions): Promise<SimCard> {
+  const card = createSimCard({ rootPublicKey: demoRootPublicKey(), apps: defaultApplications(), appSeed: replacement ? REPLACEMENT_SEED : {}, ...withProtocols(o) });
   card.powerOn();
   try {
     await personalise(issuerMachine(card), personaliser);
   } finally {
     card.powerOff();
   }
-  if (!replacement) await loadOpeningValue(card, opening);
+  if (!replacement) await loadOpeningValue(card, o.opening);
   return card;
 }
 
-function loadSaved(bytes: Uint8Array): SimCard | undefined {
+/**
+ * A saved demo card, or undefined when it cannot serve: bytes of another layout, or a card
+ * of protocol version 1 (its identity block is not one this card OS reads, so it would
+ * answer nothing). Every card the demo saves was personalised before it was saved.
+ */
+function loadSaved(bytes: Uint8Array, o: DemoWorldOptions): SimCard | undefined {
   try {
-    return loadSimCard(bytes, { apps: defaultApplications() });
+    const card = loadSimCard(bytes, { apps: defaultApplications(), ...withProtocols(o) });
+    return card.inspect().initialised ? card : undefined;
   } catch (e) {
     if (e instanceof SimCardError) return undefined;
     throw e;
@@ -56,24 +69,24 @@ export class DemoWorld {
     readonly reader: SimUsbReader,
     private card: SavingCard | null,
     private meta: DemoMeta,
-    private readonly opening?: OpeningTokens,
+    private readonly options: DemoWorldOptions,
   ) {}
 
-  /** The saved demo, or a fresh sample card in the reader (its opening value from `opening`). */
-  static async load(store: DemoStore, opening?: OpeningTokens): Promise<DemoWorld> {
+  /** The saved demo, or a fresh sample card in the reader (its opening value from `options.opening`). */
+  static async load(store: DemoStore, options: DemoWorldOptions = {}): Promise<DemoWorld> {
     const meta = await store.meta();
     const bytes = meta?.inReader ? await store.card(meta.inReader) : undefined;
     // A demo card saved by an earlier card layout (protocol v2 moved the bookkeeping and the
     // identity block) does not load: the demo then starts again with a fresh sample card;
     // the vault and its backups are untouched (they live in the vault's own database).
-    const saved = meta?.inReader && bytes ? loadSaved(bytes) : undefined;
+    const saved = meta?.inReader && bytes ? loadSaved(bytes, options) : undefined;
     if (meta && (meta.inReader === null || saved)) {
       const card = meta.inReader && saved ? new SavingCard(saved, meta.inReader) : null;
       const reader = card ? createSimulatedReader(card, DEMO_READER_LEVEL) : new SimUsbReader(DEMO_READER_LEVEL);
-      return new DemoWorld(store, reader, card, meta, opening);
+      return new DemoWorld(store, reader, card, meta, options);
     }
-    const card = new SavingCard(await issue(demoPersonaliser(FIRST_DEMO_CARD, DEMO_PIN), false, opening), FIRST_DEMO_CARD);
-    const world = new DemoWorld(store, createSimulatedReader(card, DEMO_READER_LEVEL), card, { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] }, opening);
+    const card = new SavingCard(await issue(demoPersonaliser(FIRST_DEMO_CARD, DEMO_PIN), false, options), FIRST_DEMO_CARD);
+    const world = new DemoWorld(store, createSimulatedReader(card, DEMO_READER_LEVEL), card, { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] }, options);
     await world.saveAll(card);
     return world;
   }
@@ -120,7 +133,7 @@ export class DemoWorld {
    */
   async issueReplacement(personaliser?: Personaliser): Promise<void> {
     const last = this.meta.issued[this.meta.issued.length - 1] ?? FIRST_DEMO_CARD;
-    const made = await issue(personaliser ?? demoPersonaliser(nextNumber(last), DEMO_PIN), true);
+    const made = await issue(personaliser ?? demoPersonaliser(nextNumber(last), DEMO_PIN), true, this.options);
     if (this.card) await this.lose();
     const number = made.inspect().cardNumber;
     const card = new SavingCard(made, number);
@@ -134,7 +147,7 @@ export class DemoWorld {
   async reset(): Promise<void> {
     if (this.card) this.reader.removeCard();
     await this.store.clear();
-    const card = new SavingCard(await issue(demoPersonaliser(FIRST_DEMO_CARD, DEMO_PIN), false, this.opening), FIRST_DEMO_CARD);
+    const card = new SavingCard(await issue(demoPersonaliser(FIRST_DEMO_CARD, DEMO_PIN), false, this.options), FIRST_DEMO_CARD);
     this.meta = { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] };
     this.reader.insertCard(card);
     this.card = card;

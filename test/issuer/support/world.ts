@@ -43,10 +43,10 @@ export async function openWorld(driver: Driver, config: Partial<IssuerConfig> = 
     if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
     let body: BodyInit | undefined;
     if (opts.json !== undefined) {
-      headers['content-type'] = 'application/json';
+      headers['content-type'] ??= 'application/json';
       body = JSON.stringify(opts.json);
     } else if (opts.body) {
-      headers['content-type'] = 'application/octet-stream';
+      headers['content-type'] ??= 'application/octet-stream';
       body = opts.body.slice().buffer;
     }
     return fetch(issuer.url + path, { method, headers, ...(body !== undefined ? { body } : {}) });
