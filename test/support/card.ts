@@ -71,14 +71,4 @@ export function createTestCard(o: TestCardOptions = {}): SimCard {
 }
 
 /** The test issuer as restore authority (fig. 9): re-wraps the source's key to the target, for counter + 1. */
-export const testRestoreAuthority = (issuer: IssuerAuthority = testIssuer()): RestoreAuthority => ({
-  authoriseRestore: async (r) =>
-    issuer.restoreAuthorisation({
-      sourceCardCertificate: r.sourceCertificate,
-      targetCardCertificate: r.targetCertificate,
-      pointHeaderBytes: r.pointHeader,
-      pointHeaderSignature: r.pointHeaderSignature,
-      wrappedKeyBytes: r.wrappedKey,
-      targetAuthorisationCounter: r.targetCounter + 1,
-    }),
-});
+export const testRestoreAuthority = (issuer: IssuerAuthority = testIssuer()): RestoreAuthority => ({ authoriseRestore: (r) => issuer.authoriseRestore(r) });

@@ -23,17 +23,7 @@ export const demoPersonaliser =
     demoIssuer().personalise({ cardNumber, cardSigningPublicKey: keys.signingPublicKey, cardKemPublicKey: keys.kemPublicKey, pin, puk: DEMO_PUK }).personalisation;
 
 /** Fig. 9: the demo issuer re-wraps the lost card's key to the replacement, once (counter + 1). */
-export const demoRestoreAuthority: RestoreAuthority = {
-  authoriseRestore: async (r) =>
-    demoIssuer().restoreAuthorisation({
-      sourceCardCertificate: r.sourceCertificate,
-      targetCardCertificate: r.targetCertificate,
-      pointHeaderBytes: r.pointHeader,
-      pointHeaderSignature: r.pointHeaderSignature,
-      wrappedKeyBytes: r.wrappedKey,
-      targetAuthorisationCounter: r.targetCounter + 1,
-    }),
-};
+export const demoRestoreAuthority: RestoreAuthority = { authoriseRestore: (r) => demoIssuer().authoriseRestore(r) };
 
 /** The card in the issuer's own machine: extended APDUs, no reader in between. */
 export const issuerMachine = (card: SimCard): Transport => ({
