@@ -4,7 +4,7 @@
  * Smart Card API (navigator.smartCard, where the browser has it: src/reader/smart-card).
  */
 import type { CcidReader } from './ccid/reader.ts';
-import { BridgeError, connectBridge, type BridgeConnection, type BridgeEvent } from './bridge-transport.ts';
+import { BridgeError, connectBridge, type BridgeConnection, type BridgeEvent, type BridgeOptions } from './bridge-transport.ts';
 import { connectCard } from './webusb.ts';
 import type { CardEvent, CardSource } from './session-link.ts';
 import { openSmartCardReader, type SmartCardResourceManager, type SmartCardSession } from './smart-card/index.ts';
@@ -21,14 +21,18 @@ export function ccidSource(reader: CcidReader): CardSource {
 export interface BridgeSource extends CardSource {
   /** The bridge's reader this source uses (the first one listed). */
   readonly name: string;
+  /** The token the bridge gave when it paired by code and remembers this origin: keep it (BridgeOptions.pairingToken). */
+  readonly pairingToken: string | undefined;
 }
 
 /**
- * Pairs with the bridge and picks its reader: the first with a card, else the first one
- * listed (the card can come later). Fails with the BridgeError of connectBridge.
+ * Pairs with the bridge (by code, or by a remembered token) and picks its reader: the
+ * first with a card, else the first one listed (the card can come later). Fails with the
+ * BridgeError of connectBridge. A string is the pairing code alone.
  */
-export async function openBridgeSource(pairingCode: string, url?: string): Promise<BridgeSource> {
-  const conn: BridgeConnection = await connectBridge(url === undefined ? { pairingCode } : { pairingCode, url });
+export async function openBridgeSource(pairing: string | BridgeOptions, url?: string): Promise<BridgeSource> {
+  const base: BridgeOptions = typeof pairing === 'string' ? { pairingCode: pairing } : pairing;
+  const conn: BridgeConnection = await connectBridge(url === undefined ? base : { ...base, url });
   const pick = conn.readers.find((r) => r.cardPresent && !r.busy) ?? conn.readers[0];
   if (!pick) {
     await conn.close();
@@ -38,6 +42,7 @@ export async function openBridgeSource(pairingCode: string, url?: string): Promi
   let connected = false;
   return {
     name,
+    pairingToken: conn.pairingToken,
     openCard: async () => {
       const { transport } = await conn.connectCard(name);
       connected = true;

@@ -42,3 +42,12 @@ describe('BridgeSettings', () => {
     expect(new BridgeSettings(s).pairingToken()).toBeUndefined();
   });
 });
+
+describe('appBridgeSettings', () => {
+  it('without localStorage keeps the settings for this page (one store across calls)', async () => {
+    const { appBridgeSettings } = await import('../../src/ui/services/bridge-settings.ts');
+    appBridgeSettings().setPort(40999);
+    expect(appBridgeSettings().url()).toBe('ws://127.0.0.1:40999/');
+    appBridgeSettings().setPort(undefined);
+  });
+});

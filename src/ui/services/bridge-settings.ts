@@ -54,3 +54,11 @@ export class BridgeSettings {
     this.storage.removeItem(TOKEN_KEY);
   }
 }
+
+/** The settings in this browser's localStorage; where there is none (tests, workers), kept for this page only. */
+export function appBridgeSettings(): BridgeSettings {
+  const ls = (globalThis as { localStorage?: SettingsStorage }).localStorage;
+  return new BridgeSettings(ls ?? pageOnly);
+}
+const pageMap = new Map<string, string>();
+const pageOnly: SettingsStorage = { getItem: (k) => pageMap.get(k) ?? null, setItem: (k, v) => void pageMap.set(k, v), removeItem: (k) => void pageMap.delete(k) };
