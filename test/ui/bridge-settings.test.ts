@@ -51,3 +51,10 @@ describe('appBridgeSettings', () => {
     appBridgeSettings().setPort(undefined);
   });
 });
+
+describe('BRIDGE_DEFAULT_PORT', () => {
+  it('is the port of the default URL', async () => {
+    const { BRIDGE_DEFAULT_PORT } = await import('../../src/ui/services/bridge-settings.ts');
+    expect(BRIDGE_DEFAULT_PORT).toBe(35964);
+  });
+});

@@ -14,6 +14,9 @@ export interface SettingsStorage {
   removeItem(key: string): void;
 }
 
+/** The port the bridge listens on unless started with --port. */
+export const BRIDGE_DEFAULT_PORT = Number(new URL(DEFAULT_BRIDGE_URL).port);
+
 const PORT_KEY = 'icvault.bridge.port';
 const TOKEN_KEY = 'icvault.bridge.pairingToken';
 
