@@ -1,11 +1,13 @@
 /**
  * The readers a ReaderLink can hold: a CCID reader (WebUSB, or demo mode's simulated USB
- * reader) and a reader of the local PC/SC bridge (docs/bridge.md).
+ * reader), a reader of the local PC/SC bridge (docs/bridge.md), and a reader of the Web
+ * Smart Card API (navigator.smartCard, where the browser has it: src/reader/smart-card).
  */
 import type { CcidReader } from './ccid/reader.ts';
-import { BridgeError, connectBridge, type BridgeConnection, type BridgeEvent } from './bridge-transport.ts';
+import { BridgeError, connectBridge, type BridgeConnection, type BridgeEvent, type BridgeOptions } from './bridge-transport.ts';
 import { connectCard } from './webusb.ts';
 import type { CardEvent, CardSource } from './session-link.ts';
+import { openSmartCardReader, type SmartCardResourceManager, type SmartCardSession } from './smart-card/index.ts';
 
 export function ccidSource(reader: CcidReader): CardSource {
   return {
@@ -19,14 +21,18 @@ export function ccidSource(reader: CcidReader): CardSource {
 export interface BridgeSource extends CardSource {
   /** The bridge's reader this source uses (the first one listed). */
   readonly name: string;
+  /** The token the bridge gave when it paired by code and remembers this origin: keep it (BridgeOptions.pairingToken). */
+  readonly pairingToken: string | undefined;
 }
 
 /**
- * Pairs with the bridge and picks its reader: the first with a card, else the first one
- * listed (the card can come later). Fails with the BridgeError of connectBridge.
+ * Pairs with the bridge (by code, or by a remembered token) and picks its reader: the
+ * first with a card, else the first one listed (the card can come later). Fails with the
+ * BridgeError of connectBridge. A string is the pairing code alone.
  */
-export async function openBridgeSource(pairingCode: string, url?: string): Promise<BridgeSource> {
-  const conn: BridgeConnection = await connectBridge(url === undefined ? { pairingCode } : { pairingCode, url });
+export async function openBridgeSource(pairing: string | BridgeOptions, url?: string): Promise<BridgeSource> {
+  const base: BridgeOptions = typeof pairing === 'string' ? { pairingCode: pairing } : pairing;
+  const conn: BridgeConnection = await connectBridge(url === undefined ? base : { ...base, url });
   const pick = conn.readers.find((r) => r.cardPresent && !r.busy) ?? conn.readers[0];
   if (!pick) {
     await conn.close();
@@ -36,6 +42,7 @@ export async function openBridgeSource(pairingCode: string, url?: string): Promi
   let connected = false;
   return {
     name,
+    pairingToken: conn.pairingToken,
     openCard: async () => {
       const { transport } = await conn.connectCard(name);
       connected = true;
@@ -63,4 +70,39 @@ function eventOf(e: BridgeEvent, name: string): CardEvent | undefined {
   if (e.type === 'card-removed') return { type: 'removed' };
   if (e.type === 'reader-removed') return { type: 'reader-lost' };
   return undefined;
+}
+
+/**
+ * A reader of the Web Smart Card API as a CardSource. Each openCard connects exclusive
+ * (source.ts: no other program reaches the card between the steps of a backup); the card
+ * leaving ends that session and is told as 'removed'. `reader` unset: the first reader
+ * with a card. Errors are the ReaderErrors of smart-card/errors.ts (plain words).
+ */
+export function smartCardSource(api: SmartCardResourceManager, reader?: string): CardSource {
+  let session: SmartCardSession | null = null;
+  const listeners = new Set<(e: CardEvent | null) => void>();
+  return {
+    openCard: async () => {
+      if (session) await session.disconnect().catch(() => undefined);
+      const s = await openSmartCardReader(api, reader === undefined ? {} : { reader });
+      session = s;
+      void s.removed.then(() => {
+        if (session !== s) return;
+        session = null;
+        // PC/SC keeps the dead handle (and its exclusive hold) until it is disconnected.
+        void s.disconnect().catch(() => undefined);
+        for (const l of listeners) l({ type: 'removed' });
+      });
+      return s.transport;
+    },
+    onChange: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: async () => {
+      const s = session;
+      session = null;
+      if (s) await s.disconnect();
+    },
+  };
 }

@@ -150,3 +150,23 @@ describe('fromSmartCardError', () => {
     expect(fromSmartCardError(new Error('odd'), 'transmit').message).toMatch(/READER_FAILED.*transmit: odd/);
   });
 });
+
+describe('smartCardSource (session-sources.ts)', () => {
+  it('opens the card exclusive as a CardSource, tells its removal, and resets it on close', async () => {
+    const { smartCardSource } = await import('../session-sources.ts');
+    const f = fakeApi({ 'Virtual PCD 00 00': createSimCard({ seed: 'src' }) });
+    const source = smartCardSource(f.api);
+    const events: unknown[] = [];
+    source.onChange((e) => events.push(e));
+    const t = await source.openCard();
+    expect((await t.transmit(Uint8Array.of(0x80, 0xca, 0x01, 0x01, 0x00))).slice(-2)).toEqual(Uint8Array.of(0x90, 0x00));
+    f.set('Virtual PCD 00 00', undefined);
+    await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(events).toEqual([{ type: 'removed' }]);
+    f.set('Virtual PCD 00 00', createSimCard({ seed: 'src2' }));
+    await source.openCard();
+    await source.close();
+    expect(f.log).toEqual(['connect Virtual PCD 00 00 exclusive t1,t0', 'disconnect reset', 'connect Virtual PCD 00 00 exclusive t1,t0', 'disconnect reset']);
+  });
+});

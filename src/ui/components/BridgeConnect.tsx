@@ -6,6 +6,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ServiceErrorCode } from '../errors.ts';
 import { useActions, useI18n } from '../state/hooks.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
+import { appBridgeSettings, BRIDGE_DEFAULT_PORT } from '../services/bridge-settings.ts';
 
 /** "482 913", "482-913" → "482913"; anything but 6 digits → null. */
 export function pairingDigits(input: string): string | null {
@@ -19,6 +20,11 @@ export function BridgeConnect({ busy, connecting, failed }: { busy: boolean; con
   const [open, setOpen] = useState(false);
   const [code, setCode] = useState('');
   const [invalid, setInvalid] = useState(false);
+  const settings = appBridgeSettings();
+  const [port, setPort] = useState(String(settings.port() ?? BRIDGE_DEFAULT_PORT));
+  const [portInvalid, setPortInvalid] = useState(false);
+  const [paired, setPaired] = useState(settings.pairingToken() !== undefined);
+  const [forgotten, setForgotten] = useState(false);
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -28,9 +34,16 @@ export function BridgeConnect({ busy, connecting, failed }: { busy: boolean; con
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const digits = pairingDigits(code);
+    const n = /^\d{1,5}$/.test(port.trim()) ? Number(port.trim()) : NaN;
+    const portOk = n >= 1 && n <= 65535;
     setInvalid(digits === null);
+    setPortInvalid(!portOk);
     if (digits === null) input.current?.focus();
-    else void card.connectBridge(digits);
+    else if (portOk) {
+      // The default port is not stored, so a later change of the default reaches this page.
+      settings.setPort(n === BRIDGE_DEFAULT_PORT ? undefined : n);
+      void card.connectBridge(digits).then(() => setPaired(appBridgeSettings().pairingToken() !== undefined));
+    }
   };
 
   return (
@@ -63,6 +76,27 @@ export function BridgeConnect({ busy, connecting, failed }: { busy: boolean; con
               {t('connect.bridge.invalid')}
             </p>
           )}
+          <label htmlFor="bridge-port">{t('connect.bridge.port')}</label>
+          <input
+            id="bridge-port"
+            type="text"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={5}
+            value={port}
+            onChange={(e) => setPort(e.target.value)}
+            aria-describedby={portInvalid ? 'bridge-port-invalid bridge-port-hint' : 'bridge-port-hint'}
+            aria-invalid={portInvalid}
+            disabled={busy}
+          />
+          <p id="bridge-port-hint" className="muted small">
+            {t('connect.bridge.portHint', { port: BRIDGE_DEFAULT_PORT })}
+          </p>
+          {portInvalid && (
+            <p id="bridge-port-invalid" className="field-error" role="status">
+              {t('connect.bridge.portInvalid')}
+            </p>
+          )}
           <div className="bridge-actions">
             <button type="submit" className="btn btn-secondary" disabled={busy}>
               {connecting ? t('connect.connecting') : t('connect.bridge.connect')}
@@ -76,6 +110,25 @@ export function BridgeConnect({ busy, connecting, failed }: { busy: boolean; con
         <button type="button" className="btn btn-secondary" disabled={busy} onClick={() => setOpen(true)}>
           {t('connect.bridge.button')}
         </button>
+      )}
+      {paired && (
+        <button
+          type="button"
+          className="btn btn-quiet"
+          disabled={busy}
+          onClick={() => {
+            appBridgeSettings().forgetPairing();
+            setPaired(false);
+            setForgotten(true);
+          }}
+        >
+          {t('connect.bridge.forget')}
+        </button>
+      )}
+      {forgotten && (
+        <p className="muted small" role="status">
+          {t('connect.bridge.forgotten')}
+        </p>
       )}
       {failed && <ErrorNotice code={failed} />}
     </article>

@@ -1,8 +1,10 @@
 /** 日本語. The type makes the compiler demand every key of en.ts, and no others. */
 import type { Messages } from './messages.ts';
 import { jaIssuer } from './ja-issuer.ts';
+import { jaConnect } from './ja-connect.ts';
 
 export const ja: Messages = {
+  ...jaConnect,
   'app.title': 'icvault',
   'app.tagline': 'ICカードの中身を、カード自身が暗号化してバックアップ。同じカードにも新しいカードにも復元できます。',
   'app.footer': 'バックアップはカード自身が暗号化します（WO 02/03271）。データはこのブラウザの中だけに保存されます。',
@@ -10,27 +12,6 @@ export const ja: Messages = {
   'lang.en': 'English',
   'lang.ja': '日本語',
 
-  'connect.heading': 'カードをつなぐ',
-  'connect.demo.title': 'サンプルカードで試す',
-  'connect.demo.body': '電子マネー・クレジット・身分証・診療記録・会員ポイントの入ったデモ用カードを、仮想のリーダーで使います。データがこのブラウザの外に出ることはありません。',
-  'connect.demo.button': 'デモを始める',
-  'connect.reader.title': 'お手持ちのカードリーダーを使う',
-  'connect.reader.body': 'USB接続のICカードリーダーを差し込み、カードを入れてください。Chromeがリーダーの選択画面を表示します。',
-  'connect.reader.button': 'USBリーダーに接続',
-  'connect.connecting': '接続しています…',
-  'connect.retry': 'もう一度試す',
-  'connect.bridge.title': 'PC/SCブリッジを使う',
-  'connect.bridge.body': 'どのUSBカードリーダーでも使えます。このパソコンでicvaultのブリッジを起動し（npm run bridge）、表示されたペアリングコードを入力してください。',
-  'connect.bridge.button': 'PC/SCブリッジを使う',
-  'connect.bridge.code': 'ペアリングコード',
-  'connect.bridge.hint': 'ブリッジが表示した6桁の数字（例: 482 913）。',
-  'connect.bridge.invalid': 'ペアリングコードの6桁の数字を入力してください。',
-  'connect.bridge.connect': '接続',
-  'connect.bridge.cancel': 'キャンセル',
-  'connect.how.title': 'バックアップが守られるしくみ',
-  'connect.how.1': 'カードは、外に出ることのない自分専用の鍵で、自らのメモリを暗号化します。',
-  'connect.how.2': 'このブラウザが保存するのは暗号化されたコピーだけで、この端末の中に保管されます。',
-  'connect.how.3': '復号できるのは、同じ発行者のカードだけです。',
 
   'error.webusb-unsupported.title': 'このブラウザはUSBカードリーダーを使えません',
   'error.webusb-unsupported.help': 'USBリーダーは、パソコンのChrome・Edge、またはAndroidのChromeで使えます。そちらでこのページを開くか、デモをお試しください。',

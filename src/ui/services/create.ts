@@ -27,6 +27,7 @@ import { ReaderLink, type CardSource } from '../../reader/session-link.ts';
 import { BackupNotes, memoryKeyValue, type KeyValue } from './notes.ts';
 import { previewRestore } from './preview.ts';
 import { ccidSource, openBridgeSource } from '../../reader/session-sources.ts';
+import { appBridgeSettings } from './bridge-settings.ts';
 import { runBackup, runRestore, runVerify } from './transfers.ts';
 import { connectUsbReader } from '../../reader/session-usb.ts';
 import { entryOf, VaultView } from './vault-view.ts';
@@ -222,7 +223,11 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
       }),
     connectBridge: (pairingCode) =>
       mapped(async (): Promise<ConnectedReader> => {
-        const source = await openBridgeSource(pairingCode);
+        // The port and the remembered pairing the cardholder chose (bridge-settings.ts, issue 13).
+        const settings = appBridgeSettings();
+        const token = settings.pairingToken();
+        const source = await openBridgeSource({ pairingCode, ...(token !== undefined ? { pairingToken: token } : {}) }, settings.url());
+        if (source.pairingToken !== undefined) settings.rememberPairing(source.pairingToken);
         return open('bridge', source.name, source, {});
       }),
     disconnect: () => dispatch({ type: 'closed' }),

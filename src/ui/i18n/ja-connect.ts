@@ -1,0 +1,31 @@
+/** 日本語: the connect screen's strings (kept apart so ja.ts stays small; ja.ts spreads them in). */
+import type { MessageKey } from './messages.ts';
+
+export const jaConnect = {
+  'connect.heading': 'カードをつなぐ',
+  'connect.demo.title': 'サンプルカードで試す',
+  'connect.demo.body': '電子マネー・クレジット・身分証・診療記録・会員ポイントの入ったデモ用カードを、仮想のリーダーで使います。データがこのブラウザの外に出ることはありません。',
+  'connect.demo.button': 'デモを始める',
+  'connect.reader.title': 'お手持ちのカードリーダーを使う',
+  'connect.reader.body': 'USB接続のICカードリーダーを差し込み、カードを入れてください。Chromeがリーダーの選択画面を表示します。',
+  'connect.reader.button': 'USBリーダーに接続',
+  'connect.connecting': '接続しています…',
+  'connect.retry': 'もう一度試す',
+  'connect.bridge.title': 'PC/SCブリッジを使う',
+  'connect.bridge.body': 'どのUSBカードリーダーでも使えます。このパソコンでicvaultのブリッジを起動し（npm run bridge）、表示されたペアリングコードを入力してください。',
+  'connect.bridge.button': 'PC/SCブリッジを使う',
+  'connect.bridge.code': 'ペアリングコード',
+  'connect.bridge.hint': 'ブリッジが表示した6桁の数字（例: 482 913）。',
+  'connect.bridge.invalid': 'ペアリングコードの6桁の数字を入力してください。',
+  'connect.bridge.connect': '接続',
+  'connect.bridge.cancel': 'キャンセル',
+  'connect.how.title': 'バックアップが守られるしくみ',
+  'connect.how.1': 'カードは、外に出ることのない自分専用の鍵で、自らのメモリを暗号化します。',
+  'connect.how.2': 'このブラウザが保存するのは暗号化されたコピーだけで、この端末の中に保管されます。',
+  'connect.how.3': '復号できるのは、同じ発行者のカードだけです。',
+  'connect.bridge.port': 'ブリッジのポート',
+  'connect.bridge.portHint': 'ブリッジを起動したときのポート（icvault-bridge --port）。指定しなければ {port} です。この画面が覚えておきます。',
+  'connect.bridge.portInvalid': 'ポートは1から65535までの整数です。',
+  'connect.bridge.forget': 'ペアリングを忘れる',
+  'connect.bridge.forgotten': 'この画面のペアリングを忘れました。次の接続ではコードを入力します。ブリッジ側でも取り消すには、このページのアドレスを付けて icvault-bridge forget を実行してください。',
+} satisfies Partial<Record<MessageKey, string>>;
