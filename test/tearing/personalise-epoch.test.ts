@@ -7,9 +7,10 @@
  * nor epoch 2 with the epoch-1 certificate or minimum.
  */
 import { describe, expect, it } from 'vitest';
+import { cutEach } from './cut-each.ts';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { generateIssuerKeys, IssuerAuthority } from '../../issuer/core/index.ts';
-import { cutPowerAt, loadSimCard, PowerLoss, type SimCard } from '../../src/card-sim/index.ts';
+import { loadSimCard, type SimCard } from '../../src/card-sim/index.ts';
 import { command, encodeCommand, SHORT_MAX_NC, type CommandApdu } from '../../src/protocol/apdu.ts';
 import { hex } from '../../src/protocol/bytes.ts';
 import { CLA_CHAIN_BIT, CLA_PROPRIETARY, INS } from '../../src/protocol/commands/codes.ts';
@@ -43,33 +44,8 @@ function pinWorks(c: SimCard, pin: string): boolean {
   return r[r.length - 2] === 0x90 && r[r.length - 1] === 0x00;
 }
 
-/** Replays `run` from `base` with the power cut at each of its byte writes; `classify` names each state after power-on, or undefined if illegal. */
-function tear(base: Uint8Array, run: (c: SimCard) => void, classify: (c: SimCard) => string | undefined) {
-  const ref = loadSimCard(base);
-  ref.powerOn();
-  const w0 = ref.inspect().writeCount;
-  run(ref);
-  const writes = ref.inspect().writeCount - w0;
-  expect(writes).toBeGreaterThan(0);
-  const outcomes: Record<string, number> = {};
-  const failures: string[] = [];
-  for (let i = 0; i < writes; i++) {
-    const c = loadSimCard(base, { fault: cutPowerAt(w0 + i) });
-    c.powerOn();
-    try {
-      run(c);
-      failures.push(`cut at write ${i}: the flow finished without reaching the cut`);
-      continue;
-    } catch (e) {
-      if (!(e instanceof PowerLoss)) throw e;
-    }
-    c.powerOn();
-    const label = classify(c) ?? 'ILLEGAL';
-    if (label === 'ILLEGAL') failures.push(`cut at write ${i}: illegal state ${JSON.stringify({ ...c.inspect(), memory: undefined })}`);
-    outcomes[label] = (outcomes[label] ?? 0) + 1;
-  }
-  return { writes, outcomes, failures };
-}
+const tear = (base: Uint8Array, run: (c: SimCard) => void, classify: (c: SimCard) => string | undefined) =>
+  cutEach(base, run, classify, (c) => JSON.stringify({ ...c.inspect(), memory: undefined }));
 
 describe('power cut at every byte write of INITIALISE (personalisation)', () => {
   it('afterwards the card is still blank and takes the same personalisation, or fully personalised', () => {

@@ -7,7 +7,8 @@
  * an old PIN unblocked, or a wrong PUK that regained a try.
  */
 import { describe, expect, it } from 'vitest';
-import { cutPowerAt, loadSimCard, PowerLoss, type SimCard } from '../../src/card-sim/index.ts';
+import { cutEach } from './cut-each.ts';
+import { loadSimCard, type SimCard } from '../../src/card-sim/index.ts';
 import { createTestCard } from '../../test/support/card.ts';
 import { encodeCommand, type CommandApdu } from '../../src/protocol/apdu.ts';
 import { PUK_TRIES, resetRetryCounter, verifyPin } from '../../src/protocol/commands/pin.ts';
@@ -48,33 +49,8 @@ function state(c: SimCard): State {
   return { pinTries: v.pinTriesLeft, pukTries: v.pukTriesLeft, pin };
 }
 
-function tear(base: Uint8Array, run: (c: SimCard) => void, allowed: (s: State) => string | undefined) {
-  const ref = loadSimCard(base);
-  ref.powerOn();
-  const w0 = ref.inspect().writeCount;
-  run(ref);
-  const writes = ref.inspect().writeCount - w0;
-  expect(writes).toBeGreaterThan(0);
-  const outcomes: Record<string, number> = {};
-  const failures: string[] = [];
-  for (let i = 0; i < writes; i++) {
-    const c = loadSimCard(base, { fault: cutPowerAt(w0 + i) });
-    c.powerOn();
-    try {
-      run(c);
-      failures.push(`cut at write ${i}: the flow finished without reaching the cut`);
-      continue;
-    } catch (e) {
-      if (!(e instanceof PowerLoss)) throw e;
-    }
-    c.powerOn();
-    const s = state(c);
-    const label = allowed(s);
-    if (!label) failures.push(`cut at write ${i}: illegal state ${JSON.stringify(s)}`);
-    outcomes[label ?? 'ILLEGAL'] = (outcomes[label ?? 'ILLEGAL'] ?? 0) + 1;
-  }
-  return { writes, outcomes, failures };
-}
+const tear = (base: Uint8Array, run: (c: SimCard) => void, allowed: (s: State) => string | undefined) =>
+  cutEach(base, run, (c) => allowed(state(c)), (c) => JSON.stringify(state(c)));
 
 describe('power cut at every byte write of the PUK flow', () => {
   const base = blockedBase();
