@@ -19,10 +19,10 @@
 import { concat } from '../../protocol/bytes.ts';
 import type { RdrToPc } from '../../protocol/ccid/rdr-to-pc.ts';
 import { ReaderError } from '../errors.ts';
-import { bytesOf, type UsbDeviceLike } from '../usb-surface.ts';
 import { mapTransferError } from '../webusb-errors.ts';
+import { IccdControlPipe } from './iccd-control.ts';
 import type { MessagePipe } from './message-pipe.ts';
-import type { BusStats, Outgoing } from './pipe.ts';
+import type { Outgoing } from './pipe.ts';
 
 export const ICCD_A_REQUEST = { PowerOn: 0x62, PowerOff: 0x63, XfrBlock: 0x65, DataBlock: 0x6f, IccStatus: 0xa0 } as const;
 export const ICCD_A_STATUS = { Busy: 0x40, Mute: 0x80, Data: 0x10, StatusWords: 0x20 } as const;
@@ -33,44 +33,21 @@ const ICC_MUTE = 0xfe;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export class IccdAPipe implements MessagePipe {
-  private dead: ReaderError | undefined;
-  private seq = 0;
-  readonly stats: BusStats = { transfers: 0, bytesOut: 0, bytesIn: 0 };
-
-  constructor(
-    private readonly device: UsbDeviceLike,
-    private readonly interfaceNumber: number,
-  ) {}
-
-  get alive(): boolean {
-    return this.dead === undefined;
-  }
-
-  kill(error: ReaderError): void {
-    this.dead = error;
-  }
-
-  interrupt(): void {
-    // One slot, and every wait is a short control transfer: nothing is left waiting.
-  }
-
+export class IccdAPipe extends IccdControlPipe implements MessagePipe {
   async command(msg: Outgoing, timeoutMs: number, signal?: AbortSignal): Promise<RdrToPc> {
-    if (this.dead) throw this.dead;
-    const seq = this.seq;
-    this.seq = (this.seq + 1) & 0xff;
+    const seq = this.nextSeq();
     const reply = (type: RdrToPc['type'], bStatus: number, bError = 0, data: Uint8Array = new Uint8Array(0)): RdrToPc => ({ type, slot: msg.slot, seq, bStatus, bError, specific: 0, data });
     try {
       switch (msg.type) {
         case 'IccPowerOn': {
           // libccid: power off first "to reset the ICC state machine", wait for ready, power on.
-          await this.out(ICCD_A_REQUEST.PowerOff, new Uint8Array(0));
+          await this.out(ICCD_A_REQUEST.PowerOff, 0, new Uint8Array(0));
           if ((await this.status(timeoutMs, signal)) === ICCD_A_STATUS.Mute) return reply('DataBlock', 0x42, ICC_MUTE);
           const atr = await this.in(ICCD_A_REQUEST.PowerOn, ATR_MAX);
           return atr.length === 0 ? reply('DataBlock', 0x41, ICC_MUTE) : reply('DataBlock', 0, 0, atr);
         }
         case 'IccPowerOff':
-          await this.out(ICCD_A_REQUEST.PowerOff, new Uint8Array(0));
+          await this.out(ICCD_A_REQUEST.PowerOff, 0, new Uint8Array(0));
           return reply('SlotStatus', 0x01);
         case 'GetSlotStatus':
           return reply('SlotStatus', (await this.status(timeoutMs, signal)) === ICCD_A_STATUS.Mute ? 0x02 : 0x00);
@@ -91,10 +68,10 @@ export class IccdAPipe implements MessagePipe {
   /** CmdXfrBlockCHAR_T0, ICCD A branch: header, status, data either way, status, SW1 SW2. */
   private async tpdu(tpdu: Uint8Array, expected: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
     if (tpdu.length < 5) throw new ReaderError('PROTOCOL_ERROR', `a T=0 header is 5 bytes, not ${tpdu.length}`);
-    await this.out(ICCD_A_REQUEST.XfrBlock, tpdu.subarray(0, 5));
+    await this.out(ICCD_A_REQUEST.XfrBlock, 0, tpdu.subarray(0, 5));
     let data: Uint8Array = new Uint8Array(0);
     if ((await this.status(timeoutMs, signal)) === ICCD_A_STATUS.Data) {
-      if (tpdu.length > 5) await this.out(ICCD_A_REQUEST.XfrBlock, tpdu.subarray(5));
+      if (tpdu.length > 5) await this.out(ICCD_A_REQUEST.XfrBlock, 0, tpdu.subarray(5));
       else data = await this.in(ICCD_A_REQUEST.DataBlock, Math.min(expected, MAX_READ));
     }
     const after = await this.status(timeoutMs, signal);
@@ -118,23 +95,5 @@ export class IccdAPipe implements MessagePipe {
       if (Date.now() > deadline) throw new ReaderError('TIMEOUT', `the ICCD device stayed busy for ${timeoutMs} ms`);
       await sleep(10);
     }
-  }
-
-  private async out(request: number, data: Uint8Array): Promise<void> {
-    const send = this.device.controlTransferOut;
-    if (!send) throw new ReaderError('UNSUPPORTED', 'this browser cannot send USB control transfers with data, which ICCD readers need');
-    const r = await send.call(this.device, { requestType: 'class', recipient: 'interface', request, value: 0, index: this.interfaceNumber }, data as Uint8Array<ArrayBuffer>);
-    this.stats.transfers++;
-    this.stats.bytesOut += data.length;
-    if (r.status !== 'ok') throw new ReaderError('TRANSFER_ERROR', `ICCD request 0x${request.toString(16)} answered ${r.status}`);
-  }
-
-  private async in(request: number, length: number): Promise<Uint8Array> {
-    const r = await this.device.controlTransferIn({ requestType: 'class', recipient: 'interface', request, value: 0, index: this.interfaceNumber }, length);
-    const b = bytesOf(r);
-    this.stats.transfers++;
-    this.stats.bytesIn += b.length;
-    if (r.status !== 'ok') throw new ReaderError('TRANSFER_ERROR', `ICCD request 0x${request.toString(16)} answered ${r.status}`);
-    return b;
   }
 }

@@ -14,10 +14,10 @@
  */
 import type { RdrToPc } from '../../protocol/ccid/rdr-to-pc.ts';
 import { ReaderError } from '../errors.ts';
-import { bytesOf, type UsbDeviceLike } from '../usb-surface.ts';
 import { mapTransferError } from '../webusb-errors.ts';
+import { IccdControlPipe } from './iccd-control.ts';
 import type { MessagePipe } from './message-pipe.ts';
-import type { BusStats, Outgoing } from './pipe.ts';
+import type { Outgoing } from './pipe.ts';
 
 export const ICCD_REQUEST = { PowerOn: 0x62, PowerOff: 0x63, XfrBlock: 0x65, DataBlock: 0x6f, SlotStatus: 0x81 } as const;
 const RESPONSE = { Status: 0x40, Polling: 0x80 } as const;
@@ -26,32 +26,9 @@ const MAX_READ = 0x1000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export class IccdBPipe implements MessagePipe {
-  private dead: ReaderError | undefined;
-  private seq = 0;
-  readonly stats: BusStats = { transfers: 0, bytesOut: 0, bytesIn: 0 };
-
-  constructor(
-    private readonly device: UsbDeviceLike,
-    private readonly interfaceNumber: number,
-  ) {}
-
-  get alive(): boolean {
-    return this.dead === undefined;
-  }
-
-  kill(error: ReaderError): void {
-    this.dead = error;
-  }
-
-  interrupt(): void {
-    // One slot, and every wait is a short control transfer: nothing is left waiting.
-  }
-
+export class IccdBPipe extends IccdControlPipe implements MessagePipe {
   async command(msg: Outgoing, timeoutMs: number, signal?: AbortSignal): Promise<RdrToPc> {
-    if (this.dead) throw this.dead;
-    const seq = this.seq;
-    this.seq = (this.seq + 1) & 0xff;
+    const seq = this.nextSeq();
     const reply = (type: RdrToPc['type'], status: number[], data: Uint8Array = new Uint8Array(0), specific = 0): RdrToPc => ({
       type,
       slot: msg.slot,
@@ -87,24 +64,6 @@ export class IccdBPipe implements MessagePipe {
       if (mapped.code === 'DEVICE_GONE') this.dead = mapped;
       throw mapped;
     }
-  }
-
-  private async out(request: number, value: number, data: Uint8Array): Promise<void> {
-    const send = this.device.controlTransferOut;
-    if (!send) throw new ReaderError('UNSUPPORTED', 'this browser cannot send USB control transfers with data, which ICCD readers need');
-    const r = await send.call(this.device, { requestType: 'class', recipient: 'interface', request, value, index: this.interfaceNumber }, data as Uint8Array<ArrayBuffer>);
-    this.stats.transfers++;
-    this.stats.bytesOut += data.length;
-    if (r.status !== 'ok') throw new ReaderError('TRANSFER_ERROR', `ICCD request 0x${request.toString(16)} answered ${r.status}`);
-  }
-
-  private async in(request: number, length: number): Promise<Uint8Array> {
-    const r = await this.device.controlTransferIn({ requestType: 'class', recipient: 'interface', request, value: 0, index: this.interfaceNumber }, length);
-    const b = bytesOf(r);
-    this.stats.transfers++;
-    this.stats.bytesIn += b.length;
-    if (r.status !== 'ok') throw new ReaderError('TRANSFER_ERROR', `ICCD request 0x${request.toString(16)} answered ${r.status}`);
-    return b;
   }
 
   private async slotStatus(): Promise<number[]> {
