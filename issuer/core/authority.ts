@@ -196,21 +196,15 @@ export class IssuerAuthority {
    * RestoreAuthority): the target's authorisation counter as the card holds it now; the
    * authorisation names counter + 1. The demo and the tests use the issuer through this.
    */
-  authoriseRestore(r: { sourceCertificate: Uint8Array; targetCertificate: Uint8Array; pointHeader: Uint8Array; pointHeaderSignature: Uint8Array; wrappedKey: Uint8Array; targetCounter: number }): Promise<Uint8Array> {
-    try {
-      return Promise.resolve(
-        this.restoreAuthorisation({
-          sourceCardCertificate: r.sourceCertificate,
-          targetCardCertificate: r.targetCertificate,
-          pointHeaderBytes: r.pointHeader,
-          pointHeaderSignature: r.pointHeaderSignature,
-          wrappedKeyBytes: r.wrappedKey,
-          targetAuthorisationCounter: r.targetCounter + 1,
-        }),
-      );
-    } catch (e) {
-      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-    }
+  async authoriseRestore(r: { sourceCertificate: Uint8Array; targetCertificate: Uint8Array; pointHeader: Uint8Array; pointHeaderSignature: Uint8Array; wrappedKey: Uint8Array; targetCounter: number }): Promise<Uint8Array> {
+    return this.restoreAuthorisation({
+      sourceCardCertificate: r.sourceCertificate,
+      targetCardCertificate: r.targetCertificate,
+      pointHeaderBytes: r.pointHeader,
+      pointHeaderSignature: r.pointHeaderSignature,
+      wrappedKeyBytes: r.wrappedKey,
+      targetAuthorisationCounter: r.targetCounter + 1,
+    });
   }
 
   /** A card-signed spend receipt, checked against the card's certificate; throws if forged. */

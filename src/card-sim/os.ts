@@ -39,7 +39,6 @@ export interface CardTrust {
   cardSigningSecretKey: Uint8Array;
   /** The card's own X25519 secret key (opens authorisations sealed to it). */
   cardKemSecretKey: Uint8Array;
-  uniqueKey: Uint8Array;
 }
 
 export class CardOs {
@@ -116,7 +115,6 @@ export class CardOs {
       epochKemPublicKey: e.value.kemPublicKey,
       cardSigningSecretKey: id.signingSecretKey,
       cardKemSecretKey: id.kemSecretKey,
-      uniqueKey: id.uniqueKey,
     };
   }
 

@@ -72,15 +72,17 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
    * itself), else the demo issuer in demo mode. The service session is made here, before
    * the restore holds the card (the card signs the service's challenge).
    */
+  /** The issuer's service personalised the card in the reader as a replacement (it said so when the card proved itself). */
+  const serviceReplacement = (card: string | null): card is string => issuer !== null && card !== null && issuerSaysReplaces?.card === card;
   const restoreIssuer = async (target: RestoreTarget): Promise<{ authority?: RestoreAuthority; reissuer?: Reissuer }> => {
     if (target !== 'other') return {};
     const card = inReader();
-    if (issuer && card && issuerSaysReplaces?.card === card) {
+    if (issuer && serviceReplacement(card)) {
       return { authority: await issuer.restoreAuthority(card), reissuer: (counters) => issuer.reissue(card, counters) };
     }
     return session.issuer.kind === 'demo' && demoMode ? { authority: demoMode.demoAuthority } : {};
   };
-  const canAuthorise = () => (session.issuer.kind === 'demo' && demoMode !== null) || (issuer !== null && issuerSaysReplaces?.card === inReader());
+  const canAuthorise = () => (session.issuer.kind === 'demo' && demoMode !== null) || serviceReplacement(inReader());
   const inReader = () => (session.kind === 'none' ? null : session.cardInReader);
   /** The card the one in the reader replaces: the demo's session says so, or the issuer did when the card proved itself. */
   let issuerSaysReplaces: { card: string; replaces: string } | null = null;

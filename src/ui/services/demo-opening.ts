@@ -20,7 +20,7 @@ export type OpeningTokens = (t: Transport) => Promise<TokenSource>;
 
 const localTokens: OpeningTokens = async () => {
   const issuer = demoIssuer();
-  return async (r) => issuer.loadToken({ cardNumber: r.cardNumber, aid: r.aid, amount: r.amount, loadCounter: r.loadCounter });
+  return async (r) => issuer.loadToken(r);
 };
 
 export async function loadOpeningValue(card: SimCard, opening: OpeningTokens = localTokens): Promise<void> {

@@ -93,7 +93,7 @@ export class DemoWorld {
 
   /** Version 2: value enters a card only by the issuer's load token; in the demo the demo issuer signs it. */
   async loadToken(r: LoadRequest): Promise<Uint8Array> {
-    return demoIssuer().loadToken({ cardNumber: r.cardNumber, aid: r.aid, amount: r.amount, loadCounter: r.loadCounter });
+    return demoIssuer().loadToken(r);
   }
 
   get hasCard(): boolean {
