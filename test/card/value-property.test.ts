@@ -157,7 +157,8 @@ describe('value property over several cards', () => {
           expect(total).toBeLessThanOrEqual(signed - receipted);
         }
       }),
-      { numRuns: 40 },
+      // A fixed seed: the same 40 sequences every run, so the reach checks below cannot fail by chance.
+      { numRuns: 40, seed: 20261129 },
     );
     expect(seen.loads).toBeGreaterThan(0);
     expect(seen.receipts).toBeGreaterThan(0);
