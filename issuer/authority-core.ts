@@ -5,6 +5,7 @@ import { decodeEpochCertificate, verifyEpochCertificate } from '../src/protocol/
 import type { IssuerKeys } from './core/keys.ts';
 import { splitBackupData } from '../src/protocol/trust/backup-data.ts';
 import { headerSignatureMessage } from '../src/protocol/trust/header-signature.ts';
+import { WRAPPED_KEY_V2_BYTES } from '../src/protocol/trust/wrapped-key.ts';
 import { HEADER_BYTES } from '../src/protocol/backup-format.ts';
 import { ed25519Verify } from './native-crypto.ts';
 import { equal, fromHex, hex } from '../src/protocol/bytes.ts';
@@ -39,10 +40,10 @@ export function coreAuthority(keys: IssuerKeys): Authority & { core: IssuerAutho
         return false;
       }
     },
-    // The same signed message as src/protocol/trust/header-signature.ts, verified by
+    // The same signed message (wrapped key ‖ header) as src/protocol/trust/header-signature.ts, verified by
     // OpenSSL: once per upload, on the service's hot path (issuer/native-crypto.ts).
-    verifyHeaderSignature: (card, header, signature) =>
-      header.length === HEADER_BYTES && ed25519Verify(card.signKey, headerSignatureMessage(header), signature),
+    verifyHeaderSignature: (card, wrappedKey, header, signature) =>
+      header.length === HEADER_BYTES && wrappedKey.length === WRAPPED_KEY_V2_BYTES && ed25519Verify(card.signKey, headerSignatureMessage(wrappedKey, header), signature),
     splitUpload(bytes) {
       const s = splitBackupData(bytes);
       if (!s.ok) throw new Error(s.error.message, { cause: s.error });

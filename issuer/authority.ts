@@ -41,8 +41,8 @@ export interface Authority {
   checkCardCertificate(certificate: Uint8Array): CardIdentity;
   /** Card authentication: the card's signature over the service's challenge. */
   verifyChallenge(card: CardIdentity, challenge: Uint8Array, signature: Uint8Array): boolean;
-  /** The card's signature over a backup header. */
-  verifyHeaderSignature(card: CardIdentity, header: Uint8Array, signature: Uint8Array): boolean;
+  /** The card's signature over a backup's wrapped key and header. */
+  verifyHeaderSignature(card: CardIdentity, wrappedKey: Uint8Array, header: Uint8Array, signature: Uint8Array): boolean;
   /** Splits an upload into header, signature, wrapped key and records; throws on bad framing. */
   splitUpload(bytes: Uint8Array): UploadedBackup;
   /** Decodes a card-signed spend receipt and checks its signature; throws if forged. */

@@ -140,7 +140,7 @@ describe('IssuerAuthority', () => {
       sourceCardCertificate: src.cardCertificate,
       targetCardCertificate: dst.cardCertificate,
       pointHeaderBytes: header,
-      pointHeaderSignature: signHeader(src.signSk, header),
+      pointHeaderSignature: signHeader(src.signSk, wrapped, header),
       wrappedKeyBytes: wrapped,
       targetAuthorisationCounter: 1,
     };
@@ -152,11 +152,15 @@ describe('IssuerAuthority', () => {
     expect(hex(auth.value.sourceSigningPublicKey)).toBe(hex(src.signPk));
 
     // Refusals: a header the source did not sign, another card's header, another card's key.
-    expect(() => a.restoreAuthorisation({ ...args, pointHeaderSignature: signHeader(dst.signSk, header) })).toThrow(/signature/);
+    expect(() => a.restoreAuthorisation({ ...args, pointHeaderSignature: signHeader(dst.signSk, wrapped, header) })).toThrow(/signature/);
     const otherHeader = headerOf(dst.cardNumber, 1);
-    expect(() => a.restoreAuthorisation({ ...args, pointHeaderBytes: otherHeader, pointHeaderSignature: signHeader(src.signSk, otherHeader) })).toThrow(/not the source/);
+    expect(() => a.restoreAuthorisation({ ...args, pointHeaderBytes: otherHeader, pointHeaderSignature: signHeader(src.signSk, wrapped, otherHeader) })).toThrow(/not the source/);
     const otherKey = encodeWrappedKeyV2(wrapUniqueKey(epoch.value.kemPublicKey, { issuer: DEMO_ISSUER, epoch: 1, cardNumber: dst.cardNumber }, uniqueKey));
-    expect(() => a.restoreAuthorisation({ ...args, wrappedKeyBytes: otherKey })).toThrow(/wrapped key/);
+    expect(() => a.restoreAuthorisation({ ...args, wrappedKeyBytes: otherKey, pointHeaderSignature: signHeader(src.signSk, otherKey, header) })).toThrow(/wrapped key/);
+    // A wrapped key swapped under a genuine signature: the source card's own key for this
+    // epoch, wrapped again (so it opens and names the source), but not the bytes the card signed.
+    const rewrapped = encodeWrappedKeyV2(wrapUniqueKey(epoch.value.kemPublicKey, { issuer: DEMO_ISSUER, epoch: 1, cardNumber: src.cardNumber }, new Uint8Array(32).fill(0x44)));
+    expect(() => a.restoreAuthorisation({ ...args, wrappedKeyBytes: rewrapped })).toThrow(/wrapped key and header do not carry the source card's signature/);
     expect(() => a.restoreAuthorisation({ ...args, pointHeaderBytes: header.subarray(0, HEADER_BYTES - 1) })).toThrow(/126/);
   });
 

@@ -171,7 +171,7 @@ export class IssuerAuthority {
     const header = decodeHeader(a.pointHeaderBytes);
     if (!header.ok) throw new IssuerBadInputError(header.error.message, { cause: header.error });
     if (header.value.cardNumber !== source.cardNumber || header.value.issuer !== this.issuer) throw new IssuerNotGenuineError(`restore authorisation: the header is card ${header.value.cardNumber}'s, not the source ${source.cardNumber}'s`);
-    if (!verifyHeaderSignature(source.signingPublicKey, a.pointHeaderBytes, a.pointHeaderSignature)) throw new IssuerNotGenuineError('restore authorisation: the header does not carry the source card\'s signature');
+    if (!verifyHeaderSignature(source.signingPublicKey, a.wrappedKeyBytes, a.pointHeaderBytes, a.pointHeaderSignature)) throw new IssuerNotGenuineError('restore authorisation: the wrapped key and header do not carry the source card\'s signature');
     const opened = this.openWrappedKey(a.wrappedKeyBytes);
     if (opened.cardNumber !== source.cardNumber) throw new IssuerNotGenuineError(`restore authorisation: the wrapped key is card ${opened.cardNumber}'s, not the source ${source.cardNumber}'s`);
     if (!Number.isInteger(a.targetAuthorisationCounter) || a.targetAuthorisationCounter < 1 || a.targetAuthorisationCounter > 0xffffffff) throw new IssuerBadInputError(`restore authorisation: targetAuthorisationCounter must be 1..2^32-1, got ${a.targetAuthorisationCounter}`);

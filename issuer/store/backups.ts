@@ -48,16 +48,15 @@ function check(authority: Authority, card: CardIdentity, data: Uint8Array, decla
     throw new IssuerError('FORBIDDEN', `the header is of card ${h.cardNumber}; this session is for card ${card.cardNumber} only`);
   }
   if (h.issuer !== authority.issuerId) throw new IssuerError('BAD_BACKUP', `the header names issuer ${h.issuer}, not ${authority.issuerId}`);
-  if (!authority.verifyHeaderSignature(card, up.header, up.signature)) {
-    throw new IssuerError('BAD_SIGNATURE', "the header's signature does not verify under the card certificate");
-  }
-  // The wrapped key (not under the header's signature) must at least name this card, this
-  // issuer and the header's epoch; whether it opens is found when a restore onto another
-  // card is authorised (an HPKE open per upload would double the upload's cost).
+  // The wrapped key must name this card, this issuer and the header's epoch (said plainly
+  // before the signature, which covers the wrapped key and the header, is checked).
   const wk = decodeWrappedKeyV2(up.wrappedKey);
   if (!wk.ok) throw new IssuerError('BAD_BACKUP', `malformed wrapped key: ${wk.error.message}`);
   if (wk.value.cardNumber !== h.cardNumber || wk.value.issuer !== h.issuer || wk.value.epoch !== h.epoch) {
     throw new IssuerError('BAD_BACKUP', `the wrapped key names card ${wk.value.cardNumber}, issuer ${wk.value.issuer}, epoch ${wk.value.epoch}; the header card ${h.cardNumber}, issuer ${h.issuer}, epoch ${h.epoch}`);
+  }
+  if (!authority.verifyHeaderSignature(card, up.wrappedKey, up.header, up.signature)) {
+    throw new IssuerError('BAD_SIGNATURE', "the card's signature over the wrapped key and header does not verify under the card certificate");
   }
   // A diff that carried no page (nothing changed since its base) travels with no segment.
   const segs: Decoded<Segment[]> = up.records.length === 0 ? ok([]) : decodeSegments(up.records, h.pageSize);

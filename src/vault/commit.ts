@@ -97,7 +97,7 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
   if (input.cardCertificate) {
     const c = certificateProblem(input.cardCertificate, cn);
     if (c) throw new VaultError('BAD_SIGNATURE', `backup refused: ${c}`);
-    const sig = signatureProblem(input.cardCertificate, cn, input.header, input.headerSignature);
+    const sig = signatureProblem(input.cardCertificate, cn, input);
     pending.push(
       sig.then((problem) => {
         if (problem) throw new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: ${problem}`);
@@ -118,7 +118,7 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
         throw new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: the certificate handed differs from the one the vault keeps for this card`);
       const certificate = checked ?? known?.certificate;
       if (!checked) {
-        const sig = signatureProblemNow(certificate, cn, input.header, input.headerSignature);
+        const sig = signatureProblemNow(certificate, cn, input);
         if (sig) throw new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: ${sig}`);
       }
       if (certificate && known && !known.certificate && known.headSeq > 0)

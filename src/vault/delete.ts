@@ -65,7 +65,7 @@ const tombstoneOf = (row: BackupRow, opts: DeleteOptions): TombstoneRow => ({
   cardNumber: row.cardNumber,
   seq: row.seq,
   header: row.header,
-  ...(row.headerSignature ? { headerSignature: row.headerSignature } : {}),
+  ...(row.headerSignature ? { wrappedKey: row.wrappedKey, headerSignature: row.headerSignature } : {}),
   headerHash: row.headerHash,
   prevHash: row.prevHash,
   deletedAt: opts.now(),

@@ -124,6 +124,7 @@ export function checkContentsV2(c: ContentsV2, mapHashes?: MapHashes): Map<strin
       cardNumber: t.card,
       seq: t.seq,
       header,
+      ...(t.wrappedKey === undefined ? {} : { wrappedKey: hexBytes(t.wrappedKey) }),
       ...(t.headerSignature === undefined ? {} : { headerSignature: hexBytes(t.headerSignature) }),
       headerHash: t.headerHash,
       prevHash: toHex(f.prevHash),

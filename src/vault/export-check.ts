@@ -147,6 +147,7 @@ export function checkContents(c: ExportContents): ImportSet {
       cardNumber: t.card,
       seq: t.seq,
       header: fromHex(t.header),
+      ...(t.wrappedKey === undefined ? {} : { wrappedKey: fromHex(t.wrappedKey) }),
       ...(t.headerSignature === undefined ? {} : { headerSignature: fromHex(t.headerSignature) }),
       headerHash: t.headerHash,
       prevHash: toHex(f.prevHash),

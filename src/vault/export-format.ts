@@ -49,6 +49,8 @@ export interface ExportTombstone {
   card: string;
   seq: number;
   header: string;
+  /** hex of the deleted backup's wrapped key, kept with a signed header (the signature covers it) */
+  wrappedKey?: string;
   headerSignature?: string;
   headerHash: string;
   deletedAt: number;
@@ -204,7 +206,7 @@ function checkIndex(raw: unknown): ExportIndex {
   if (raw.scope !== 'vault' && raw.scope !== 'card') fail('scope', '"vault" or "card"');
   list(raw, 'cards', { cardNumber: card, issuer: uint, epoch: uint, label: str, memorySize: uint, pageSize: uint, createdAt: uint, certificate: optional(hexAny) });
   list(raw, 'backups', { card, seq: uint, confirmed: bool, storedAt: uint, header: hexStr(126), wrappedKey: hexStr(79), headerHash: hexStr(32), headerSignature: optional(hexStr(64)) });
-  list(raw, 'tombstones', { card, seq: uint, header: hexStr(126), headerHash: hexStr(32), deletedAt: uint, reason: str, headerSignature: optional(hexStr(64)) });
+  list(raw, 'tombstones', { card, seq: uint, header: hexStr(126), headerHash: hexStr(32), deletedAt: uint, reason: str, wrappedKey: optional(hexStr(99)), headerSignature: optional(hexStr(64)) });
   list(raw, 'manifests', { card, seq: uint, seqs: uintArray, kinds: uintArray, blobs: uintArray });
   const blobs = raw.blobs;
   if (!Array.isArray(blobs)) fail('blobs', 'a list');

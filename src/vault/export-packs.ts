@@ -108,7 +108,7 @@ function checkIndexV2(raw: unknown): ExportIndexV2 {
     if (typeof v !== 'string' || (v.length !== 158 && v.length !== 198) || !/^[0-9a-f]*$/.test(v)) fail(at, '79 or 99 bytes of lowercase hex');
   };
   list(raw, 'backups', { card, seq: uint, confirmed: bool, storedAt: uint, header: hexStr(126), wrappedKey: key, headerHash: hexStr(32), headerSignature: optional(hexStr(64)) });
-  list(raw, 'tombstones', { card, seq: uint, header: hexStr(126), headerHash: hexStr(32), deletedAt: uint, reason: str, headerSignature: optional(hexStr(64)) });
+  list(raw, 'tombstones', { card, seq: uint, header: hexStr(126), headerHash: hexStr(32), deletedAt: uint, reason: str, wrappedKey: optional(hexStr(99)), headerSignature: optional(hexStr(64)) });
   list(raw, 'maps', { card, seq: uint, bytes: uint });
   list(raw, 'packs', { card, seq: uint, count: uint, recordBytes: uint, bytes: uint, hash: hexStr(32) });
   const index = raw as unknown as ExportIndexV2;

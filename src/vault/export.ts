@@ -73,6 +73,7 @@ export async function exportVault(db: VaultDB, opts: ExportOptions, now: () => n
         card: t.cardNumber,
         seq: t.seq,
         header: toHex(t.header),
+        ...(t.wrappedKey ? { wrappedKey: toHex(t.wrappedKey) } : {}),
         ...(t.headerSignature ? { headerSignature: toHex(t.headerSignature) } : {}),
         headerHash: t.headerHash,
         deletedAt: t.deletedAt,

@@ -40,7 +40,7 @@ export async function checkFileSignatures(cards: Iterable<PackedCard>): Promise<
   const jobs: { cn: string; seq: number; p: Promise<string | undefined> }[] = [];
   for (const ic of cards) {
     const cn = ic.card.cardNumber;
-    for (const x of [...ic.backups, ...ic.tombstones]) jobs.push({ cn, seq: x.seq, p: signatureProblem(ic.certificate, cn, x.header, x.headerSignature) });
+    for (const x of [...ic.backups, ...ic.tombstones]) jobs.push({ cn, seq: x.seq, p: signatureProblem(ic.certificate, cn, x) });
   }
   const problems = await Promise.all(jobs.map((j) => j.p));
   const first = problems.findIndex((p) => p !== undefined);

@@ -110,7 +110,7 @@ async function checkAgainstVault(cards: PackedCard[], known: (CardRow | undefine
     if (sameBytes(cert, ic.certificate)) return; // checked against the file's, which is the same
     for (const x of [...ic.backups, ...ic.tombstones])
       jobs.push(
-        signatureProblem(cert, cn, x.header, x.headerSignature).then((sig) => {
+        signatureProblem(cert, cn, x).then((sig) => {
           if (sig) throw conflict(cn, x.seq, sig);
         }),
       );

@@ -102,6 +102,8 @@ export interface TombstoneRow {
   cardNumber: string;
   seq: number;
   header: Uint8Array;
+  /** The deleted backup's wrapped key: the card's signature (version 2) covers it with the header. */
+  wrappedKey?: Uint8Array;
   headerSignature?: Uint8Array;
   headerHash: string;
   prevHash: string;

@@ -18,7 +18,7 @@ import { digestHex, shortHash } from './hash.ts';
 import { checkChain } from './chain.ts';
 import { asWholeCheck, lastChecks, recordChecks, wholeCheckKey } from './check-log.ts';
 import { checkHeader, checkManifest, checkRow, type Finding } from './checks.ts';
-import { signatureProblem } from './signature.ts';
+import { signatureProblem, type SignedParts } from './signature.ts';
 import { mapBytes, packShapeProblem } from './manifest.ts';
 import { cardRange, type CardRow, type CheckRow, type ManifestRow, type PackRow, type VaultDB } from './schema.ts';
 
@@ -134,16 +134,16 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
   const own = new Map<number, number[]>();
   // Every header's card signature, checked all at once (WebCrypto, async), reported in seq order.
   const signatures: Promise<Finding | undefined>[] = [];
-  const signed = (seq: number, header: Uint8Array, signature: Uint8Array | undefined) =>
-    signatures.push(signatureProblem(c.certificate, card, header, signature).then((message) => (message ? { card, seq, code: 'HEADER_SIGNATURE', severity: 'damage', message } : undefined)));
+  const signed = (seq: number, parts: SignedParts) =>
+    signatures.push(signatureProblem(c.certificate, card, parts).then((message) => (message ? { card, seq, code: 'HEADER_SIGNATURE', severity: 'damage', message } : undefined)));
   for (const [i, t] of tombs.entries()) {
     out.push(...checkHeader(card, t.seq, t.header, t.headerHash, tombHashes[i]).findings);
-    signed(t.seq, t.header, t.headerSignature);
+    signed(t.seq, t);
   }
   for (const [i, row] of rows.entries()) {
     const h = checkHeader(card, row.seq, row.header, row.headerHash, headerHashes[i]);
     out.push(...h.findings);
-    signed(row.seq, row.header, row.headerSignature);
+    signed(row.seq, row);
     if (!h.fields) continue;
     out.push(...checkRow(row, h.fields));
     const m = manifests.get(row.seq);

@@ -174,7 +174,7 @@ describe('the off-device copy (app side)', () => {
     const card = w.newCard();
     const local = memoryCopies();
     const b = makeBackup({ issuer: w.authority.issuerId, cardNumber: card.cardNumber, seq: 1 });
-    local.held.set(`${card.cardNumber}:1`, card.frame(b.header, b.records, new Uint8Array(64)));
+    local.held.set(`${card.cardNumber}:1`, card.frame(b.header, b.records, () => new Uint8Array(64)));
     const sync = new IssuerSync({ client: new IssuerClient(w.issuer.url), marks: await CopyMarks.open(`marks-${++dbs}`), local, proofFor: proof(card), queue: noWait });
     await sync.push(card.cardNumber);
     expect(sync.state).toMatchObject({ kind: 'refused', code: 'BAD_SIGNATURE' });

@@ -116,8 +116,10 @@ describe.each<Driver>(['pglite', 'pg'])('issuer API on %s', (driver) => {
       ['hash mismatch', upload(a, t, good, { 'x-content-sha256': '00'.repeat(32) }), 400, 'BAD_BACKUP'],
       ['truncated', upload(a, t, good.subarray(0, 100)), 400, 'BAD_BACKUP'],
       ['empty', upload(a, t, new Uint8Array(0)), 400, 'BAD_REQUEST'],
-      ['unsigned', upload(a, t, a.frame(next.header, next.records, new Uint8Array(64))), 400, 'BAD_SIGNATURE'],
-      ['forged by another card', upload(a, t, a.frame(next.header, next.records, w.newCard().signHeader(next.header))), 400, 'BAD_SIGNATURE'],
+      ['unsigned', upload(a, t, a.frame(next.header, next.records, () => new Uint8Array(64))), 400, 'BAD_SIGNATURE'],
+      ['forged by another card', upload(a, t, a.frame(next.header, next.records, w.newCard().signHeader)), 400, 'BAD_SIGNATURE'],
+      // A well-formed wrapped key of this card, but not the one the card signed with this header.
+      ['wrapped key swapped', upload(a, t, Uint8Array.of(...a.frame(next.header, next.records).subarray(0, WRAPPED_KEY_V2_BYTES), ...good.subarray(WRAPPED_KEY_V2_BYTES))), 400, 'BAD_SIGNATURE'],
       ['records cut', upload(a, t, a.frame(next.header, next.records.subarray(0, next.records.length - 3))), 400, 'BAD_BACKUP'],
       ['header of another card', (async () => {
         const o = makeBackup({ issuer, cardNumber: w.newCard().cardNumber, seq: 2, prev: b1.hash, kind: 'diff' });

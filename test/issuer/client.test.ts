@@ -66,7 +66,7 @@ describe('issuer client and upload queue', () => {
     const card = w.newCard();
     const queue = new UploadQueue({ client: new IssuerClient(w.issuer.url), proofFor: async () => proof(card), sleep: async () => undefined });
     const b = makeBackup({ issuer: w.authority.issuerId, cardNumber: card.cardNumber, seq: 1 });
-    const r = await queue.enqueue(card.cardNumber, card.frame(b.header, b.records, new Uint8Array(64)));
+    const r = await queue.enqueue(card.cardNumber, card.frame(b.header, b.records, () => new Uint8Array(64)));
     expect(r.state).toBe('refused');
     if (r.state === 'refused') {
       expect(r.error).toBeInstanceOf(IssuerRequestError);

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { concat, fromHex, hex } from '../../src/protocol/bytes.ts';
+import { fromHex, hex } from '../../src/protocol/bytes.ts';
 import { randomBytes } from '@noble/hashes/utils.js';
-import { encodeWrappedKeyV2, WRAPPED_KEY_V2_BYTES } from '../../src/protocol/trust/wrapped-key.ts';
+import { encodeWrappedKeyV2 } from '../../src/protocol/trust/wrapped-key.ts';
+import { joinBackupData } from '../../src/protocol/trust/backup-data.ts';
 import { decodeAuthorisationV2, encodeAuthorisationV2, verifyAuthorisationV2 } from '../../src/protocol/trust/authorisation.ts';
 import { decodeStopEntry, verifyStopEntry } from '../../src/protocol/trust/stop-entry.ts';
 import { decodeLoadToken } from '../../src/protocol/trust/load-token.ts';
@@ -156,10 +157,10 @@ describe.each<Driver>(['pglite', 'pg'])('lost card story on %s', (driver) => {
     const old = w.newCard();
     const t = await w.login(old);
     const code = ((await (await w.call('POST', `/v1/cards/${old.cardNumber}/register`, { token: t, json: {} })).json()) as { recoveryCode: string }).recoveryCode;
-    // The card's own signed header behind a wrapped key that names it rightly but seals noise.
+    // A faulty card: it signs a wrapped key that names it rightly but seals noise.
     const b1 = makeBackup({ issuer: w.authority.issuerId, cardNumber: old.cardNumber, seq: 1 });
     const noise = encodeWrappedKeyV2({ issuer: w.authority.issuerId, epoch: 1, cardNumber: old.cardNumber, enc: randomBytes(32), sealed: randomBytes(48) });
-    const body = concat(noise, old.frame(b1.header, b1.records).subarray(WRAPPED_KEY_V2_BYTES));
+    const body = joinBackupData({ wrappedKey: noise, header: b1.header, signature: old.signHeader(noise, b1.header), records: b1.records });
     expect((await w.call('POST', `/v1/cards/${old.cardNumber}/backups`, { token: t, body })).status).toBe(201);
     expect((await w.call('POST', '/v1/lost', { json: { cardNumber: old.cardNumber, recoveryCode: code } })).status).toBe(201);
     expect((await w.call('POST', `/v1/operator/replacements/${old.cardNumber}/approve`, { headers: { authorization: w.operatorAuth } })).status).toBe(201);

@@ -156,7 +156,7 @@ export class CardModel {
     });
     header[4] = this.version; // the header's version byte: the layout is the same in both
     this.pending.set(seq, { header, map });
-    const signed = this.signingSecret && this.certificate ? { headerSignature: signHeader(this.signingSecret, header), cardCertificate: this.certificate } : {};
+    const signed = this.signingSecret && this.certificate ? { headerSignature: signHeader(this.signingSecret, this.wrappedKey, header), cardCertificate: this.certificate } : {};
     return { card: this.cardNumber, input: { wrappedKey: this.wrappedKey, header, records, ...signed }, seq, kind, records };
   }
 

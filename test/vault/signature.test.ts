@@ -25,7 +25,7 @@ describe('card-signed headers', () => {
     const b = card.backup('diff', 3);
     const { headerSignature: _s, cardCertificate: _c, ...unsigned } = b.input;
     expect(await refused(v.commitBackup(unsigned))).toMatchObject({ code: 'BAD_SIGNATURE', message: expect.stringContaining('the header carries no card signature') });
-    const other = signHeader(new Rng(9).bytes(32), b.input.header);
+    const other = signHeader(new Rng(9).bytes(32), b.input.wrappedKey, b.input.header);
     expect(await refused(v.commitBackup({ ...b.input, headerSignature: other }))).toMatchObject({ code: 'BAD_SIGNATURE', message: expect.stringContaining('does not verify') });
     // Another certificate than the one kept for the card is refused, even with a header it signs.
     const stranger = v2card(5);
@@ -65,10 +65,17 @@ describe('card-signed headers', () => {
     if (!r3?.headerSignature) throw new Error('no row');
     r3.headerSignature[0] = (r3.headerSignature[0] as number) ^ 1;
     await v.db.put('backups', r3);
+    // A wrapped key altered in its sealed bytes (still well-formed: only the signature can tell).
+    await store(v, card.next('diff', 2));
+    const r4 = await v.db.get('backups', [card.cardNumber, 4]);
+    if (!r4) throw new Error('no row');
+    r4.wrappedKey[60] = (r4.wrappedKey[60] as number) ^ 1;
+    await v.db.put('backups', r4);
     const f = await v.verify();
     expect(f.filter((x) => x.code === 'HEADER_SIGNATURE').map((x) => [x.seq, x.message])).toEqual([
-      [2, "the header's card signature does not verify: the header is not the one the card made"],
-      [3, "the header's card signature does not verify: the header is not the one the card made"],
+      [2, "the header's card signature does not verify: the header or the wrapped key is not the one the card made"],
+      [3, "the header's card signature does not verify: the header or the wrapped key is not the one the card made"],
+      [4, "the header's card signature does not verify: the header or the wrapped key is not the one the card made"],
     ]);
     v.close();
   });
@@ -86,6 +93,12 @@ describe('card-signed headers', () => {
     t.header[30] = (t.header[30] as number) ^ 1;
     await v.db.put('tombstones', { ...t, headerHash: hexOf(headerHash(t.header)) });
     expect((await v.verify()).filter((f) => f.code === 'HEADER_SIGNATURE').map((f) => f.seq)).toEqual([2]);
+    // The tombstone keeps the wrapped key, since the signature covers it; without it the
+    // tombstone's signature cannot be checked, and verify says so rather than trusting it.
+    expect(t.wrappedKey).toHaveLength(99);
+    const { wrappedKey: _k, ...keyless } = t;
+    await v.db.put('tombstones', keyless);
+    expect((await v.verify()).find((f) => f.code === 'HEADER_SIGNATURE' && f.seq === 2)?.message).toBe("no wrapped key is kept with this header, and the card's signature covers it: the signature cannot be checked");
     // A version-1 header slipped in for a card that signs (its version byte set back to 1).
     const r = await v.db.get('backups', [card.cardNumber, 3]);
     if (!r) throw new Error('no row');
@@ -132,7 +145,7 @@ describe('card-signed headers', () => {
     h[30] = (h[30] as number) ^ 1; // a byte of the date
     newest.header = hexOf(h);
     newest.headerHash = hexOf(headerHash(h));
-    await refuse(await rebuildV2(forged), `not a usable vault export: card ${card.cardNumber} seq 4: the header's card signature does not verify: the header is not the one the card made`);
+    await refuse(await rebuildV2(forged), `not a usable vault export: card ${card.cardNumber} seq 4: the header's card signature does not verify: the header or the wrapped key is not the one the card made`);
     // The same with the certificate and signatures left out: a version-2 header cannot be taken on trust.
     const stripped = await readV2(await rebuildV2(forged));
     delete stripped.index.cards[0]?.certificate;
@@ -161,6 +174,14 @@ describe('card-signed headers', () => {
     k[10] = (k[10] as number) ^ 1; // epoch's low byte
     b2.wrappedKey = hexOf(k);
     await refuse(await rebuildV2(key), `not a usable vault export: card ${card.cardNumber} seq 2: wrapped key is for card ${card.cardNumber} epoch 0, header for card ${card.cardNumber} epoch 1`);
+    // A wrapped key altered in its sealed bytes: well-formed, same card and epoch, but not what the card signed.
+    const sealed = await readV2(file);
+    const b3 = sealed.index.backups[2];
+    if (!b3) throw new Error('no backup');
+    const k3 = fromHex(b3.wrappedKey);
+    k3[60] = (k3[60] as number) ^ 1;
+    b3.wrappedKey = hexOf(k3);
+    await refuse(await rebuildV2(sealed), `not a usable vault export: card ${card.cardNumber} seq 3: the header's card signature does not verify: the header or the wrapped key is not the one the card made`);
     for (const x of [v, w, fresh, part]) x.close();
   });
 });

@@ -60,7 +60,7 @@ export function backupStart(os: CardOs, c: DecodedCommand): Reply {
   // of the fleet, and the card signs the header so anyone with its certificate can check it.
   const t = os.trust();
   const wrapped = encodeWrappedKeyV2(wrapUniqueKey(t.epochKemPublicKey, ctx, id.uniqueKey, os.random(32)));
-  const signature = signHeader(t.cardSigningSecretKey, header);
+  const signature = signHeader(t.cardSigningSecretKey, wrapped, header);
   // The counter is committed before anything leaves the card: a seq (and so a nonce) is never reused.
   s.counter = seq;
   os.session.backup = { kind, seq, ctx, key: id.uniqueKey, pages, next: 0, started: false, headerHash: headerHash(header), newVersions };

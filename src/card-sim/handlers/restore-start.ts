@@ -3,9 +3,9 @@
  * information and find the key that opens it, before a single record is accepted.
  *   data = wrapped key v2 (99) ‖ header (126) ‖ the source card's header signature (64)
  *          [‖ the issuer's restore authorisation (239), P1 01 only]
- *   same card (P1 00, 162-164): the header names this card and carries this card's
- *     signature; the card opens it with its own unique key (the wrapped key is the
- *     issuer's copy: only the epoch key opens it, no card does).
+ *   same card (P1 00, 162-164): the header names this card and the wrapped key and
+ *     header carry this card's signature; the card opens it with its own unique key (the
+ *     wrapped key is the issuer's copy: only the epoch key opens it, no card does).
  *   other card (P1 01, 165-167): the issuer's authorisation, signed by this card's
  *     epoch key, names this card, the header's hash and this card's authorisation
  *     counter + 1, and carries the source's unique key sealed to this card and the
@@ -51,7 +51,8 @@ export function restoreStart(os: CardOs, c: DecodedCommand): Reply {
   const withAuthorisation = c.data.length === BACKUP_DATA_PREFIX_BYTES + AUTHORISATION_V2_BYTES;
   if (c.data.length !== BACKUP_DATA_PREFIX_BYTES && !withAuthorisation) refuse(SW.WRONG_LENGTH);
   if (target === 'same' && withAuthorisation) refuse(SW.WRONG_LENGTH, 'an authorisation goes only with P1 01');
-  const w = decodeWrappedKeyV2(c.data.subarray(0, HEADER_AT));
+  const wrappedKey = c.data.subarray(0, HEADER_AT);
+  const w = decodeWrappedKeyV2(wrappedKey);
   const headerBytes = c.data.slice(HEADER_AT, SIGNATURE_AT);
   const signature = c.data.subarray(SIGNATURE_AT, BACKUP_DATA_PREFIX_BYTES);
   const h = decodeHeader(headerBytes);
@@ -75,10 +76,10 @@ export function restoreStart(os: CardOs, c: DecodedCommand): Reply {
   const hash = headerHash(headerBytes);
   let key: Uint8Array;
   if (target === 'same') {
-    if (!verifyHeaderSignature(cardPublicKeys(id).signingPublicKey, headerBytes, signature)) refuse(SW.INCORRECT_SM_DATA, "header does not carry this card's signature");
+    if (!verifyHeaderSignature(cardPublicKeys(id).signingPublicKey, wrappedKey, headerBytes, signature)) refuse(SW.INCORRECT_SM_DATA, "header does not carry this card's signature");
     key = id.uniqueKey;
   } else {
-    key = acceptAuthorisation(os, hd, hash, headerBytes, signature, c.data.subarray(BACKUP_DATA_PREFIX_BYTES));
+    key = acceptAuthorisation(os, hd, hash, { wrappedKey, headerBytes, signature }, c.data.subarray(BACKUP_DATA_PREFIX_BYTES));
   }
   if (!headerTagValid(key, encodeHeaderBody(hd), hd.seq, hd.tag)) refuse(SW.INCORRECT_SM_DATA, 'header does not authenticate');
   // This card never made a backup numbered above its counter.
@@ -93,7 +94,7 @@ export function restoreStart(os: CardOs, c: DecodedCommand): Reply {
  * written before anything else is accepted (one atomic u32 write), so a replay of the same
  * authorisation, even after a power cut or an aborted restore, is refused.
  */
-function acceptAuthorisation(os: CardOs, hd: BackupHeader, hash: Uint8Array, headerBytes: Uint8Array, signature: Uint8Array, bytes: Uint8Array): Uint8Array {
+function acceptAuthorisation(os: CardOs, hd: BackupHeader, hash: Uint8Array, signed: { wrappedKey: Uint8Array; headerBytes: Uint8Array; signature: Uint8Array }, bytes: Uint8Array): Uint8Array {
   const a = decodeAuthorisationV2(bytes);
   if (!a.ok) refuse(SW.WRONG_DATA, 'authorisation malformed');
   const t = os.trust();
@@ -106,7 +107,7 @@ function acceptAuthorisation(os: CardOs, hd: BackupHeader, hash: Uint8Array, hea
   });
   if (check !== 'ok') refuse(...AUTHORISATION_REFUSAL[check]);
   if (a.value.sourceCardNumber !== hd.cardNumber) refuse(SW.WRONG_DATA, 'authorisation for another source card');
-  if (!verifyHeaderSignature(a.value.sourceSigningPublicKey, headerBytes, signature)) refuse(SW.INCORRECT_SM_DATA, "header does not carry the source card's signature");
+  if (!verifyHeaderSignature(a.value.sourceSigningPublicKey, signed.wrappedKey, signed.headerBytes, signed.signature)) refuse(SW.INCORRECT_SM_DATA, "header does not carry the source card's signature");
   const key = openRestoreKey(t.cardKemSecretKey, a.value);
   if (!key) refuse(...AUTHORISATION_REFUSAL.key);
   os.eeprom.atomic(() => {

@@ -23,7 +23,7 @@ import { hpkeDeriveKeyPair } from './hpke.ts';
 import { checkPersonalisation, decodePersonalisation, encodePersonalisation, openCardSecrets, personalisationMessage, sealCardSecrets } from './personalisation.ts';
 import { decodeLoadToken, encodeLoadToken, loadTokenFits, loadTokenMessage, verifyLoadToken } from './load-token.ts';
 import { decodeReceipt, encodeReceipt, receiptMessage, verifyReceipt } from './receipt.ts';
-import { signHeader, verifyHeaderSignature } from './header-signature.ts';
+import { headerSignatureMessage, signHeader, verifyHeaderSignature } from './header-signature.ts';
 import { decodeStopEntry, encodeStopEntry, stopEntryMessage, verifyStopEntry } from './stop-entry.ts';
 import { decodeWrappedKeyV2, encodeWrappedKeyV2, unwrapUniqueKey, WRAPPED_KEY_V2_BYTES, wrapUniqueKey } from './wrapped-key.ts';
 
@@ -220,21 +220,29 @@ describe('wrapped key v2 and header signature', () => {
     expect(unwrapUniqueKey(epochKem.secretKey, { ...d.value, cardNumber: '1234567890123457' })).toBeUndefined();
     expect(unwrapUniqueKey(epochKem.secretKey, { ...d.value, epoch: 4 })).toBeUndefined();
   });
-  it('header signature: the card signs, anyone with its key checks, one flipped bit fails', () => {
+  it('header signature: the card signs wrapped key and header, anyone with its key checks, one flipped bit of either fails', () => {
     const header = new Uint8Array(HEADER_BYTES).fill(3);
-    const sig = signHeader(cardSign.sk, header);
-    expect(verifyHeaderSignature(cardSign.pk, header, sig)).toBe(true);
-    expect(verifyHeaderSignature(cardSign.pk, Uint8Array.of(...header, ...sig))).toBe(true);
+    const sig = signHeader(cardSign.sk, bytes, header);
+    expect(verifyHeaderSignature(cardSign.pk, bytes, header, sig)).toBe(true);
+    // The signed message, byte for byte: 'ICVS' 02 ‖ wrapped key ‖ header.
+    expect(hex(headerSignatureMessage(bytes, header))).toBe('4943565302' + hex(bytes) + hex(header));
     const bad = header.slice();
     bad[100] = 4;
-    expect(verifyHeaderSignature(cardSign.pk, bad, sig)).toBe(false);
-    expect(verifyHeaderSignature(edPair(9).pk, header, sig)).toBe(false);
-    expect(verifyHeaderSignature(cardSign.pk, header.subarray(1), sig)).toBe(false);
-    expect(() => signHeader(cardSign.sk, header.subarray(1))).toThrow(RangeError);
+    expect(verifyHeaderSignature(cardSign.pk, bytes, bad, sig)).toBe(false);
+    for (const at of [0, 19, 50, 98]) {
+      const swapped = bytes.slice();
+      swapped[at] = (swapped[at] ?? 0) ^ 1;
+      expect(verifyHeaderSignature(cardSign.pk, swapped, header, sig)).toBe(false);
+    }
+    expect(verifyHeaderSignature(edPair(9).pk, bytes, header, sig)).toBe(false);
+    expect(verifyHeaderSignature(cardSign.pk, bytes, header.subarray(1), sig)).toBe(false);
+    expect(verifyHeaderSignature(cardSign.pk, bytes.subarray(1), header, sig)).toBe(false);
+    expect(() => signHeader(cardSign.sk, bytes, header.subarray(1))).toThrow(RangeError);
+    expect(() => signHeader(cardSign.sk, bytes.subarray(1), header)).toThrow(RangeError);
   });
   it('backup data splits into wrapped key, header, signature and records', () => {
     const header = new Uint8Array(HEADER_BYTES).fill(3);
-    const sig = signHeader(cardSign.sk, header);
+    const sig = signHeader(cardSign.sk, bytes, header);
     const records = Uint8Array.of(1, 2, 3);
     const joined = joinBackupData({ wrappedKey: bytes, header, signature: sig, records });
     expect(joined.length).toBe(BACKUP_DATA_PREFIX_BYTES + 3);

@@ -58,12 +58,15 @@ export class TestCard {
   }
 
   signChallenge = (challenge: Uint8Array) => sign(this.signSecret, cardAuthMessage(this.cardNumber, challenge));
-  signHeader = (header: Uint8Array) => signHeader(this.signSecret, header);
+  signHeader = (wrappedKey: Uint8Array, header: Uint8Array) => signHeader(this.signSecret, wrappedKey, header);
 
-  /** Backup data v2 as the card hands it out: wrapped key, header, signature, records. */
-  frame(header: Uint8Array, records: Uint8Array, signature = this.signHeader(header)): Uint8Array {
-    const wrapped = wrapUniqueKey(this.authority.epochKemPublicKey, { issuer: this.authority.issuerId, epoch: 1, cardNumber: this.cardNumber }, this.uniqueKey);
-    return joinBackupData({ wrappedKey: encodeWrappedKeyV2(wrapped), header, signature, records });
+  /**
+   * Backup data v2 as the card hands it out: wrapped key, header, signature, records.
+   * `signer` makes the signature over the wrapped key and header (this card's by default).
+   */
+  frame(header: Uint8Array, records: Uint8Array, signer: (wrappedKey: Uint8Array, header: Uint8Array) => Uint8Array = this.signHeader): Uint8Array {
+    const wrappedKey = encodeWrappedKeyV2(wrapUniqueKey(this.authority.epochKemPublicKey, { issuer: this.authority.issuerId, epoch: 1, cardNumber: this.cardNumber }, this.uniqueKey));
+    return joinBackupData({ wrappedKey, header, signature: signer(wrappedKey, header), records });
   }
 
   /** A spend receipt signed by the card (aid: hex, 5..16 bytes). */
