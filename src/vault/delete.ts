@@ -66,6 +66,7 @@ const tombstoneOf = (row: BackupRow, opts: DeleteOptions): TombstoneRow => ({
   seq: row.seq,
   header: row.header,
   ...(row.headerSignature ? { headerSignature: row.headerSignature } : {}),
+  ...(row.signatureHash ? { signatureHash: row.signatureHash } : {}),
   headerHash: row.headerHash,
   prevHash: row.prevHash,
   deletedAt: opts.now(),

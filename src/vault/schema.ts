@@ -50,6 +50,8 @@ export interface BackupRow {
   wrappedKey: Uint8Array; // 79 bytes (protocol version 1) or 99 (version 2)
   /** The card's signature over the header (protocol version 2), absent for unsigned headers. */
   headerSignature?: Uint8Array;
+  /** SHA-256 hex of headerSignature as commit or import verified it: verify checks the bytes against it (signed-chain.ts). */
+  signatureHash?: string;
   headerHash: string;
   prevHash: string;
   confirmed: boolean;
@@ -103,6 +105,7 @@ export interface TombstoneRow {
   seq: number;
   header: Uint8Array;
   headerSignature?: Uint8Array;
+  signatureHash?: string;
   headerHash: string;
   prevHash: string;
   deletedAt: number;
