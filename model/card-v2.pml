@@ -335,10 +335,18 @@ inline backupStart(diff) {
   if
   :: !PINOK(c) -> sw = SW_SEC
   :: PINOK(c) && (pending[c] || bs[c] != 0 || rs[c] != 0) -> sw = SW_COND
-  :: PINOK(c) && !pending[c] && bs[c] == 0 && rs[c] == 0 && diff && point[c] == 0 -> sw = SW_COND
+  /* a diff needs a current point of this card's own (store.ts currentPoint: a point
+     restored from another card's backup is none) */
+  :: PINOK(c) && !pending[c] && bs[c] == 0 && rs[c] == 0 && diff && (point[c] == 0 || bcard[point[c]] != c) -> sw = SW_COND
   :: else ->
      nb++; a2 = nb;                              /* the backup, named by its header */
      bcard[a2] = c; bseq[a2] = counter[c] + 1;
+#ifdef P_RESTORABLE
+     /* P_RESTORABLE (not met by the card today, docs/model.md "Found"): a diff is based on
+        a point of the card's current epoch, so the records it leaves to its base open
+        under its own header */
+     assert(!diff || bepoch[point[c]] == epoch[c]);
+#endif
      /* a seq is never answered twice by one card (the nonce of its records) */
      assert(bseq[a2] > issued[c]);
      issued[c] = bseq[a2];
