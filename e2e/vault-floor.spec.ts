@@ -144,9 +144,27 @@ test.describe('renderer killed at write points', () => {
       await page.evaluate(([d, s]) => (window as unknown as { vh: { writeV1(d: string, s: unknown): Promise<void> } }).vh.writeV1(d as string, s), [db, fixture.stores] as const);
       await killDuring(page, n, 'open', db);
       page = await harness(context);
-      expect(await value(page, 'open', db)).toBe(2);
+      expect(await value(page, 'open', db)).toBe(3);
       expect(await value(page, 'verify', db), `kill at write ${n}`).toEqual([]);
       expect(await value(page, 'seqs', db, '1234567890123456')).toEqual([8, 7, 6, 5, 4, 1]);
+      await page.close();
+    }
+    await context.close();
+  });
+
+  test('schema migration 3 (uses rows without the byPack index): version 2 stays whole until it all commits; the next open converts it', async ({ browser }) => {
+    const fixture = JSON.parse(readFileSync('test/fixtures/vault-v2/vault.json', 'utf8')) as { stores: Record<string, unknown[]> };
+    const context = await browser.newContext();
+    // 10 uses rows are rewritten in place: killed at the first, a middle and the last.
+    for (const n of [1, 5, 10]) {
+      const db = `kill-migration3-${n}`;
+      let page = await harness(context);
+      await page.evaluate(([d, s]) => (window as unknown as { vh: { writeV2(d: string, s: unknown): Promise<void> } }).vh.writeV2(d as string, s), [db, fixture.stores] as const);
+      await killDuring(page, n, 'open', db);
+      page = await harness(context);
+      expect(await value(page, 'open', db)).toBe(3);
+      expect(await value(page, 'verify', db), `kill at write ${n}`).toEqual([]);
+      expect(await value(page, 'seqs', db, '1234567890123456')).toEqual([9, 8, 7, 6, 5, 4, 1]);
       await page.close();
     }
     await context.close();

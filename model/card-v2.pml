@@ -43,7 +43,12 @@
  *   AUTH_NO_MOVE   RESTORE into another card does not move the authorisation counter
  *   AUTH_ANY_TARGET RESTORE into another card does not check the authorisation's target
  *   AUTH_ANY_HEAD  RESTORE into another card does not check the authorisation's chain head
+ *   AUTH_BURN      RESTORE into another card writes the authorisation counter as soon as
+ *                  the number fits, before the chain head is judged: a refused
+ *                  authorisation moves the counter
  *   MINEPOCH_OFF   RESTORE does not refuse a backup of an epoch below minEpoch
+ *   EPOCH_BACK     EPOCH UPDATE takes an epoch certificate that is not newer (a replayed
+ *                  older one moves the card back to a retired epoch)
  *   VALUE_RESTORED a restore puts back the value the card had at the backup
  *   VALUE_CROSS    a restore into another card takes the source's value at the backup
  *   NO_MAP_CHECK   a compacted restore takes any record of a page, not the one the
@@ -106,6 +111,8 @@
 #define C_POWER      14
 #define C_XRESTORE   15   /* RESTORE P1 01: another card's backup with an authorisation */
 #define C_EPOCH      16   /* EPOCH UPDATE with an epoch certificate */
+#define C_AUTH       17   /* the issuer signs restore authorisation a2 of backup a1 for card c */
+#define C_NEWEPOCH   18   /* the issuer starts epoch a1 (minEpoch a1) */
 
 /* Roles: card 0 makes backups and restores them into itself; the other cards are
    targets of restores into another card. -DANYROLE lets every card do everything (a
@@ -135,6 +142,10 @@
 #define WG(cond) true
 #endif
 
+/* some card has a backup / restore session (NC <= 3) */
+#define ANYBS (bs[0] != 0 || bs[NC - 1] != 0 || bs[NC / 2] != 0)
+#define ANYRS (rs[0] != 0 || rs[NC - 1] != 0 || rs[NC / 2] != 0)
+
 #define CP(c, p) ((c) * NP + (p))
 #define BP(b, p) ((b) * NP + (p))
 
@@ -152,6 +163,8 @@ byte spendctr[NC];     /* spend counter */
 byte authctr[NC];      /* authorisation counter */
 byte epoch[NC];        /* epoch the card wraps its backups to */
 byte minep[NC];        /* minEpoch */
+byte hver[NC];         /* version of the hidden pages: the pages no step of the model writes
+                          (AP table, other applications), the same for all of them */
 
 /* ---------------------------------------------------------------- RAM (lost at a cut) */
 bool pinok[NC];
@@ -171,6 +184,7 @@ byte bepoch[MAXB + 1];        /* epoch its key is wrapped to */
 bool hdr[MAXB + 1];           /* header answered (held by the attacker) */
 bool got[MAXB + 1];           /* records answered */
 bool bhas[(MAXB + 1) * NP];   /* page carried */
+byte bhid[MAXB + 1];          /* the backup whose records carry its hidden pages (below) */
 byte bmap[(MAXB + 1) * NP];   /* header's page map */
 byte ntok;                    /* load tokens signed */
 byte tcard[MAXTOK + 1];       /* token k: card */
@@ -179,8 +193,8 @@ byte itok[NC];                /* the issuer's ledger: tokens signed per card */
 byte nauth;                   /* authorisations signed */
 byte atarget[MAXAUTH + 1];
 byte ahead[MAXAUTH + 1];      /* chain head: the backup whose header it names (hence the source) */
-byte anum[MAXAUTH + 1];       /* target's authorisation counter + 1 */
-byte iauth[NC];               /* the issuer's count of authorisations per target */
+byte anum[MAXAUTH + 1];       /* target's authorisation counter + 1 (as the host read it) */
+byte aepoch[MAXAUTH + 1];     /* the epoch whose key signed it (the issuer's current one) */
 byte iepoch = 1;              /* newest epoch certificate the root signed */
 
 /* ---------------------------------------------------------------- ghosts (specification only) */
@@ -191,6 +205,7 @@ bool half[NC];                /* a restore commit started and its pages are not 
 byte guesses[NC];             /* wrong PINs compared since the last right one */
 bool tused[MAXTOK + 1];       /* token k loaded */
 bool aused[MAXAUTH + 1];      /* authorisation k restored */
+byte aacc[NC];                /* number of the last authorisation card k accepted */
 byte receipt[NC];             /* highest spend counter a receipt named */
 byte issued[NC];              /* highest backup seq answered per card */
 /* previous values for "never go back": equal to the current ones between steps, so
@@ -214,6 +229,9 @@ inline monotone(k) {
   assert(counter[k] >= pcounter[k] && loadctr[k] >= ploadctr[k] && spendctr[k] >= pspendctr[k]);
   assert(authctr[k] >= pauthctr[k] && epoch[k] >= pepoch[k] && minep[k] >= pminep[k]);
   assert(tries[k] <= ptries[k] || pinreset);
+  /* P_AUTH_COUNT: the authorisation counter moves only when an authorisation is
+     accepted (a refused one leaves it, so it cannot be burnt) */
+  assert(authctr[k] <= aacc[k]);
   pcounter[k] = counter[k]; ploadctr[k] = loadctr[k]; pspendctr[k] = spendctr[k];
   pauthctr[k] = authctr[k]; pepoch[k] = epoch[k]; pminep[k] = minep[k]; ptries[k] = tries[k];
   /* P_PIN_ONCE: every wrong PIN compared cost a try */
@@ -317,10 +335,18 @@ inline backupStart(diff) {
   if
   :: !PINOK(c) -> sw = SW_SEC
   :: PINOK(c) && (pending[c] || bs[c] != 0 || rs[c] != 0) -> sw = SW_COND
-  :: PINOK(c) && !pending[c] && bs[c] == 0 && rs[c] == 0 && diff && point[c] == 0 -> sw = SW_COND
+  /* a diff needs a current point of this card's own (store.ts currentPoint: a point
+     restored from another card's backup is none) */
+  :: PINOK(c) && !pending[c] && bs[c] == 0 && rs[c] == 0 && diff && (point[c] == 0 || bcard[point[c]] != c) -> sw = SW_COND
   :: else ->
      nb++; a2 = nb;                              /* the backup, named by its header */
      bcard[a2] = c; bseq[a2] = counter[c] + 1;
+#ifdef P_RESTORABLE
+     /* P_RESTORABLE (not met by the card today, docs/model.md "Found"): a diff is based on
+        a point of the card's current epoch, so the records it leaves to its base open
+        under its own header */
+     assert(!diff || bepoch[point[c]] == epoch[c]);
+#endif
      /* a seq is never answered twice by one card (the nonce of its records) */
      assert(bseq[a2] > issued[c]);
      issued[c] = bseq[a2];
@@ -334,6 +360,7 @@ inline backupStart(diff) {
      :: else -> break
      od;
      snapv[a2] = val[c];
+     bhid[a2] = (diff -> hver[c] : a2);
      bdiff[a2] = diff; bbase[a2] = (diff -> point[c] : 0); bepoch[a2] = epoch[c];
 #ifndef SKIP_COUNTER
      counter[c] = bseq[a2];                      /* written before the answer (fig. 14) */
@@ -360,56 +387,74 @@ inline backupComplete(b) {
   :: else ->                                     /* one group (fig. 16, 150) */
      i = 0;
      do :: i < NP -> ver[CP(c, i)] = bmap[BP(b, i)]; changed[CP(c, i)] = false; i++ :: else -> break od;
-     point[c] = b; bs[c] = 0; sw = SW_OK
+     hver[c] = bhid[b]; point[c] = b; bs[c] = 0; sw = SW_OK
   fi
+}
+
+/* After RESTORE is accepted the host sends the records of the hidden pages (the newest
+   ones, of backup bhid[b]; a replay diff step carries none): a record of another epoch
+   than the header's does not open, 6988, and the refusal ends the session. (The
+   conformance driver sends them right after RESTORE, as this says.) */
+inline hiddenPages(b, replay) {
+  if :: !(replay && bdiff[b]) && bepoch[bhid[b]] != bepoch[b] -> endRestore() :: else -> skip fi
 }
 
 /* RESTORE P1 00: this card's own backup b (fig. 15, 162-164) */
 inline restoreStart(b, replay) {
-  endRestore();                                  /* a refusal ends the session, a start replaces it */
+  endRestore();                                  /* a refusal ends the session, a start replaces it (table.ts) */
   anyChanged();
   sw = 0;
+  /* refusals in the card's order (restore-start.ts) */
   refuseIf(!PINOK(c), SW_SEC);
   refuseIf(bs[c] != 0, SW_COND);
-  refuseIf(bcard[b] != c, SW_DATA);              /* header of another card: P1 01 */
-  refuseIf(bseq[b] > counter[c], SW_SM);
 #ifndef MINEPOCH_OFF
   refuseIf(bepoch[b] < minep[c], SW_INVALID);    /* a retired epoch's backup */
 #endif
+  refuseIf(bcard[b] != c, SW_REF);               /* header of another card: P1 01 */
   refuseIf(replay && bdiff[b] && (point[c] != bbase[b] || okset), SW_COND);
-  if :: sw == 0 -> rs[c] = b; rreplay[c] = replay; sw = SW_OK :: else -> skip fi
+  refuseIf(bseq[b] > counter[c], SW_SM);
+  if :: sw == 0 -> rs[c] = b; rreplay[c] = replay; sw = SW_OK; hiddenPages(b, replay) :: else -> skip fi
 }
 
 /* RESTORE P1 01: backup b of another card with authorisation k (fig. 15, 165-167; V2) */
 inline crossStart(b, k) {
   endRestore();
   sw = 0;
+  /* refusals in the card's order (restore-start.ts, checkAuthorisationV2) */
   refuseIf(!PINOK(c), SW_SEC);
   refuseIf(bs[c] != 0, SW_COND);
+#ifndef MINEPOCH_OFF
+  refuseIf(bepoch[b] < minep[c], SW_INVALID);
+#endif
   refuseIf(bcard[b] == c, SW_P1P2);              /* its own backup: P1 00 */
+  refuseIf(aepoch[k] != epoch[c], SW_SEC);       /* signed by another epoch's key than the card's */
 #ifndef AUTH_ANY_TARGET
   refuseIf(atarget[k] != c, SW_REF);
 #endif
-#ifndef AUTH_ANY_HEAD
-  refuseIf(ahead[k] != b, SW_DATA);
-#endif
+#ifdef AUTH_BURN
+  /* the bug: the counter is checked and written before the chain head is judged */
   refuseIf(anum[k] != authctr[c] + 1, SW_INVALID);
-#ifndef MINEPOCH_OFF
-  refuseIf(bepoch[b] < minep[c], SW_INVALID);
+  if :: sw == 0 -> authctr[c] = anum[k] :: else -> skip fi;
+#endif
+#ifndef AUTH_ANY_HEAD
+  refuseIf(ahead[k] != b, SW_SEC);               /* the chain head: another point */
+#endif
+#ifndef AUTH_BURN
+  refuseIf(anum[k] != authctr[c] + 1, SW_INVALID);
 #endif
   if
   :: sw == 0 ->
      /* P_AUTH_ONCE: a restore into another card rests on an authorisation the issuer
         signed for exactly this target and chain head (hence source), used once */
      assert(atarget[k] == c && ahead[k] == b && !aused[k]);
-     aused[k] = true;
-#ifndef AUTH_NO_MOVE
+     aused[k] = true; aacc[c] = anum[k];
+#if !defined(AUTH_NO_MOVE) && !defined(AUTH_BURN)
      authctr[c] = anum[k];                       /* one group, before the answer */
 #endif
      midcut();
      if
      :: cut -> powercut()
-     :: else -> rs[c] = b; rreplay[c] = false; sw = SW_OK
+     :: else -> rs[c] = b; rreplay[c] = false; sw = SW_OK; hiddenPages(b, false)
      fi
   :: else -> skip
   fi
@@ -419,8 +464,9 @@ inline crossStart(b, k) {
 inline restoreTransfer(b, p) {
   sw = 0;
   refuseIf(rs[c] == 0, SW_COND);
-  /* a record of another card (another key), another step, a later backup, a page twice */
-  refuseIf(bcard[b] != bcard[rs[c]] || (rreplay[c] && b != rs[c]) || (!rreplay[c] && bseq[b] > bseq[rs[c]]), SW_SM);
+  /* a record of another card (another key), of another epoch than the header's (sealed
+     to another context), another step, a later backup, a page twice */
+  refuseIf(bcard[b] != bcard[rs[c]] || bepoch[b] != bepoch[rs[c]] || (rreplay[c] && b != rs[c]) || (!rreplay[c] && bseq[b] > bseq[rs[c]]), SW_SM);
   refuseIf(staged[CP(c, p)] != 0, SW_SM);
   if
   :: sw == 0 -> staged[CP(c, p)] = b; sw = SW_OK
@@ -463,7 +509,7 @@ inline restoreComplete() {
         :: else ->
 #ifdef FLAG_EARLY
            i = 0; do :: i < NP -> ver[CP(c, i)] = bmap[BP(a1, i)]; changed[CP(c, i)] = false; i++ :: else -> break od;
-           point[c] = a1; pending[c] = false;
+           hver[c] = bhid[a1]; point[c] = a1; pending[c] = false;
            midcut();
            if
            :: cut -> powercut()
@@ -487,7 +533,7 @@ inline restoreComplete() {
 #ifdef VALUE_CROSS
            if :: bcard[a1] != c -> addSlack(val[c] - snapv[a1]); val[c] = snapv[a1] :: else -> skip fi;
 #endif
-           point[c] = a1; pending[c] = false; half[c] = false; sw = SW_OK
+           hver[c] = bhid[a1]; point[c] = a1; pending[c] = false; half[c] = false; sw = SW_OK
 #endif
         fi;
         endRestore();
@@ -582,7 +628,9 @@ inline poke(t) {
 inline epochUpdate(e) {
   if
   :: bs[c] != 0 || rs[c] != 0 -> sw = SW_COND
+#ifndef EPOCH_BACK
   :: bs[c] == 0 && rs[c] == 0 && e <= epoch[c] -> sw = SW_INVALID
+#endif
   :: else -> epoch[c] = e; minep[c] = e; sw = SW_OK    /* one group */
   fi
 }
@@ -592,7 +640,9 @@ inline epochUpdate(e) {
    COMPLETE with its own header, the record of the next page the header needs, RESTORE
    COMPLETE), offered beside the attacker's choices so sessions finish often. */
 inline progress() {
-  c = 0;
+  c = 0; progressOn()
+}
+inline progressOn() {
   if
   :: bs[c] != 0 && !bsent[c] -> cmd = C_BTRANSFER; backupTransfer()
   :: bs[c] != 0 && bsent[c] -> cmd = C_BCOMPLETE; a1 = bs[c]; backupComplete(a1)
@@ -607,6 +657,35 @@ inline progress() {
      :: a2 < NP && got[bmap[BP(rs[c], a2)]] -> cmd = C_RTRANSFER; a1 = bmap[BP(rs[c], a2)]; restoreTransfer(a1, a2)
      :: else -> cmd = C_RCOMPLETE; a1 = 0; a2 = 0; restoreComplete()
      fi
+  fi
+}
+#endif
+
+/* The issuer signs restore authorisation nauth + 1 of backup a1 for card c, if
+   issuer/core's restoreAuthorisation would: a backup whose epoch is not retired, for
+   source and target cards whose certificates are of an unretired epoch (each new epoch
+   retires the ones before it, so: the current one). The counter is the target's as the
+   host read it (GET DATA 010B) + 1, the key the current epoch's. */
+inline authorise() {
+  if
+  :: got[a1] && bepoch[a1] == iepoch && epoch[bcard[a1]] == iepoch && epoch[c] == iepoch && c != bcard[a1] ->
+     nauth++; atarget[nauth] = c; ahead[nauth] = a1; anum[nauth] = authctr[c] + 1; aepoch[nauth] = iepoch;
+     cmd = C_AUTH; a2 = nauth; sw = SW_OK; done()
+  :: else -> scrub()
+  fi
+}
+
+#if defined(WALK) && NC > 1
+/* Random walks of two cards: one of the steps a restore into card 1 needs, offered
+   beside the attacker's choices so that such restores happen often. */
+inline guide() {
+  if
+  :: !pinok[0] -> c = 0; cmd = C_VERIFY_OK; verify(true); done()
+  :: !pinok[1] -> c = 1; cmd = C_VERIFY_OK; verify(true); done()
+  :: epoch[0] < iepoch -> c = 0; cmd = C_EPOCH; a1 = iepoch; epochUpdate(a1); done()
+  :: epoch[1] < iepoch -> c = 1; cmd = C_EPOCH; a1 = iepoch; epochUpdate(a1); done()
+  :: nb < MAXB && bs[0] == 0 && rs[0] == 0 -> c = 0; cmd = C_BACKUP; a1 = 1; backupStart(false); done()
+  :: nauth < MAXAUTH && nb > 0 -> a1 = nb; c = 1; authorise()
   fi
 }
 #endif
@@ -632,8 +711,8 @@ init {
               :: MAKER(c) -> cmd = C_BACKUP; if :: a1 = 1 :: a1 = 2 fi; backupStart((a1 == 2)); done()
               :: else -> scrub()
               fi }
-  :: atomic { WG(bs[0] != 0) -> select(c : 0 .. NC - 1); cmd = C_BTRANSFER; backupTransfer(); done() }
-  :: atomic { nb > 0 && WG(bs[0] != 0) -> select(c : 0 .. NC - 1); cmd = C_BCOMPLETE;
+  :: atomic { WG(ANYBS) -> select(c : 0 .. NC - 1); cmd = C_BTRANSFER; backupTransfer(); done() }
+  :: atomic { nb > 0 && WG(ANYBS) -> select(c : 0 .. NC - 1); cmd = C_BCOMPLETE;
 #ifdef WALK
               if :: a1 = bs[c] :: select(a1 : 1 .. nb) fi;
 #else
@@ -641,7 +720,7 @@ init {
 #endif
               /* any header the attacker holds (a hash it can compute) */
               if :: hdr[a1] -> backupComplete(a1); done() :: else -> scrub() fi }
-  :: atomic { WG(bs[0] != 0) -> select(c : 0 .. NC - 1); cmd = C_BABORT;
+  :: atomic { WG(ANYBS) -> select(c : 0 .. NC - 1); cmd = C_BABORT;
               if :: bs[c] == 0 -> sw = SW_COND :: else -> bs[c] = 0; sw = SW_OK fi; done() }
   :: atomic { nb > 0 -> select(c : 0 .. NC - 1); cmd = C_RESTORE;
               select(a1 : 1 .. nb);
@@ -655,7 +734,7 @@ init {
               :: hdr[a1] && TARGET(c) -> crossStart(a1, a2); done()
               :: else -> scrub()
               fi }
-  :: atomic { nb > 0 && WG(rs[0] != 0) -> select(c : 0 .. NC - 1); cmd = C_RTRANSFER;
+  :: atomic { nb > 0 && WG(ANYRS) -> select(c : 0 .. NC - 1); cmd = C_RTRANSFER;
               /* any record held: splice, reorder, drop, duplicate, another card's */
               select(a2 : 0 .. NP - 1);
 #ifdef WALK
@@ -667,8 +746,8 @@ init {
               :: got[a1] && bhas[BP(a1, a2)] -> restoreTransfer(a1, a2); done()
               :: else -> scrub()
               fi }
-  :: atomic { WG(rs[0] != 0) -> select(c : 0 .. NC - 1); cmd = C_RCOMPLETE; restoreComplete(); done() }
-  :: atomic { WG(rs[0] != 0) -> select(c : 0 .. NC - 1); cmd = C_RABORT;
+  :: atomic { WG(ANYRS) -> select(c : 0 .. NC - 1); cmd = C_RCOMPLETE; restoreComplete(); done() }
+  :: atomic { WG(ANYRS) -> select(c : 0 .. NC - 1); cmd = C_RABORT;
               if :: rs[c] == 0 -> sw = SW_COND :: else -> endRestore(); sw = SW_OK fi; done() }
   :: atomic { ntok > 0 -> select(c : 0 .. NC - 1); cmd = C_LOAD;
 #ifdef WALK
@@ -700,14 +779,28 @@ init {
      into another card (the target's authorisation counter + 1), a newer epoch */
   :: atomic { ntok < MAXTOK -> select(c : 0 .. NC - 1);
               ntok++; itok[c]++; tcard[ntok] = c; tnum[ntok] = itok[c]; addSlack(1); c = 0 }
-  :: atomic { nauth < MAXAUTH && nb > 0 -> select(a1 : 1 .. nb);
-              if
-              :: got[a1] -> select(c : 0 .. NC - 1);
-                 if :: c == bcard[a1] -> c = (c + 1) % NC :: else -> skip fi;  /* another card */
-                 nauth++; iauth[c]++;
-                 atarget[nauth] = c; ahead[nauth] = a1; anum[nauth] = iauth[c]
-              :: else -> skip
-              fi; scrub() }
-  :: atomic { iepoch < MAXE -> iepoch++ }
+  /* The issuer signs only what issuer/core's restoreAuthorisation signs: a backup whose
+     epoch is not retired, for source and target cards whose certificates are of an
+     unretired epoch (each new epoch retires the ones before it, so: the current one);
+     the counter is the target's as the host read it (GET DATA 010B) + 1, the key the
+     current epoch's. */
+  :: atomic { nauth < MAXAUTH && nb > 0 -> select(a1 : 1 .. nb); select(c : 0 .. NC - 1);
+              if :: c == bcard[a1] -> c = (c + 1) % NC :: else -> skip fi;  /* another card */
+              authorise() }
+  :: atomic { iepoch < MAXE && WG(nb >= 10 * iepoch) -> iepoch++; c = 0; cmd = C_NEWEPOCH; a1 = iepoch; sw = SW_OK; done() }
+#if defined(WALK) && NC > 1
+  /* random walks of several cards: the newest authorisation presented as signed, the
+     next step of another card's open session, and the steps toward a restore into
+     another card (guide) */
+  :: atomic { nauth > 0 && !aused[nauth] && PINOK(atarget[nauth]) && rs[atarget[nauth]] == 0 -> c = atarget[nauth]; cmd = C_XRESTORE; a2 = nauth; a1 = ahead[a2]; crossStart(a1, a2); done() }
+  :: atomic { guide() }
+  :: atomic { guide() }
+  :: atomic { bs[1] != 0 || rs[1] != 0 -> c = 1; progressOn(); done() }
+  :: atomic { bs[1] != 0 || rs[1] != 0 -> c = 1; progressOn(); done() }
+  :: atomic { bs[1] != 0 || rs[1] != 0 -> c = 1; progressOn(); done() }
+  :: atomic { bs[1] != 0 || rs[1] != 0 -> c = 1; progressOn(); done() }
+  :: atomic { bs[1] != 0 || rs[1] != 0 -> c = 1; progressOn(); done() }
+  :: atomic { bs[1] != 0 || rs[1] != 0 -> c = 1; progressOn(); done() }
+#endif
   od
 }

@@ -35,6 +35,18 @@ async function outcome<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } 
 
 const req = <T>(r: IDBRequest<T>) => new Promise<T>((ok, no) => ((r.onsuccess = () => ok(r.result)), (r.onerror = () => no(r.error))));
 
+/** A fixture row (test/fixtures/vault-v1 and vault-v2): `$u8` hex and `$u32` lists back to typed arrays. */
+const decodeRow = (x: unknown): unknown => {
+  if (Array.isArray(x)) return x.map(decodeRow);
+  if (typeof x === 'object' && x !== null) {
+    const o = x as Record<string, unknown>;
+    if (typeof o.$u8 === 'string') return Uint8Array.from((o.$u8.match(/../g) ?? []).map((h) => parseInt(h, 16)));
+    if (Array.isArray(o.$u32)) return Uint32Array.from(o.$u32 as number[]);
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, decodeRow(v)]));
+  }
+  return x;
+};
+
 const vh = {
   /** Back up `card` (full or a diff of `pages` random pages) and confirm it, under the card's lock. */
   backup: (db: string, card: string, kind: 'full' | 'diff', pages = 3, memorySize = 65536, seed = 1) =>
@@ -82,18 +94,28 @@ const vh = {
       d.createObjectStore('meta');
     };
     const d = await req(open);
-    const dec = (x: unknown): unknown => {
-      if (Array.isArray(x)) return x.map(dec);
-      if (typeof x === 'object' && x !== null) {
-        const o = x as Record<string, unknown>;
-        if (typeof o.$u8 === 'string') return Uint8Array.from((o.$u8.match(/../g) ?? []).map((h) => parseInt(h, 16)));
-        if (Array.isArray(o.$u32)) return Uint32Array.from(o.$u32 as number[]);
-        return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, dec(v)]));
-      }
-      return x;
-    };
     const tx = d.transaction(Object.keys(stores), 'readwrite');
-    for (const [name, rows] of Object.entries(stores)) for (const row of rows) tx.objectStore(name).put(dec(row));
+    for (const [name, rows] of Object.entries(stores)) for (const row of rows) tx.objectStore(name).put(decodeRow(row));
+    await new Promise((ok) => (tx.oncomplete = ok));
+    d.close();
+  },
+  /** Write raw rows into a version-2 database, as schemas 1 and 2 created it (migration 3's starting point). */
+  writeV2: async (db: string, stores: Record<string, unknown[]>) => {
+    const open = indexedDB.open(db, 2);
+    open.onupgradeneeded = () => {
+      const d = open.result;
+      d.createObjectStore('cards', { keyPath: 'cardNumber' });
+      d.createObjectStore('backups', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
+      d.createObjectStore('manifests', { keyPath: ['cardNumber', 'seq'] });
+      d.createObjectStore('tombstones', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
+      d.createObjectStore('meta');
+      d.createObjectStore('packs', { keyPath: ['cardNumber', 'seq'] });
+      d.createObjectStore('checks', { keyPath: ['cardNumber', 'seq'] });
+      d.createObjectStore('uses', { keyPath: ['cardNumber', 'seq'] }).createIndex('byPack', 'packs', { unique: false, multiEntry: true });
+    };
+    const d = await req(open);
+    const tx = d.transaction(Object.keys(stores), 'readwrite');
+    for (const [name, rows] of Object.entries(stores)) for (const row of rows) tx.objectStore(name).put(decodeRow(row));
     await new Promise((ok) => (tx.oncomplete = ok));
     d.close();
   },
@@ -105,9 +127,10 @@ const vh = {
    */
   killAtWrite: (n: number) => {
     let count = 0;
-    const arm = (name: 'put' | 'delete' | 'add' | 'clear') => {
-      const orig = IDBObjectStore.prototype[name] as (...a: unknown[]) => IDBRequest;
-      (IDBObjectStore.prototype as unknown as Record<string, unknown>)[name] = function (this: IDBObjectStore, ...args: unknown[]) {
+    // Cursor updates too: the migrations rewrite rows in place through cursors.
+    const arm = (proto: object, name: string) => {
+      const orig = (proto as Record<string, (...a: unknown[]) => IDBRequest>)[name] as (...a: unknown[]) => IDBRequest;
+      (proto as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
         const r = orig.apply(this, args);
         if (++count === n) {
           void (window as unknown as { crashNow: () => Promise<void> }).crashNow();
@@ -119,7 +142,8 @@ const vh = {
         return r;
       };
     };
-    for (const name of ['put', 'delete', 'add', 'clear'] as const) arm(name);
+    for (const name of ['put', 'delete', 'add', 'clear']) arm(IDBObjectStore.prototype, name);
+    for (const name of ['update', 'delete']) arm(IDBCursor.prototype, name);
   },
 };
 

@@ -21,6 +21,7 @@ import { startIssuer } from '../../issuer/server.ts';
 import { hex } from '../../src/protocol/bytes.ts';
 import { testAuthority } from '../../test/issuer/support/test-authority.ts';
 import { startPgCluster } from '../../test/issuer/support/pg-cluster.ts';
+import { startHttpFloor } from '../../test/issuer/support/http-floor.ts';
 import type { LoadCell, LoadResult } from '../../test/issuer/support/load-client.ts';
 import type { BenchEntry, BenchRow } from '../run.ts';
 
@@ -33,7 +34,7 @@ const UPLOADS = 192; // per cell
 const POOL = 64;
 const LOAD_CLIENT = fileURLToPath(new URL('../../test/issuer/support/load-client.ts', import.meta.url));
 
-type Driver = 'pglite' | 'pg' | 'pg-fsync-off';
+type Driver = 'pglite' | 'pg' | 'pg-fsync-off' | 'http-floor';
 
 interface Cell {
   driver: Driver;
@@ -107,6 +108,39 @@ function loadClient(url: string, seed: Uint8Array, firstSerial: number) {
       child.kill();
     },
   };
+}
+
+/** The HTTP floor: the load generator's cells against a server that does nothing. */
+async function benchFloor(): Promise<Cell[]> {
+  const floor = await startHttpFloor();
+  const load = loadClient(floor.url, randomBytes(32), (Date.now() % 1e6) * 1e6 + 5e5);
+  const cells: Cell[] = [];
+  try {
+    await load.ready;
+    for (const clients of CLIENTS) {
+      for (const kind of ['full', 'diff'] as const) {
+        const cpu = process.cpuUsage();
+        const r = await load.run({ clients, kind, uploads: UPLOADS, pageSize: PAGE_SIZE, pageCount: PAGE_COUNT, diffPages: DIFF_PAGES });
+        const serverCpu = process.cpuUsage(cpu);
+        cells.push({
+          driver: 'http-floor',
+          kind,
+          clients,
+          uploads: r.uploads,
+          perSecond: r.uploads / r.seconds,
+          p50ms: pct(r.latencies, 50),
+          p99ms: pct(r.latencies, 99),
+          bytes: r.sample.length,
+          cpuMsPerUpload: (serverCpu.user + serverCpu.system) / 1000 / r.uploads,
+          clientCpuMsPerUpload: r.clientCpuMs / r.uploads,
+        });
+      }
+    }
+  } finally {
+    load.stop();
+    await floor.close();
+  }
+  return cells;
 }
 
 async function benchDriver(driver: Driver, db: Db): Promise<Cell[]> {
@@ -190,12 +224,18 @@ const entry: BenchEntry = {
     }
     cells.push(...(await onPgCluster('pg', true)));
     cells.push(...(await onPgCluster('pg-fsync-off', false)));
+    cells.push(...(await benchFloor()));
     const ratio = (c: Cell) => {
       const raw = cells.find((r) => r.driver === c.driver && r.clients === c.clients && r.kind === `raw-${c.kind}`);
       return raw ? c.perSecond / raw.perSecond : 0;
     };
-    const service = cells.filter((c) => c.kind === 'full' || c.kind === 'diff').map((c) => ({ ...c, ofRawInsert: ratio(c) }));
-    const rows: BenchRow[] = cells.map((c) => ({ ...c, ...(c.kind === 'full' || c.kind === 'diff' ? { ofRaw: ratio(c) } : {}) }));
+    const ofFloor = (c: Cell) => {
+      const f = cells.find((r) => r.driver === 'http-floor' && r.clients === c.clients && r.kind === c.kind);
+      return f ? c.perSecond / f.perSecond : 0;
+    };
+    const isService = (c: Cell) => (c.kind === 'full' || c.kind === 'diff') && c.driver !== 'http-floor';
+    const service = cells.filter(isService).map((c) => ({ ...c, ofRawInsert: ratio(c), ofFloor: ofFloor(c) }));
+    const rows: BenchRow[] = cells.map((c) => ({ ...c, ...(isService(c) ? { ofRaw: ratio(c), ofFloor: ofFloor(c) } : {}) }));
     return {
       result: {
         pageSize: PAGE_SIZE,
@@ -204,10 +244,11 @@ const entry: BenchEntry = {
         pool: POOL,
         goal: 'service uploads/s >= 0.5 x raw single-row INSERT transactions/s of the same bytes',
         setup:
-          'clients in a child process; pglite in a data folder; pg = PostgreSQL 15 with fsync and synchronous_commit on; pg-fsync-off = the same with fsync off (CPU only)',
+          'clients in a child process; pglite in a data folder; pg = PostgreSQL 15 with fsync and synchronous_commit on; pg-fsync-off = the same with fsync off (CPU only); http-floor = the same clients against an HTTP server that checks and stores nothing',
         loadAverage: { before: loadBefore, after: loadavg()[0] ?? 0 },
         cells: service,
         raw: cells.filter((c) => c.kind.startsWith('raw')),
+        floor: cells.filter((c) => c.driver === 'http-floor'),
       },
       rows,
     };

@@ -7,6 +7,7 @@ import { chainHead, fetchBackup, listBackups, uploadBackup } from '../store/back
 import { register, authoriseRestore, reissueValue } from '../store/lost.ts';
 import { balance, issueLoad } from '../store/ledger.ts';
 import { hex } from '../../src/protocol/bytes.ts';
+import { binaryBody } from './body.ts';
 import { getCard } from '../store/cards.ts';
 
 /** Routes a card reaches after proving itself: each for its own card number only. */
@@ -59,7 +60,7 @@ export function cardRoutes(d: Deps): Hono {
     if (identity.cardNumber !== card) throw new IssuerError('FORBIDDEN', `this session is for card ${identity.cardNumber} only, not ${card}`);
     d.perCard.hit(card, `card ${card}`);
     requireContentType(c, 'application/octet-stream');
-    const data = new Uint8Array(await c.req.arrayBuffer());
+    const data = await binaryBody(c);
     if (data.length === 0) throw new IssuerError('BAD_REQUEST', 'empty body: send the backup bytes');
     const r = await uploadBackup(d.db, d.blobs, d.authority, identity, data, c.req.header('x-content-sha256'), {
       quotaBytes: d.config.quotaBytes,

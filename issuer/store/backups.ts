@@ -2,7 +2,8 @@ import type { Db, Queryable } from '../db/db.ts';
 import { bytes, num, str } from '../db/db.ts';
 import type { Authority, CardIdentity, UploadedBackup } from '../authority.ts';
 import { IssuerError } from '../errors.ts';
-import { decodeHeader, decodeSegments, headerHash, type BackupHeader, type Segment } from '../../src/protocol/backup-format.ts';
+import { decodeHeader, headerHash, type BackupHeader } from '../../src/protocol/backup-format.ts';
+import { scanSegments, type ScannedSegment } from './segment-scan.ts';
 import { ok, type Decoded } from '../../src/protocol/result.ts';
 import { equal, hex } from '../../src/protocol/bytes.ts';
 import { decodeWrappedKeyV2 } from '../../src/protocol/trust/wrapped-key.ts';
@@ -59,7 +60,7 @@ function check(authority: Authority, card: CardIdentity, data: Uint8Array, decla
     throw new IssuerError('BAD_SIGNATURE', "the card's signature over the wrapped key and header does not verify under the card certificate");
   }
   // A diff that carried no page (nothing changed since its base) travels with no segment.
-  const segs: Decoded<Segment[]> = up.records.length === 0 ? ok([]) : decodeSegments(up.records, h.pageSize);
+  const segs: Decoded<ScannedSegment[]> = up.records.length === 0 ? ok([]) : scanSegments(up.records, h.pageSize);
   if (!segs.ok) throw new IssuerError('BAD_BACKUP', `malformed records: ${segs.error.message}`);
   let count = 0;
   const pages = new Set<number>();
@@ -67,10 +68,10 @@ function check(authority: Authority, card: CardIdentity, data: Uint8Array, decla
     if (s.seq !== h.seq || s.kind !== h.kind) {
       throw new IssuerError('BAD_BACKUP', `a record segment says backup ${s.seq} (${s.kind}); the header says ${h.seq} (${h.kind})`);
     }
-    for (const r of s.records) {
-      if (r.page * h.pageSize >= h.memorySize) throw new IssuerError('BAD_BACKUP', `record of page ${r.page} is outside the memory`);
-      if (pages.has(r.page)) throw new IssuerError('BAD_BACKUP', `page ${r.page} appears twice`);
-      pages.add(r.page);
+    for (const page of s.pages) {
+      if (page * h.pageSize >= h.memorySize) throw new IssuerError('BAD_BACKUP', `record of page ${page} is outside the memory`);
+      if (pages.has(page)) throw new IssuerError('BAD_BACKUP', `page ${page} appears twice`);
+      pages.add(page);
       count++;
     }
   }

@@ -9,7 +9,7 @@
  * or the demo's world; whoever drives the session fills them in.
  */
 
-export type ReaderKind = 'demo' | 'usb' | 'bridge';
+export type ReaderKind = 'demo' | 'usb' | 'bridge' | 'smartcard';
 
 /** Where restores onto another card get their issuer's authorisation. */
 export type IssuerLink = { kind: 'none' } | { kind: 'demo' } | { kind: 'service'; url: string };

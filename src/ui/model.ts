@@ -17,7 +17,7 @@ export { APP_KINDS } from '../host/app-read.ts';
 export interface ConnectedReader {
   /** "Demo reader", the USB product name, or the PC/SC reader name the bridge gives. */
   name: string;
-  kind: 'demo' | 'usb' | 'bridge';
+  kind: 'demo' | 'usb' | 'bridge' | 'smartcard';
 }
 
 export type AppInfo = AppReading;

@@ -13,6 +13,7 @@ import { decodeStoredHeader, decodeStoredKey, pairProblem, type StoredHeader } f
 import { digestHex, shortHash, toHex } from './hash.ts';
 import { manifestMapHash, overlay, pageCountOf, refsOf, usesOf } from './manifest.ts';
 import type { BackupRow, CardRow, PackRow, VaultDB } from './schema.ts';
+import { keptSignature } from './signed-chain.ts';
 import { inTransaction } from './tx.ts';
 
 export interface CommitInput {
@@ -164,7 +165,7 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
         pagesChanged: p.carried,
         header: input.header.slice(),
         wrappedKey: input.wrappedKey.slice(),
-        ...(input.headerSignature ? { headerSignature: input.headerSignature.slice() } : {}),
+        ...keptSignature(input.wrappedKey, input.headerSignature?.slice()),
         headerHash: p.headerHash,
         prevHash: toHex(f.prevHash),
         confirmed: false,

@@ -1,8 +1,7 @@
 /**
  * Removing backups. Deleting one leaves every other point restorable, because each
  * manifest stands alone and a pack stays while its own backup or any manifest still
- * names it (the uses store's byPack index answers that with one count per pack,
- * without reading manifests). Deleted backups leave a tombstone (their header) so the chain can still be
+ * names it (one range read of the uses rows answers that, without reading manifests). Deleted backups leave a tombstone (their header) so the chain can still be
  * checked across them; a discarded backup, which the card never acknowledged and so
  * never chained on, leaves none.
  *
@@ -49,11 +48,17 @@ async function removeRows(tx: WriteAllTx, card: string, seqs: readonly number[],
     track(tx.objectStore('manifests').delete([card, seq]));
     track(tx.objectStore('uses').delete([card, seq]));
   }
-  // Requests in one transaction run in order: the counts below no longer see the removed rows.
+  // Requests in one transaction run in order: the reads below no longer see the removed
+  // rows. A point never names a pack newer than itself, so the points that could still
+  // name a candidate are the ones from the lowest candidate on: one range read each.
   let packsCollected = 0;
+  if (candidates.size === 0) return { rows, packsCollected };
+  const from = IDBKeyRange.bound([card, Math.min(...candidates)], [card, 0x1_0000_0000], false, true);
+  const [kept, uses] = await Promise.all([tx.objectStore('backups').getAllKeys(from), tx.objectStore('uses').getAll(from)]);
+  const named = new Set(kept.map((k) => k[1]));
+  for (const u of uses) for (const s of u.packs) named.add(s);
   for (const s of candidates) {
-    const [own, named] = await Promise.all([tx.objectStore('backups').count([card, s]), tx.objectStore('uses').index('byPack').count([card, s])]);
-    if (own > 0 || named > 0) continue;
+    if (named.has(s)) continue;
     track(tx.objectStore('packs').delete([card, s]));
     track(tx.objectStore('checks').delete([card, s]));
     packsCollected++;
@@ -66,6 +71,7 @@ const tombstoneOf = (row: BackupRow, opts: DeleteOptions): TombstoneRow => ({
   seq: row.seq,
   header: row.header,
   ...(row.headerSignature ? { wrappedKey: row.wrappedKey, headerSignature: row.headerSignature } : {}),
+  ...(row.signatureHash ? { signatureHash: row.signatureHash } : {}),
   headerHash: row.headerHash,
   prevHash: row.prevHash,
   deletedAt: opts.now(),

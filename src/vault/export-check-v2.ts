@@ -8,6 +8,7 @@
  * kind); every pack a page map names is in the file and holds the pages taken from it;
  * nothing is listed twice or left over; each card's chain holds. Signatures: import-set.
  */
+import { keptSignature } from './signed-chain.ts';
 import { KIND_CODE, TAG_BYTES } from '../protocol/backup-format.ts';
 import { checkChain } from './chain.ts';
 import { checkHeader, checkManifest, findingText } from './checks.ts';
@@ -108,7 +109,7 @@ export function checkContentsV2(c: ContentsV2, mapHashes?: MapHashes): Map<strin
       pagesChanged: carried,
       header,
       wrappedKey,
-      ...(b.headerSignature === undefined ? {} : { headerSignature: hexBytes(b.headerSignature) }),
+      ...keptSignature(wrappedKey, b.headerSignature === undefined ? undefined : hexBytes(b.headerSignature)),
       headerHash: b.headerHash,
       prevHash: toHex(f.prevHash),
       confirmed: b.confirmed,
@@ -125,7 +126,7 @@ export function checkContentsV2(c: ContentsV2, mapHashes?: MapHashes): Map<strin
       seq: t.seq,
       header,
       ...(t.wrappedKey === undefined ? {} : { wrappedKey: hexBytes(t.wrappedKey) }),
-      ...(t.headerSignature === undefined ? {} : { headerSignature: hexBytes(t.headerSignature) }),
+      ...keptSignature(t.wrappedKey === undefined ? undefined : hexBytes(t.wrappedKey), t.headerSignature === undefined ? undefined : hexBytes(t.headerSignature)),
       headerHash: t.headerHash,
       prevHash: toHex(f.prevHash),
       deletedAt: t.deletedAt,

@@ -5,6 +5,7 @@
  * pages as its header announces and adds up to its pageMapHash; the chain of each card
  * holds; nothing is duplicated or left over. The result is the rows to write.
  */
+import { keptSignature } from './signed-chain.ts';
 import { KIND_CODE, TAG_BYTES, type BackupHeader } from '../protocol/backup-format.ts';
 import { fromHex } from '../protocol/bytes.ts';
 import { checkChain } from './chain.ts';
@@ -132,7 +133,7 @@ export function checkContents(c: ExportContents): ImportSet {
       pagesChanged: carried,
       header,
       wrappedKey: fromHex(b.wrappedKey),
-      ...(b.headerSignature === undefined ? {} : { headerSignature: fromHex(b.headerSignature) }),
+      ...keptSignature(fromHex(b.wrappedKey), b.headerSignature === undefined ? undefined : fromHex(b.headerSignature)),
       headerHash: b.headerHash,
       prevHash: toHex(f.prevHash),
       confirmed: b.confirmed,
@@ -148,7 +149,7 @@ export function checkContents(c: ExportContents): ImportSet {
       seq: t.seq,
       header: fromHex(t.header),
       ...(t.wrappedKey === undefined ? {} : { wrappedKey: fromHex(t.wrappedKey) }),
-      ...(t.headerSignature === undefined ? {} : { headerSignature: fromHex(t.headerSignature) }),
+      ...keptSignature(t.wrappedKey === undefined ? undefined : fromHex(t.wrappedKey), t.headerSignature === undefined ? undefined : fromHex(t.headerSignature)),
       headerHash: t.headerHash,
       prevHash: toHex(f.prevHash),
       deletedAt: t.deletedAt,

@@ -38,7 +38,10 @@ export function overlay(card: string, seq: number, kind: BackupKind, pageCount: 
 }
 
 /** The uses row of a manifest: the packs it names. */
-export const usesOf = (m: ManifestRow): UsesRow => ({ cardNumber: m.cardNumber, seq: m.seq, packs: refsOf(m.cardNumber, m.seqs) });
+export function usesOf(m: ManifestRow): UsesRow {
+  const packs = Uint32Array.from(new Set(m.seqs)).sort();
+  return { cardNumber: m.cardNumber, seq: m.seq, packs };
+}
 
 /** Pages of the point that come from pack `seq`, ascending. */
 export function pagesFrom(m: ManifestRow, seq: number): number[] {

@@ -16,7 +16,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { HASH_BYTES } from '../protocol/backup-format.ts';
 import { toHex } from './hash.ts';
-import { usesOf } from './manifest.ts';
+import { refsOf } from './manifest.ts';
 import type { ManifestRow, PackRow, UpgradeTx, VaultDB } from './schema.ts';
 
 /** A version-1 manifest: per page, the SHA-256 of the sealed copy. */
@@ -33,18 +33,13 @@ interface BlobV1 {
   sealed: Uint8Array;
 }
 
-export function migrateToPacks(db: VaultDB, tx: UpgradeTx): void {
+export function migrateToPacks(db: VaultDB, tx: UpgradeTx): Promise<void> {
   // Schema changes first, while the transaction is surely active.
   db.createObjectStore('packs', { keyPath: ['cardNumber', 'seq'] });
   db.createObjectStore('checks', { keyPath: ['cardNumber', 'seq'] });
-  db.createObjectStore('uses', { keyPath: ['cardNumber', 'seq'] }).createIndex('byPack', 'packs', { unique: false, multiEntry: true });
-  convert(db, tx).catch(() => {
-    try {
-      tx.abort();
-    } catch {
-      // already finished: the open request reports the failure
-    }
-  });
+  db.createObjectStore('uses', { keyPath: ['cardNumber', 'seq'] }).createIndex('byPack' as never, 'packs', { unique: false, multiEntry: true });
+  // Writes the schema-2 uses rows (with their index); migration 3 converts them after it.
+  return convert(db, tx);
 }
 
 async function convert(db: VaultDB, tx: UpgradeTx): Promise<void> {
@@ -88,7 +83,8 @@ async function convert(db: VaultDB, tx: UpgradeTx): Promise<void> {
     const m = c.value as ManifestV1;
     const next: ManifestRow = { cardNumber: m.cardNumber, seq: m.seq, seqs: m.seqs, kinds: m.kinds };
     await c.update(next);
-    await tx.objectStore('uses').put(usesOf(next));
+    // The schema-2 shape: [card, seq] per pack, the byPack index's keys.
+    await tx.objectStore('uses').put({ cardNumber: next.cardNumber, seq: next.seq, packs: refsOf(next.cardNumber, next.seqs) } as never);
   }
   db.deleteObjectStore('blobs' as never);
 }

@@ -1,12 +1,12 @@
 /**
- * The vault's IndexedDB schema (idb typed), version 2 (docs/vault-format.md). Stores:
+ * The vault's IndexedDB schema (idb typed), version 3 (docs/vault-format.md). Stores:
  *   cards      cardNumber -> what the vault knows of the card and its chain head
  *   backups    [cardNumber, seq] -> the patent's stored info (fig. 5) and the raw header
  *   packs      [cardNumber, seq] -> the sealed records that backup carried, as ONE value
  *   manifests  [cardNumber, seq] -> page -> seq of the pack holding its newest copy, for
  *              EVERY page of that point
- *   uses       [cardNumber, seq] -> the packs that point's manifest names; indexed by pack
- *              (byPack), so deleting asks "does anything still use this pack?" in one count
+ *   uses       [cardNumber, seq] -> the seqs of the packs that point's manifest names
+ *              (no index since schema 3: delete reads them by key range)
  *   tombstones [cardNumber, seq] -> header of a deleted backup, so the chain stays checkable
  *   checks     [cardNumber, seq] -> when verify last read and hashed that pack, and its verdict
  *   meta       string -> small values (format notes)
@@ -15,6 +15,7 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { BackupKind } from '../protocol/backup-format.ts';
 import { migrateToPacks } from './migrate-v2.ts';
+import { migrateUsesToSeqs } from './migrate-v3.ts';
 
 export interface CardRow {
   cardNumber: string;
@@ -50,6 +51,8 @@ export interface BackupRow {
   wrappedKey: Uint8Array; // 79 bytes (protocol version 1) or 99 (version 2)
   /** The card's signature over the header (protocol version 2), absent for unsigned headers. */
   headerSignature?: Uint8Array;
+  /** SHA-256 hex of headerSignature as commit or import verified it: verify checks the bytes against it (signed-chain.ts). */
+  signatureHash?: string;
   headerHash: string;
   prevHash: string;
   confirmed: boolean;
@@ -67,14 +70,15 @@ export interface ManifestRow {
 }
 
 /**
- * The packs one point's manifest names. Kept apart from the manifest so that reading
- * manifests (verify, plans) does not deserialize hundreds of small key arrays each.
+ * The packs one point's manifest names (schema 3: no index; delete reads the card's rows
+ * from the candidate pack on). Kept apart from the manifest so that delete does not read
+ * whole manifests, and reading manifests (verify, plans) does not read these.
  */
 export interface UsesRow {
   cardNumber: string;
   seq: number;
-  /** [cardNumber, seq] of every distinct pack the manifest's `seqs` names, ascending: the byPack index's keys. */
-  packs: [string, number][];
+  /** Seq of every distinct pack the manifest's `seqs` names, ascending (all <= seq). */
+  packs: Uint32Array;
 }
 
 /** The sealed records one backup carried, stored as one value and hashed once. */
@@ -105,6 +109,7 @@ export interface TombstoneRow {
   /** The deleted backup's wrapped key: the card's signature (version 2) covers it with the header. */
   wrappedKey?: Uint8Array;
   headerSignature?: Uint8Array;
+  signatureHash?: string;
   headerHash: string;
   prevHash: string;
   deletedAt: number;
@@ -115,7 +120,7 @@ export interface VaultSchema extends DBSchema {
   cards: { key: string; value: CardRow };
   backups: { key: [string, number]; value: BackupRow; indexes: { byHash: string } };
   manifests: { key: [string, number]; value: ManifestRow };
-  uses: { key: [string, number]; value: UsesRow; indexes: { byPack: [string, number] } };
+  uses: { key: [string, number]; value: UsesRow };
   packs: { key: [string, number]; value: PackRow };
   checks: { key: [string, number]; value: CheckRow };
   tombstones: { key: [string, number]; value: TombstoneRow; indexes: { byHash: string } };
@@ -126,8 +131,11 @@ export type VaultDB = IDBPDatabase<VaultSchema>;
 export type Store = StoreNames<VaultSchema>;
 export type UpgradeTx = IDBPTransaction<VaultSchema, Store[], 'versionchange'>;
 
-/** Numbered migrations: index i takes the database from version i to i + 1. */
-const MIGRATIONS: ((db: VaultDB, tx: UpgradeTx) => void)[] = [
+/**
+ * Numbered migrations: index i takes the database from version i to i + 1. One that
+ * returns a promise (it converts rows asynchronously) finishes before the next starts.
+ */
+const MIGRATIONS: ((db: VaultDB, tx: UpgradeTx) => void | Promise<void>)[] = [
   // 1: the first schema
   (db) => {
     db.createObjectStore('cards', { keyPath: 'cardNumber' });
@@ -139,6 +147,8 @@ const MIGRATIONS: ((db: VaultDB, tx: UpgradeTx) => void)[] = [
   },
   // 2: one pack per backup instead of one blob per sealed page (migrate-v2.ts)
   (db, tx) => migrateToPacks(db, tx),
+  // 3: uses rows as seq lists, without the byPack index (migrate-v3.ts)
+  (_db, tx) => migrateUsesToSeqs(tx),
 ];
 
 export const DB_VERSION = MIGRATIONS.length;
@@ -148,7 +158,20 @@ export const DB_VERSION = MIGRATIONS.length;
  * so a tab closed half way leaves the old version intact and the next open starts over.
  */
 export function upgrade(db: VaultDB, oldVersion: number, tx: UpgradeTx): void {
-  for (let v = oldVersion; v < MIGRATIONS.length; v++) (MIGRATIONS[v] as (typeof MIGRATIONS)[number])(db, tx);
+  let pending: Promise<void> | undefined;
+  for (let v = oldVersion; v < MIGRATIONS.length; v++) {
+    const run = MIGRATIONS[v] as (typeof MIGRATIONS)[number];
+    // Chained in a promise continuation of the previous one's last request: the
+    // transaction is still active there (no task boundary in between).
+    pending = pending ? pending.then(() => run(db, tx)) : (run(db, tx) ?? undefined);
+  }
+  pending?.catch(() => {
+    try {
+      tx.abort();
+    } catch {
+      // already finished: the open request reports the failure
+    }
+  });
 }
 
 /** Key range of every row of one card in a [cardNumber, seq] store, optionally below a seq. */

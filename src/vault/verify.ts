@@ -14,11 +14,13 @@
  */
 import { TAG_BYTES } from '../protocol/backup-format.ts';
 import { VaultError } from './errors.ts';
-import { digestHex, shortHash } from './hash.ts';
+import { digestHex, shortHash, toHex } from './hash.ts';
 import { checkChain } from './chain.ts';
 import { asWholeCheck, lastChecks, recordChecks, wholeCheckKey } from './check-log.ts';
 import { checkHeader, checkManifest, checkRow, type Finding } from './checks.ts';
 import { signatureProblem, type SignedParts } from './signature.ts';
+import { anchorsOf, signatureIntact, type SignedLink } from './signed-chain.ts';
+import type { StoredHeader } from './versions.ts';
 import { mapBytes, packShapeProblem } from './manifest.ts';
 import { cardRange, type CardRow, type CheckRow, type ManifestRow, type PackRow, type VaultDB } from './schema.ts';
 
@@ -29,6 +31,13 @@ export interface VerifyOptions {
   maxPacks?: number;
   /** Stop reading packs once this many milliseconds have passed (by the vault's clock). */
   budgetMs?: number;
+  /**
+   * 'chain' (default): the card signature of each anchor header (the newest, the first
+   * after a gap) and the hash links back from it, each vouched header's signature bytes
+   * against the hash they were checked with (signed-chain.ts). 'every': one Ed25519
+   * check per header, as before.
+   */
+  signatures?: 'chain' | 'every';
 }
 
 /**
@@ -93,6 +102,32 @@ function checkPack(c: CardRow, seq: number, pack: PackRow | undefined, actual: s
 /** Packs are read this many per read transaction (requests pipelined), then hashed: bounded memory, few transactions. */
 const BATCH = 64;
 
+interface Signed {
+  parts: SignedParts;
+  link: SignedLink;
+}
+
+/**
+ * The card signatures of the anchors (or of every header), all at once (WebCrypto, off the
+ * main thread). If an anchor fails, what it vouched for is unproven, so every header is
+ * then checked. Findings in seq order.
+ */
+async function checkSignatures(c: CardRow, signed: readonly Signed[], mode: 'chain' | 'every'): Promise<Finding[]> {
+  const card = c.cardNumber;
+  const check = (xs: readonly Signed[]) =>
+    Promise.all(
+      xs.map(async (x): Promise<Finding | undefined> => {
+        const message = await signatureProblem(c.certificate, card, x.parts);
+        return message ? { card, seq: x.link.seq, code: 'HEADER_SIGNATURE', severity: 'damage', message } : undefined;
+      }),
+    );
+  const anchors = mode === 'every' ? undefined : anchorsOf(signed.map((x) => x.link));
+  const first = anchors ? signed.filter((x) => anchors.has(x.link.seq)) : signed;
+  const found = (await check(first)).filter((x) => x !== undefined);
+  if (found.length > 0 && anchors) found.push(...(await check(signed.filter((x) => !anchors.has(x.link.seq)))).filter((x) => x !== undefined));
+  return found.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+}
+
 function checkHead(c: CardRow, newest: { seq: number; headerHash: string } | undefined, confirmedSeq: number, maxSeq: number): Finding[] {
   const wrong: string[] = [];
   if (c.headSeq < maxSeq) wrong.push(`head seq ${c.headSeq} is below stored seq ${maxSeq}`);
@@ -132,18 +167,22 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
     Promise.all([...manifests.values()].map(async (m) => [m.seq, await digestHex(mapBytes(m))] as const)).then((xs) => new Map(xs)),
   ]);
   const own = new Map<number, number[]>();
-  // Every header's card signature, checked all at once (WebCrypto, async), reported in seq order.
-  const signatures: Promise<Finding | undefined>[] = [];
-  const signed = (seq: number, parts: SignedParts) =>
-    signatures.push(signatureProblem(c.certificate, card, parts).then((message) => (message ? { card, seq, code: 'HEADER_SIGNATURE', severity: 'damage', message } : undefined)));
+  // Every header's place in the signed chain; which signatures are checked is decided below.
+  const signed: Signed[] = [];
+  const note = (x: SignedParts & { seq: number; signatureHash?: string }, actual: string, f: StoredHeader | undefined) =>
+    signed.push({
+      parts: x,
+      link: { seq: x.seq, actualHash: actual, prevHash: f && toHex(f.prevHash), signatureIntact: signatureIntact(c.certificate, f?.version ?? 0, x.wrappedKey, x.headerSignature, x.signatureHash) },
+    });
   for (const [i, t] of tombs.entries()) {
-    out.push(...checkHeader(card, t.seq, t.header, t.headerHash, tombHashes[i]).findings);
-    signed(t.seq, t);
+    const h = checkHeader(card, t.seq, t.header, t.headerHash, tombHashes[i]);
+    out.push(...h.findings);
+    note(t, tombHashes[i] as string, h.fields);
   }
   for (const [i, row] of rows.entries()) {
     const h = checkHeader(card, row.seq, row.header, row.headerHash, headerHashes[i]);
     out.push(...h.findings);
-    signed(row.seq, row);
+    note(row, headerHashes[i] as string, h.fields);
     if (!h.fields) continue;
     out.push(...checkRow(row, h.fields));
     const m = manifests.get(row.seq);
@@ -156,7 +195,7 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
   // The signatures are checked (off the main thread) while the packs are read and hashed;
   // their findings go here, after the headers', when they are in.
   const signaturesAt = out.length;
-  const signatureFindings = Promise.all(signatures);
+  const signatureFindings = checkSignatures(c, signed, opts.signatures ?? 'chain');
   // Every pack a manifest or a backup names must exist, whether or not this run reads it.
   const held = new Set(packKeys.map((k) => k[1]));
   for (const s of new Set([...uses.need.keys(), ...own.keys()]))
@@ -195,7 +234,7 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
   }
   // The record of what was read; a record, never a reason to fail the check.
   await recordChecks(db, card, records, !partial, started);
-  out.splice(signaturesAt, 0, ...(await signatureFindings).filter((x) => x !== undefined).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0)));
+  out.splice(signaturesAt, 0, ...(await signatureFindings));
   const links = [...rows.map((r) => ({ ...r, settled: r.confirmed })), ...tombs.map((t) => ({ ...t, settled: true }))];
   for (const p of checkChain(links)) out.push({ card, seq: p.seq, code: p.severity === 'gap' ? 'CHAIN_GAP' : 'CHAIN_BROKEN', severity: p.severity, message: p.message });
   const maxSeq = Math.max(0, ...links.map((l) => l.seq));

@@ -11,14 +11,32 @@
  * issuer's load token number k for this card (one card: the issuer's ledger numbers its
  * tokens 1, 2, ...), LOAD 0 a token signed by a key that is not the issuer's, SPEND a
  * DEBIT of 1; the value, load and spend counters are read by READ COUNTERS (`value()`).
+ *
+ * Several cards (test/model/card-pair.ts) share one `Held`: what the attacker holds
+ * (every backup answered, every authorisation and certificate the issuer made); a
+ * cross-card RESTORE (P1 01) and EPOCH UPDATE take theirs from it.
  */
 import { PowerLoss, type SimCard, type WriteFault } from '../../src/card-sim/index.ts';
 import { createTestCard } from '../../test/support/card.ts';
+import type { IssuerAuthority } from '../../issuer/core/index.ts';
 import { emoneyApp } from '../../src/card-sim/apps/index.ts';
 import { makeLayout } from '../../src/card-sim/layout.ts';
 import { headerHash, type BackupKind, type Segment } from '../../src/protocol/backup-format.ts';
 import { fromHex, hex, readU32be } from '../../src/protocol/bytes.ts';
-import { backup, backupAbort, backupComplete, backupTransfer, restore, restoreAbort, restoreComplete, restoreTransfer, select, verifyPin } from '../../src/protocol/commands/index.ts';
+import {
+  backup,
+  backupAbort,
+  backupComplete,
+  backupTransfer,
+  epochUpdate,
+  getAuthorisationCounter,
+  restore,
+  restoreAbort,
+  restoreComplete,
+  restoreTransfer,
+  select,
+  verifyPin,
+} from '../../src/protocol/commands/index.ts';
 import { emoneyCredit, emoneyDebit, emoneyReadCounters } from '../../src/protocol/commands/apps/emoney.ts';
 import { cardSigningKey, token } from '../card/value-support.ts';
 import { decodeReceipt, verifyReceipt, type Receipt } from '../../src/protocol/trust/receipt.ts';
@@ -40,15 +58,23 @@ const FORGER_KEY = new Uint8Array(32).fill(0x5a);
  * e-money application and a test application of one page each, its writes watched by
  * `fault`. (Card creation changes when cards are personalised by the issuer: here only.)
  */
-export function conformanceCard(fault: WriteFault): SimCard {
+export function conformanceCard(fault: WriteFault, o: CardOf = {}): SimCard {
   return createTestCard({
     memorySize: MEMORY,
     pageSize: PAGE,
-    seed: 'model-conformance',
+    seed: o.cardNumber === undefined ? 'model-conformance' : `model-conformance ${o.cardNumber}`,
     apps: [emoneyApp, pokeApp(POKE_AID, PAGE)],
     appSeed: { 'emoney.balance': 0 },
     fault,
+    ...(o.cardNumber === undefined ? {} : { cardNumber: o.cardNumber }),
+    ...(o.issuer === undefined ? {} : { issuer: o.issuer }),
   });
+}
+
+/** Which card of which issuer (default: the shared test issuer's card 4900000000000001). */
+export interface CardOf {
+  cardNumber?: string;
+  issuer?: IssuerAuthority;
 }
 
 /** The value state as the card answers READ COUNTERS (sw 6985 while a restore is pending). */
@@ -79,7 +105,11 @@ class JournalCut implements WriteFault {
   }
 }
 
-interface HeldBackup {
+export interface HeldBackup {
+  /** The card that made it. */
+  cardNumber: string;
+  /** The epoch its key and records are sealed to. */
+  epoch: number;
   kind: BackupKind;
   wrappedKeyBytes: Uint8Array;
   headerBytes: Uint8Array;
@@ -89,6 +119,18 @@ interface HeldBackup {
   records: Map<number, Segment['records'][number]>;
 }
 
+/** What the attacker holds, shared by the cards of one conformance run. */
+export class Held {
+  /** Every backup a card answered, by its number in the model (its seq: one card makes backups). */
+  readonly backups = new Map<number, HeldBackup>();
+  /** Restore authorisations by their number in the model. */
+  readonly authorisations = new Map<number, Uint8Array>();
+  /** Root-signed epoch certificates by epoch. */
+  readonly epochCertificates = new Map<number, Uint8Array>();
+  /** Card number → epoch → the card's certificate signed by that epoch. */
+  readonly cardCertificates = new Map<string, Map<number, Uint8Array>>();
+}
+
 export class ModelCard {
   readonly card: SimCard;
   private readonly cut: JournalCut;
@@ -96,7 +138,8 @@ export class ModelCard {
   private readonly emoneyOffset: number;
   private readonly pokeOffset: number;
   private readonly emoneySlot: number;
-  private readonly held = new Map<number, HeldBackup>();
+  private readonly held: Map<number, HeldBackup>;
+  readonly attacker: Held;
   /** Playing model/card-v2.pml: loads by token number, forged tokens, value by READ COUNTERS. */
   private readonly v2: boolean;
   /** The receipt of the last answered spend (card-v2.pml), its signature checked. */
@@ -117,9 +160,11 @@ export class ModelCard {
    * page (version 2 keeps value outside backed-up memory), so the e-money page is one of
    * the pages the driver sends from the backups the point's map names.
    */
-  constructor(o: { valueInModel?: boolean } = {}) {
+  constructor(o: { valueInModel?: boolean; held?: Held } & CardOf = {}) {
     this.cut = new JournalCut(makeLayout(MEMORY, PAGE).journal);
-    this.card = conformanceCard(this.cut);
+    this.card = conformanceCard(this.cut, o);
+    this.attacker = o.held ?? new Held();
+    this.held = this.attacker.backups;
     this.v2 = o.valueInModel === false;
     this.cardKey = cardSigningKey(this.card);
     const v = this.card.inspect();
@@ -157,15 +202,45 @@ export class ModelCard {
    * recovered), as the next step would.
    */
   value(): CardValue {
-    if (this.off) {
-      this.card.powerOn();
-      this.off = false;
-    }
+    this.on();
     const sel = send(this.card, select.getApdu(APP_AID.emoney));
     if (sel.sw !== 0x9000) throw new Error(`SELECT e-money answered ${sel.sw.toString(16)}`);
     const r = send(this.card, emoneyReadCounters.getApdu());
     if (r.sw !== 0x9000) return { sw: r.sw, value: -1, loadCounter: -1, spendCounter: -1 };
     return { sw: r.sw, ...emoneyReadCounters.parseResponse(raw(r)) };
+  }
+
+  /** A card left off by a cut is powered on (journal recovered), as the next step would. */
+  private on(): void {
+    if (this.off) {
+      this.card.powerOn();
+      this.off = false;
+    }
+  }
+
+  /** A command between model steps (the host reading the card); powers a card left off on. */
+  query(c: CommandApdu): { data: Uint8Array; sw: number } {
+    this.on();
+    return send(this.card, c);
+  }
+
+  /** The authorisation counter as the card answers GET DATA 010B. */
+  authorisationCounter(): number {
+    const r = this.query(getAuthorisationCounter.getApdu());
+    if (r.sw !== 0x9000) throw new Error(`GET DATA 010B answered ${r.sw.toString(16)}`);
+    return getAuthorisationCounter.parseResponse(raw(r));
+  }
+
+  /**
+   * The card's state in card-v2.pml's terms (`StepV2.state` without the value, which
+   * `value()` reads): the point is the seq of the backup the memory equals when that
+   * backup is `source`'s (the card making the model's backups), 100 + seq otherwise.
+   */
+  stateV2(source: string): { counter: number; tries: number; pending: number; page0: number; changed0: number; point: number; authorisationCounter: number; epoch: number; minEpoch: number } {
+    const c = this.state();
+    const v = this.card.inspect();
+    const point = v.point.seq === 0 ? 0 : v.point.card === source ? v.point.seq : 100 + v.point.seq;
+    return { counter: c.counter, tries: c.tries, pending: c.pending, page0: c.token, changed0: c.changed1, point, authorisationCounter: this.authorisationCounter(), epoch: v.epoch, minEpoch: v.minEpoch };
   }
 
   /** Plays one model step; answers the status word, or 0 for a power cut. */
@@ -211,7 +286,7 @@ export class ModelCard {
         const r = tx(backup.getApdu(kind, this.date));
         if (r.sw === 0x9000) {
           const start = backup.parseResponse(raw(r));
-          this.held.set(start.header.seq, { kind, wrappedKeyBytes: start.wrappedKeyBytes, headerBytes: start.headerBytes, headerSignature: start.headerSignature, versionsAtStart, records: new Map() });
+          this.held.set(start.header.seq, { cardNumber: start.header.cardNumber, epoch: start.header.epoch, kind, wrappedKeyBytes: start.wrappedKeyBytes, headerBytes: start.headerBytes, headerSignature: start.headerSignature, versionsAtStart, records: new Map() });
           this.current = start.header.seq;
         }
         return r.sw;
@@ -237,22 +312,24 @@ export class ModelCard {
         const mode = s.a2 === 1 ? 'replay' : 'compacted';
         const r = tx(restore.getApdu({ target: 'same', mode, wrappedKey: b.wrappedKeyBytes, header: b.headerBytes, headerSignature: b.headerSignature }));
         if (r.sw !== 0x9000 || (mode === 'replay' && b.kind === 'diff')) return r.sw;
-        // The pages the model does not name come from the backups the point's map names.
-        const map = this.mapOf(s.a1);
-        const bySeq = new Map<number, Segment>();
-        map.forEach((seq, page) => {
-          const rec = this.modelPages.includes(page) ? undefined : this.held.get(seq)?.records.get(page);
-          // A record never received cannot be sent: the card then misses the page, as the model does.
-          if (!rec) return;
-          const seg = bySeq.get(seq) ?? { seq, kind: this.hold(seq).kind, records: [] };
-          seg.records.push(rec);
-          bySeq.set(seq, seg);
-        });
-        if (bySeq.size > 0) {
-          const rest = tx(restoreTransfer.getApdu([...bySeq.values()]));
-          if (rest.sw !== 0x9000) throw new Error(`the card refused the pages outside the model: ${rest.sw.toString(16)}`);
-        }
+        this.sendOtherPages(s.a1, tx);
         return r.sw;
+      }
+      case CMD.crossRestore: {
+        // card-v2.pml XRESTORE b k: another card's backup b with the issuer's authorisation k (compacted)
+        const b = this.hold(s.a1);
+        const authorisation = this.attacker.authorisations.get(s.a2);
+        if (!authorisation) throw new Error(`the model names authorisation ${s.a2}, which the issuer never signed`);
+        const r = tx(restore.getApdu({ target: 'other', mode: 'compacted', wrappedKey: b.wrappedKeyBytes, header: b.headerBytes, headerSignature: b.headerSignature, authorisation }));
+        if (r.sw === 0x9000) this.sendOtherPages(s.a1, tx);
+        return r.sw;
+      }
+      case CMD.epochUpdate: {
+        const own = this.card.inspect().cardNumber;
+        const e = this.attacker.epochCertificates.get(s.a1);
+        const cc = this.attacker.cardCertificates.get(own)?.get(s.a1);
+        if (!e || !cc) throw new Error(`the model names epoch ${s.a1}, whose certificates the issuer never made for ${own}`);
+        return tx(epochUpdate.getApdu(e, cc)).sw;
       }
       case CMD.restoreTransfer: {
         const b = this.hold(s.a1);
@@ -268,8 +345,9 @@ export class ModelCard {
       case CMD.credit:
         if (this.v2) {
           // card-v2.pml LOAD a1: the issuer's token number a1 for this card, or (a1 = 0) a forgery
-          const cardNumber = this.card.inspect().cardNumber;
-          const t = s.a1 === 0 ? token({ cardNumber, amount: 1, loadCounter: 1 }, FORGER_KEY) : token({ cardNumber, amount: 1, loadCounter: s.a1 });
+          const { cardNumber, issuer, epoch } = this.card.inspect();
+          // a forgery names this card's issuer and epoch: only the signature is wrong
+          const t = s.a1 === 0 ? token({ cardNumber, issuer, epoch, amount: 1, loadCounter: 1 }, FORGER_KEY) : token({ cardNumber, amount: 1, loadCounter: s.a1 });
           const r = tx(emoneyCredit.getApdu(t, this.date));
           this.loaded = r.sw === 0x9000 ? emoneyCredit.parseResponse(raw(r)) : undefined;
           return r.sw;
@@ -303,6 +381,27 @@ export class ModelCard {
         return 0x9000;
       default:
         throw new Error(`unknown model command ${s.cmd}`);
+    }
+  }
+
+  /** The pages the model does not name, from the backups backup `seq`'s page map names. */
+  private sendOtherPages(seq: number, tx: (c: CommandApdu) => { data: Uint8Array; sw: number }): void {
+    const map = this.mapOf(seq);
+    const bySeq = new Map<number, Segment>();
+    map.forEach((at, page) => {
+      const rec = this.modelPages.includes(page) ? undefined : this.held.get(at)?.records.get(page);
+      // A record never received cannot be sent: the card then misses the page, as the model does.
+      if (!rec) return;
+      const seg = bySeq.get(at) ?? { seq: at, kind: this.hold(at).kind, records: [] };
+      seg.records.push(rec);
+      bySeq.set(at, seg);
+    });
+    if (bySeq.size > 0) {
+      const rest = tx(restoreTransfer.getApdu([...bySeq.values()]));
+      // Records sealed to another epoch than the header's do not open (6988) and the
+      // refusal ends the session: card-v2.pml `hiddenPages` says the same. Any other refusal is the driver's fault.
+      const otherEpoch = [...bySeq.keys()].some((at) => this.hold(at).epoch !== this.hold(seq).epoch);
+      if (rest.sw !== 0x9000 && !(rest.sw === 0x6988 && otherEpoch)) throw new Error(`the card refused the pages outside the model: ${rest.sw.toString(16)}`);
     }
   }
 

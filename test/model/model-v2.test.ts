@@ -35,11 +35,16 @@ const MUTANTS: readonly [string, readonly string[], number, RegExp][] = [
   ['F1_ESCAPE (P_MEMORY)', [...V2_RESTORE, '-DF1_ESCAPE'], 1000, /mem\[.*\]==snap\[/],
   ['F1_ESCAPE (P_DIFF alone)', [...V2_RESTORE, '-DF1_ESCAPE', '-DNO_P_MEMORY'], 1000, /changed\[.*\]\|\|\(mem\[.*\]==snap\[\(\(point\[j\]/],
   ['SKIP_COUNTER (P_MONO: fresh seq)', [...V2_RESTORE, '-DSKIP_COUNTER'], 400, /bseq\[a2\]>issued\[c\]/],
-  ['FLAG_EARLY (P_HALF)', [...V2_RESTORE, '-DFLAG_EARLY'], 400, /!\(half\[c\]\)/],
+  // FLAG_EARLY writes the point before the pages: a cut between leaves memory that is not
+  // its point's, so P_DIFF catches it too (pan's first trail); P_HALF alone without P_DIFF
+  ['FLAG_EARLY (P_DIFF)', [...V2_RESTORE, '-DFLAG_EARLY'], 400, /changed\[.*\]\|\|\(mem\[.*\]==snap\[\(\(point\[j\]/],
+  ['FLAG_EARLY (P_HALF alone)', [...V2_RESTORE, '-DFLAG_EARLY', '-DNO_P_DIFF'], 400, /!\(half\[c\]\)/],
   ['PIN_LATE (P_PIN_ONCE)', [...V2_RESTORE, '-DPIN_LATE'], 400, /guesses\[j\]\+tries\[j\]/],
   ['AUTH_NO_MOVE: authorisation counter not moved (P_AUTH_ONCE)', [...V2_RESTORE, '-DAUTH_NO_MOVE'], 400, AUTH],
   ['AUTH_ANY_HEAD: chain head not checked (P_AUTH_ONCE)', [...V2_RESTORE, '-DAUTH_ANY_HEAD'], 400, AUTH],
   ['AUTH_ANY_TARGET: target card not checked (P_AUTH_ONCE)', [...THREE, '-DAUTH_ANY_TARGET'], 400, AUTH],
+  ['AUTH_BURN: a refused authorisation moves the counter (P_AUTH_COUNT)', [...V2_RESTORE, '-DAUTH_BURN'], 400, /authctr\[j\]<=aacc\[j\]/],
+  ['EPOCH_BACK: an older epoch certificate taken (P_MONO: epoch never goes back)', [...V2_RESTORE, '-DEPOCH_BACK'], 400, /epoch\[j\]>=pepoch\[j\]/],
   ['MINEPOCH_OFF: minEpoch not enforced (P_EPOCH)', [...V2_RESTORE, '-DMINEPOCH_OFF'], 400, /bepoch\[a1\]>=minep\[c\]/],
   ['LOAD_NO_CHECK: load counter not checked (P_TOKEN_ONCE)', [...V2_VALUE, '-DLOAD_NO_CHECK'], 400, TOKEN],
   ['LOAD_NO_MOVE: load counter not moved (P_TOKEN_ONCE)', [...V2_VALUE, '-DLOAD_NO_MOVE'], 400, TOKEN],

@@ -11,10 +11,9 @@ const show = (name: string, r: PanResult) =>
   console.log(`model ${name}: ${r.states} states, depth ${r.depth}, ${r.memoryMb} MB, ${r.seconds.toFixed(1)} s, errors ${r.errors}${r.violated ? `: ${r.violated}` : ''}`);
 
 describe('model/card.pml, clean', () => {
-  it.each([
-    ['v1', V1],
-    ['v2', V2],
-  ])('%s: every reachable state keeps every property (exhaustive)', (name, defines) => {
+  // card.pml's v2 tokens (-DTOKENS) are searched exhaustively no more: model/card-v2.pml's
+  // value configuration models version 2's tokens as the card has them (docs/model.md)
+  it.each([['v1', V1]])('%s: every reachable state keeps every property (exhaustive)', (name, defines) => {
     const r = runPan(defines);
     show(name, r);
     expect(r.violated).toBeUndefined();

@@ -60,6 +60,14 @@ export const CMD = {
   debit: 12,
   poke: 13,
   power: 14,
+  /** card-v2.pml only: RESTORE P1 01 of backup a1 with authorisation a2 */
+  crossRestore: 15,
+  /** card-v2.pml only: EPOCH UPDATE with the certificates of epoch a1 */
+  epochUpdate: 16,
+  /** card-v2.pml only, the issuer: restore authorisation a2 of backup a1 for card `card` */
+  authorise: 17,
+  /** card-v2.pml only, the issuer: starts epoch a1 (minEpoch a1) */
+  newEpoch: 18,
 } as const;
 
 export interface PanResult {

@@ -1,7 +1,8 @@
 /** Card-signed headers (protocol version 2): commit, verify and import check every header against the card's certificate. */
 import { describe, expect, it } from 'vitest';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { headerHash } from '../../src/protocol/backup-format.ts';
-import { fromHex } from '../../src/protocol/bytes.ts';
+import { concat, fromHex } from '../../src/protocol/bytes.ts';
 import { signHeader } from '../../src/protocol/trust/index.ts';
 import type { Vault } from '../../src/vault/index.ts';
 import { CardModel, Rng, type ModelBackup } from './card-model.ts';
@@ -77,6 +78,47 @@ describe('card-signed headers', () => {
       [3, "the header's card signature does not verify: the header or the wrapped key is not the one the card made"],
       [4, "the header's card signature does not verify: the header or the wrapped key is not the one the card made"],
     ]);
+    v.close();
+  });
+
+  it('verify checks the newest signature and the hash chain back: an older forged header is found, a stored signature altered is found by its kept hash', async () => {
+    const v = await freshFactory().open();
+    const card = v2card(7);
+    await store(v, card.next('full'));
+    for (let i = 0; i < 5; i++) await store(v, card.next('diff', 2));
+    expect(await v.verify()).toEqual([]);
+    expect(await v.verify({ signatures: 'every' })).toEqual([]);
+    // The signature of seq 3 replaced by one of another key, its kept hash recomputed too:
+    // the header is still the card's (seq 4 names it by hash), so the chain check does not
+    // run Ed25519 on it; only 'every' does. (The card would refuse it on restore.)
+    const r3 = await v.db.get('backups', [card.cardNumber, 3]);
+    if (!r3) throw new Error('no row');
+    const other = signHeader(new Rng(11).bytes(32), r3.wrappedKey, r3.header);
+    await v.db.put('backups', { ...r3, headerSignature: other, signatureHash: hexOf(sha256(concat(r3.wrappedKey, other))) });
+    expect(await v.verify()).toEqual([]);
+    expect((await v.verify({ signatures: 'every' })).map((f) => [f.code, f.seq])).toEqual([['HEADER_SIGNATURE', 3]]);
+    // The same bytes without the kept hash recomputed: found by the chain check as well.
+    await v.db.put('backups', { ...r3, headerSignature: other });
+    expect((await v.verify()).map((f) => [f.code, f.seq])).toEqual([['HEADER_SIGNATURE', 3]]);
+    // Likewise the wrapped key (under the signature, not under the chain): altered alone it
+    // is found by its kept hash; with the kept hash recomputed, only by 'every'.
+    const key = r3.wrappedKey.slice();
+    key[60] = (key[60] as number) ^ 1;
+    await v.db.put('backups', { ...r3, wrappedKey: key });
+    expect((await v.verify()).map((f) => [f.code, f.seq])).toEqual([['HEADER_SIGNATURE', 3]]);
+    await v.db.put('backups', { ...r3, wrappedKey: key, signatureHash: hexOf(sha256(concat(key, r3.headerSignature as Uint8Array))) });
+    expect(await v.verify()).toEqual([]);
+    expect((await v.verify({ signatures: 'every' })).map((f) => [f.code, f.seq])).toEqual([['HEADER_SIGNATURE', 3]]);
+    await v.db.put('backups', r3);
+    // An older header forged with its stored hash recomputed: seq 3's header no longer names
+    // it, so it is an anchor, its own signature is checked, and it fails.
+    const r2 = await v.db.get('backups', [card.cardNumber, 2]);
+    if (!r2) throw new Error('no row');
+    r2.header[30] = (r2.header[30] as number) ^ 1;
+    await v.db.put('backups', { ...r2, headerHash: hexOf(headerHash(r2.header)) });
+    const f = await v.verify();
+    expect(f.filter((x) => x.code === 'HEADER_SIGNATURE').map((x) => x.seq)).toEqual([2]);
+    expect(f.find((x) => x.code === 'CHAIN_BROKEN')?.seq).toBe(3);
     v.close();
   });
 

@@ -26,24 +26,30 @@ export function cardActions(services: Services, stores: Stores, onCardChanged: (
     else card.setState({ card: null });
   }
 
-  function open(via: ConnectedReader['kind'], pairingCode: string): Promise<ConnectedReader> {
+  /** `choice`: the bridge's pairing code, or the smart-card reader's name. */
+  function open(via: ConnectedReader['kind'], choice: string): Promise<ConnectedReader> {
     if (via === 'demo') return services.connectDemo();
     if (via === 'usb') return services.connectReader();
+    if (via === 'smartcard') {
+      if (!services.connectSmartCard) return Promise.reject(Object.assign(new Error('this build has no Web Smart Card source'), { code: 'unavailable' }));
+      return services.connectSmartCard(choice === '' ? undefined : choice);
+    }
     if (!services.connectBridge) return Promise.reject(Object.assign(new Error('this build has no PC/SC bridge'), { code: 'unavailable' }));
-    return services.connectBridge(pairingCode);
+    return services.connectBridge(choice);
   }
 
-  async function connect(via: ConnectedReader['kind'], pairingCode = ''): Promise<void> {
+  async function connect(via: ConnectedReader['kind'], choice = ''): Promise<void> {
     connection.getState().dispatch({ type: 'connect', via });
     try {
-      const reader = await open(via, pairingCode);
+      const reader = await open(via, choice);
       const present = await services.cardPresent();
       unsubscribe?.();
       unsubscribe = services.onCardEvent((e) => onEvent(e.type));
       connection.getState().dispatch({ type: 'connected', reader, cardPresent: present });
       if (present) await refreshCard();
     } catch (e) {
-      connection.getState().dispatch({ type: 'failed', code: errorCode(e) });
+      const reason = (e as { reason?: unknown } | null)?.reason;
+      connection.getState().dispatch(typeof reason === 'string' ? { type: 'failed', code: errorCode(e), reason } : { type: 'failed', code: errorCode(e) });
     }
   }
 
@@ -77,6 +83,10 @@ export function cardActions(services: Services, stores: Stores, onCardChanged: (
     connectDemo: () => connect('demo'),
     connectReader: () => connect('usb'),
     connectBridge: (pairingCode: string) => connect('bridge', pairingCode),
+    /** Web Smart Card API: `reader` by name, or the first with a card. */
+    connectSmartCard: (reader?: string) => connect('smartcard', reader ?? ''),
+    /** The computer's smart-card readers; fails with the service's error (its `reason`). */
+    smartCardReaders: () => (services.smartCardReaders ? services.smartCardReaders() : Promise.reject(Object.assign(new Error('this build has no Web Smart Card source'), { code: 'unavailable' }))),
     disconnect,
     refreshCard,
     spend: (amount: number) => demo('spend', (d) => d.spend(amount)),

@@ -1,8 +1,10 @@
-/** Start: the demo, a real USB reader, or the PC/SC bridge; failures explained with what to do. */
+/** Start: the demo, a real USB reader, the PC/SC bridge, or (where the browser has it) the Web Smart Card API; failures explained with what to do. */
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
 import { BridgeConnect } from './BridgeConnect.tsx';
 import { ConnectHero } from './ConnectHero.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
+import { SmartCardConnect } from './SmartCardConnect.tsx';
+import { hasSmartCardApi } from '../services/smart-card-present.ts';
 
 export function ConnectScreen() {
   const { t } = useI18n();
@@ -36,6 +38,13 @@ export function ConnectScreen() {
           </button>
           {failed?.via === 'usb' && <ErrorNotice code={failed.code} />}
         </article>
+        {hasSmartCardApi() && (
+          <SmartCardConnect
+            busy={busy}
+            connecting={busy && state.via === 'smartcard'}
+            failed={failed?.via === 'smartcard' ? { code: failed.code, reason: failed.reason } : null}
+          />
+        )}
         <BridgeConnect busy={busy} connecting={busy && state.via === 'bridge'} failed={failed?.via === 'bridge' ? failed.code : null} />
       </div>
       <aside className="how" aria-labelledby="how-heading">

@@ -1,4 +1,5 @@
 /** English. The key set of this file is the key set every language must have (index.ts). */
+import { enConnect } from './en-connect.ts';
 import { enIssuer } from './en-issuer.ts';
 
 export const en = {
@@ -378,4 +379,5 @@ export const en = {
   'error.card-unproven.title': 'This card cannot prove itself to its issuer',
   'error.card-unproven.help': 'It carries no certificate from its issuer (a card of protocol version 1), so the issuer keeps no copy of its backups. They stay in this browser only: export them to a file now and then.',
   ...enIssuer,
+  ...enConnect,
 } as const;

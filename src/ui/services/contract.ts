@@ -31,6 +31,7 @@ import type {
   VaultStatus,
 } from '../model.ts';
 import type { StorageHealthData } from '../components/StorageHealth.tsx';
+import type { SmartCardReaderRow } from './smart-card.ts';
 
 export interface TransferOptions {
   signal: AbortSignal;
@@ -79,6 +80,10 @@ export interface Services {
   connectReader(): Promise<ConnectedReader>;
   /** The local PC/SC bridge (`npm run bridge`), paired with the 6 digits it printed. Absent: not offered. */
   connectBridge?(pairingCode: string): Promise<ConnectedReader>;
+  /** The computer's readers through the Web Smart Card API (navigator.smartCard). Absent: not offered. */
+  smartCardReaders?(): Promise<SmartCardReaderRow[]>;
+  /** Connect exclusive to a reader of the Web Smart Card API (default: the first with a card). Fails with a SmartCardServiceError (its `reason`) when PC/SC says no. */
+  connectSmartCard?(reader?: string): Promise<ConnectedReader>;
   disconnect(): Promise<void>;
   /** Whether a card is in the connected reader. */
   cardPresent(): Promise<boolean>;

@@ -28,6 +28,7 @@ import { BackupNotes, memoryKeyValue, type KeyValue } from './notes.ts';
 import { previewRestore } from './preview.ts';
 import { ccidSource, openBridgeSource } from '../../reader/session-sources.ts';
 import { appBridgeSettings } from './bridge-settings.ts';
+import { openSmartCard, smartCardReaders } from './smart-card.ts';
 import { runBackup, runRestore, runVerify } from './transfers.ts';
 import { connectUsbReader } from '../../reader/session-usb.ts';
 import { entryOf, VaultView } from './vault-view.ts';
@@ -232,6 +233,12 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
         if (source.pairingToken !== undefined) settings.rememberPairing(source.pairingToken);
         return open('bridge', source.name, source, {});
       }),
+    smartCardReaders: () => smartCardReaders(),
+    connectSmartCard: async (reader) => {
+      // Errors keep their smart-card reason (smart-card.ts): not through mapped().
+      const { name, source } = await openSmartCard(reader);
+      return open('smartcard', name, source, {});
+    },
     disconnect: () => dispatch({ type: 'closed' }),
     cardPresent: () => {
       const w = world();

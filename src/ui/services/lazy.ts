@@ -35,6 +35,8 @@ export function lazyServices(usb: UsbLike | undefined): Services {
     connectDemo: call('connectDemo') as Services['connectDemo'],
     connectReader: call('connectReader') as Services['connectReader'],
     connectBridge: call('connectBridge') as NonNullable<Services['connectBridge']>,
+    smartCardReaders: call('smartCardReaders') as NonNullable<Services['smartCardReaders']>,
+    connectSmartCard: call('connectSmartCard') as NonNullable<Services['connectSmartCard']>,
     disconnect: call('disconnect') as Services['disconnect'],
     cardPresent: call('cardPresent') as Services['cardPresent'],
     onCardEvent: (listener) => {

@@ -11,12 +11,13 @@ export type ConnectionState =
   | { status: 'connecting'; via: ConnectedReader['kind'] }
   | { status: 'card-present'; reader: ConnectedReader }
   | { status: 'card-absent'; reader: ConnectedReader }
-  | { status: 'error'; code: ServiceErrorCode; via: ConnectedReader['kind'] };
+  /** `reason`: why the smart-card service said no (services/smart-card.ts), for its plain words. */
+  | { status: 'error'; code: ServiceErrorCode; via: ConnectedReader['kind']; reason?: string };
 
 export type ConnectionEvent =
   | { type: 'connect'; via: ConnectedReader['kind'] }
   | { type: 'connected'; reader: ConnectedReader; cardPresent: boolean }
-  | { type: 'failed'; code: ServiceErrorCode }
+  | { type: 'failed'; code: ServiceErrorCode; reason?: string }
   | { type: 'card-inserted' }
   | { type: 'card-removed' }
   | { type: 'reader-lost' }
@@ -30,7 +31,8 @@ export function nextConnection(s: ConnectionState, e: ConnectionEvent): Connecti
       if (s.status !== 'connecting') return s;
       return e.cardPresent ? { status: 'card-present', reader: e.reader } : { status: 'card-absent', reader: e.reader };
     case 'failed':
-      return s.status === 'connecting' ? { status: 'error', code: e.code, via: s.via } : s;
+      if (s.status !== 'connecting') return s;
+      return e.reason === undefined ? { status: 'error', code: e.code, via: s.via } : { status: 'error', code: e.code, via: s.via, reason: e.reason };
     case 'card-inserted':
       return s.status === 'card-absent' ? { status: 'card-present', reader: s.reader } : s;
     case 'card-removed':

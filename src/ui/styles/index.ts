@@ -6,3 +6,4 @@ import './components.css';
 import './memory-map.css';
 import './timeline.css';
 import './dialog.css';
+import './connect.css';

@@ -1,0 +1,134 @@
+/**
+ * Schema 2 -> 3 from a vault the schema-2 code wrote (test/fixtures/vault-v2, made by
+ * make-v2-fixture.ts): the uses rows become seq lists without the byPack index, every point
+ * restores to the same pages, verify is clean, deleting still collects exactly the packs
+ * nothing names; and a migration that fails half way leaves version 2 whole for the next
+ * open to convert.
+ */
+import { readFileSync } from 'node:fs';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CompactedPlan, Vault } from '../../src/vault/index.ts';
+import { fromHex } from '../../src/protocol/bytes.ts';
+import { freshFactory, hexOf } from './setup.ts';
+
+interface Fixture {
+  schema: 2;
+  stores: Record<string, unknown[]>;
+  points: Record<string, Record<string, string[]>>;
+}
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/vault-v2/vault.json', import.meta.url), 'utf8')) as Fixture;
+const CARD_A = '1234567890123456';
+
+const dec = (x: unknown): unknown => {
+  if (Array.isArray(x)) return x.map(dec);
+  if (typeof x === 'object' && x !== null) {
+    const o = x as Record<string, unknown>;
+    if (typeof o.$u8 === 'string') return fromHex(o.$u8);
+    if (Array.isArray(o.$u32)) return Uint32Array.from(o.$u32 as number[]);
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, dec(v)]));
+  }
+  return x;
+};
+
+const req = <T>(r: IDBRequest<T>) => new Promise<T>((ok, no) => ((r.onsuccess = () => ok(r.result)), (r.onerror = () => no(r.error))));
+
+/** Write the fixture's rows into a version-2 database, created as schemas 1 and 2 created it. */
+async function writeV2(factory: IDBFactory): Promise<void> {
+  const open = factory.open('test-vault', 2);
+  open.onupgradeneeded = () => {
+    const db = open.result;
+    db.createObjectStore('cards', { keyPath: 'cardNumber' });
+    db.createObjectStore('backups', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
+    db.createObjectStore('manifests', { keyPath: ['cardNumber', 'seq'] });
+    db.createObjectStore('tombstones', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
+    db.createObjectStore('meta');
+    db.createObjectStore('packs', { keyPath: ['cardNumber', 'seq'] });
+    db.createObjectStore('checks', { keyPath: ['cardNumber', 'seq'] });
+    db.createObjectStore('uses', { keyPath: ['cardNumber', 'seq'] }).createIndex('byPack', 'packs', { unique: false, multiEntry: true });
+  };
+  const db = await req(open);
+  const tx = db.transaction(Object.keys(fixture.stores), 'readwrite');
+  for (const [name, rows] of Object.entries(fixture.stores)) for (const row of rows) tx.objectStore(name).put(dec(row));
+  await new Promise((ok) => (tx.oncomplete = ok));
+  db.close();
+}
+
+/** Version, the uses store's indexes and its rows' shapes, read without the vault's code. */
+async function rawState(factory: IDBFactory) {
+  const db = await req(factory.open('test-vault'));
+  const tx = db.transaction('uses');
+  const rows = (await req(tx.objectStore('uses').getAll())) as { packs: unknown }[];
+  const out = { version: db.version, indexes: [...tx.objectStore('uses').indexNames], pairs: rows.filter((r) => Array.isArray(r.packs)).length, rows: rows.length };
+  db.close();
+  return out;
+}
+
+async function pointsRestore(v: Vault): Promise<void> {
+  for (const [card, points] of Object.entries(fixture.points))
+    for (const [seq, pages] of Object.entries(points)) {
+      const plan = (await v.restorePlan(card, Number(seq), 'compacted')) as CompactedPlan;
+      const got: string[] = [];
+      for (const s of plan.segments) for (const r of s.records) got[r.page] = hexOf(sha256(r.sealed));
+      expect(got, `card ${card} seq ${seq}`).toEqual(pages);
+    }
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('schema migration 2 -> 3', () => {
+  it('converts a version-2 vault in place: uses rows as seq lists, no byPack index, same points, verify clean', async () => {
+    const f = freshFactory();
+    await writeV2(f.factory);
+    expect(await rawState(f.factory)).toEqual({ version: 2, indexes: ['byPack'], pairs: 10, rows: 10 });
+    const v = await f.open();
+    expect(v.db.version).toBe(3);
+    v.close();
+    expect(await rawState(f.factory)).toEqual({ version: 3, indexes: [], pairs: 0, rows: 10 });
+    const w = await f.open();
+    // seq 4 of card a names the packs of deleted seqs 2 and 3 (they stay) and its own
+    expect(Array.from((await w.db.get('uses', [CARD_A, 4]))?.packs ?? [])).toEqual([1, 2, 3, 4]);
+    expect(await w.verify()).toEqual([]);
+    expect(await w.verify({ signatures: 'every' })).toEqual([]);
+    await pointsRestore(w);
+    // Deleting still collects exactly what nothing names: seqs 1-5 go; 6 (a full) starts
+    // anew, so the packs of 1-5 are named by no kept point any more.
+    const packsBefore = (await w.db.getAllKeys('packs')).filter((k) => k[0] === CARD_A).map((k) => k[1]);
+    expect(packsBefore).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const r = await w.deleteBackups(CARD_A, [1, 4, 5]);
+    expect(r).toEqual({ backups: 3, packsCollected: 5 });
+    expect(await w.verify()).toEqual([]);
+    // the migrated vault exports and imports whole
+    const file = await w.exportFile();
+    const x = await freshFactory().open();
+    await x.importFile(file);
+    expect(await x.verify()).toEqual([]);
+    x.close();
+    w.close();
+  });
+
+  it('a migration interrupted half way leaves version 2 whole; the next open converts it', async () => {
+    const f = freshFactory();
+    await writeV2(f.factory);
+    const before = await rawState(f.factory);
+    const proto = IDBCursor.prototype;
+    const update = proto.update;
+    let n = 0;
+    vi.spyOn(proto, 'update').mockImplementation(function (this: IDBCursor, ...args: Parameters<typeof update>) {
+      if (n++ >= 4) throw new DOMException('tab closed', 'AbortError');
+      return update.apply(this, args);
+    });
+    await expect(f.open()).rejects.toBeDefined();
+    vi.restoreAllMocks();
+    expect(n).toBe(5);
+    expect(await rawState(f.factory)).toEqual(before);
+    const v = await f.open();
+    expect(v.db.version).toBe(3);
+    expect(await v.verify()).toEqual([]);
+    await pointsRestore(v);
+    v.close();
+    expect(await rawState(f.factory)).toMatchObject({ version: 3, indexes: [], pairs: 0 });
+  });
+});
