@@ -53,6 +53,11 @@ export class SimCard implements CardLike {
     });
   }
 
+  /** Byte writes to the EEPROM so far (as `inspect().writeCount`, without copying the card): a fuzzer's cheap "nothing was written". */
+  get writeCount(): number {
+    return this.os.eeprom.writeCount;
+  }
+
   inspect(): CardView {
     return inspectCard(this.os);
   }
