@@ -31,4 +31,13 @@ export const enConnect = {
   'connect.smartcard.why.AbortError': 'The connection was cancelled. Try again when you are ready.',
   'connect.smartcard.why.InvalidStateError': 'The connection to the card was already closed. Try again.',
   'connect.smartcard.why.no-readers': 'The smart-card service lists no reader. Plug in your reader and find the readers again.',
+  'connect.usb.interfaces': 'This reader has several card interfaces: choose one',
+  'connect.usb.interface': 'Interface {number}',
+  'connect.usb.level.character': 'exchanges characters',
+  'connect.usb.level.tpdu': 'exchanges T=0/T=1 blocks',
+  'connect.usb.level.short-apdu': 'exchanges short commands',
+  'connect.usb.level.extended-apdu': 'exchanges long commands',
+  'connect.usb.slots': '{count} card slots',
+  'connect.usb.unusable': 'not supported by icvault',
+  'connect.usb.connect': 'Use this interface',
 } as const;

@@ -59,4 +59,13 @@ export const jaConnect = {
   'connect.smartcard.why.AbortError': '接続が取り消されました。準備ができたら、もう一度試してください。',
   'connect.smartcard.why.InvalidStateError': 'カードとの接続はすでに閉じられていました。もう一度試してください。',
   'connect.smartcard.why.no-readers': 'スマートカードサービスにリーダーが一つもありません。リーダーをつないでから、探し直してください。',
+  'connect.usb.interfaces': 'このリーダーにはカードの接続口が複数あります。一つ選んでください',
+  'connect.usb.interface': 'インターフェース {number}',
+  'connect.usb.level.character': '文字単位で通信',
+  'connect.usb.level.tpdu': 'T=0/T=1のブロック単位で通信',
+  'connect.usb.level.short-apdu': '短いコマンド単位で通信',
+  'connect.usb.level.extended-apdu': '長いコマンド単位で通信',
+  'connect.usb.slots': 'カードスロット{count}個',
+  'connect.usb.unusable': 'icvaultでは使えません',
+  'connect.usb.connect': 'このインターフェースを使う',
 } satisfies Partial<Record<MessageKey, string>>;

@@ -30,7 +30,8 @@ import { ccidSource, openBridgeSource } from '../../reader/session-sources.ts';
 import { appBridgeSettings } from './bridge-settings.ts';
 import { openSmartCard, smartCardReaders } from './smart-card.ts';
 import { runBackup, runRestore, runVerify } from './transfers.ts';
-import { connectUsbReader } from '../../reader/session-usb.ts';
+import { connectUsbReader, pickUsbDevice, type PickedUsbDevice } from '../../reader/session-usb.ts';
+import { interfaceRows } from './usb-choice.ts';
 import { entryOf, VaultView } from './vault-view.ts';
 import { resetVault } from './reset.ts';
 import { issuerServices, type IssuerServices } from './issuer-services.ts';
@@ -47,6 +48,8 @@ export interface ServicesOptions {
 export function createServices(usb: UsbLike | undefined, options: ServicesOptions = {}): Services {
   let session: ReaderSession<ReaderLink, DemoWorld> = noSession();
   let demoMode: DemoMode | null = null;
+  /** The USB device chosen in the browser's chooser, until connectReader opens it. */
+  let picked: PickedUsbDevice | null = null;
   let view: VaultView | null = null;
   const notes = new BackupNotes(options.notes ?? (typeof localStorage === 'undefined' ? memoryKeyValue() : localStorage));
   const listeners = new Set<Parameters<Services['onCardEvent']>[0]>();
@@ -216,10 +219,19 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
         if (w.replaced) await dispatch({ type: 'card-replaced', replaces: w.replaced });
         return info;
       }),
-    connectReader: () =>
+    pickUsbReader: () =>
+      mapped(async () => {
+        picked = null;
+        picked = await pickUsbDevice(usb);
+        return interfaceRows(picked.interfaces);
+      }),
+    connectReader: (interfaceNumber) =>
       mapped(async (): Promise<ConnectedReader> => {
         let link: ReaderLink | null = null;
-        const r = await connectUsbReader(usb, () => link?.emit({ type: 'reader-lost' }));
+        // The device pickUsbReader kept, at the interface the cardholder chose (issue 13).
+        const chosen = picked ? { device: picked.device, ...(interfaceNumber !== undefined ? { interfaceNumber } : {}) } : undefined;
+        picked = null;
+        const r = await connectUsbReader(usb, () => link?.emit({ type: 'reader-lost' }), chosen);
         const info = await open('usb', r.name, ccidSource(r.reader), { stopWatching: r.stop });
         link = session.kind === 'usb' ? session.link : null;
         return info;
