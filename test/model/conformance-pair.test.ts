@@ -136,6 +136,19 @@ describe("conformance: authorisation and epoch mutants' counterexamples part fro
     expect(pair.play({ ...bug, cut: 0, sw: 0, state: undefined as never }).toString(16)).toBe('6982');
     expect(target.authorisationCounter()).toBe(before);
   });
+
+  it('AUTH_ANY_TARGET (three cards): the cards follow the whole trail; the authorisation for another card the mutant accepts is refused (6A88), the counter kept', () => {
+    const r = runPan(['-DNC=3', '-DMAXB=1', '-DMAXTOK=0', '-DMAXE=1', '-DPIN_TARGET', '-DTRIES=3', '-DAUTH_ANY_TARGET'], { maxDepth: 400, model: MODEL_V2 });
+    expect(r.violated).toMatch(AUTH_ONCE);
+    const pair = new CardPair(3);
+    expect(divergencePair(trailStepsV2(r), pair).detail).toBe('');
+    const bug = violatingCommandV2(r);
+    expect(bug.cmd).toBe(CMD.crossRestore);
+    const target = pair.card(bug.card);
+    const before = target.authorisationCounter();
+    expect(pair.play({ ...bug, cut: 0, sw: 0, state: undefined as never }).toString(16)).toBe('6a88');
+    expect(target.authorisationCounter()).toBe(before);
+  });
 });
 
 /**
