@@ -3,7 +3,7 @@ import { hex } from '../../src/protocol/bytes.ts';
 import { APP_ORIGIN, errorOf, openWorld, type Driver, type World } from './support/world.ts';
 import { makeBackup } from './support/backups.ts';
 import { replacement } from './support/replacement.ts';
-import { TestCard } from './support/test-authority.ts';
+import type { TestCard } from './support/test-authority.ts';
 import { startIssuer } from '../../issuer/server.ts';
 import { sameSecret } from '../../issuer/keys/secrets.ts';
 
