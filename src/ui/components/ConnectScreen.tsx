@@ -5,6 +5,7 @@ import { ConnectHero } from './ConnectHero.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { SmartCardConnect } from './SmartCardConnect.tsx';
 import { UsbConnect } from './UsbConnect.tsx';
+import { DemoReaderOptions } from './DemoReaderOptions.tsx';
 import { hasSmartCardApi } from '../services/smart-card-present.ts';
 
 export function ConnectScreen() {
@@ -26,6 +27,7 @@ export function ConnectScreen() {
         <article className="panel connect-option">
           <h3>{t('connect.demo.title')}</h3>
           <p>{t('connect.demo.body')}</p>
+          <DemoReaderOptions disabled={busy} />
           <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void card.connectDemo()}>
             {busy && state.via === 'demo' ? t('connect.connecting') : t('connect.demo.button')}
           </button>

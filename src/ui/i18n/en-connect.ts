@@ -40,4 +40,10 @@ export const enConnect = {
   'connect.usb.slots': '{count} card slots',
   'connect.usb.unusable': 'not supported by icvault',
   'connect.usb.connect': 'Use this interface',
+  'connect.demo.protocol': 'How the demo reader talks to the card',
+  'connect.demo.protocol.apdu': 'Whole commands (default)',
+  'connect.demo.protocol.t1': 'T=1 blocks',
+  'connect.demo.protocol.t0': 'T=0',
+  'connect.demo.protocol.both': 'Card offering T=0 and T=1',
+  'connect.demo.protocolHint': 'By default the reader takes whole commands and speaks T=1 to the card. With T=0 or T=1 the app itself speaks the card’s transmission protocol, as with a simple USB reader.',
 } as const;

@@ -68,4 +68,10 @@ export const jaConnect = {
   'connect.usb.slots': 'カードスロット{count}個',
   'connect.usb.unusable': 'icvaultでは使えません',
   'connect.usb.connect': 'このインターフェースを使う',
+  'connect.demo.protocol': 'デモ用リーダーとカードの通信方式',
+  'connect.demo.protocol.apdu': 'コマンド単位（標準）',
+  'connect.demo.protocol.t1': 'T=1（ブロック単位）',
+  'connect.demo.protocol.t0': 'T=0（文字単位の伝送方式）',
+  'connect.demo.protocol.both': 'T=0とT=1の両方に対応したカード',
+  'connect.demo.protocolHint': '標準では、リーダーがコマンド単位で受け取り、カードとはT=1で通信します。T=0またはT=1を選ぶと、簡易なUSBリーダーと同じように、このアプリ自身がカードの伝送方式で通信します。',
 } satisfies Partial<Record<MessageKey, string>>;

@@ -29,6 +29,7 @@ import { previewRestore } from './preview.ts';
 import { ccidSource, openBridgeSource } from '../../reader/session-sources.ts';
 import { appBridgeSettings } from './bridge-settings.ts';
 import { openSmartCard, smartCardReaders } from './smart-card.ts';
+import { demoProtocolOptions } from './demo-protocols.ts';
 import { runBackup, runRestore, runVerify } from './transfers.ts';
 import { connectUsbReader, pickUsbDevice, type PickedUsbDevice } from '../../reader/session-usb.ts';
 import { interfaceRows } from './usb-choice.ts';
@@ -213,7 +214,7 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
     connectDemo: () =>
       mapped(async (): Promise<ConnectedReader> => {
         demoMode ??= await import('./demo-mode.ts');
-        const w = session.kind === 'demo' && session.world ? session.world : await demoMode.loadDemoWorld(issuer ? { opening: (t) => issuer.loadTokensVia(t) } : {});
+        const w = session.kind === 'demo' && session.world ? session.world : await demoMode.loadDemoWorld({ ...(issuer ? { opening: (t) => issuer.loadTokensVia(t) } : {}), ...demoProtocolOptions() });
         const info = await open('demo', 'Demo reader', ccidSource(await openReader(w.reader)), { world: w });
         // The demo remembers a lost card across reloads: the session says which card this one replaces.
         if (w.replaced) await dispatch({ type: 'card-replaced', replaces: w.replaced });
