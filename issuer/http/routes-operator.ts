@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { Deps } from './deps.ts';
-import { clientIp, limitBody } from './guards.ts';
+import { clientAddress, limitBody } from './guards.ts';
 import { IssuerError } from '../errors.ts';
 import { checkOperator } from '../store/operators.ts';
 import { approveReplacement, stopList } from '../store/lost.ts';
@@ -26,7 +26,7 @@ export async function operatorName(d: Deps, c: Context): Promise<string> {
   const colon = decoded.indexOf(':');
   if (colon < 1) throw new IssuerError('UNAUTHENTICATED', 'the Basic credential must be name:credential');
   const name = decoded.slice(0, colon);
-  const keys = [`op-ip:${clientIp(c)}`, `op:${name}`] as const;
+  const keys = [`op-ip:${clientAddress(c)}`, `op:${name}`] as const;
   await d.lostAttempts.hit(keys[0], 'operator log-in attempts from this address');
   await d.lostAttempts.hit(keys[1], `log-in attempts as operator ${JSON.stringify(name.slice(0, 40))}`);
   if (!(await checkOperator(d.db, name, decoded.slice(colon + 1)))) throw new IssuerError('UNAUTHENTICATED', 'operator name or credential wrong');
