@@ -41,9 +41,11 @@ export const enConnect = {
   'connect.usb.unusable': 'not supported by icvault',
   'connect.usb.connect': 'Use this interface',
   'connect.demo.protocol': 'How the demo reader talks to the card',
-  'connect.demo.protocol.apdu': 'Whole commands (default)',
+  'connect.demo.protocol.apdu': 'Commands (default)',
   'connect.demo.protocol.t1': 'T=1 blocks',
   'connect.demo.protocol.t0': 'T=0',
   'connect.demo.protocol.both': 'Card offering T=0 and T=1',
   'connect.demo.protocolHint': 'By default the reader takes whole commands and speaks T=1 to the card. With T=0 or T=1 the app itself speaks the card’s transmission protocol, as with a simple USB reader.',
+  'connect.bridge.paired': 'This page is paired with the bridge: no code needed.',
+  'connect.bridge.reconnect': 'Reconnect to the bridge',
 } as const;

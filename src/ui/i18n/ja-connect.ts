@@ -74,4 +74,6 @@ export const jaConnect = {
   'connect.demo.protocol.t0': 'T=0（文字単位の伝送方式）',
   'connect.demo.protocol.both': 'T=0とT=1の両方に対応したカード',
   'connect.demo.protocolHint': '標準では、リーダーがコマンド単位で受け取り、カードとはT=1で通信します。T=0またはT=1を選ぶと、簡易なUSBリーダーと同じように、このアプリ自身がカードの伝送方式で通信します。',
+  'connect.bridge.paired': 'このページはブリッジとペアリング済みです。コードは不要です。',
+  'connect.bridge.reconnect': 'ブリッジに再接続',
 } satisfies Partial<Record<MessageKey, string>>;

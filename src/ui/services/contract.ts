@@ -84,7 +84,7 @@ export interface Services {
   connectReader(interfaceNumber?: number): Promise<ConnectedReader>;
   /** The WebUSB chooser; keeps the device chosen for connectReader and lists its CCID interfaces (usb-choice.ts). */
   pickUsbReader?(): Promise<UsbInterfaceRow[]>;
-  /** The local PC/SC bridge (`npm run bridge`), paired with the 6 digits it printed. Absent: not offered. */
+  /** The local PC/SC bridge (`npm run bridge`), paired with the 6 digits it printed, or '' : with the pairing token kept from an earlier pairing (bridge-connect.ts). Absent: not offered. */
   connectBridge?(pairingCode: string): Promise<ConnectedReader>;
   /** The computer's readers through the Web Smart Card API (navigator.smartCard). Absent: not offered. */
   smartCardReaders?(): Promise<SmartCardReaderRow[]>;

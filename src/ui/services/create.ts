@@ -26,7 +26,8 @@ import { issuerId } from './issuer-name.ts';
 import { ReaderLink, type CardSource } from '../../reader/session-link.ts';
 import { BackupNotes, memoryKeyValue, type KeyValue } from './notes.ts';
 import { previewRestore } from './preview.ts';
-import { ccidSource, openBridgeSource } from '../../reader/session-sources.ts';
+import { ccidSource } from '../../reader/session-sources.ts';
+import { openKeptBridge } from './bridge-connect.ts';
 import { appBridgeSettings } from './bridge-settings.ts';
 import { openSmartCard, smartCardReaders } from './smart-card.ts';
 import { demoProtocolOptions } from './demo-protocols.ts';
@@ -239,11 +240,8 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
       }),
     connectBridge: (pairingCode) =>
       mapped(async (): Promise<ConnectedReader> => {
-        // The port and the remembered pairing the cardholder chose (bridge-settings.ts, issue 13).
-        const settings = appBridgeSettings();
-        const token = settings.pairingToken();
-        const source = await openBridgeSource({ pairingCode, ...(token !== undefined ? { pairingToken: token } : {}) }, settings.url());
-        if (source.pairingToken !== undefined) settings.rememberPairing(source.pairingToken);
+        // The port and the remembered pairing the cardholder chose (bridge-settings.ts, issue 13); '' : the kept token alone.
+        const source = await openKeptBridge(appBridgeSettings(), pairingCode);
         return open('bridge', source.name, source, {});
       }),
     smartCardReaders: () => smartCardReaders(),
