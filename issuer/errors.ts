@@ -20,6 +20,7 @@ export type IssuerErrorCode =
   | 'REPLAYED'
   | 'CARD_STOPPED'
   | 'WRONG_STATE'
+  | 'WITHDRAWN'
   | 'ORIGIN_REFUSED';
 
 const STATUS: Record<IssuerErrorCode, ContentfulStatusCode> = {
@@ -40,6 +41,7 @@ const STATUS: Record<IssuerErrorCode, ContentfulStatusCode> = {
   REPLAYED: 409,
   CARD_STOPPED: 403,
   WRONG_STATE: 409,
+  WITHDRAWN: 409,
   ORIGIN_REFUSED: 403,
 };
 

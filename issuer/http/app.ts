@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Deps } from './deps.ts';
-import { clientIp } from './guards.ts';
+import { clientAddress } from './guards.ts';
 import { oneOriginCors } from './cors.ts';
 import { IssuerError } from '../errors.ts';
 import { cardRoutes } from './routes-card.ts';
@@ -20,7 +20,7 @@ export function issuerApp(d: Deps): Hono {
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404));
 
   app.use('*', async (c, next) => {
-    d.perIp.hit(clientIp(c), 'this address');
+    d.perIp.hit(clientAddress(c), 'this address');
     await next();
   });
 

@@ -2,14 +2,16 @@ import { Hono, type Context } from 'hono';
 import type { Deps } from './deps.ts';
 import { limitBody, requireContentType } from './guards.ts';
 import { IssuerError } from '../errors.ts';
-import { cardSummaries, lostReports, operatorName } from './routes-operator.ts';
+import { authorisationKey, cardSummaries, lostReports, operatorName, withdrawReason } from './routes-operator.ts';
+import { listAuthorisations, withdrawAuthorisation } from '../store/authorisations.ts';
 import { approveReplacement, stopList } from '../store/lost.ts';
 import { issuerLosses, ledgerEntries } from '../store/ledger.ts';
 import { isCardNumber } from '../store/cards.ts';
 
 // The operator console: server-rendered HTML, no script at all, one stylesheet from
-// 'self', strict CSP. The only action is a form POST (approve a replacement), accepted
-// only from this origin (Sec-Fetch-Site / Origin) so another site cannot submit it.
+// 'self', strict CSP. Its actions (approve a replacement, withdraw an unused restore
+// authorisation) are form POSTs, accepted only from this origin (Sec-Fetch-Site / Origin)
+// so another site cannot submit them.
 
 const CSP = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -30,7 +32,7 @@ function page(c: Context, title: string, body: string) {
   c.header('cache-control', 'no-store');
   return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)} · icvault issuer</title>
 <link rel="stylesheet" href="/console/style.css"></head><body>
-<nav aria-label="Console"><a href="/console">Lost reports</a><a href="/console/cards">Cards</a><a href="/console/ledger">Ledger</a><a href="/console/stop-list">Stop list</a></nav>
+<nav aria-label="Console"><a href="/console">Lost reports</a><a href="/console/cards">Cards</a><a href="/console/ledger">Ledger</a><a href="/console/stop-list">Stop list</a><a href="/console/authorisations">Restore authorisations</a></nav>
 <main><h1>${esc(title)}</h1>${body}</main></body></html>`);
 }
 
@@ -50,6 +52,26 @@ async function asOperator(d: Deps, c: Context): Promise<string | Response> {
     }
     throw e;
   }
+}
+
+/**
+ * A console action's request: CSRF first, since the browser attaches the operator's Basic
+ * credential to any POST here, the request must show it comes from the console:
+ * Sec-Fetch-Site same-origin, or (older browsers) an Origin equal to the service's. A POST
+ * showing neither is refused too; tools use the JSON API (/v1/operator). Then the
+ * operator, then a form body.
+ */
+async function consoleAction(d: Deps, c: Context): Promise<Response | { who: string; form: Record<string, unknown> }> {
+  const site = c.req.header('sec-fetch-site');
+  const origin = c.req.header('origin');
+  const self = new URL(c.req.url).origin;
+  if ((site === undefined && origin === undefined) || (site !== undefined && site !== 'same-origin') || (origin !== undefined && origin !== self)) {
+    throw new IssuerError('ORIGIN_REFUSED', "console actions are accepted only from the console itself (Sec-Fetch-Site same-origin or the service's own Origin)");
+  }
+  const who = await asOperator(d, c);
+  if (typeof who !== 'string') return who;
+  requireContentType(c, 'application/x-www-form-urlencoded');
+  return { who, form: await c.req.parseBody() };
 }
 
 export function consoleRoutes(d: Deps): Hono {
@@ -72,24 +94,47 @@ export function consoleRoutes(d: Deps): Hono {
   });
 
   app.post('/approve', limitBody(1024), async (c) => {
-    // CSRF: the browser attaches the operator's Basic credential to any POST here, so the
-    // request must show it comes from the console: Sec-Fetch-Site same-origin, or (older
-    // browsers) an Origin equal to the service's. A POST showing neither is refused too;
-    // tools use the JSON API (/v1/operator).
-    const site = c.req.header('sec-fetch-site');
-    const origin = c.req.header('origin');
-    const self = new URL(c.req.url).origin;
-    if ((site === undefined && origin === undefined) || (site !== undefined && site !== 'same-origin') || (origin !== undefined && origin !== self)) {
-      throw new IssuerError('ORIGIN_REFUSED', 'console actions are accepted only from the console itself (Sec-Fetch-Site same-origin or the service\'s own Origin)');
-    }
-    const who = await asOperator(d, c);
-    if (typeof who !== 'string') return who;
-    requireContentType(c, 'application/x-www-form-urlencoded');
-    const form = await c.req.parseBody();
+    const action = await consoleAction(d, c);
+    if (action instanceof Response) return action;
+    const { who, form } = action;
     const card = typeof form['card'] === 'string' ? form['card'] : '';
     if (!isCardNumber(card)) throw new IssuerError('BAD_REQUEST', 'card number must be 16 digits');
     await approveReplacement(d.db, who, card);
     return c.redirect('/console', 303);
+  });
+
+  app.get('/authorisations', async (c) => {
+    const who = await asOperator(d, c);
+    if (typeof who !== 'string') return who;
+    const rows = (await listAuthorisations(d.db)).map((a) => [
+      esc(a.targetCard),
+      esc(a.sourceCard),
+      String(a.seq),
+      String(a.targetCounter),
+      esc(a.issuedAt),
+      a.state === 'withdrawn'
+        ? `<span class="stopped">withdrawn by ${esc(a.withdrawnBy ?? '')} at ${esc(a.withdrawnAt ?? '')}${a.reason ? `: ${esc(a.reason)}` : ''}</span>`
+        : a.state,
+      a.state === 'unused'
+        ? `<form method="post" action="/console/withdraw"><input type="hidden" name="card" value="${esc(a.targetCard)}"><input type="hidden" name="counter" value="${a.targetCounter}"><label>Reason <input name="reason" maxlength="200"></label> <button type="submit">Withdraw the authorisation of ${esc(a.targetCard)} for counter ${a.targetCounter}</button></form>`
+        : '',
+    ]);
+    return page(
+      c,
+      'Restore authorisations',
+      `<p>Only the newest authorisation of a replacement card can be withdrawn: an older one is used (the card has asked for a later counter since). A document the app already fetched stays valid on the card.</p>${
+        rows.length ? table(['Replacement card', 'Lost card', 'Backup', 'Counter', 'Issued', 'State', 'Action'], rows) : '<p>No restore authorisations.</p>'
+      }`,
+    );
+  });
+
+  app.post('/withdraw', limitBody(1024), async (c) => {
+    const action = await consoleAction(d, c);
+    if (action instanceof Response) return action;
+    const { who, form } = action;
+    const key = authorisationKey(typeof form['card'] === 'string' ? form['card'] : '', typeof form['counter'] === 'string' ? form['counter'] : '');
+    await withdrawAuthorisation(d.db, who, key.card, key.counter, withdrawReason(form['reason']));
+    return c.redirect('/console/authorisations', 303);
   });
 
   app.get('/cards', async (c) => {

@@ -29,21 +29,33 @@ export const limitBody = (max: number): MiddlewareHandler => {
 /** Fixed-window request counters per key (address or card number), in this process's
  *  memory: they bound request volume, and a database row per request would add a write
  *  (and a hot row per card) to every upload. Several processes each count their own
- *  share: docs/issuer.md ("Several processes") says what an operator sets. The bound on
- *  secret guesses is kept in the database instead (issuer/store/attempts.ts). */
+ *  share: docs/issuer.md ("Several processes") says what holds and what an operator sets.
+ *  The bound on secret guesses is kept in the database instead (issuer/store/attempts.ts).
+ *  Memory is bounded too: at most `maxKeys` windows; a new key past that drops the expired
+ *  windows, and if none has expired the oldest (that key only starts a fresh window
+ *  early), never all of them at once. */
 export class RateLimiter {
+  // A Map keeps insertion order: a window is (re)inserted when it starts, so the first
+  // entries are the oldest windows.
   private readonly windows = new Map<string, { start: number; count: number }>();
   constructor(
     private readonly perWindow: number,
     private readonly windowMs: number,
     private readonly now: () => number,
+    private readonly maxKeys = 100_000,
   ) {}
+
+  /** Windows held now (for tests of the bound). */
+  get size(): number {
+    return this.windows.size;
+  }
 
   hit(key: string, what: string): void {
     const t = this.now();
     const w = this.windows.get(key);
     if (!w || t - w.start >= this.windowMs) {
-      if (this.windows.size > 100_000) this.windows.clear();
+      this.windows.delete(key);
+      if (this.windows.size >= this.maxKeys) this.evict(t);
       this.windows.set(key, { start: t, count: 1 });
       return;
     }
@@ -52,11 +64,43 @@ export class RateLimiter {
       throw new IssuerError('RATE_LIMITED', `too many requests for ${what}: at most ${this.perWindow} per ${this.windowMs / 1000} s`);
     }
   }
+
+  private evict(t: number): void {
+    for (const [k, w] of this.windows) {
+      if (t - w.start < this.windowMs) break;
+      this.windows.delete(k);
+    }
+    if (this.windows.size >= this.maxKeys) {
+      const oldest = this.windows.keys().next();
+      if (!oldest.done) this.windows.delete(oldest.value);
+    }
+  }
 }
 
-export function clientIp(c: Context): string {
+/**
+ * The address a request is counted under: IPv4 as it is (an IPv4-mapped IPv6 address as
+ * its IPv4), IPv6 by its /64 prefix, since one subscriber commonly holds a whole /64
+ * and would otherwise have 2^64 addresses to spread guesses and floods over.
+ */
+export function addressKey(ip: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped?.[1]) return mapped[1];
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.split('%')[0]?.split('::') ?? [];
+  const h = head ? head.split(':') : [];
+  const tl = tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...h, ...Array<string>(Math.max(0, 8 - h.length - tl.length)).fill('0'), ...tl] : h;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (Number.parseInt(g, 16) || 0).toString(16))
+    .join(':')}::/64`;
+}
+
+/** The request's address as the per-address bounds count it (addressKey). The service
+ *  does not read X-Forwarded-For: a client could write it (docs/issuer.md). */
+export function clientAddress(c: Context): string {
   try {
-    return getConnInfo(c).remote.address ?? 'unknown';
+    return addressKey(getConnInfo(c).remote.address ?? 'unknown');
   } catch {
     return 'unknown'; // not served by @hono/node-server (app.request in a test)
   }

@@ -64,7 +64,7 @@ export function cardRoutes(d: Deps): Hono {
     if (data.length === 0) throw new IssuerError('BAD_REQUEST', 'empty body: send the backup bytes');
     const r = await uploadBackup(d.db, d.blobs, d.authority, identity, data, c.req.header('x-content-sha256'), {
       quotaBytes: d.config.quotaBytes,
-    });
+    }, d.uploads);
     return c.json(r, r.created ? 201 : 200);
   });
 

@@ -1,12 +1,14 @@
 import { Hono, type Context } from 'hono';
 import type { Deps } from './deps.ts';
-import { clientIp, limitBody } from './guards.ts';
+import { clientAddress, limitBody } from './guards.ts';
 import { IssuerError } from '../errors.ts';
 import { checkOperator } from '../store/operators.ts';
 import { approveReplacement, stopList } from '../store/lost.ts';
 import { issuerLosses, ledgerEntries } from '../store/ledger.ts';
 import { num, str } from '../db/db.ts';
 import { isCardNumber } from '../store/cards.ts';
+import { listAuthorisations, withdrawAuthorisation } from '../store/authorisations.ts';
+import { jsonBody } from './guards.ts';
 
 /** HTTP Basic with the operator credential printed at first start. Tries are bounded per
  *  operator name and per address (in the database, across processes). */
@@ -24,7 +26,7 @@ export async function operatorName(d: Deps, c: Context): Promise<string> {
   const colon = decoded.indexOf(':');
   if (colon < 1) throw new IssuerError('UNAUTHENTICATED', 'the Basic credential must be name:credential');
   const name = decoded.slice(0, colon);
-  const keys = [`op-ip:${clientIp(c)}`, `op:${name}`] as const;
+  const keys = [`op-ip:${clientAddress(c)}`, `op:${name}`] as const;
   await d.lostAttempts.hit(keys[0], 'operator log-in attempts from this address');
   await d.lostAttempts.hit(keys[1], `log-in attempts as operator ${JSON.stringify(name.slice(0, 40))}`);
   if (!(await checkOperator(d.db, name, decoded.slice(colon + 1)))) throw new IssuerError('UNAUTHENTICATED', 'operator name or credential wrong');
@@ -90,6 +92,21 @@ export async function lostReports(d: Deps): Promise<LostReport[]> {
   }));
 }
 
+/** Which authorisation: the card it was issued to and the counter it names. */
+export function authorisationKey(card: string | undefined, counter: string | undefined): { card: string; counter: number } {
+  if (!card || !isCardNumber(card)) throw new IssuerError('BAD_REQUEST', 'card number must be 16 digits');
+  const n = Number(counter);
+  if (!counter || !/^\d{1,10}$/.test(counter) || n < 1 || n > 2 ** 32 - 1) throw new IssuerError('BAD_REQUEST', 'the authorisation counter must be a whole number in 1..4294967295');
+  return { card, counter: n };
+}
+
+/** An optional reason for a withdrawal: absent or empty is none, else up to 200 characters. */
+export function withdrawReason(v: unknown): string | null {
+  if (v === undefined || v === null || v === '') return null;
+  if (typeof v !== 'string' || v.length > 200) throw new IssuerError('BAD_REQUEST', 'field "reason" must be a string of at most 200 characters');
+  return v;
+}
+
 /** The operator's JSON API (the console page renders the same data). */
 export function operatorRoutes(d: Deps): Hono {
   const app = new Hono();
@@ -119,6 +136,19 @@ export function operatorRoutes(d: Deps): Hono {
     if (!isCardNumber(card)) throw new IssuerError('BAD_REQUEST', 'card number must be 16 digits');
     await approveReplacement(d.db, name, card);
     return c.json({ approved: card, by: name }, 201);
+  });
+  app.get('/authorisations', async (c) => {
+    await operatorName(d, c);
+    return c.json({ authorisations: await listAuthorisations(d.db) });
+  });
+  // Withdraw the restore authorisation issued to :card for its counter :counter, if unused;
+  // a JSON body {reason} is optional.
+  app.post('/authorisations/:card/:counter/withdraw', limitBody(1024), async (c) => {
+    const name = await operatorName(d, c);
+    const { card, counter } = authorisationKey(c.req.param('card'), c.req.param('counter'));
+    const hasBody = Number(c.req.header('content-length') ?? '0') > 0;
+    const reason = hasBody ? withdrawReason((await jsonBody(c))['reason']) : null;
+    return c.json({ withdrawn: await withdrawAuthorisation(d.db, name, card, counter, reason) });
   });
   return app;
 }

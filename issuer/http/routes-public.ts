@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Deps } from './deps.ts';
-import { clientIp, hexField, jsonBody, limitBody, stringField } from './guards.ts';
+import { clientAddress, hexField, jsonBody, limitBody, stringField } from './guards.ts';
 import { IssuerError } from '../errors.ts';
 import { getCard, isCardNumber } from '../store/cards.ts';
 import { personaliseReplacement, reportLost, stopList } from '../store/lost.ts';
@@ -22,7 +22,7 @@ export function publicRoutes(d: Deps): Hono {
     const b = await jsonBody(c);
     const card = cardField(b);
     await d.lostAttempts.hit(`lost:${card}`, `recovery-code attempts on card ${card}`);
-    await d.lostAttempts.hit(`lost-ip:${clientIp(c)}`, 'recovery-code attempts from this address');
+    await d.lostAttempts.hit(`lost-ip:${clientAddress(c)}`, 'recovery-code attempts from this address');
     const entry = await reportLost(d.db, d.authority, card, stringField(b, 'recoveryCode', 64), d.config.now());
     return c.json({ stop: entry }, 201);
   });

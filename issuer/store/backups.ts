@@ -8,6 +8,7 @@ import { ok, type Decoded } from '../../src/protocol/result.ts';
 import { equal, hex } from '../../src/protocol/bytes.ts';
 import { decodeWrappedKeyV2 } from '../../src/protocol/trust/wrapped-key.ts';
 import type { BlobStore } from './blob-store.ts';
+import { storeUploads, type ReadyUpload, type UploadBatcher } from './upload-batch.ts';
 import { sha256 } from '../native-crypto.ts';
 
 export interface StoredBackup {
@@ -83,9 +84,10 @@ function check(authority: Authority, card: CardIdentity, data: Uint8Array, decla
  * Stores one backup of `card`. Idempotent by content: the same bytes again answer the
  * stored backup. The chain head moves by compare-and-swap (prevHash = current head, seq
  * above it, the card active, under its quota, a diff's base held) in the one statement
- * that also writes the blob and the backup row, so of many concurrent next backups
- * exactly one wins and a crash leaves none half stored. One round trip when it is
- * stored; a refusal is diagnosed by a second query (why the head did not move).
+ * that also writes the blob and the backup row (issuer/store/upload-batch.ts), so of many
+ * concurrent next backups exactly one wins and a crash leaves none half stored. One round
+ * trip when it is stored, shared with the other cards' uploads of the same moment when a
+ * batcher is given; a refusal is diagnosed by a second query (why the head did not move).
  */
 export async function uploadBackup(
   db: Db,
@@ -95,31 +97,28 @@ export async function uploadBackup(
   data: Uint8Array,
   declaredHash: string | undefined,
   limits: BackupLimits,
+  batcher?: UploadBatcher,
 ): Promise<UploadResult> {
   const { header: h, blobHash, hHash } = check(authority, card, data, declaredHash);
   const base = { seq: h.seq, kind: h.kind, date: h.date, headerHash: hex(hHash), blobHash: hex(blobHash), size: data.length };
   // A blob store outside the database takes the bytes first (idempotent by hash): a
   // crash before the statement leaves an object nobody names, never a half backup.
   if (!blobs.sameDatabase) await blobs.put(db, blobHash, data);
-  const blobCte = blobs.sameDatabase
-    ? `, blob AS (INSERT INTO blobs (hash, bytes, size) SELECT $7, $9, $5 FROM moved ON CONFLICT (hash) DO NOTHING)`
-    : `, blob AS (SELECT $9::bytea AS none)`; // $9 is null: the bytes went to put()
-  // PostgreSQL runs the CTEs as one statement: the UPDATE takes the head's row lock, a
-  // concurrent loser re-checks its WHERE on the winner's row and moves nothing, and the
-  // inserts read only the UPDATE's RETURNING (no row, no insert).
-  const stored = await db.query(
-    `WITH moved AS (
-       UPDATE chain_heads h SET seq = $3, head_hash = $4, bytes_used = h.bytes_used + $5::integer, updated_at = now()
-        WHERE h.card_number = $1 AND h.head_hash = $2 AND h.seq < $3
-          AND h.bytes_used + $5::integer <= $8::bigint
-          AND ($6::integer = 0 OR EXISTS (SELECT 1 FROM backups k WHERE k.card_number = $1 AND k.seq = $6::integer))
-          AND EXISTS (SELECT 1 FROM cards c WHERE c.card_number = $1 AND c.state = 'active')
-        RETURNING h.card_number)${blobCte}
-     INSERT INTO backups (card_number, seq, header_hash, blob_hash, kind, backup_date)
-     SELECT card_number, $3, $4, $7, $10, $11 FROM moved RETURNING seq`,
-    [card.cardNumber, h.prevHash, h.seq, hHash, data.length, h.kind === 'diff' ? h.baseSeq : 0, blobHash, limits.quotaBytes, blobs.sameDatabase ? data : null, h.kind, h.date],
-  );
-  if (stored.length === 1) return { ...base, created: true };
+  const up: ReadyUpload = {
+    cardNumber: card.cardNumber,
+    prevHash: h.prevHash,
+    seq: h.seq,
+    headerHash: hHash,
+    size: data.length,
+    baseSeq: h.kind === 'diff' ? h.baseSeq : 0,
+    blobHash,
+    bytes: blobs.sameDatabase ? data : null,
+    kind: h.kind,
+    date: h.date,
+  };
+  // With a batcher, concurrent uploads of other cards share the statement (group commit).
+  const moved = batcher ? await batcher.store(up) : ((await storeUploads(db, [up], limits.quotaBytes))[0] ?? false);
+  if (moved) return { ...base, created: true };
   const again = await refusal(db, card.cardNumber, h, hHash, blobHash, data.length, limits);
   if (again === 'same') return { ...base, created: false };
   throw again;

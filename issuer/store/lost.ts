@@ -174,8 +174,19 @@ export async function authoriseRestore(
   if (me.replaces === null) throw new IssuerError('FORBIDDEN', `card ${target.cardNumber} replaces no lost card`);
   const source = await getCard(db, authority, me.replaces);
   const pair = [source.identity.cardNumber, target.cardNumber];
-  const issued = await db.query('SELECT seq, target_counter, document FROM authorisations WHERE source_card = $1 AND target_card = $2 ORDER BY target_counter DESC', pair);
+  const issued = await db.query(
+    'SELECT seq, target_counter, document, withdrawn_at::text AS withdrawn, withdrawn_by FROM authorisations WHERE source_card = $1 AND target_card = $2 ORDER BY target_counter DESC',
+    pair,
+  );
   const same = issued.find((r) => num(r['target_counter']) === targetCounter);
+  // An operator withdrew the authorisation for this counter (issuer/store/authorisations.ts):
+  // neither it nor another point is handed out for it again.
+  if (same && same['withdrawn'] !== null && same['withdrawn'] !== undefined) {
+    throw new IssuerError(
+      'WITHDRAWN',
+      `the restore authorisation of card ${target.cardNumber} for counter ${targetCounter} was withdrawn by operator ${str(same['withdrawn_by'])} at ${str(same['withdrawn'])}: ask the issuer`,
+    );
+  }
   if (same) {
     if (num(same['seq']) === seq) return { document: bytes(same['document']), created: false };
     throw new IssuerError('REPLAYED', `counter ${targetCounter} of card ${target.cardNumber} was already authorised for backup ${num(same['seq'])}, not ${seq}`);

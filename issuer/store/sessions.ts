@@ -63,11 +63,20 @@ export async function sessionCardRow(db: Db, authority: Authority, token: string
  * Sessions this process has seen, by token hash: the card they speak for and their
  * expiry. A session is never withdrawn before it expires (a stop refuses the card's
  * uploads in the upload's own statement, issuer/store/backups.ts), so a hit needs no
- * round trip; a miss (another process made the session) reads the table once.
+ * round trip; a miss (another process made the session, or this one dropped it) reads
+ * the table once. At most `max` entries: a new one past that drops the expired ones at
+ * the front, and if none has expired the one cached first (it is read again on its next request),
+ * never all of them at once.
  */
 export class SessionCache {
+  // Insertion order: the first entries were cached first.
   private readonly known = new Map<string, { identity: CardIdentity; expiresAt: number }>();
   constructor(private readonly max = 100_000) {}
+
+  /** Entries held now (for tests of the bound). */
+  get size(): number {
+    return this.known.size;
+  }
 
   get(key: string, now: number): CardIdentity | undefined {
     const s = this.known.get(key);
@@ -75,8 +84,20 @@ export class SessionCache {
     return s && s.expiresAt >= now ? s.identity : undefined;
   }
 
-  set(key: string, identity: CardIdentity, expiresAt: number): void {
-    if (this.known.size >= this.max) this.known.clear();
+  set(key: string, identity: CardIdentity, expiresAt: number, now = Date.now()): void {
+    this.known.delete(key);
+    if (this.known.size >= this.max) {
+      // Sessions last SESSION_MS from their login, so the first cached expire first:
+      // sweep from the front until one is still valid.
+      for (const [k, s] of this.known) {
+        if (s.expiresAt >= now) break;
+        this.known.delete(k);
+      }
+      if (this.known.size >= this.max) {
+        const first = this.known.keys().next();
+        if (!first.done) this.known.delete(first.value);
+      }
+    }
     this.known.set(key, { identity, expiresAt });
   }
 }
@@ -92,6 +113,6 @@ export async function sessionIdentity(db: Db, authority: Authority, cache: Sessi
   const s = await cardBySession(db, authority, th);
   if (!s) throw new IssuerError('UNAUTHENTICATED', 'session unknown: log in with the card again');
   if (s.expiresAt < now) throw new IssuerError('UNAUTHENTICATED', 'session expired: log in with the card again');
-  cache.set(key, s.card.identity, s.expiresAt);
+  cache.set(key, s.card.identity, s.expiresAt, now);
   return s.card.identity;
 }

@@ -58,17 +58,27 @@ function prepare(input: CommitInput, pending: Promise<void>[]): Prepared {
   const pageCount = f.memorySize / f.pageSize;
   if (input.records.length !== f.recordCount) throw bad(`header of seq ${f.seq} announces ${f.recordCount} records, ${input.records.length} arrived`);
   const recordBytes = f.pageSize + TAG_BYTES;
-  const seen = new Set<number>();
+  // One pass: checks, and whether the records already come in page order (the card sends
+  // them so), in which case they are copied as they are, without a sort.
+  const seen = new Uint8Array(pageCount);
+  let ascending = true;
+  let last = -1;
   for (const r of input.records) {
     if (!Number.isInteger(r.page) || r.page < 0 || r.page >= pageCount) throw bad(`page ${r.page} is outside 0..${pageCount - 1}`);
-    if (seen.has(r.page)) throw bad(`page ${r.page} arrived twice`);
+    if (seen[r.page] === 1) throw bad(`page ${r.page} arrived twice`);
     if (r.sealed.length !== recordBytes) throw bad(`page ${r.page} is ${r.sealed.length} bytes, expected ${recordBytes}`);
-    seen.add(r.page);
+    seen[r.page] = 1;
+    if (r.page < last) ascending = false;
+    last = r.page;
   }
-  const ordered = [...input.records].sort((a, b) => a.page - b.page);
+  const ordered = ascending ? input.records : [...input.records].sort((a, b) => a.page - b.page);
   const sealed = new Uint8Array(ordered.length * recordBytes);
-  ordered.forEach((r, i) => sealed.set(r.sealed, i * recordBytes));
-  const pages = Uint32Array.from(ordered, (r) => r.page);
+  const pages = new Uint32Array(ordered.length);
+  for (let i = 0; i < ordered.length; i++) {
+    const r = ordered[i] as SealedRecord;
+    sealed.set(r.sealed, i * recordBytes);
+    pages[i] = r.page;
+  }
   // Hashed while the signature is checked (both WebCrypto, both before the transaction).
   const pack: PackRow = { cardNumber: f.cardNumber, seq: f.seq, pages, recordBytes, sealed, hash: '' };
   pending.push(digestHex(sealed).then((h) => void (pack.hash = h)));

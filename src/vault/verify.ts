@@ -141,23 +141,17 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
   const out: Finding[] = [];
   // The small values in one read transaction: rows, tombstones, manifests, pack keys, checks.
   const tx = db.transaction(['backups', 'manifests', 'packs', 'tombstones', 'checks', 'meta']);
-  const [rows, tombs, packKeys, checks, whole] = await Promise.all([
+  // Every manifest is kept until the packs are checked (they name the points a damaged
+  // pack breaks), so they are read in one request with the rest, all pipelined.
+  const [rows, tombs, packKeys, checks, whole, manifestRows] = await Promise.all([
     tx.objectStore('backups').getAll(cardRange(card)),
     tx.objectStore('tombstones').getAll(cardRange(card)),
     tx.objectStore('packs').getAllKeys(cardRange(card)),
     tx.objectStore('checks').getAll(cardRange(card)),
     tx.objectStore('meta').get(wholeCheckKey(card)),
+    tx.objectStore('manifests').getAll(cardRange(card)),
   ]);
-  // Each manifest read once, the requests pipelined in the same transaction.
-  // Manifests by key range, BATCH at a time: one request per batch, bounded memory.
-  const manifests = new Map<number, ManifestRow>();
-  for (let after = -1; ; ) {
-    const batch = await tx.objectStore('manifests').getAll(IDBKeyRange.bound([card, after], [card, 0x1_0000_0000], true, true), BATCH * 4);
-    for (const m of batch) manifests.set(m.seq, m);
-    const last = batch[batch.length - 1];
-    if (!last || batch.length < BATCH * 4) break;
-    after = last.seq;
-  }
+  const manifests = new Map(manifestRows.map((m) => [m.seq, m]));
   const uses: Uses = { need: new Map(), manifests: [] };
   // Header and page-map hashes all at once with WebCrypto (the reads above are done, so
   // letting this transaction commit meanwhile is fine).

@@ -79,22 +79,31 @@ describe.each(['pglite', 'pg'] as const)('issuer killed during uploads (%s)', (d
     let prev: Uint8Array | undefined;
     let seq = 1;
     let stopped = false;
+    let ended: string | undefined;
     const acked: number[] = [];
     const chain = (async () => {
       while (!stopped) {
         const b = makeBackup({ issuer: authority.issuerId, cardNumber: card.cardNumber, seq, ...(prev ? { prev } : {}) });
         try {
           const r = await fetch(child.url + path, { method: 'POST', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/octet-stream' }, body: card.frame(b.header, b.records).slice().buffer });
-          if (r.status !== 201) break;
+          if (r.status !== 201) {
+            ended = `upload ${seq} answered ${r.status}: ${await r.text()}`;
+            break;
+          }
           acked.push(seq);
           prev = b.hash;
           seq++;
-        } catch {
+        } catch (e) {
+          ended = `upload ${seq} failed: ${(e as Error).message}`;
           break; // the connection died with the process
         }
       }
     })();
-    while (acked.length < 3) await new Promise((r) => setTimeout(r, 5));
+    while (acked.length < 3) {
+      // Before the kill every upload is a next backup of a live service: a refusal is a failure.
+      if (ended !== undefined) throw new Error(`the chain stopped before the kill: ${ended}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
     const stuck = makeBackup({ issuer: authority.issuerId, cardNumber: card.cardNumber, seq: 10_000, ...(prev ? { prev } : {}) });
     halfUpload(child.url, path, t, card.frame(stuck.header, stuck.records));
     child.proc.kill('SIGKILL');

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hex } from '../../src/protocol/bytes.ts';
 import { APP_ORIGIN, errorOf, openWorld, type Driver, type World } from './support/world.ts';
-import { makeBackup, type MadeBackup } from './support/backups.ts';
-import { TestCard } from './support/test-authority.ts';
+import { makeBackup } from './support/backups.ts';
+import { replacement } from './support/replacement.ts';
+import type { TestCard } from './support/test-authority.ts';
 import { startIssuer } from '../../issuer/server.ts';
 import { sameSecret } from '../../issuer/keys/secrets.ts';
 
@@ -22,23 +23,8 @@ describe.each<Driver>(['pglite', 'pg'])('hostile and retried requests on %s', (d
     await w?.close();
   });
 
-  /** A lost card with one backup, an approved and personalised replacement logged in. */
-  async function replacement(): Promise<{ old: TestCard; point: MadeBackup; newNumber: string; token: string }> {
-    const old = w.newCard();
-    const t = await w.login(old);
-    const code = ((await (await w.call('POST', `/v1/cards/${old.cardNumber}/register`, { token: t, json: {} })).json()) as { recoveryCode: string }).recoveryCode;
-    const point = makeBackup({ issuer: w.authority.issuerId, cardNumber: old.cardNumber, seq: 1 });
-    expect((await w.call('POST', `/v1/cards/${old.cardNumber}/backups`, { token: t, body: old.frame(point.header, point.records) })).status).toBe(201);
-    expect((await w.call('POST', '/v1/lost', { json: { cardNumber: old.cardNumber, recoveryCode: code } })).status).toBe(201);
-    expect((await w.call('POST', `/v1/operator/replacements/${old.cardNumber}/approve`, { headers: { authorization: w.operatorAuth } })).status).toBe(201);
-    const blank = new TestCard(w.authority);
-    const p = await w.call('POST', `/v1/replacements/${old.cardNumber}/personalise`, { json: { recoveryCode: code, signKey: hex(blank.signKey), boxKey: hex(blank.boxKey), pin: '2468' } });
-    const { cardNumber, certificate } = (await p.json()) as { cardNumber: string; certificate: string };
-    return { old, point, newNumber: cardNumber, token: await w.login(blank.personalised(cardNumber, certificate)) };
-  }
-
   it('answers copies of one restore-authorisation request, sent at once, with one stored document', async () => {
-    const { newNumber, token } = await replacement();
+    const { newNumber, token } = await replacement(w);
     const asks = await Promise.all(
       Array.from({ length: 6 }, () => w.call('POST', `/v1/cards/${newNumber}/restore-authorisations`, { token, json: { seq: 1, counter: 4 } })),
     );

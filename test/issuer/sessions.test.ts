@@ -56,3 +56,28 @@ describe('issuer session cache', () => {
     await expect(sessionIdentity(db, a, new SessionCache(), undefined, now)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 });
+
+describe('issuer session cache bound', () => {
+  const a = testAuthority();
+  const card = new TestCard(a, '6100000000000009');
+  const id = a.checkCardCertificate(card.certificate);
+
+  it('holds at most max sessions: drops expired ones first, then the one cached first, never all', () => {
+    const cache = new SessionCache(3);
+    cache.set('s1', id, 100, 0);
+    cache.set('s2', id, 5000, 0);
+    cache.set('s3', id, 5000, 0);
+    // Full at 200: s1 has expired and goes; s2 and s3 stay.
+    cache.set('s4', id, 5200, 200);
+    expect([cache.size, cache.get('s1', 200), cache.get('s2', 200)?.cardNumber, cache.get('s3', 200)?.cardNumber]).toEqual([3, undefined, card.cardNumber, card.cardNumber]);
+    // Full, none expired: the one cached first (s2) goes, the others stay.
+    cache.set('s5', id, 5300, 300);
+    expect([cache.size, cache.get('s2', 300), cache.get('s3', 300)?.cardNumber, cache.get('s4', 300)?.cardNumber, cache.get('s5', 300)?.cardNumber]).toEqual([
+      3,
+      undefined,
+      card.cardNumber,
+      card.cardNumber,
+      card.cardNumber,
+    ]);
+  });
+});

@@ -39,10 +39,16 @@ function divergencePair(steps: readonly StepV2[], pair = new CardPair()): { at: 
  * epochs, no load tokens (loads and spends are replayed on one card by
  * conformance.test.ts); -DWALK guides walks toward restores into card 1.
  */
-const PAIR_WALK = ['-DNC=2', '-DPIN_TARGET', '-DMAXB=40', '-DMAXTOK=0', '-DMAXAUTH=30', '-DMAXE=3', '-DTRIES=3', '-DWALK'];
+const PAIR_WALK = ['-DPIN_TARGET', '-DMAXB=40', '-DMAXTOK=0', '-DMAXAUTH=30', '-DMAXE=3', '-DTRIES=3', '-DWALK'];
 const SEEDS = [1, 2, 3, 4, 5, 6];
-const walks = new Map<number, StepV2[]>();
-const walk = (seed: number) => walks.get(seed) ?? walks.set(seed, randomWalkV2(PAIR_WALK, seed, 400_000)).get(seed) ?? [];
+const walks = new Map<string, StepV2[]>();
+const walkOf = (cards: number, seed: number) => {
+  const key = `${cards}:${seed}`;
+  return walks.get(key) ?? walks.set(key, randomWalkV2([`-DNC=${cards}`, ...PAIR_WALK], seed, 400_000)).get(key) ?? [];
+};
+const walk = (seed: number) => walkOf(2, seed);
+/** Three cards (card 2 a second target): an authorisation presented to the card it is not for. */
+const THREE_SEEDS = [1, 2];
 const count = (steps: readonly StepV2[], card: number, cmd: number, sw: number, cut = 0) => steps.filter((s) => s.card === card && s.cmd === cmd && s.sw === sw && s.cut === cut).length;
 
 describe('conformance: two cards follow model/card-v2.pml (restores into another card, authorisations, epochs)', () => {
@@ -50,6 +56,18 @@ describe('conformance: two cards follow model/card-v2.pml (restores into another
     const steps = walk(seed);
     expect(steps.length).toBeGreaterThan(1000);
     expect(divergencePair(steps).detail).toBe('');
+  });
+
+  it.each(THREE_SEEDS)('random walk of three cards, seed %i', (seed) => {
+    const steps = walkOf(3, seed);
+    expect(steps.length).toBeGreaterThan(1000);
+    expect(divergencePair(steps, new CardPair(3)).detail).toBe('');
+  });
+
+  it('the three-card walks present an authorisation to the card it is not for (6A88) and restore into card 2', () => {
+    const all = THREE_SEEDS.flatMap((seed) => walkOf(3, seed));
+    expect(count(all, 2, CMD.crossRestore, 0x6a88)).toBeGreaterThan(0);
+    expect(count(all, 2, CMD.crossRestore, 0x9000)).toBeGreaterThan(0);
   });
 
   it('the walks restore into the other card, refuse replayed and stale authorisations, move epochs and refuse retired backups (they are not idle)', () => {
@@ -134,6 +152,19 @@ describe("conformance: authorisation and epoch mutants' counterexamples part fro
     const target = pair.card(bug.card);
     const before = target.authorisationCounter();
     expect(pair.play({ ...bug, cut: 0, sw: 0, state: undefined as never }).toString(16)).toBe('6982');
+    expect(target.authorisationCounter()).toBe(before);
+  });
+
+  it('AUTH_ANY_TARGET (three cards): the cards follow the whole trail; the authorisation for another card the mutant accepts is refused (6A88), the counter kept', () => {
+    const r = runPan(['-DNC=3', '-DMAXB=1', '-DMAXTOK=0', '-DMAXE=1', '-DPIN_TARGET', '-DTRIES=3', '-DAUTH_ANY_TARGET'], { maxDepth: 400, model: MODEL_V2 });
+    expect(r.violated).toMatch(AUTH_ONCE);
+    const pair = new CardPair(3);
+    expect(divergencePair(trailStepsV2(r), pair).detail).toBe('');
+    const bug = violatingCommandV2(r);
+    expect(bug.cmd).toBe(CMD.crossRestore);
+    const target = pair.card(bug.card);
+    const before = target.authorisationCounter();
+    expect(pair.play({ ...bug, cut: 0, sw: 0, state: undefined as never }).toString(16)).toBe('6a88');
     expect(target.authorisationCounter()).toBe(before);
   });
 });

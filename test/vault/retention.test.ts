@@ -73,6 +73,30 @@ describe('vault retention', () => {
     v.close();
   });
 
+  it('collects exactly the packs nothing names, also when the points naming one are not a run of seqs (a branch left unacknowledged)', async () => {
+    const v = await freshFactory().open();
+    const card = new CardModel();
+    await store(v, card.next('full'));
+    await store(v, card.next('diff', [0]));
+    const branch = card.backup('diff', [0]); // seq 3 on seq 2, never acknowledged: it replaces page 0
+    await v.commitBackup(branch.input);
+    await store(v, card.next('diff', [1])); // seq 4, again on seq 2: takes page 0 from pack 2
+    const packs = async () => (await v.db.getAllKeys('packs')).map((k) => k[1]);
+    // pack 2 is named by points 2 and 4, not 3: deleting 2 keeps it
+    expect(await v.deleteBackups(card.cardNumber, [2])).toEqual({ backups: 1, packsCollected: 0 });
+    expect(await packs()).toEqual([1, 2, 3, 4]);
+    expect(await v.discardBackup(card.cardNumber, 3)).toEqual({ backups: 1, packsCollected: 1 });
+    expect(await packs()).toEqual([1, 2, 4]);
+    expect(await v.verify()).toEqual([]);
+    // the last point naming pack 2 goes: pack 2 and 4 go with it, pack 1 stays for point 1
+    expect(await v.deleteBackups(card.cardNumber, [4])).toEqual({ backups: 1, packsCollected: 2 });
+    expect(await packs()).toEqual([1]);
+    expect(await v.verify()).toEqual([]);
+    const plan = (await v.restorePlan(card.cardNumber, 1, 'compacted')) as CompactedPlan;
+    expect(plan.pages).toBe(card.pageCount);
+    v.close();
+  });
+
   it('keeps the newest verified point when the newest backup is damaged', async () => {
     const v = await freshFactory().open();
     const card = new CardModel();

@@ -2,6 +2,7 @@
 import { errorCode } from '../errors.ts';
 import type { ConnectedReader } from '../model.ts';
 import type { DemoControls, Services } from '../services/contract.ts';
+import { silentChoice, type UsbInterfaceRow } from '../services/usb-choice.ts';
 import type { Stores } from '../state/stores.ts';
 
 /** `onCardChanged(newCard)`: newCard when a different card (or none) is now in the reader. */
@@ -29,7 +30,7 @@ export function cardActions(services: Services, stores: Stores, onCardChanged: (
   /** `choice`: the bridge's pairing code, or the smart-card reader's name. */
   function open(via: ConnectedReader['kind'], choice: string): Promise<ConnectedReader> {
     if (via === 'demo') return services.connectDemo();
-    if (via === 'usb') return services.connectReader();
+    if (via === 'usb') return services.connectReader(choice === '' ? undefined : Number(choice));
     if (via === 'smartcard') {
       if (!services.connectSmartCard) return Promise.reject(Object.assign(new Error('this build has no Web Smart Card source'), { code: 'unavailable' }));
       return services.connectSmartCard(choice === '' ? undefined : choice);
@@ -51,6 +52,33 @@ export function cardActions(services: Services, stores: Stores, onCardChanged: (
       const reason = (e as { reason?: unknown } | null)?.reason;
       connection.getState().dispatch(typeof reason === 'string' ? { type: 'failed', code: errorCode(e), reason } : { type: 'failed', code: errorCode(e) });
     }
+  }
+
+  /**
+   * "Connect a USB reader": the browser's chooser, then, when the device has several CCID
+   * interfaces the driver can use, returns them for the cardholder to choose
+   * (connectUsbInterface); with one, connects to it at once and returns null.
+   */
+  async function pickUsbReader(): Promise<UsbInterfaceRow[] | null> {
+    if (!services.pickUsbReader) {
+      await connect('usb');
+      return null;
+    }
+    connection.getState().dispatch({ type: 'connect', via: 'usb' });
+    let rows: UsbInterfaceRow[];
+    try {
+      rows = await services.pickUsbReader();
+    } catch (e) {
+      connection.getState().dispatch({ type: 'failed', code: errorCode(e) });
+      return null;
+    }
+    const silent = silentChoice(rows);
+    if (silent === null) {
+      connection.getState().dispatch({ type: 'disconnected' });
+      return rows;
+    }
+    await connect('usb', silent.interfaceNumber === undefined ? '' : String(silent.interfaceNumber));
+    return null;
   }
 
   async function disconnect(): Promise<void> {
@@ -82,6 +110,9 @@ export function cardActions(services: Services, stores: Stores, onCardChanged: (
   return {
     connectDemo: () => connect('demo'),
     connectReader: () => connect('usb'),
+    pickUsbReader,
+    /** The interface the cardholder chose of the device pickUsbReader listed. */
+    connectUsbInterface: (interfaceNumber: number) => connect('usb', String(interfaceNumber)),
     connectBridge: (pairingCode: string) => connect('bridge', pairingCode),
     /** Web Smart Card API: `reader` by name, or the first with a card. */
     connectSmartCard: (reader?: string) => connect('smartcard', reader ?? ''),

@@ -1,6 +1,8 @@
 /**
  * The PC/SC bridge as a reader source: a button that opens a small form asking for the
- * pairing code `npm run bridge` printed (docs/bridge.md), then connects through it.
+ * pairing code `npm run bridge` printed (docs/bridge.md), then connects through it. Once
+ * paired, "Reconnect" connects with the kept pairing token, no code typed (a token the
+ * bridge no longer knows is forgotten and the form asks for the code again).
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { ServiceErrorCode } from '../errors.ts';
@@ -50,6 +52,14 @@ export function BridgeConnect({ busy, connecting, failed }: { busy: boolean; con
     <article className="panel connect-option" aria-labelledby="bridge-title">
       <h3 id="bridge-title">{t('connect.bridge.title')}</h3>
       <p>{t('connect.bridge.body')}</p>
+      {paired && !open && (
+        <>
+          <div className="muted small">{t('connect.bridge.paired')}</div>
+          <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void card.connectBridge('').then(() => setPaired(appBridgeSettings().pairingToken() !== undefined))}>
+            {connecting ? t('connect.connecting') : t('connect.bridge.reconnect')}
+          </button>
+        </>
+      )}
       {open ? (
         <form className="bridge-form" onSubmit={submit} aria-labelledby="bridge-title" noValidate>
           <label htmlFor="bridge-code">{t('connect.bridge.code')}</label>

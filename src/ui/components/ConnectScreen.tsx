@@ -4,6 +4,8 @@ import { BridgeConnect } from './BridgeConnect.tsx';
 import { ConnectHero } from './ConnectHero.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { SmartCardConnect } from './SmartCardConnect.tsx';
+import { UsbConnect } from './UsbConnect.tsx';
+import { DemoReaderOptions } from './DemoReaderOptions.tsx';
 import { hasSmartCardApi } from '../services/smart-card-present.ts';
 
 export function ConnectScreen() {
@@ -25,19 +27,13 @@ export function ConnectScreen() {
         <article className="panel connect-option">
           <h3>{t('connect.demo.title')}</h3>
           <p>{t('connect.demo.body')}</p>
+          <DemoReaderOptions disabled={busy} />
           <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void card.connectDemo()}>
             {busy && state.via === 'demo' ? t('connect.connecting') : t('connect.demo.button')}
           </button>
           {failed?.via === 'demo' && <ErrorNotice code={failed.code} />}
         </article>
-        <article className="panel connect-option">
-          <h3>{t('connect.reader.title')}</h3>
-          <p>{t('connect.reader.body')}</p>
-          <button type="button" className="btn btn-secondary" disabled={busy} onClick={() => void card.connectReader()}>
-            {busy && state.via === 'usb' ? t('connect.connecting') : t('connect.reader.button')}
-          </button>
-          {failed?.via === 'usb' && <ErrorNotice code={failed.code} />}
-        </article>
+        <UsbConnect busy={busy} connecting={busy && state.via === 'usb'} failed={failed?.via === 'usb' ? failed.code : null} />
         {hasSmartCardApi() && (
           <SmartCardConnect
             busy={busy}

@@ -32,6 +32,7 @@ import type {
 } from '../model.ts';
 import type { StorageHealthData } from '../components/StorageHealth.tsx';
 import type { SmartCardReaderRow } from './smart-card.ts';
+import type { UsbInterfaceRow } from './usb-choice.ts';
 
 export interface TransferOptions {
   signal: AbortSignal;
@@ -76,9 +77,14 @@ export interface DemoControls {
 export interface Services {
   /** Simulated USB reader holding the demo card. */
   connectDemo(): Promise<ConnectedReader>;
-  /** WebUSB chooser; then the CCID driver. */
-  connectReader(): Promise<ConnectedReader>;
-  /** The local PC/SC bridge (`npm run bridge`), paired with the 6 digits it printed. Absent: not offered. */
+  /**
+   * The CCID driver on a USB reader: the device pickUsbReader kept, at `interfaceNumber`
+   * (default: the first usable), or else the WebUSB chooser first.
+   */
+  connectReader(interfaceNumber?: number): Promise<ConnectedReader>;
+  /** The WebUSB chooser; keeps the device chosen for connectReader and lists its CCID interfaces (usb-choice.ts). */
+  pickUsbReader?(): Promise<UsbInterfaceRow[]>;
+  /** The local PC/SC bridge (`npm run bridge`), paired with the 6 digits it printed, or '' : with the pairing token kept from an earlier pairing (bridge-connect.ts). Absent: not offered. */
   connectBridge?(pairingCode: string): Promise<ConnectedReader>;
   /** The computer's readers through the Web Smart Card API (navigator.smartCard). Absent: not offered. */
   smartCardReaders?(): Promise<SmartCardReaderRow[]>;

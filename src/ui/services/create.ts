@@ -26,11 +26,14 @@ import { issuerId } from './issuer-name.ts';
 import { ReaderLink, type CardSource } from '../../reader/session-link.ts';
 import { BackupNotes, memoryKeyValue, type KeyValue } from './notes.ts';
 import { previewRestore } from './preview.ts';
-import { ccidSource, openBridgeSource } from '../../reader/session-sources.ts';
+import { ccidSource } from '../../reader/session-sources.ts';
+import { openKeptBridge } from './bridge-connect.ts';
 import { appBridgeSettings } from './bridge-settings.ts';
 import { openSmartCard, smartCardReaders } from './smart-card.ts';
+import { demoProtocolOptions } from './demo-protocols.ts';
 import { runBackup, runRestore, runVerify } from './transfers.ts';
-import { connectUsbReader } from '../../reader/session-usb.ts';
+import { connectUsbReader, pickUsbDevice, type PickedUsbDevice } from '../../reader/session-usb.ts';
+import { interfaceRows } from './usb-choice.ts';
 import { entryOf, VaultView } from './vault-view.ts';
 import { resetVault } from './reset.ts';
 import { issuerServices, type IssuerServices } from './issuer-services.ts';
@@ -47,6 +50,8 @@ export interface ServicesOptions {
 export function createServices(usb: UsbLike | undefined, options: ServicesOptions = {}): Services {
   let session: ReaderSession<ReaderLink, DemoWorld> = noSession();
   let demoMode: DemoMode | null = null;
+  /** The USB device chosen in the browser's chooser, until connectReader opens it. */
+  let picked: PickedUsbDevice | null = null;
   let view: VaultView | null = null;
   const notes = new BackupNotes(options.notes ?? (typeof localStorage === 'undefined' ? memoryKeyValue() : localStorage));
   const listeners = new Set<Parameters<Services['onCardEvent']>[0]>();
@@ -210,27 +215,33 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
     connectDemo: () =>
       mapped(async (): Promise<ConnectedReader> => {
         demoMode ??= await import('./demo-mode.ts');
-        const w = session.kind === 'demo' && session.world ? session.world : await demoMode.loadDemoWorld(issuer ? { opening: (t) => issuer.loadTokensVia(t) } : {});
+        const w = session.kind === 'demo' && session.world ? session.world : await demoMode.loadDemoWorld({ ...(issuer ? { opening: (t) => issuer.loadTokensVia(t) } : {}), ...demoProtocolOptions() });
         const info = await open('demo', 'Demo reader', ccidSource(await openReader(w.reader)), { world: w });
         // The demo remembers a lost card across reloads: the session says which card this one replaces.
         if (w.replaced) await dispatch({ type: 'card-replaced', replaces: w.replaced });
         return info;
       }),
-    connectReader: () =>
+    pickUsbReader: () =>
+      mapped(async () => {
+        picked = null;
+        picked = await pickUsbDevice(usb);
+        return interfaceRows(picked.interfaces);
+      }),
+    connectReader: (interfaceNumber) =>
       mapped(async (): Promise<ConnectedReader> => {
         let link: ReaderLink | null = null;
-        const r = await connectUsbReader(usb, () => link?.emit({ type: 'reader-lost' }));
+        // The device pickUsbReader kept, at the interface the cardholder chose (issue 13).
+        const chosen = picked ? { device: picked.device, ...(interfaceNumber !== undefined ? { interfaceNumber } : {}) } : undefined;
+        picked = null;
+        const r = await connectUsbReader(usb, () => link?.emit({ type: 'reader-lost' }), chosen);
         const info = await open('usb', r.name, ccidSource(r.reader), { stopWatching: r.stop });
         link = session.kind === 'usb' ? session.link : null;
         return info;
       }),
     connectBridge: (pairingCode) =>
       mapped(async (): Promise<ConnectedReader> => {
-        // The port and the remembered pairing the cardholder chose (bridge-settings.ts, issue 13).
-        const settings = appBridgeSettings();
-        const token = settings.pairingToken();
-        const source = await openBridgeSource({ pairingCode, ...(token !== undefined ? { pairingToken: token } : {}) }, settings.url());
-        if (source.pairingToken !== undefined) settings.rememberPairing(source.pairingToken);
+        // The port and the remembered pairing the cardholder chose (bridge-settings.ts, issue 13); '' : the kept token alone.
+        const source = await openKeptBridge(appBridgeSettings(), pairingCode);
         return open('bridge', source.name, source, {});
       }),
     smartCardReaders: () => smartCardReaders(),

@@ -14,6 +14,7 @@ import { demoIssuer } from '../../../issuer/core/demo.ts';
 import type { LoadRequest } from '../../host/terminal.ts';
 import { demoPersonaliser, demoRootPublicKey, issuerMachine } from './demo-issuer.ts';
 import { loadOpeningValue, type OpeningTokens } from './demo-opening.ts';
+import { demoReaderConfig } from './demo-reader.ts';
 
 export const FIRST_DEMO_CARD = '4900000000000001';
 /** The reader level demo mode uses: extended APDUs, so a backup needs few exchanges. */
@@ -82,11 +83,12 @@ export class DemoWorld {
     const saved = meta?.inReader && bytes ? loadSaved(bytes, options) : undefined;
     if (meta && (meta.inReader === null || saved)) {
       const card = meta.inReader && saved ? new SavingCard(saved, meta.inReader) : null;
-      const reader = card ? createSimulatedReader(card, DEMO_READER_LEVEL) : new SimUsbReader(DEMO_READER_LEVEL);
+      const level = demoReaderConfig(options.protocols, DEMO_READER_LEVEL);
+      const reader = card ? createSimulatedReader(card, level) : new SimUsbReader(level);
       return new DemoWorld(store, reader, card, meta, options);
     }
     const card = new SavingCard(await issue(demoPersonaliser(FIRST_DEMO_CARD, DEMO_PIN), false, options), FIRST_DEMO_CARD);
-    const world = new DemoWorld(store, createSimulatedReader(card, DEMO_READER_LEVEL), card, { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] }, options);
+    const world = new DemoWorld(store, createSimulatedReader(card, demoReaderConfig(options.protocols, DEMO_READER_LEVEL)), card, { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] }, options);
     await world.saveAll(card);
     return world;
   }

@@ -34,6 +34,7 @@ export function lazyServices(usb: UsbLike | undefined): Services {
   return {
     connectDemo: call('connectDemo') as Services['connectDemo'],
     connectReader: call('connectReader') as Services['connectReader'],
+    pickUsbReader: call('pickUsbReader') as NonNullable<Services['pickUsbReader']>,
     connectBridge: call('connectBridge') as NonNullable<Services['connectBridge']>,
     smartCardReaders: call('smartCardReaders') as NonNullable<Services['smartCardReaders']>,
     connectSmartCard: call('connectSmartCard') as NonNullable<Services['connectSmartCard']>,
