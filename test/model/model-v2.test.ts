@@ -5,7 +5,7 @@
  * yields a counterexample of the property that names it.
  */
 import { describe, expect, it } from 'vitest';
-import { MODEL_V2, runPan, simulate, V2_RESTORE, V2_SPLICE, V2_VALUE, type PanResult } from './spin.ts';
+import { MODEL_V2, runPan, simulate, V2_AUTH, V2_RESTORE, V2_SPLICE, V2_VALUE, type PanResult } from './spin.ts';
 
 const show = (name: string, r: PanResult) =>
   console.log(`model v2 ${name}: ${r.states} states, depth ${r.depth}, ${r.memoryMb} MB, ${r.seconds.toFixed(1)} s, errors ${r.errors}${r.violated ? `: ${r.violated}` : ''}`);
@@ -14,6 +14,7 @@ describe('model/card-v2.pml, clean', () => {
   it.each([
     ['restores', V2_RESTORE],
     ['value', V2_VALUE],
+    ['authorisations', V2_AUTH],
     ['splices (one card, two pages)', V2_SPLICE],
   ])('%s: every reachable state keeps every property (exhaustive)', (name, defines) => {
     const r = runPan(defines, { model: MODEL_V2 });

@@ -21,6 +21,8 @@ export const V2 = ['-DMAXSEQ=2', '-DMAXV=1', '-DTOKENS', '-DMAXTOK=1'];
  *  backup, two load tokens, an authorisation, one epoch). */
 export const V2_RESTORE = ['-DMAXB=2', '-DMAXTOK=0'];
 export const V2_VALUE = ['-DMAXB=1', '-DMAXTOK=2', '-DMAXE=1'];
+/** Authorisations: two cards, one backup, two authorisations (the same number or the next, used, replayed, across an epoch change). */
+export const V2_AUTH = ['-DMAXB=1', '-DMAXTOK=0', '-DMAXAUTH=2'];
 /** Splices: one card, two pages, two backups (records of different backups combined). */
 export const V2_SPLICE = ['-DNC=1', '-DNP=2', '-DMAXB=2', '-DMAXTOK=0', '-DMAXAUTH=0', '-DMAXE=1'];
 

@@ -14,7 +14,11 @@
  * The slot sends one T=0 TPDU per XfrBlock with wLevelParameter = the answer data it
  * expects (exchange-iccd-a.ts); this pipe turns it into that sequence and answers with
  * a RDR_to_PC_DataBlock of data + SW1 SW2, so the slot's power, removal and error
- * handling stay the same code.
+ * handling stay the same code. With a T=1 card (its default protocol: no PPS here) a
+ * T=1 block goes as libccid's t1_xcv sends it at TPDU level: XFR_BLOCK with the whole
+ * block, GET_ICC_STATUS until not busy (CCID_Receive's ICCD_A branch), DATA_BLOCK asking
+ * for a whole block (3 + 254 + 2 bytes, proto-t1.c's buffer); the block's LEN says how
+ * much of the answer is the block.
  */
 import { concat } from '../../protocol/bytes.ts';
 import type { RdrToPc } from '../../protocol/ccid/rdr-to-pc.ts';
@@ -30,10 +34,19 @@ export const ICCD_A_STATUS = { Busy: 0x40, Mute: 0x80, Data: 0x10, StatusWords: 
 const MAX_READ = 0x1000;
 const ATR_MAX = 33;
 const ICC_MUTE = 0xfe;
+/** proto-t1.c T1_BUFFER_SIZE: prologue, the largest INF, a CRC. */
+const T1_BLOCK_MAX = 3 + 254 + 2;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class IccdAPipe extends IccdControlPipe implements MessagePipe {
+  /** What XfrBlocks carry: T=0 TPDUs until the slot says T=1 (protocolInForce). */
+  private protocol: 0 | 1 = 0;
+
+  protocolInForce(_slot: number, protocol: 0 | 1): void {
+    this.protocol = protocol;
+  }
+
   async command(msg: Outgoing, timeoutMs: number, signal?: AbortSignal): Promise<RdrToPc> {
     const seq = this.nextSeq();
     const reply = (type: RdrToPc['type'], bStatus: number, bError = 0, data: Uint8Array = new Uint8Array(0)): RdrToPc => ({ type, slot: msg.slot, seq, bStatus, bError, specific: 0, data });
@@ -41,6 +54,7 @@ export class IccdAPipe extends IccdControlPipe implements MessagePipe {
       switch (msg.type) {
         case 'IccPowerOn': {
           // libccid: power off first "to reset the ICC state machine", wait for ready, power on.
+          this.protocol = 0;
           await this.out(ICCD_A_REQUEST.PowerOff, 0, new Uint8Array(0));
           if ((await this.status(timeoutMs, signal)) === ICCD_A_STATUS.Mute) return reply('DataBlock', 0x42, ICC_MUTE);
           const atr = await this.in(ICCD_A_REQUEST.PowerOn, ATR_MAX);
@@ -52,6 +66,7 @@ export class IccdAPipe extends IccdControlPipe implements MessagePipe {
         case 'GetSlotStatus':
           return reply('SlotStatus', (await this.status(timeoutMs, signal)) === ICCD_A_STATUS.Mute ? 0x02 : 0x00);
         case 'XfrBlock':
+          if (this.protocol === 1) return reply('DataBlock', 0, 0, await this.t1Block(msg.data, timeoutMs, signal));
           return reply('DataBlock', 0, 0, await this.tpdu(msg.data, msg.levelParameter, timeoutMs, signal));
         default:
           // ICCD rev 1.0 has no parameter or other requests (effectiveDescriptor marks the
@@ -80,6 +95,15 @@ export class IccdAPipe extends IccdControlPipe implements MessagePipe {
     const sw = await this.in(ICCD_A_REQUEST.DataBlock, 2);
     if (sw.length !== 2) throw new ReaderError('PROTOCOL_ERROR', `ICCD answered ${sw.length} bytes for SW1 SW2`);
     return concat(data, sw);
+  }
+
+  /** t1_xcv at TPDU level, ICCD_A branches: the block out, status until not busy, the answer block in. */
+  private async t1Block(block: Uint8Array, timeoutMs: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
+    await this.out(ICCD_A_REQUEST.XfrBlock, 0, block);
+    if ((await this.status(timeoutMs, signal)) === ICCD_A_STATUS.Mute) throw new ReaderError('CARD_REMOVED', 'the ICCD device reports no card');
+    const answer = await this.in(ICCD_A_REQUEST.DataBlock, T1_BLOCK_MAX);
+    if (answer.length < 3) throw new ReaderError('PROTOCOL_ERROR', `ICCD answered ${answer.length} bytes for a T=1 block`);
+    return answer;
   }
 
   /** GET_ICC_STATUS until not busy (libccid polls every 10 ms). */

@@ -14,5 +14,7 @@ export interface MessagePipe {
   /** Fail the current wait only, if it is for this slot. */
   interrupt(slot: number, error: ReaderError): void;
   readonly alive: boolean;
+  /** ICCD version A only: which protocol the slot's XfrBlocks now carry (iccd-a-pipe.ts: T=0 TPDUs or T=1 blocks). */
+  protocolInForce?(slot: number, protocol: 0 | 1): void;
   readonly stats: BusStats;
 }

@@ -69,7 +69,7 @@ export function chooseProtocol(atr: Atr, caps: ReaderCapabilities, defaultsOnly 
   const first = atr.protocols[0] ?? 0;
   if (defaultsOnly) {
     if ((first === 0 || first === 1) && usable(first, caps)) return first;
-    throw new ReaderError('UNSUPPORTED', `the card refused PPS and the reader cannot do its default protocol T=${first}`);
+    throw new ReaderError('UNSUPPORTED', `card runs its default protocol T=${first} (no PPS: the card refused it, or the reader has none), reader supports${caps.t0 ? ' T=0' : ''}${caps.t1 ? ' T=1' : ''}`);
   }
   // Prefer T=1: its blocks carry extended APDUs and long answers without GET RESPONSE.
   if (atr.protocols.includes(1) && usable(1, caps)) return 1;

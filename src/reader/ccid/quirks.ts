@@ -84,8 +84,9 @@ export function effectiveDescriptor(d: CcidClassDescriptor, quirk: Quirk | undef
   // ICCD version B at short-APDU level answers with the extended-APDU chaining (ccid_open_hack_pre).
   if (interfaceProtocol === 2 && (fixed.dwFeatures & FEATURE.LevelMask) === FEATURE.LevelShortApdu) fixed = level(FEATURE.LevelExtendedApdu)(fixed);
   // ICCD version A moves T=0 TPDUs by status polling (commands.c CmdXfrBlockCHAR_T0,
-  // ICCD_A branch) and has no request for PPS or parameters: T=0 only, and the device
-  // negotiates by itself. (libccid would also run T=1 blocks over it; we do not.)
-  if (interfaceProtocol === 1) fixed = { ...fixed, dwProtocols: fixed.dwProtocols & 0x01, dwFeatures: (fixed.dwFeatures | FEATURE.AutoParameterNegotiation) >>> 0 };
+  // ICCD_A branch) and T=1 blocks whole (proto-t1.c t1_xcv over CCID_Transmit and
+  // CCID_Receive's ICCD_A branches), and has no request for PPS or parameters: the
+  // device negotiates by itself, so the card runs its default protocol (slot.ts).
+  if (interfaceProtocol === 1) fixed = { ...fixed, dwFeatures: (fixed.dwFeatures | FEATURE.AutoParameterNegotiation) >>> 0 };
   return fixed.dwMaxCCIDMessageLength === 263 ? { ...fixed, dwMaxCCIDMessageLength: 270 } : fixed;
 }

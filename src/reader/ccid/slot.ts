@@ -51,7 +51,7 @@ export interface SlotDeps {
   noPps: boolean;
   /** dwMaxCCIDMessageLength as the reader declares it (before the 263 -> 270 rule). */
   declaredMessageLength: number;
-  /** ICCD version A: one T=0 TPDU per XfrBlock, moved by the device (iccd-a-pipe.ts). */
+  /** ICCD version A: one T=0 TPDU or T=1 block per XfrBlock, moved by the device (iccd-a-pipe.ts). */
   iccdA: boolean;
 }
 
@@ -94,7 +94,8 @@ export class CcidSlot implements Transport {
       let ppsFallback = false;
       let negotiated;
       try {
-        negotiated = await this.negotiateWith(atr, false, signal);
+        // ICCD A has no PPS request: the card keeps its default protocol (7816-3 §6.3.1).
+        negotiated = await this.negotiateWith(atr, this.deps.iccdA, signal);
       } catch (e) {
         if (!(e instanceof PpsRefused)) throw e;
         // 7816-3 §9.3: after a failed PPS, reset; then the default protocol needs no PPS.
@@ -103,6 +104,7 @@ export class CcidSlot implements Transport {
         negotiated = await this.negotiateWith(atr, true, signal);
       }
       const { protocol, fiDi } = negotiated;
+      this.deps.pipe.protocolInForce?.(this.index, protocol);
       const { f, d } = fiDiValues(fiDi) ?? { f: 372, d: 1 };
       const wait = protocol === 1 ? blockWaitingTimeMs(atr.bwi, this.deps.clockKHz, f, d) : workWaitingTimeMs(atr.wi, this.deps.clockKHz, f);
       this.timeoutMs = readTimeoutMs(wait, this.deps.minTimeoutMs);

@@ -7,9 +7,14 @@
  *   answer data), 0x20 SW1 SW2 ready, 0x80 no card or a mute card.
  * Requests: 0x62 ICC_POWER_ON (IN: the ATR), 0x63 ICC_POWER_OFF (OUT), 0x65 XFR_BLOCK
  * (OUT: the header, then the data), 0x6F DATA_BLOCK (IN: the answer data or SW1 SW2).
+ * A card whose default protocol (first offered in its ATR; the device has no PPS) is
+ * T=1 gets whole T=1 blocks: XFR_BLOCK a block, DATA_BLOCK the card's answer block, the
+ * status idle (not busy) in between, as libccid's t1_xcv reads it.
  */
 import type { IccState } from '../../protocol/ccid/rdr-to-pc.ts';
 import type { CardLike } from '../../protocol/transport.ts';
+import { parseAtr } from '../../protocol/atr.ts';
+import { T1Card } from '../../protocol/t1-card.ts';
 import { T0CharCard, type T0CharOptions } from './t0-char-card.ts';
 
 const STATUS = { Idle: 0x00, Data: 0x10, StatusWords: 0x20, Mute: 0x80 } as const;
@@ -27,6 +32,9 @@ export class SimIccdA {
   /** The header in progress (its INS and P3), and the SW1 SW2 the card sent. */
   private header: Uint8Array | undefined;
   private sw: Uint8Array | undefined;
+  /** A card running T=1: its block layer, and the answer block waiting for DATA_BLOCK. */
+  private t1: T1Card | undefined;
+  private t1Answer: Uint8Array | undefined;
 
   constructor(
     private readonly slot: IccdASlot,
@@ -41,6 +49,8 @@ export class SimIccdA {
     this.slot.card?.powerOff();
     this.slot.powered = false;
     this.t0 = undefined;
+    this.t1 = undefined;
+    this.t1Answer = undefined;
     this.status = STATUS.Idle;
   }
 
@@ -51,6 +61,9 @@ export class SimIccdA {
     const atr = card.powerOn();
     this.slot.powered = true;
     this.t0 = new T0CharCard(card, this.options);
+    const parsed = parseAtr(atr);
+    this.t1 = parsed.ok && parsed.value.protocols[0] === 1 ? new T1Card((apdu) => card.transmit(apdu), { ifsc: parsed.value.ifsc, edc: parsed.value.crc ? 'crc' : 'lrc' }) : undefined;
+    this.t1Answer = undefined;
     this.status = STATUS.Idle;
     return atr;
   }
@@ -59,6 +72,10 @@ export class SimIccdA {
   xfrBlock(bytes: Uint8Array): boolean {
     const t0 = this.t0;
     if (!t0 || !this.slot.powered) return false;
+    if (this.t1) {
+      this.t1Answer = this.t1.receive(bytes);
+      return true;
+    }
     if (this.status === STATUS.Idle || this.status === STATUS.StatusWords) {
       if (bytes.length !== 5) return false;
       this.header = bytes.slice();
@@ -73,6 +90,11 @@ export class SimIccdA {
   dataBlock(length: number): Uint8Array | undefined {
     const t0 = this.t0;
     if (!t0) return undefined;
+    if (this.t1) {
+      const block = this.t1Answer;
+      this.t1Answer = undefined;
+      return block?.subarray(0, length);
+    }
     if (this.status === STATUS.StatusWords && this.sw) {
       this.status = STATUS.Idle;
       return this.sw.subarray(0, length);
