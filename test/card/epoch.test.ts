@@ -9,7 +9,7 @@ import { generateIssuerKeys, IssuerAuthority } from '../../issuer/core/index.ts'
 import type { SimCard } from '../../src/card-sim/index.ts';
 import { command } from '../../src/protocol/apdu.ts';
 import { equal, hex } from '../../src/protocol/bytes.ts';
-import { epochUpdate, getCardKeys, getEpochCertificate } from '../../src/protocol/commands/index.ts';
+import { backup, epochUpdate, getCardKeys, getEpochCertificate } from '../../src/protocol/commands/index.ts';
 import { createTestCard } from '../support/card.ts';
 import { certificateOf, raw, runBackup, runRestore, send, verify, type StoredBackup } from './helpers.ts';
 
@@ -75,12 +75,20 @@ describe('after EPOCH UPDATE', () => {
     verify(card);
     refusedUnchanged(card, '6984', () => runRestore(card, old, [old]).toString(16));
   });
-  it('new backups are wrapped to the epoch-2 key (the issuer opens them) and restore', () => {
+  it('the card has no current point of the new epoch: a diff is refused (6985) until a full backup', () => {
+    // GET DATA backup status: counter, chain head kept; the current point is none.
+    expect(card.inspect()).toMatchObject({ point: { card: CARD, seq: 0 } });
+    refusedUnchanged(card, '6985', () => send(card, backup.getApdu('diff', 1_700_000_000_000)).sw.toString(16));
+  });
+  it('new backups are wrapped to the epoch-2 key (the issuer opens them) and restore, a diff on the new full too', () => {
     const fresh = runBackup(card, 'full');
     expect(fresh.header.epoch).toBe(2);
     expect(issuer.openWrappedKey(fresh.wrappedKeyBytes).epoch).toBe(2);
     expect(() => issuer.openWrappedKey(old.wrappedKeyBytes)).toThrow(/retired/);
     expect(runRestore(card, fresh, [fresh])).toBe(0x9000);
+    const diff = runBackup(card, 'diff');
+    expect(diff.header).toMatchObject({ epoch: 2, baseSeq: fresh.header.seq });
+    expect(runRestore(card, diff, [fresh, diff])).toBe(0x9000);
   });
   it('an older epoch again: 6984', () => refusedUnchanged(card, '6984', () => update(card, issuer.epochCertificate(2), cert2)));
 });
