@@ -12,6 +12,7 @@ import { backup as backupCmd, backupAbort, backupComplete, backupTransfer, getBa
 import type { Transport } from '../protocol/transport.ts';
 import type { BackupRow, Vault } from '../vault/index.ts';
 import { presentPin, readIdentity, readStatus } from './card.ts';
+import { checkCardGenuine } from './card-genuine.ts';
 import { HostError, toHostError } from './errors.ts';
 import { CardLink } from './link.ts';
 import { Meter, type ProgressListener } from './progress.ts';
@@ -29,6 +30,14 @@ export interface BackupOptions {
   label?: string;
   /** Clock for the rate and time-left estimate. */
   now?: () => number;
+  /**
+   * The issuer's root public key. When given, a card whose certificate the vault does not
+   * keep yet is checked up to it, and asked to sign a fresh challenge, before its first
+   * backup is kept (card-genuine.ts): the vault then checks every later header against a
+   * certificate the issuer made. Without it the card's own certificate is taken as it is
+   * (the issuer still checks the chain when a backup is uploaded).
+   */
+  issuerRoot?: Uint8Array;
 }
 
 export interface BackupResult {
@@ -43,12 +52,25 @@ export interface BackupResult {
 }
 
 /** Which kind to run: refuses a diff the vault could not anchor, before anything is sent to change the card. */
-async function decideKind(vault: Vault, card: string, status: BackupStatus, asked: BackupOptions['kind']): Promise<BackupKind> {
+/**
+ * Full or diff. A diff needs its base in the vault, confirmed, and of the card's current
+ * epoch: a diff leaves every page it does not carry to its base, and a page opens only
+ * under the epoch its header names, so a diff of a new epoch on a base of an older one
+ * (after EPOCH UPDATE, or after restoring an older epoch's point) could never be restored.
+ * The card itself still makes such a diff (docs/model.md "Found": the point's epoch is not
+ * kept on the card); the host never asks for one.
+ */
+async function decideKind(vault: Vault, card: string, epoch: number, status: BackupStatus, asked: BackupOptions['kind']): Promise<BackupKind> {
   const base = status.currentPoint === 0 ? undefined : await vault.getBackup(card, status.currentPoint);
-  const held = base?.confirmed === true;
-  if (asked === 'auto') return held ? 'diff' : 'full';
-  if (asked === 'diff' && !held) {
-    const why = status.currentPoint === 0 ? 'the card has no current point (it was never backed up, or was restored from another card)' : `the vault does not hold seq ${status.currentPoint}, the card's current point`;
+  const usable = base?.confirmed === true && base.epoch === epoch;
+  if (asked === 'auto') return usable ? 'diff' : 'full';
+  if (asked === 'diff' && !usable) {
+    const why =
+      status.currentPoint === 0
+        ? 'the card has no current point (it was never backed up, or was restored from another card)'
+        : base?.confirmed === true
+          ? `the card's current point, seq ${status.currentPoint}, is of epoch ${base.epoch} and the card now wraps to epoch ${epoch}: a diff on it could never be restored`
+          : `the vault does not hold seq ${status.currentPoint}, the card's current point`;
     throw new HostError('MISSING_BASE', `a differential backup of card ${card} is refused: ${why}. Run a full backup.`);
   }
   return asked;
@@ -64,10 +86,12 @@ export async function backup(transport: Transport, vault: Vault, opts: BackupOpt
       const status = await readStatus(link);
       if (status.restorePending) throw new HostError('CARD_BUSY', 'a restore onto this card was cut off: restore it again before backing up');
       await reconcile(vault, id.cardNumber, status);
-      const kind = await decideKind(vault, id.cardNumber, status, opts.kind);
+      const kind = await decideKind(vault, id.cardNumber, id.epoch, status, opts.kind);
       // The vault checks every header's signature against the card's certificate: read it
       // from the card once, then use the one the vault keeps (it refuses a different one).
-      const certificate = (await vault.getCard(id.cardNumber))?.certificate ?? (await link.run(getCardCertificate.getApdu(), (r) => getCardCertificate.parseResponse(r)));
+      const certificate =
+        (await vault.getCard(id.cardNumber))?.certificate ??
+        (opts.issuerRoot ? (await checkCardGenuine(link, id.cardNumber, opts.issuerRoot)).certificate : await link.run(getCardCertificate.getApdu(), (r) => getCardCertificate.parseResponse(r)));
       meter.emit('verifying-pin');
       await presentPin(link, opts.pin);
       meter.emit('starting');

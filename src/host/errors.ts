@@ -16,6 +16,7 @@ export type HostErrorCode =
   | 'MISSING_BASE' // a diff (or point) the vault cannot anchor: refused before anything was sent
   | 'NOT_FOUND' // the point to restore is not in the vault
   | 'WRONG_CARD' // the card in the reader is not the one the operation names
+  | 'NOT_GENUINE' // the card's certificate does not chain to the issuer's root, or the card lacks its certified key
   | 'NOT_AUTHORISED' // a restore onto another card without an issuer to authorise it
   | 'CARD_REFUSED' // the card answered a status word that ends the flow (`sw`)
   | 'TRANSPORT' // the reader or link failed (unplugged, removed card, timeout)

@@ -36,6 +36,7 @@ export const SERVICE_ERROR_CODES = [
   'card-stopped',
   'recovery-code-wrong',
   'card-unproven',
+  'card-not-genuine',
   'unknown',
 ] as const;
 

@@ -3,11 +3,7 @@
  * version): the card takes a newer epoch key certified by its root, with its own
  * certificate re-signed by that epoch. Its next backups are wrapped to the new epoch's
  * key; backups of epochs below the certificate's minEpoch are refused from then on (the
- * minimum never goes back). The identity block is written in one atomic group, with the
- * card's current point set to none: a diff leaves every page it did not carry to its
- * base, and a page's AD names the epoch of the header it is restored under, so a diff of
- * the new epoch on a base of the old one could never be restored (6988; found by the
- * model, docs/model.md P_RESTORABLE). The next backup of the new epoch is therefore full.
+ * minimum never goes back). The identity block is written in one atomic group.
  */
 import type { DecodedCommand } from '../../protocol/apdu.ts';
 import { EPOCH_UPDATE_BYTES } from '../../protocol/commands/epoch.ts';
@@ -39,15 +35,14 @@ export function epochUpdate(os: CardOs, c: DecodedCommand): Reply {
   const own = cardPublicKeys(id);
   const mine = cc.value.cardNumber === id.cardNumber && sameBytes(cc.value.signingPublicKey, own.signingPublicKey) && sameBytes(cc.value.kemPublicKey, own.kemPublicKey);
   if (!mine) refuse(SW.REFERENCE_NOT_FOUND, "the certificate names another card's keys");
-  os.eeprom.atomic(() => {
+  os.eeprom.atomic(() =>
     os.store.writeIdentity({
       ...id,
       epoch: e.value.epoch,
       minEpoch: Math.max(id.minEpoch, e.value.minEpoch),
       cardCertificate: c.data.slice(EPOCH_CERTIFICATE_BYTES),
       epochCertificate: c.data.slice(0, EPOCH_CERTIFICATE_BYTES),
-    });
-    os.store.point = { card: id.cardNumber, seq: 0 };
-  });
+    }),
+  );
   return reply();
 }

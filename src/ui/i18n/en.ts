@@ -377,6 +377,8 @@ export const en = {
   'error.recovery-code-wrong.title': 'The recovery code does not match this card',
   'error.recovery-code-wrong.help': 'Check the card number and the code you wrote down when the card was registered. After 10 wrong tries the issuer waits an hour.',
   'error.card-unproven.title': 'This card cannot prove itself to its issuer',
+  'error.card-not-genuine.title': 'This card is not a genuine card of your issuer',
+  'error.card-not-genuine.help': 'Its certificate does not lead back to your issuer, or the card does not hold the key its certificate names. Nothing was backed up. Use the card your issuer gave you, and tell your issuer about this one.',
   'error.card-unproven.help': 'It carries no certificate from its issuer (a card of protocol version 1), so the issuer keeps no copy of its backups. They stay in this browser only: export them to a file now and then.',
   ...enIssuer,
   ...enConnect,

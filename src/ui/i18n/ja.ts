@@ -353,6 +353,8 @@ export const ja: Messages = {
   'error.recovery-code-wrong.title': '回復コードがこのカードと一致しません',
   'error.recovery-code-wrong.help': 'カード番号と、登録時に書き留めたコードを確認してください。10回間違えると発行者は1時間受け付けません。',
   'error.card-unproven.title': 'このカードは発行者に本人確認ができません',
+  'error.card-not-genuine.title': 'このカードは発行者の正規のカードではありません',
+  'error.card-not-genuine.help': 'カードの証明書が発行者までたどれないか、証明書に書かれた鍵をカードが持っていません。バックアップは行われていません。発行者から受け取ったカードを使い、このカードのことを発行者に知らせてください。',
   'error.card-unproven.help': '発行者の証明書がないカード（プロトコル第1版）のため、発行者はバックアップを保管しません。バックアップはこのブラウザの中だけにあります。ときどきファイルに書き出してください。',
   ...jaIssuer,
 };

@@ -273,7 +273,10 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
       onCard(async (t) => {
         const v = await vaultView();
         try {
-          const r = await runBackup(t, v.vault, notes, o);
+          // A demo card is checked up to the demo issuer's root before the vault first keeps
+          // its certificate. (A build for a real issuer would pin that issuer's root here.)
+          const root = world() && demoMode ? demoMode.demoRoot() : undefined;
+          const r = await runBackup(t, v.vault, notes, o, root);
           // Up to the issuer after the card is done (the upload is not part of the backup).
           const card = inReader();
           if (card) setTimeout(() => void issuer?.push(card), 0);

@@ -4,7 +4,10 @@
  */
 import { DemoStore } from './demo-store.ts';
 import { DemoWorld, type DemoWorldOptions } from './demo-world.ts';
-import { DEMO_ISSUER_NUMBER, demoRestoreAuthority } from './demo-issuer.ts';
+import { DEMO_ISSUER_NUMBER, demoRestoreAuthority, demoRootPublicKey } from './demo-issuer.ts';
+
+/** The demo issuer's root public key: every demo card is checked up to it before the vault first keeps its certificate. */
+export const demoRoot = demoRootPublicKey;
 
 /** The demo issuer authorises a restore onto another of its cards (fig. 9). */
 export const demoAuthority = demoRestoreAuthority;

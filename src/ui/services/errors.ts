@@ -97,6 +97,8 @@ function hostCode(e: HostError, what: 'restore' | 'other'): ServiceErrorCode {
       return 'restore-refused';
     case 'WRONG_CARD':
       return 'wrong-card';
+    case 'NOT_GENUINE':
+      return 'card-not-genuine';
     case 'CARD_REFUSED':
       return what === 'restore' ? 'restore-refused' : 'card-refused';
     case 'TRANSPORT':

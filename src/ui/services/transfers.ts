@@ -36,9 +36,9 @@ function appsOf(card: CardReading, pages: readonly number[]): AppKind[] {
  * The card is read first (the note of what the point holds), then backed up; the host's
  * backup sends the PIN once, as its first step on the card.
  */
-export async function runBackup(t: Transport, vault: Vault, notes: BackupNotes, o: BackupCall): Promise<BackupOutcome> {
+export async function runBackup(t: Transport, vault: Vault, notes: BackupNotes, o: BackupCall, issuerRoot?: Uint8Array): Promise<BackupOutcome> {
   const before = await readCard(t);
-  const r = await backup(t, vault, { pin: o.pin, kind: o.kind, signal: o.signal, onProgress: (p) => o.onProgress(progressOf(p)) });
+  const r = await backup(t, vault, { pin: o.pin, kind: o.kind, signal: o.signal, onProgress: (p) => o.onProgress(progressOf(p)), ...(issuerRoot ? { issuerRoot } : {}) });
   notes.set(before.cardNumber, r.seq, { name: o.name?.trim() || null, apps: appsOf(before, r.row.pagesChanged), state: noteState(before) });
   return { seq: r.seq, kind: r.kind, pages: r.pages, bytes: r.row.bytes };
 }
