@@ -154,6 +154,24 @@ test('the smart-card source lists the readers, connects exclusive to the one wit
   await expect(page.getByTestId('backup-done')).toContainText('Backup no. 1 saved', { timeout: 60_000 });
   // Still the one exclusive connection: the backup ran on the card the connect screen opened.
   expect(await page.evaluate(() => (window as unknown as { __sc: { accessModes: string[] } }).__sc.accessModes)).toEqual(['exclusive']);
+
+  // PC/SC's status changes: the card taken out, then put back; the app follows and connects exclusive again.
+  const setPresent = (present: boolean) =>
+    page.evaluate(
+      ({ name, present }) => {
+        const r = (window as unknown as { __sc: { readers: Array<{ name: string; present: boolean; heldBy: string | null; count: number }> } }).__sc.readers.find((x) => x.name === name);
+        if (!r) throw new Error(name);
+        r.present = present;
+        if (!present) r.heldBy = null;
+        r.count++;
+      },
+      { name: CARD_READER, present },
+    );
+  await setPresent(false);
+  await expect(page.getByTestId('card-number')).toHaveCount(0);
+  await setPresent(true);
+  await expect(page.getByTestId('card-number')).toContainText(TEST_CARD.cardNumber.slice(-4), { timeout: 30_000 });
+  expect(await page.evaluate(() => (window as unknown as { __sc: { accessModes: string[] } }).__sc.accessModes)).toEqual(['exclusive', 'exclusive']);
 });
 
 test('every refusal of the smart-card service is said in plain words', async ({ page }) => {
