@@ -7,9 +7,11 @@
  * code runs unchanged: the source, the ReaderLink, the host's backup.
  * (e2e/smart-card.spec.ts runs the same source against PC/SC itself through the bridge.)
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { createTestCard, TEST_CARD } from '../test/support/card.ts';
 import { en } from '../src/ui/i18n/en.ts';
+import { ja } from '../src/ui/i18n/ja.ts';
 import { SMART_CARD_REASONS } from '../src/ui/services/smart-card.ts';
 import { screenshot } from './helpers/screenshot.ts';
 
@@ -142,6 +144,8 @@ test('the smart-card source lists the readers, connects exclusive to the one wit
   await expect(list).toContainText(en['connect.smartcard.cardIn']);
   await page.locator('.reader-choice').scrollIntoViewIfNeeded();
   await screenshot(page, 'connect-smart-card', { fullPage: false });
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
 
   await page.locator('.reader-choice').getByRole('button', { name: en['connect.smartcard.connect'] }).click();
   await expect(page.getByTestId('card-number')).toContainText(TEST_CARD.cardNumber.slice(-4), { timeout: 30_000 });
@@ -177,7 +181,7 @@ test('the smart-card source lists the readers, connects exclusive to the one wit
 test('every refusal of the smart-card service is said in plain words', async ({ page }) => {
   await withSmartCard(page, []);
   await page.getByRole('button', { name: en['connect.smartcard.find'] }).click();
-  const alert = page.locator('.connect-option').filter({ hasText: en['connect.smartcard.title'] }).getByRole('alert');
+  const alert = page.locator('article[aria-labelledby="smartcard-title"]').getByRole('alert');
   await expect(alert).toHaveAttribute('data-reason', 'no-readers');
   await expect(alert).toContainText(en['connect.smartcard.why.no-readers']);
 
@@ -205,4 +209,10 @@ test('every refusal of the smart-card service is said in plain words', async ({ 
   await expect(alert).toHaveAttribute('data-reason', 'sharing-violation');
   await alert.scrollIntoViewIfNeeded();
   await screenshot(page, 'connect-smart-card-refused', { fullPage: false });
+  // The same words in Japanese.
+  await page.getByRole('button', { name: '日本語' }).click();
+  await expect(alert).toContainText(ja['connect.smartcard.why.sharing-violation']);
+  await expect(page.getByRole('group', { name: ja['connect.smartcard.readers'] })).toContainText(ja['connect.smartcard.busy']);
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
 });
