@@ -5,6 +5,7 @@
  * First connection: the code; afterwards "Reconnect" with the kept token; a pairing
  * revoked in the bridge is forgotten by the page, which asks for the code again.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { en } from '../src/ui/i18n/en.ts';
 import { TEST_CARD } from '../test/support/card.ts';
@@ -33,6 +34,8 @@ test('once paired by code, the page reconnects to the bridge without it; a revok
   await expect(page.getByText(en['connect.bridge.paired'])).toBeVisible();
   await expect(page.getByLabel('Pairing code')).toHaveCount(0);
   await screenshot(page, 'connect-bridge-paired', { fullPage: false });
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
   await page.getByRole('button', { name: en['connect.bridge.reconnect'] }).click();
   await expect(number).toContainText(TEST_CARD.cardNumber.slice(-4), { timeout: 30_000 });
 

@@ -7,9 +7,11 @@
  * code runs unchanged: the source, the ReaderLink, the host's backup.
  * (e2e/smart-card.spec.ts runs the same source against PC/SC itself through the bridge.)
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { createTestCard, TEST_CARD } from '../test/support/card.ts';
 import { en } from '../src/ui/i18n/en.ts';
+import { ja } from '../src/ui/i18n/ja.ts';
 import { SMART_CARD_REASONS } from '../src/ui/services/smart-card.ts';
 import { screenshot } from './helpers/screenshot.ts';
 
@@ -142,6 +144,8 @@ test('the smart-card source lists the readers, connects exclusive to the one wit
   await expect(list).toContainText(en['connect.smartcard.cardIn']);
   await page.locator('.reader-choice').scrollIntoViewIfNeeded();
   await screenshot(page, 'connect-smart-card', { fullPage: false });
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
 
   await page.locator('.reader-choice').getByRole('button', { name: en['connect.smartcard.connect'] }).click();
   await expect(page.getByTestId('card-number')).toContainText(TEST_CARD.cardNumber.slice(-4), { timeout: 30_000 });
@@ -154,12 +158,30 @@ test('the smart-card source lists the readers, connects exclusive to the one wit
   await expect(page.getByTestId('backup-done')).toContainText('Backup no. 1 saved', { timeout: 60_000 });
   // Still the one exclusive connection: the backup ran on the card the connect screen opened.
   expect(await page.evaluate(() => (window as unknown as { __sc: { accessModes: string[] } }).__sc.accessModes)).toEqual(['exclusive']);
+
+  // PC/SC's status changes: the card taken out, then put back; the app follows and connects exclusive again.
+  const setPresent = (present: boolean) =>
+    page.evaluate(
+      ({ name, present }) => {
+        const r = (window as unknown as { __sc: { readers: Array<{ name: string; present: boolean; heldBy: string | null; count: number }> } }).__sc.readers.find((x) => x.name === name);
+        if (!r) throw new Error(name);
+        r.present = present;
+        if (!present) r.heldBy = null;
+        r.count++;
+      },
+      { name: CARD_READER, present },
+    );
+  await setPresent(false);
+  await expect(page.getByTestId('card-number')).toHaveCount(0);
+  await setPresent(true);
+  await expect(page.getByTestId('card-number')).toContainText(TEST_CARD.cardNumber.slice(-4), { timeout: 30_000 });
+  expect(await page.evaluate(() => (window as unknown as { __sc: { accessModes: string[] } }).__sc.accessModes)).toEqual(['exclusive', 'exclusive']);
 });
 
 test('every refusal of the smart-card service is said in plain words', async ({ page }) => {
   await withSmartCard(page, []);
   await page.getByRole('button', { name: en['connect.smartcard.find'] }).click();
-  const alert = page.locator('.connect-option').filter({ hasText: en['connect.smartcard.title'] }).getByRole('alert');
+  const alert = page.locator('article[aria-labelledby="smartcard-title"]').getByRole('alert');
   await expect(alert).toHaveAttribute('data-reason', 'no-readers');
   await expect(alert).toContainText(en['connect.smartcard.why.no-readers']);
 
@@ -187,4 +209,10 @@ test('every refusal of the smart-card service is said in plain words', async ({ 
   await expect(alert).toHaveAttribute('data-reason', 'sharing-violation');
   await alert.scrollIntoViewIfNeeded();
   await screenshot(page, 'connect-smart-card-refused', { fullPage: false });
+  // The same words in Japanese.
+  await page.getByRole('button', { name: '日本語' }).click();
+  await expect(alert).toContainText(ja['connect.smartcard.why.sharing-violation']);
+  await expect(page.getByRole('group', { name: ja['connect.smartcard.readers'] })).toContainText(ja['connect.smartcard.busy']);
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
 });

@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { createTestCard, TEST_CARD } from '../test/support/card.ts';
 import { parseDump } from '../test/reader/ccid-dump.ts';
@@ -154,6 +155,8 @@ test('a USB reader with several CCID interfaces lets the cardholder choose one, 
   await sam.check();
   await page.locator('.reader-choice').scrollIntoViewIfNeeded();
   await screenshot(page, 'connect-usb-interfaces', { fullPage: false });
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
 
   await page.getByRole('button', { name: en['connect.usb.connect'] }).click();
   await expect(page.getByTestId('card-number')).toContainText(TEST_CARD.cardNumber.slice(-4), { timeout: 30_000 });

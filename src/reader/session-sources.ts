@@ -75,14 +75,44 @@ function eventOf(e: BridgeEvent, name: string): CardEvent | undefined {
 /**
  * A reader of the Web Smart Card API as a CardSource. Each openCard connects exclusive
  * (source.ts: no other program reaches the card between the steps of a backup); the card
- * leaving ends that session and is told as 'removed'. `reader` unset: the first reader
- * with a card. Errors are the ReaderErrors of smart-card/errors.ts (plain words).
+ * leaving ends that session and is told as 'removed'; with a named `reader`, PC/SC's
+ * status changes are then watched until a card is back ('inserted') or the reader goes
+ * ('reader-lost'). `reader` unset: the first reader with a card. Errors are the
+ * ReaderErrors of smart-card/errors.ts (plain words).
  */
 export function smartCardSource(api: SmartCardResourceManager, reader?: string): CardSource {
   let session: SmartCardSession | null = null;
   const listeners = new Set<(e: CardEvent | null) => void>();
+  let watching: AbortController | null = null;
+  const tell = (e: CardEvent) => {
+    for (const l of listeners) l(e);
+  };
+  const stopWatching = () => {
+    watching?.abort();
+    watching = null;
+  };
+  /** After a removal: wait (getStatusChange) for a card in `reader` again. */
+  const watchForCard = (name: string) => {
+    stopWatching();
+    const stop = new AbortController();
+    watching = stop;
+    void (async () => {
+      try {
+        const ctx = await api.establishContext();
+        let [s] = await ctx.getStatusChange([{ readerName: name, currentState: { unaware: true } }], { timeout: 0 });
+        while (s && !stop.signal.aborted && !(s.eventState.present && !s.eventState.mute)) {
+          if (s.eventState.unavailable || s.eventState.unknown) return tell({ type: 'reader-lost' });
+          [s] = await ctx.getStatusChange([{ readerName: name, currentState: s.eventState, currentCount: s.eventCount }], { signal: stop.signal });
+        }
+        if (s && !stop.signal.aborted) tell({ type: 'inserted' });
+      } catch {
+        // Stopped on purpose, or the service went: the next openCard says which.
+      }
+    })();
+  };
   return {
     openCard: async () => {
+      stopWatching();
       if (session) await session.disconnect().catch(() => undefined);
       const s = await openSmartCardReader(api, reader === undefined ? {} : { reader });
       session = s;
@@ -91,7 +121,8 @@ export function smartCardSource(api: SmartCardResourceManager, reader?: string):
         session = null;
         // PC/SC keeps the dead handle (and its exclusive hold) until it is disconnected.
         void s.disconnect().catch(() => undefined);
-        for (const l of listeners) l({ type: 'removed' });
+        tell({ type: 'removed' });
+        if (reader !== undefined) watchForCard(reader);
       });
       return s.transport;
     },
@@ -100,6 +131,7 @@ export function smartCardSource(api: SmartCardResourceManager, reader?: string):
       return () => listeners.delete(listener);
     },
     close: async () => {
+      stopWatching();
       const s = session;
       session = null;
       if (s) await s.disconnect();

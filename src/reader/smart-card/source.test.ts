@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isReaderError } from '../errors.ts';
 import type { SmartCardContext, SmartCardReaderStateIn, SmartCardReaderStateOut, SmartCardResourceManager } from './api.ts';
 import { smartCardApi } from './api.ts';
@@ -168,5 +168,21 @@ describe('smartCardSource (session-sources.ts)', () => {
     await source.openCard();
     await source.close();
     expect(f.log).toEqual(['connect Virtual PCD 00 00 exclusive t1,t0', 'disconnect reset', 'connect Virtual PCD 00 00 exclusive t1,t0', 'disconnect reset']);
+  });
+
+  it('a named reader: after the removal PC/SC\'s status changes are watched and the card coming back is told as inserted', async () => {
+    const { smartCardSource } = await import('../session-sources.ts');
+    const f = fakeApi({ 'Virtual PCD 00 00': createSimCard({ seed: 'src' }) });
+    const source = smartCardSource(f.api, 'Virtual PCD 00 00');
+    const events: unknown[] = [];
+    source.onChange((e) => events.push(e));
+    await source.openCard();
+    f.set('Virtual PCD 00 00', undefined);
+    await vi.waitFor(() => expect(events).toEqual([{ type: 'removed' }]));
+    f.set('Virtual PCD 00 00', createSimCard({ seed: 'back' }));
+    await vi.waitFor(() => expect(events).toEqual([{ type: 'removed' }, { type: 'inserted' }]));
+    const t = await source.openCard();
+    expect((await t.transmit(Uint8Array.of(0x80, 0xca, 0x01, 0x01, 0x00))).slice(-2)).toEqual(Uint8Array.of(0x90, 0x00));
+    await source.close();
   });
 });
