@@ -35,6 +35,24 @@ function batchSql(n: number, withBlobs: boolean): string {
   const key = `${n}:${withBlobs}`;
   const known = texts.get(key);
   if (known) return known;
+  if (n === 1) {
+    // A batch of one (one client; and every upload on PGlite, which plans each statement
+    // anew): the same statement without the VALUES join, which cost PGlite ~0.6 ms more
+    // per upload to plan. Same parameters, same answers.
+    const one = `WITH moved AS (
+       UPDATE chain_heads h SET seq = $3, head_hash = $4, bytes_used = h.bytes_used + $5::integer, updated_at = now()
+        WHERE h.card_number = $1 AND h.head_hash = $2 AND h.seq < $3
+          AND h.bytes_used + $5::integer <= $11::bigint
+          AND ($6::integer = 0 OR EXISTS (SELECT 1 FROM backups k WHERE k.card_number = $1 AND k.seq = $6::integer))
+          AND EXISTS (SELECT 1 FROM cards c WHERE c.card_number = $1 AND c.state = 'active')
+        RETURNING h.card_number)${withBlobs ? `,
+     blob AS (INSERT INTO blobs (hash, bytes, size) SELECT $7, $8::bytea, $5 FROM moved ON CONFLICT (hash) DO NOTHING)` : `,
+     unused AS (SELECT $8::bytea AS bytes)`}
+     INSERT INTO backups (card_number, seq, header_hash, blob_hash, kind, backup_date)
+     SELECT card_number, $3, $4, $7, $9, $10 FROM moved RETURNING card_number, seq`;
+    texts.set(key, one);
+    return one;
+  }
   const rows = Array.from({ length: n }, (_, i) => {
     const p = (k: number) => `$${i * COLUMNS + k + 1}`;
     return `(${p(0)}::text, ${p(1)}::bytea, ${p(2)}::integer, ${p(3)}::bytea, ${p(4)}::integer, ${p(5)}::integer, ${p(6)}::bytea, ${p(7)}::bytea, ${p(8)}::text, ${p(9)}::bigint)`;

@@ -14,9 +14,9 @@ describe('issuer keys at rest', () => {
   it('generates once, seals every secret under the master key, opens only with it', async () => {
     const db = await openPglite();
     try {
-      expect(await migrate(db)).toEqual([1, 2, 3]);
+      expect(await migrate(db)).toEqual([1, 2, 3, 4]);
       expect(await migrate(db)).toEqual([]);
-      expect(await schemaVersion(db)).toBe(3);
+      expect(await schemaVersion(db)).toBe(4);
       const master = randomBytes(32);
       const first = await loadOrCreateKeys(db, master, 7);
       expect(first.created).toBe(true);

@@ -31,6 +31,9 @@ try {
   blank.personalised(p.cardNumber, p.certificate);
   const nt = await w.login(blank);
   await w.call('POST', `/v1/cards/${p.cardNumber}/reissue`, { token: nt, json: {} });
+  // Two restore authorisations for the replacement: the first used (the card asked for the
+  // next counter since), the second unused, withdrawn below through the console's form.
+  for (const counter of [0, 1]) await w.call('POST', `/v1/cards/${p.cardNumber}/restore-authorisations`, { token: nt, json: { seq: 1, counter } });
 
   const browser = await chromium.launch({ executablePath: chromiumExecutable() });
   const [user, pass] = atob(w.operatorAuth.slice(6)).split(':');
@@ -39,6 +42,14 @@ try {
     await page.goto(w.issuer.url + path);
     await page.screenshot({ path: `docs/screenshots/${file}.png`, fullPage: true });
   }
+  // Withdraw the unused authorisation in Chromium (the form's CSRF check sees the
+  // browser's own Sec-Fetch-Site: same-origin).
+  await page.goto(w.issuer.url + '/console/authorisations');
+  await page.getByLabel('Reason').fill('holder called: not their request');
+  await page.getByRole('button', { name: `Withdraw the authorisation of ${p.cardNumber} for counter 2` }).click();
+  await page.waitForURL('**/console/authorisations');
+  if (!(await page.content()).includes('withdrawn by operator')) throw new Error('the console did not withdraw the authorisation');
+  await page.screenshot({ path: 'docs/screenshots/issuer-console-authorisations.png', fullPage: true });
   await browser.close();
 } finally {
   await w.close();
