@@ -209,3 +209,12 @@ export const restorable = (card: SimCard) => {
 export function pokeCommand(offset: number, bytes: Uint8Array): CommandApdu {
   return command(0x80, 0x50, offset >>> 8, offset & 0xff, bytes);
 }
+
+/** A command as bytes, or its header alone when it cannot be encoded (a fuzzer's draw: Lc or Le out of range). */
+export function looseApdu(c: CommandApdu): Uint8Array {
+  try {
+    return encodeCommand(c);
+  } catch {
+    return Uint8Array.of(c.cla, c.ins, c.p1, c.p2);
+  }
+}

@@ -5,33 +5,14 @@
  * nothing names; and a migration that fails half way leaves version 2 whole for the next
  * open to convert.
  */
-import { readFileSync } from 'node:fs';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CompactedPlan, Vault } from '../../src/vault/index.ts';
-import { fromHex } from '../../src/protocol/bytes.ts';
+import { fixtureRow, idbRequest, readVaultFixture } from './fixture-file.ts';
 import { freshFactory, hexOf } from './setup.ts';
 
-interface Fixture {
-  schema: 2;
-  stores: Record<string, unknown[]>;
-  points: Record<string, Record<string, string[]>>;
-}
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/vault-v2/vault.json', import.meta.url), 'utf8')) as Fixture;
+const fixture = readVaultFixture<2>('vault-v2');
 const CARD_A = '1234567890123456';
-
-const dec = (x: unknown): unknown => {
-  if (Array.isArray(x)) return x.map(dec);
-  if (typeof x === 'object' && x !== null) {
-    const o = x as Record<string, unknown>;
-    if (typeof o.$u8 === 'string') return fromHex(o.$u8);
-    if (Array.isArray(o.$u32)) return Uint32Array.from(o.$u32 as number[]);
-    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, dec(v)]));
-  }
-  return x;
-};
-
-const req = <T>(r: IDBRequest<T>) => new Promise<T>((ok, no) => ((r.onsuccess = () => ok(r.result)), (r.onerror = () => no(r.error))));
 
 /** Write the fixture's rows into a version-2 database, created as schemas 1 and 2 created it. */
 async function writeV2(factory: IDBFactory): Promise<void> {
@@ -47,18 +28,18 @@ async function writeV2(factory: IDBFactory): Promise<void> {
     db.createObjectStore('checks', { keyPath: ['cardNumber', 'seq'] });
     db.createObjectStore('uses', { keyPath: ['cardNumber', 'seq'] }).createIndex('byPack', 'packs', { unique: false, multiEntry: true });
   };
-  const db = await req(open);
+  const db = await idbRequest(open);
   const tx = db.transaction(Object.keys(fixture.stores), 'readwrite');
-  for (const [name, rows] of Object.entries(fixture.stores)) for (const row of rows) tx.objectStore(name).put(dec(row));
+  for (const [name, rows] of Object.entries(fixture.stores)) for (const row of rows) tx.objectStore(name).put(fixtureRow(row));
   await new Promise((ok) => (tx.oncomplete = ok));
   db.close();
 }
 
 /** Version, the uses store's indexes and its rows' shapes, read without the vault's code. */
 async function rawState(factory: IDBFactory) {
-  const db = await req(factory.open('test-vault'));
+  const db = await idbRequest(factory.open('test-vault'));
   const tx = db.transaction('uses');
-  const rows = (await req(tx.objectStore('uses').getAll())) as { packs: unknown }[];
+  const rows = (await idbRequest(tx.objectStore('uses').getAll())) as { packs: unknown }[];
   const out = { version: db.version, indexes: [...tx.objectStore('uses').indexNames], pairs: rows.filter((r) => Array.isArray(r.packs)).length, rows: rows.length };
   db.close();
   return out;

@@ -3,32 +3,13 @@
  * make-v1-fixture.ts): every point restores to the same pages, verify is clean, and a
  * migration that fails half way leaves version 1 whole for the next open to convert.
  */
-import { readFileSync } from 'node:fs';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CompactedPlan } from '../../src/vault/index.ts';
-import { fromHex } from '../../src/protocol/bytes.ts';
+import { fixtureRow, idbRequest, readVaultFixture } from './fixture-file.ts';
 import { freshFactory, hexOf } from './setup.ts';
 
-interface Fixture {
-  schema: 1;
-  stores: Record<string, unknown[]>;
-  points: Record<string, Record<string, string[]>>;
-}
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/vault-v1/vault.json', import.meta.url), 'utf8')) as Fixture;
-
-const dec = (x: unknown): unknown => {
-  if (Array.isArray(x)) return x.map(dec);
-  if (typeof x === 'object' && x !== null) {
-    const o = x as Record<string, unknown>;
-    if (typeof o.$u8 === 'string') return fromHex(o.$u8);
-    if (Array.isArray(o.$u32)) return Uint32Array.from(o.$u32 as number[]);
-    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, dec(v)]));
-  }
-  return x;
-};
-
-const req = <T>(r: IDBRequest<T>) => new Promise<T>((ok, no) => ((r.onsuccess = () => ok(r.result)), (r.onerror = () => no(r.error))));
+const fixture = readVaultFixture<1>('vault-v1');
 
 /** Write the fixture's rows into a version-1 database, created as schema 1 created it. */
 async function writeV1(factory: IDBFactory): Promise<void> {
@@ -42,16 +23,16 @@ async function writeV1(factory: IDBFactory): Promise<void> {
     db.createObjectStore('tombstones', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
     db.createObjectStore('meta');
   };
-  const db = await req(open);
+  const db = await idbRequest(open);
   const tx = db.transaction(Object.keys(fixture.stores), 'readwrite');
-  for (const [name, rows] of Object.entries(fixture.stores)) for (const row of rows) tx.objectStore(name).put(dec(row));
+  for (const [name, rows] of Object.entries(fixture.stores)) for (const row of rows) tx.objectStore(name).put(fixtureRow(row));
   await new Promise((ok) => (tx.oncomplete = ok));
   db.close();
 }
 
 async function v1Counts(factory: IDBFactory): Promise<{ version: number; stores: string[]; blobs: number }> {
-  const db = await req(factory.open('test-vault'));
-  const out = { version: db.version, stores: [...db.objectStoreNames].sort(), blobs: db.objectStoreNames.contains('blobs') ? await req(db.transaction('blobs').objectStore('blobs').count()) : -1 };
+  const db = await idbRequest(factory.open('test-vault'));
+  const out = { version: db.version, stores: [...db.objectStoreNames].sort(), blobs: db.objectStoreNames.contains('blobs') ? await idbRequest(db.transaction('blobs').objectStore('blobs').count()) : -1 };
   db.close();
   return out;
 }
