@@ -335,6 +335,14 @@ test('fuzzed export files are refused with a clear error and leave the vault unc
       b.wrappedKey = b.wrappedKey.slice(0, 20) + (b.wrappedKey[20] === '0' ? '1' : '0') + b.wrappedKey.slice(21);
     }),
   ]);
+  // Well-formed (same card and epoch), only the sealed bytes changed: only the card's signature, which covers the wrapped key, tells.
+  cases.push([
+    "a wrapped key's sealed bytes altered",
+    edit((i) => {
+      const b = i.backups[0] as Index['backups'][number];
+      b.wrappedKey = b.wrappedKey.slice(0, 120) + (b.wrappedKey[120] === '0' ? '1' : '0') + b.wrappedKey.slice(121);
+    }),
+  ]);
   cases.push([
     'a pack\'s page list changed with its hash recomputed',
     edit((i, b) => {
@@ -350,7 +358,7 @@ test('fuzzed export files are refused with a clear error and leave the vault unc
   cases.push(['a pack of 2^31 records', edit((i) => Object.assign(i.packs[0] as object, { count: 2 ** 31, bytes: 2 ** 31 * (4 + (i.packs[0]?.recordBytes ?? 0)) }))]);
   cases.push(['50,000 announced packs', edit((i) => (i.packs = Array.from({ length: 50_000 }, () => i.packs[0] as Index['packs'][number])))]);
   // The forgeries, each refused for its own reason (the rest: any clear BAD_FILE).
-  const signature = /the header's card signature does not verify: the header is not the one the card made$/;
+  const signature = /the header's card signature does not verify: the header or the wrapped key is not the one the card made$/;
   const reasons: Record<string, RegExp> = {
     "a page map's page pointed at another backup": /page 3 names seq 9, outside 1\.\.3$/,
     "a page map's kind code changed": /names seq \d+ as another kind of backup than it is$/,
@@ -362,6 +370,7 @@ test('fuzzed export files are refused with a clear error and leave the vault unc
     'signatures and certificate left out': /the header is of protocol version 2, and the vault holds no certificate for card 7777000077770000 to check its signature against$/,
     "another card's certificate": signature,
     'a wrapped key moved to another epoch': /wrapped key is for card 7777000077770000 epoch 17, header for card 7777000077770000 epoch 1$/,
+    "a wrapped key's sealed bytes altered": signature,
     "a pack's page list changed with its hash recomputed": /page list is out of order or outside 0\.\.63$/,
   };
   expect(Object.keys(reasons).filter((k) => !cases.some(([w]) => w === k))).toEqual([]);
