@@ -40,7 +40,7 @@ export const en = {
   'error.webusb-unsupported.title': 'This browser cannot talk to USB card readers',
   'error.webusb-unsupported.help': 'USB readers work in Chrome and Edge on a computer, and in Chrome on Android. Open this page there, or try the demo.',
   'error.protected-class.title': 'Chrome does not let web pages use this reader',
-  'error.protected-class.help': 'Most card readers belong to the USB smart card class (CCID, class 0x0B), which Chrome keeps away from normal web pages to protect your cards. To use it, install icvault as an Isolated Web App (which can be allowed the usb-unrestricted permission) or the desktop (Electron) app, use a reader that presents a vendor-specific class, or run the icvault local bridge. Meanwhile, the demo shows everything with a simulated card.',
+  'error.protected-class.help': 'Most card readers belong to the USB smart card class (CCID, class 0x0B), which Chrome keeps away from normal web pages to protect your cards. To use it, install icvault as an Isolated Web App (which can be allowed the usb-unrestricted permission; your administrator or docs/iwa.md says how), use a reader that presents a vendor-specific class, or run the icvault local bridge. Meanwhile, the demo shows everything with a simulated card.',
   'error.no-device-chosen.title': 'No reader was chosen',
   'error.no-device-chosen.help': 'Press “Connect a USB reader” again and pick your reader in the list. If it is not there, unplug it and plug it back in.',
   'error.access-denied.title': 'The reader could not be opened',

@@ -16,7 +16,7 @@ export const ja: Messages = {
   'error.webusb-unsupported.title': 'このブラウザはUSBカードリーダーを使えません',
   'error.webusb-unsupported.help': 'USBリーダーは、パソコンのChrome・Edge、またはAndroidのChromeで使えます。そちらでこのページを開くか、デモをお試しください。',
   'error.protected-class.title': 'Chromeの制限により、このリーダーはWebページから使えません',
-  'error.protected-class.help': '多くのカードリーダーはUSBのスマートカードクラス（CCID、クラス0x0B）に属しており、Chromeはカードを守るため、通常のWebページからの利用を認めていません。お使いいただくには、icvaultを分離ウェブアプリ（Isolated Web App、usb-unrestricted権限を付与可能）またはデスクトップ版（Electron）としてインストールするか、ベンダー独自クラスのリーダーを使うか、icvaultのローカルブリッジを起動してください。それまでの間も、デモで仮想カードを使ってすべての機能をお試しいただけます。',
+  'error.protected-class.help': '多くのカードリーダーはUSBのスマートカードクラス（CCID、クラス0x0B）に属しており、Chromeはカードを守るため、通常のWebページからの利用を認めていません。お使いいただくには、icvaultを分離ウェブアプリ（Isolated Web App、usb-unrestricted権限を付与可能。手順は管理者またはdocs/iwa.mdを参照）としてインストールするか、ベンダー独自クラスのリーダーを使うか、icvaultのローカルブリッジを起動してください。それまでの間も、デモで仮想カードを使ってすべての機能をお試しいただけます。',
   'error.no-device-chosen.title': 'リーダーが選ばれませんでした',
   'error.no-device-chosen.help': 'もう一度「USBリーダーに接続」を押し、一覧からリーダーを選んでください。一覧にない場合は、リーダーを抜き差ししてください。',
   'error.access-denied.title': 'リーダーを開けませんでした',
