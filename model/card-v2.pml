@@ -26,7 +26,6 @@
  * also offers the steps toward a restore into card 1 (guide) and card 1's next session
  * step, so that such restores happen often. test/model/conformance-pair.test.ts replays
  * those walks on TypeScript cards.
- * -DP_RESTORABLE adds a property the card does not meet today (docs/model.md "Found").
  * -DV1CORE (with -DNC=1 -DMAXTOK=0 -DMAXAUTH=0 -DMAXE=1) leaves the commands the card in
  * the tree shares with version 2: backups, same-card restores, PIN, application writes,
  * power; test/model/conformance.test.ts replays its walks on the TypeScript card.
@@ -53,6 +52,8 @@
  *   MINEPOCH_OFF   RESTORE does not refuse a backup of an epoch below minEpoch
  *   EPOCH_BACK     EPOCH UPDATE takes an epoch certificate that is not newer (a replayed
  *                  older one moves the card back to a retired epoch)
+ *   EPOCH_KEEPS_POINT EPOCH UPDATE keeps the point and the changed table (the card before
+ *                  its fix): a diff of the new epoch then rests on a base of the old one
  *   VALUE_RESTORED a restore puts back the value the card had at the backup
  *   VALUE_CROSS    a restore into another card takes the source's value at the backup
  *   NO_MAP_CHECK   a compacted restore takes any record of a page, not the one the
@@ -347,12 +348,10 @@ inline backupStart(diff) {
   :: else ->
      nb++; a2 = nb;                              /* the backup, named by its header */
      bcard[a2] = c; bseq[a2] = counter[c] + 1;
-#ifdef P_RESTORABLE
-     /* P_RESTORABLE (not met by the card today, docs/model.md "Found"): a diff is based on
-        a point of the card's current epoch, so the records it leaves to its base open
-        under its own header */
+     /* P_RESTORABLE (docs/model.md; found by the two-card walks, mended in epoch.ts): a
+        diff is based on a point of the card's current epoch, so the records it leaves to
+        its base open under its own header */
      assert(!diff || bepoch[point[c]] == epoch[c]);
-#endif
      /* a seq is never answered twice by one card (the nonce of its records) */
      assert(bseq[a2] > issued[c]);
      issued[c] = bseq[a2];
@@ -637,7 +636,16 @@ inline epochUpdate(e) {
 #ifndef EPOCH_BACK
   :: bs[c] == 0 && rs[c] == 0 && e <= epoch[c] -> sw = SW_INVALID
 #endif
-  :: else -> epoch[c] = e; minep[c] = e; sw = SW_OK    /* one group */
+  /* one group; the point becomes none and every page changed: no page is backed up under
+     the new epoch, so the next backup is full (epoch.ts; without it a diff of the new epoch
+     rests on a base of the old one: P_RESTORABLE) */
+#ifndef EPOCH_KEEPS_POINT
+  :: else -> epoch[c] = e; minep[c] = e; point[c] = 0;
+             i = 0; do :: i < NP -> changed[CP(c, i)] = true; i++ :: else -> break od;
+             sw = SW_OK
+#else
+  :: else -> epoch[c] = e; minep[c] = e; sw = SW_OK
+#endif
   fi
 }
 

@@ -152,6 +152,12 @@ export class CardStore {
   clearChanged(): void {
     this.setBk(BK.changed, new Uint8Array(this.layout.changedBytes));
   }
+  /** Every page marked changed (EPOCH UPDATE: no page is backed up under the new epoch yet). */
+  markAllChanged(): void {
+    const bits = new Uint8Array(this.layout.changedBytes);
+    for (let p = 0; p < this.layout.pageCount; p++) bits[p >> 3] = (bits[p >> 3] ?? 0) | (1 << (p & 7));
+    this.setBk(BK.changed, bits);
+  }
 
   /** For each page, the seq of the newest backed-up copy (the map behind pageMapHash). */
   pageVersions(): Uint32Array {

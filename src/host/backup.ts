@@ -67,7 +67,7 @@ async function decideKind(vault: Vault, card: string, epoch: number, status: Bac
   if (asked === 'diff' && !usable) {
     const why =
       status.currentPoint === 0
-        ? 'the card has no current point (it was never backed up, or was restored from another card)'
+        ? 'the card has no current point (it was never backed up, was restored from another card, or took a new epoch key)'
         : base?.confirmed === true
           ? `the card's current point, seq ${status.currentPoint}, is of epoch ${base.epoch} and the card now wraps to epoch ${epoch}: a diff on it could never be restored`
           : `the vault does not hold seq ${status.currentPoint}, the card's current point`;

@@ -9,7 +9,7 @@ import { generateIssuerKeys, IssuerAuthority } from '../../issuer/core/index.ts'
 import type { SimCard } from '../../src/card-sim/index.ts';
 import { command } from '../../src/protocol/apdu.ts';
 import { equal, hex } from '../../src/protocol/bytes.ts';
-import { epochUpdate, getCardKeys, getEpochCertificate } from '../../src/protocol/commands/index.ts';
+import { backup, epochUpdate, getCardKeys, getEpochCertificate } from '../../src/protocol/commands/index.ts';
 import { createTestCard } from '../support/card.ts';
 import { certificateOf, raw, runBackup, runRestore, send, verify, type StoredBackup } from './helpers.ts';
 
@@ -74,6 +74,12 @@ describe('after EPOCH UPDATE', () => {
     expect(hex(certificateOf(card))).toBe(hex(cert2));
     verify(card);
     refusedUnchanged(card, '6984', () => runRestore(card, old, [old]).toString(16));
+  });
+  it('no page is backed up under the new epoch: the point is none, every page changed, a diff refused (6985) until a full backup', () => {
+    const v = card.inspect();
+    expect(v.point).toEqual({ card: CARD, seq: 0 });
+    expect(v.changedPages).toEqual(Array.from({ length: v.pageCount }, (_, i) => i));
+    refusedUnchanged(card, '6985', () => send(card, backup.getApdu('diff', 1_700_000_000_000)).sw.toString(16));
   });
   it('new backups are wrapped to the epoch-2 key (the issuer opens them) and restore, a diff on the new full too', () => {
     const fresh = runBackup(card, 'full');

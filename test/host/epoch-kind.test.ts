@@ -44,7 +44,8 @@ describe('the first backup of a new epoch is full', () => {
     }
     expect(refused).toBeInstanceOf(HostError);
     expect((refused as HostError).code).toBe('MISSING_BASE');
-    expect((refused as HostError).message).toBe(`a differential backup of card ${CARD_A} is refused: the card's current point, seq 2, is of epoch 1 and the card now wraps to epoch 2: a diff on it could never be restored. Run a full backup.`);
+    // The card has no current point after EPOCH UPDATE (epoch.ts); the host says so before anything is sent.
+    expect((refused as HostError).message).toBe(`a differential backup of card ${CARD_A} is refused: the card has no current point (it was never backed up, was restored from another card, or took a new epoch key). Run a full backup.`);
 
     const first = await backup(t, vault, { pin: PIN, kind: 'auto', date: 4_000 });
     expect(first).toMatchObject({ kind: 'full', seq: 3 });

@@ -3,7 +3,12 @@
  * version): the card takes a newer epoch key certified by its root, with its own
  * certificate re-signed by that epoch. Its next backups are wrapped to the new epoch's
  * key; backups of epochs below the certificate's minEpoch are refused from then on (the
- * minimum never goes back). The identity block is written in one atomic group.
+ * minimum never goes back). The identity block is written in one atomic group, with the
+ * card's point set to none and every page marked changed: a diff leaves every page it
+ * does not carry to its base, and a page opens only under the epoch its header names, so
+ * a diff of the new epoch on a base of the old one could never be restored (found by the
+ * model: docs/model.md P_RESTORABLE). The next backup of the new epoch is full (a diff is
+ * refused, 6985, as on a card never backed up).
  */
 import type { DecodedCommand } from '../../protocol/apdu.ts';
 import { EPOCH_UPDATE_BYTES } from '../../protocol/commands/epoch.ts';
@@ -35,14 +40,16 @@ export function epochUpdate(os: CardOs, c: DecodedCommand): Reply {
   const own = cardPublicKeys(id);
   const mine = cc.value.cardNumber === id.cardNumber && sameBytes(cc.value.signingPublicKey, own.signingPublicKey) && sameBytes(cc.value.kemPublicKey, own.kemPublicKey);
   if (!mine) refuse(SW.REFERENCE_NOT_FOUND, "the certificate names another card's keys");
-  os.eeprom.atomic(() =>
+  os.eeprom.atomic(() => {
     os.store.writeIdentity({
       ...id,
       epoch: e.value.epoch,
       minEpoch: Math.max(id.minEpoch, e.value.minEpoch),
       cardCertificate: c.data.slice(EPOCH_CERTIFICATE_BYTES),
       epochCertificate: c.data.slice(0, EPOCH_CERTIFICATE_BYTES),
-    }),
-  );
+    });
+    os.store.point = { card: id.cardNumber, seq: 0 };
+    os.store.markAllChanged();
+  });
   return reply();
 }
