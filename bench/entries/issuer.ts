@@ -119,21 +119,7 @@ async function benchFloor(): Promise<Cell[]> {
     await load.ready;
     for (const clients of CLIENTS) {
       for (const kind of ['full', 'diff'] as const) {
-        const cpu = process.cpuUsage();
-        const r = await load.run({ clients, kind, uploads: UPLOADS, pageSize: PAGE_SIZE, pageCount: PAGE_COUNT, diffPages: DIFF_PAGES });
-        const serverCpu = process.cpuUsage(cpu);
-        cells.push({
-          driver: 'http-floor',
-          kind,
-          clients,
-          uploads: r.uploads,
-          perSecond: r.uploads / r.seconds,
-          p50ms: pct(r.latencies, 50),
-          p99ms: pct(r.latencies, 99),
-          bytes: r.sample.length,
-          cpuMsPerUpload: (serverCpu.user + serverCpu.system) / 1000 / r.uploads,
-          clientCpuMsPerUpload: r.clientCpuMs / r.uploads,
-        });
+        cells.push((await uploadCell(load, 'http-floor', clients, kind)).cell);
       }
     }
   } finally {
@@ -141,6 +127,30 @@ async function benchFloor(): Promise<Cell[]> {
     await floor.close();
   }
   return cells;
+}
+
+/**
+ * One cell of uploads through `load`, with this process's CPU per upload (the server's,
+ * including the untimed login and base uploads of the cell: an upper bound) and the load
+ * generator's.
+ */
+async function uploadCell(load: ReturnType<typeof loadClient>, driver: Driver, clients: number, kind: 'full' | 'diff') {
+  const cpu = process.cpuUsage();
+  const r = await load.run({ clients, kind, uploads: UPLOADS, pageSize: PAGE_SIZE, pageCount: PAGE_COUNT, diffPages: DIFF_PAGES });
+  const serverCpu = process.cpuUsage(cpu);
+  const cell: Cell = {
+    driver,
+    kind,
+    clients,
+    uploads: r.uploads,
+    perSecond: r.uploads / r.seconds,
+    p50ms: pct(r.latencies, 50),
+    p99ms: pct(r.latencies, 99),
+    bytes: r.sample.length,
+    cpuMsPerUpload: (serverCpu.user + serverCpu.system) / 1000 / r.uploads,
+    clientCpuMsPerUpload: r.clientCpuMs / r.uploads,
+  };
+  return { cell, r };
 }
 
 async function benchDriver(driver: Driver, db: Db): Promise<Cell[]> {
@@ -154,30 +164,16 @@ async function benchDriver(driver: Driver, db: Db): Promise<Cell[]> {
     await db.query('CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, hash bytea NOT NULL, bytes bytea NOT NULL)');
     for (const clients of CLIENTS) {
       for (const kind of ['full', 'diff'] as const) {
-        let cpu = process.cpuUsage();
-        const r = await load.run({ clients, kind, uploads: UPLOADS, pageSize: PAGE_SIZE, pageCount: PAGE_COUNT, diffPages: DIFF_PAGES });
-        // (includes the untimed login and base uploads of the cell: an upper bound)
-        const serviceCpu = process.cpuUsage(cpu);
-        const bytes = r.sample.length;
-        cells.push({
-          driver,
-          kind,
-          clients,
-          uploads: r.uploads,
-          perSecond: r.uploads / r.seconds,
-          p50ms: pct(r.latencies, 50),
-          p99ms: pct(r.latencies, 99),
-          bytes,
-          cpuMsPerUpload: (serviceCpu.user + serviceCpu.system) / 1000 / r.uploads,
-          clientCpuMsPerUpload: r.clientCpuMs / r.uploads,
-        });
+        const { cell, r } = await uploadCell(load, driver, clients, kind);
+        cells.push(cell);
+        const bytes = cell.bytes;
         // The reference: the same bytes as single-row INSERTs, each its own transaction in
         // one round trip (autocommit, as the service's upload is one statement; a
         // BEGIN/INSERT/COMMIT reference would take three and flatter the service).
         const jobs = Array.from({ length: r.uploads }, (_, j) => async () => {
           await db.query('INSERT INTO bench_raw (hash, bytes) VALUES ($1, $2)', [Uint8Array.of(j & 255, clients, kind === 'full' ? 1 : 2), r.sample]);
         });
-        cpu = process.cpuUsage();
+        const cpu = process.cpuUsage();
         const raw = await pool(jobs, clients);
         const rawCpu = process.cpuUsage(cpu);
         cells.push({ driver, kind: kind === 'full' ? 'raw-full' : 'raw-diff', clients, uploads: r.uploads, ...raw, bytes, cpuMsPerUpload: (rawCpu.user + rawCpu.system) / 1000 / r.uploads });

@@ -10,31 +10,15 @@ import { command, encodeCommand } from '../../src/protocol/apdu.ts';
 import { hex } from '../../src/protocol/bytes.ts';
 import { simClassDescriptor, simConfig, SimUsbReader } from '../../src/reader/sim-usb-reader/index.ts';
 import { connectCard, openReader } from '../../src/reader/webusb.ts';
+import { logControlTransfers } from './control-log.ts';
 import { atrWith, pattern, TestCard } from './test-card.ts';
-
-/** The control transfers of an ICCD A device, as "out|in request [length] bytes". */
-function logged(sim: SimUsbReader): string[] {
-  const log: string[] = [];
-  const out = sim.controlTransferOut.bind(sim);
-  const inn = sim.controlTransferIn.bind(sim);
-  sim.controlTransferOut = (setup, data) => {
-    log.push(`out ${setup.request.toString(16)} ${hex(data ?? new Uint8Array(0))}`.trim());
-    return out(setup, data);
-  };
-  sim.controlTransferIn = async (setup, length) => {
-    const r = await inn(setup, length);
-    if (setup.requestType === 'class') log.push(`in ${setup.request.toString(16)} ${length} ${r.data ? hex(new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength)) : ''}`.trim());
-    return r;
-  };
-  return log;
-}
 
 describe('ICCD version A with a T=1 card (libccid t1_xcv over the ICCD_A control requests)', () => {
   it('runs the card\'s default T=1: whole blocks by XFR_BLOCK, status until not busy, DATA_BLOCK of 259', async () => {
     const sim = new SimUsbReader({ ...simConfig('tpdu-t1'), interfaceProtocol: 1, endpoints: 'none' });
     const atr = atrWith({ t0: false });
     sim.insertCard(new TestCard(atr));
-    const log = logged(sim);
+    const log = logControlTransfers(sim);
     const reader = await openReader(sim);
     const { transport, session } = await connectCard(reader);
     expect(session.protocol).toBe(1);
@@ -50,7 +34,7 @@ describe('ICCD version A with a T=1 card (libccid t1_xcv over the ICCD_A control
     const both = simConfig('tpdu-t1');
     const sim = new SimUsbReader({ ...both, descriptor: { ...simClassDescriptor(both), dwProtocols: 0x03 }, interfaceProtocol: 1, endpoints: 'none' });
     sim.insertCard(new TestCard(atrWith({ t0: true })));
-    const log = logged(sim);
+    const log = logControlTransfers(sim);
     const { transport, session } = await connectCard(await openReader(sim));
     expect(session.protocol).toBe(0);
     log.length = 0;

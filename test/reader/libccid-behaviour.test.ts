@@ -21,6 +21,7 @@ import { ReaderError } from '../../src/reader/errors.ts';
 import { simClassDescriptor, simConfig, SimUsbReader, type SimReaderConfig } from '../../src/reader/sim-usb-reader/index.ts';
 import { connectCard, openReader } from '../../src/reader/webusb.ts';
 import { parseDump } from './ccid-dump.ts';
+import { logControlTransfers } from './control-log.ts';
 import { SpyDevice } from './spy.ts';
 import { atrWith, INS, pattern, TestCard } from './test-card.ts';
 
@@ -320,18 +321,7 @@ describe('interfaces (libccid ccid_usb.c: every CCID interface of a device)', ()
   it('ICCD version A: T=0 by status polling over control transfers, as libccid (commands.c ICCD_A branches)', async () => {
     const sim = new SimUsbReader({ ...simConfig('character-t0'), interfaceProtocol: 1, endpoints: 'none' });
     sim.insertCard(new TestCard(atrWith({ t1: false })));
-    const log: string[] = [];
-    const out = sim.controlTransferOut.bind(sim);
-    const inn = sim.controlTransferIn.bind(sim);
-    sim.controlTransferOut = (setup, data) => {
-      log.push(`out ${setup.request.toString(16)} ${hex(data ?? new Uint8Array(0))}`.trim());
-      return out(setup, data);
-    };
-    sim.controlTransferIn = async (setup, length) => {
-      const r = await inn(setup, length);
-      if (setup.requestType === 'class') log.push(`in ${setup.request.toString(16)} ${length} ${r.data ? hex(new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength)) : ''}`.trim());
-      return r;
-    };
+    const log = logControlTransfers(sim);
     const reader = await openReader(sim);
     const { transport, session } = await connectCard(reader);
     expect(session.protocol).toBe(0);
