@@ -40,10 +40,10 @@ export interface Ratio {
   rawMs: number;
   ratio: number;
 }
-const ratio = (vaultMs: number, rawMs: number): Ratio => ({ vaultMs, rawMs, ratio: vaultMs / rawMs });
+export const ratio = (vaultMs: number, rawMs: number): Ratio => ({ vaultMs, rawMs, ratio: vaultMs / rawMs });
 
 let unique = 0;
-const fresh = (what: string) => `bench-${what}-${Date.now()}-${unique++}`;
+export const fresh = (what: string) => `bench-${what}-${Date.now()}-${unique++}`;
 
 /** A full backup of a card of `memorySize` bytes through the vault, against one raw put of the same bytes. */
 export async function storeFull(e: Engine, memorySize: number, runs: number): Promise<Ratio & { bytes: number; pages: number }> {
@@ -121,36 +121,6 @@ async function rawReadAll(db: IDBPDatabase, hash?: (b: Uint8Array) => Promise<un
   const all = (await db.getAll('raw')) as Uint8Array[];
   if (hash) for (const b of all) await hash(b);
   return ms(t0);
-}
-
-/** Restore plans and the first timeline page on 1 full + 10,000 diffs (16 KiB card, 2 pages a diff). */
-export async function longChain(e: Engine, diffs: number) {
-  const vn = fresh('chain');
-  const v = await e.openVault(vn);
-  const card = new CardModel({ memorySize: 16384, pageSize: 256, seed: 7, version: VERSION });
-  const buildMs = await chain(v, card, diffs + 1, 2);
-  const newest = diffs + 1;
-  const compacted = await timed(5, () => v.restorePlan(card.cardNumber, newest, 'compacted'));
-  const replay = await timed(3, () => v.restorePlan(card.cardNumber, newest, 'replay'));
-  const firstPage = await timed(5, () => v.timeline(card.cardNumber, { limit: 50 }));
-  // The raw floor of the first page: the same 50 rows by one cursor over the backups store.
-  const rawFirst = await timed(5, async () => {
-    const tx = v.db.transaction('backups');
-    const rows: unknown[] = [];
-    for (let c = await tx.store.openCursor(null, 'prev'); c && rows.length < 50; c = await c.continue()) rows.push(c.value);
-    return rows.length;
-  });
-  v.close();
-  await e.deleteDatabase(vn);
-  return {
-    backups: newest,
-    pages: card.pageCount,
-    buildMs,
-    compactedPlanMs: compacted.ms,
-    replayPlanMs: replay.ms,
-    replaySteps: replay.value.mode === 'replay' ? replay.value.steps.length : 0,
-    timelineFirstPage: { entries: firstPage.value.length, ...ratio(firstPage.ms, rawFirst.ms) },
-  };
 }
 
 /** The bytes of every pack in a vault, for the raw floor of reading them all. */

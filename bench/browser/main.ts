@@ -8,7 +8,8 @@
  */
 import { openVault } from '../../src/vault/index.ts';
 import { CardModel } from '../../test/vault/card-model.ts';
-import { exportImport, longChain, ms, storeDiff, storeFull, storeOneMiB, timed, verifyMany, type Engine } from '../vault-measure.ts';
+import { exportImport, ms, storeDiff, storeFull, storeOneMiB, timed, verifyMany, type Engine } from '../vault-measure.ts';
+import { longChain } from '../vault-chain.ts';
 
 const engine: Engine = {
   openVault: (name) => openVault({ name }),

@@ -3,6 +3,7 @@
 // ratio to the raw IndexedDB request of the same bytes in the same page and run
 // (bench/vault-measure.ts). `npx tsx bench/run.ts vault`; `VAULT_BENCH_ONLY=full,diff`
 // runs a subset.
+import { existsSync, readFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { chromiumExecutable } from '../../e2e/chromium-path.ts';
 import { serveBrowserPages } from '../browser/serve.ts';
@@ -40,12 +41,21 @@ export async function runInChromium(only?: string): Promise<Suite> {
   }
 }
 
+function previousSuite(): Partial<Suite> {
+  const file = new URL('../results.json', import.meta.url);
+  if (!existsSync(file)) return {};
+  return ((JSON.parse(readFileSync(file, 'utf8')) as { vault?: Partial<Suite> }).vault ?? {});
+}
+
 const row = (what: string, r: R, goal: string): BenchRow => ({ case: what, ms: r.vaultMs, rawMs: r.rawMs, ratio: r.ratio, goal, engine: 'chromium' });
 
 const entry: BenchEntry = {
   name: 'vault',
   async run() {
-    const s = await runInChromium(process.env.VAULT_BENCH_ONLY);
+    const only = process.env.VAULT_BENCH_ONLY;
+    const measured = await runInChromium(only);
+    // A subset run keeps the vault figures already on file that it did not measure again.
+    const s: Suite = only ? { ...previousSuite(), ...measured } : measured;
     const rows: BenchRow[] = [];
     if (s.fullBackup) {
       rows.push(row('full backup, 64 KiB card (vs one raw put)', s.fullBackup['64KiB'], '-'));
