@@ -24,6 +24,8 @@ test('the demo over T=0: chosen on the connect screen, remembered, and the story
 
   await page.getByRole('button', { name: en['connect.demo.button'] }).click();
   await expect(page.getByTestId('card-number')).toHaveText('4900 0000 0000 0001', { timeout: 30_000 });
+  // The card panel names the reader and the protocol the app's driver negotiated with the card.
+  await expect(page.getByTestId('card-reader')).toHaveText('Demo reader, protocol T=0');
   expect(await backUp(page, 1)).toMatch(/256 pages/);
 
   await page.getByLabel('Allergy (adds a medical record)').fill('cedar pollen');

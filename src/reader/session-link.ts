@@ -11,9 +11,14 @@ import { Mutex } from './mutex.ts';
 /** What happens to the card in a reader: inserted, removed, or the reader itself gone. */
 export type CardEvent = { type: 'inserted' } | { type: 'removed' } | { type: 'reader-lost' };
 
+/** The transmission protocol a card session runs (ISO/IEC 7816-3), as the cardholder sees it named. */
+export type LinkProtocol = 'T=0' | 'T=1';
+
 /** What ReaderLink needs of a reader: open a card session, card events, close. */
 export interface CardSource {
   openCard(): Promise<Transport>;
+  /** The protocol of the card session openCard last opened, where the reader says (the PC/SC bridge does not). */
+  protocol?(): LinkProtocol | null;
   /**
    * Card inserted/removed, the reader (or the bridge) gone, or `null`: the card session
    * is lost without an event to show. Returns the unsubscribe function.
@@ -66,6 +71,11 @@ export class ReaderLink {
         throw e;
       }
     });
+  }
+
+  /** The protocol the open card session runs; null with no session open or when the reader does not say. */
+  protocol(): LinkProtocol | null {
+    return this.transport ? (this.reader.protocol?.() ?? null) : null;
   }
 
   /** Whether a card answers in the reader now. */

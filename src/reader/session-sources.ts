@@ -6,12 +6,19 @@
 import type { CcidReader } from './ccid/reader.ts';
 import { BridgeError, connectBridge, type BridgeConnection, type BridgeEvent, type BridgeOptions } from './bridge-transport.ts';
 import { connectCard } from './webusb.ts';
-import type { CardEvent, CardSource } from './session-link.ts';
+import type { CardEvent, CardSource, LinkProtocol } from './session-link.ts';
+import type { SlotSession } from './ccid/slot.ts';
 import { openSmartCardReader, type SmartCardResourceManager, type SmartCardSession } from './smart-card/index.ts';
 
 export function ccidSource(reader: CcidReader): CardSource {
+  let slot: SlotSession | null = null;
   return {
-    openCard: async () => (await connectCard(reader)).transport,
+    openCard: async () => {
+      const c = await connectCard(reader);
+      slot = c.session;
+      return c.transport;
+    },
+    protocol: (): LinkProtocol | null => (slot ? (slot.protocol === 1 ? 'T=1' : 'T=0') : null),
     onChange: (listener) =>
       reader.watcher.onChange((e) => listener(e.type === 'inserted' || e.type === 'removed' ? { type: e.type } : null)),
     close: () => reader.close(),
@@ -126,6 +133,7 @@ export function smartCardSource(api: SmartCardResourceManager, reader?: string):
       });
       return s.transport;
     },
+    protocol: () => session?.protocol ?? null,
     onChange: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -26,6 +26,8 @@ export type PinTries = CardReading['pin'];
 export interface CardInfo extends Omit<CardReading, 'issuer'> {
   /** The issuer: its number as people read it ('ICV1'), and its name when the app knows it (the demo issuer). */
   issuer: { id: string; name: string | null };
+  /** The protocol the reader runs with the card (ISO/IEC 7816-3), where the reader says: the PC/SC bridge does not. */
+  protocol: 'T=0' | 'T=1' | null;
 }
 
 export type BackupChoice = 'auto' | 'full' | 'diff';

@@ -56,5 +56,6 @@ export function sampleCard(cardNumber = '4980123456789012'): CardInfo {
     memory: { pageSize: PAGE_SIZE, pageCount: o.length, owners: o, changedCount: 0, changedPages: [] },
     pin: { triesLeft: 3, maxTries: 3, blocked: false },
     lastBackupSeq: null,
+    protocol: 'T=1',
   };
 }

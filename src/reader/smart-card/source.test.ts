@@ -14,7 +14,7 @@ const createSimCard = (_o: { seed: string }) => ({
 const scError = (responseCode: string) => Object.assign(new Error(`SCARD ${responseCode}`), { name: 'SmartCardError', responseCode });
 
 /** A PC/SC-like fake: readers with an optional card; getStatusChange resolves on a change. */
-function fakeApi(readers: Record<string, ReturnType<typeof createSimCard> | undefined>) {
+function fakeApi(readers: Record<string, ReturnType<typeof createSimCard> | undefined>, activeProtocol: 't0' | 't1' | 'raw' | 'unsaid' = 't1') {
   const log: string[] = [];
   let count = 0;
   const waiters: Array<() => void> = [];
@@ -49,7 +49,7 @@ function fakeApi(readers: Record<string, ReturnType<typeof createSimCard> | unde
       if (held.has(name)) throw scError('sharing-violation');
       held.add(name);
       return {
-        activeProtocol: 't1',
+        ...(activeProtocol !== 'unsaid' ? { activeProtocol } : {}),
         connection: {
           transmit: async (apdu) => {
             if (!readers[name]) throw scError('removed-card');
@@ -95,6 +95,7 @@ describe('openSmartCardReader', () => {
     const s = await openSmartCardReader(f.api);
     expect(s.reader).toBe('Virtual PCD 00 00');
     expect(s.atr[0]).toBe(0x3b);
+    expect(s.protocol).toBe('T=1');
     const answer = await s.transport.transmit(Uint8Array.of(0x80, 0xca, 0x01, 0x01, 0x00));
     expect(answer.slice(-2)).toEqual(Uint8Array.of(0x90, 0x00));
     // Exclusive: a second session on the same reader is refused by "PC/SC".
@@ -104,6 +105,15 @@ describe('openSmartCardReader', () => {
     await s.disconnect();
     expect(f.log).toEqual(['connect Virtual PCD 00 00 exclusive t1,t0', 'connect Virtual PCD 00 00 exclusive t1,t0', 'disconnect reset']);
     await expect(s.transport.transmit(Uint8Array.of(0, 0xa4, 4, 0))).rejects.toThrow(/transmit after disconnect/);
+  });
+
+  it('names the protocol PC/SC connected with: T=0, T=1, or none for raw or an unsaid one', async () => {
+    const said = async (p: 't0' | 't1' | 'raw' | 'unsaid') => {
+      const s = await openSmartCardReader(fakeApi({ R: createSimCard({ seed: 'p' }) }, p).api);
+      await s.disconnect();
+      return s.protocol;
+    };
+    expect([await said('t0'), await said('t1'), await said('raw'), await said('unsaid')]).toEqual(['T=0', 'T=1', null, null]);
   });
 
   it('waits for a card when asked, and reports its removal; a transmit then fails as CARD_REMOVED', async () => {
@@ -158,7 +168,9 @@ describe('smartCardSource (session-sources.ts)', () => {
     const source = smartCardSource(f.api);
     const events: unknown[] = [];
     source.onChange((e) => events.push(e));
+    expect(source.protocol?.()).toBeNull();
     const t = await source.openCard();
+    expect(source.protocol?.()).toBe('T=1');
     expect((await t.transmit(Uint8Array.of(0x80, 0xca, 0x01, 0x01, 0x00))).slice(-2)).toEqual(Uint8Array.of(0x90, 0x00));
     f.set('Virtual PCD 00 00', undefined);
     await new Promise((r) => setTimeout(r, 0));

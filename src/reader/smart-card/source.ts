@@ -9,6 +9,7 @@
  */
 import type { Transport, TransportLimits } from '../../protocol/transport.ts';
 import { limitsFromAtr } from '../bridge-transport.ts';
+import type { LinkProtocol } from '../session-link.ts';
 import { ReaderError } from '../errors.ts';
 import { withIsoWrappers } from '../wrappers/index.ts';
 import type { SmartCardConnection, SmartCardContext, SmartCardReaderStateOut, SmartCardResourceManager } from './api.ts';
@@ -25,6 +26,8 @@ export interface SmartCardSession {
   readonly reader: string;
   readonly atr: Uint8Array;
   readonly transport: Transport;
+  /** The protocol PC/SC connected with (activeProtocol); null for 'raw' or when the browser does not say. */
+  readonly protocol: LinkProtocol | null;
   /** Resolves when the card leaves this reader or the reader goes (then the session is over). */
   readonly removed: Promise<void>;
   /** Releases the card (SCARD_RESET_CARD) and stops watching. */
@@ -91,7 +94,7 @@ export async function openSmartCardReader(api: SmartCardResourceManager, options
     }
   }
   const target = candidates()[0] as SmartCardReaderStateOut;
-  const { connection } = await call(`connect "${target.readerName}"`, () => ctx.connect(target.readerName, 'exclusive', { preferredProtocols: ['t1', 't0'] }));
+  const { connection, activeProtocol } = await call(`connect "${target.readerName}"`, () => ctx.connect(target.readerName, 'exclusive', { preferredProtocols: ['t1', 't0'] }));
   let atr = buf(target.answerToReset);
   if (atr.length === 0) atr = buf((await call('status', () => connection.status())).answerToReset);
 
@@ -120,6 +123,7 @@ export async function openSmartCardReader(api: SmartCardResourceManager, options
   return {
     reader: target.readerName,
     atr,
+    protocol: activeProtocol === 't1' ? 'T=1' : activeProtocol === 't0' ? 'T=0' : null,
     transport: withIsoWrappers(new SmartCardLink(connection, limitsFromAtr(atr), () => (gone ? 'removed' : open ? 'open' : 'closed'))),
     removed,
     async disconnect() {

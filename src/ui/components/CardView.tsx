@@ -11,6 +11,8 @@ export function CardView() {
   const card = useApp('card', (s) => s.card);
   const loading = useApp('card', (s) => s.loading);
   const error = useApp('card', (s) => s.error);
+  const connection = useApp('connection', (s) => s.state);
+  const reader = connection.status === 'card-present' || connection.status === 'card-absent' ? connection.reader.name : null;
   return (
     <section className="panel card-view" aria-labelledby="card-heading" aria-busy={loading}>
       <h2 id="card-heading">{t('card.heading')}</h2>
@@ -36,6 +38,12 @@ export function CardView() {
                 {card.lastBackupSeq === null ? t('card.lastBackup.none') : t('card.lastBackup.seq', { seq: card.lastBackupSeq })}
               </dd>
             </div>
+            {reader && (
+              <div className="card-reader">
+                <dt>{t('card.reader')}</dt>
+                <dd data-testid="card-reader">{card.protocol ? t('card.reader.protocol', { reader, protocol: card.protocol }) : reader}</dd>
+              </div>
+            )}
           </dl>
           <h3>{t('card.apps')}</h3>
           <AppList apps={card.apps} />

@@ -115,6 +115,8 @@ export const en = {
   'card.lastBackup.none': 'Never backed up',
   'card.lastBackup.seq': 'No. {seq}',
   'card.changed': 'Changed since then',
+  'card.reader': 'Reader',
+  'card.reader.protocol': '{reader}, protocol {protocol}',
   'card.insert': 'Insert your card to see what is on it.',
   'card.loading': 'Reading the card…',
   'card.restoredFlag': 'Restored: its value starts again from zero',

@@ -91,6 +91,8 @@ export const ja: Messages = {
   'card.lastBackup.none': 'まだありません',
   'card.lastBackup.seq': '第{seq}回',
   'card.changed': 'その後の変更',
+  'card.reader': 'リーダー',
+  'card.reader.protocol': '{reader}（プロトコル {protocol}）',
   'card.insert': 'カードを入れると、中身がここに表示されます。',
   'card.loading': 'カードを読み取っています…',
   'card.restoredFlag': '復元済み：残高はゼロから始まります',

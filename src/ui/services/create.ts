@@ -266,7 +266,7 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
         // shows its PIN-protected data (issue 10); a real card's data stays locked here.
         const reading = await readCard(t, world() ? { pin: DEMO_PIN } : {});
         await dispatch({ type: 'card-read', cardNumber: reading.cardNumber });
-        return { ...reading, issuer: issuerOf(reading.issuer) };
+        return { ...reading, issuer: issuerOf(reading.issuer), protocol: needLink().protocol() };
       }),
 
     backup: (o) =>

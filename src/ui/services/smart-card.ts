@@ -107,6 +107,7 @@ export async function openSmartCard(reader: string | undefined, api: SmartCardRe
           first = null;
           return t ? Promise.resolve(t) : source.openCard();
         },
+        protocol: () => source.protocol?.() ?? null,
         onChange: (l) => source.onChange(l),
         close: () => source.close(),
       },
