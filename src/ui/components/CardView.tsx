@@ -12,7 +12,9 @@ export function CardView() {
   const loading = useApp('card', (s) => s.loading);
   const error = useApp('card', (s) => s.error);
   const connection = useApp('connection', (s) => s.state);
-  const reader = connection.status === 'card-present' || connection.status === 'card-absent' ? connection.reader.name : null;
+  const connected = connection.status === 'card-present' || connection.status === 'card-absent' ? connection.reader : null;
+  // The demo reader is named in the page's language; a real reader by the name its maker gave it.
+  const reader = connected && (connected.kind === 'demo' ? t('card.reader.demo') : connected.name);
   return (
     <section className="panel card-view" aria-labelledby="card-heading" aria-busy={loading}>
       <h2 id="card-heading">{t('card.heading')}</h2>

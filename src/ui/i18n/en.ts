@@ -116,6 +116,7 @@ export const en = {
   'card.lastBackup.seq': 'No. {seq}',
   'card.changed': 'Changed since then',
   'card.reader': 'Reader',
+  'card.reader.demo': 'Demo reader',
   'card.reader.protocol': '{reader}, protocol {protocol}',
   'card.insert': 'Insert your card to see what is on it.',
   'card.loading': 'Reading the card…',

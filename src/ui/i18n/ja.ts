@@ -92,6 +92,7 @@ export const ja: Messages = {
   'card.lastBackup.seq': '第{seq}回',
   'card.changed': 'その後の変更',
   'card.reader': 'リーダー',
+  'card.reader.demo': 'デモ用リーダー',
   'card.reader.protocol': '{reader}（プロトコル {protocol}）',
   'card.insert': 'カードを入れると、中身がここに表示されます。',
   'card.loading': 'カードを読み取っています…',
