@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { parseIssuerRoot } from './src/ui/services/issuer-root.ts';
 
 /**
  * The app's Content Security Policy, written into index.html per mode.
@@ -39,6 +40,10 @@ function cspPlugin(): Plugin {
     },
   };
 }
+
+// A pinned issuer root (VITE_ISSUER_ROOT) that is not 64 hex digits stops the build here,
+// naming what is wrong, rather than making an app that checks cards against nothing.
+parseIssuerRoot(process.env['VITE_ISSUER_ROOT']);
 
 // The built app runs under the strict policy: no inline script, so Vite must not inline
 // its module preload polyfill.

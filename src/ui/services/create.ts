@@ -16,6 +16,7 @@ import { openReader } from '../../reader/webusb.ts';
 import type { UsbLike } from '../../reader/usb-surface.ts';
 import { openVault, requestPersistence } from '../../vault/index.ts';
 import type { BackupEntry, CardInfo, ConnectedReader, VaultCard } from '../model.ts';
+import { parseIssuerRoot } from './issuer-root.ts';
 import type { TimelineEntry as VaultEntry } from '../../vault/index.ts';
 import type { DemoControls, Services } from './contract.ts';
 import { DEMO_PIN } from './demo-pin.ts';
@@ -45,6 +46,8 @@ export interface ServicesOptions {
   notes?: KeyValue;
   /** The card issuer's service (default: the build's VITE_ISSUER_URL; none: no off-device copy). */
   issuerUrl?: string | null;
+  /** The issuer root cards in a real reader are checked up to (default: the build's VITE_ISSUER_ROOT; null: none pinned). */
+  issuerRoot?: Uint8Array | null;
 }
 
 export function createServices(usb: UsbLike | undefined, options: ServicesOptions = {}): Services {
@@ -53,6 +56,7 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
   /** The USB device chosen in the browser's chooser, until connectReader opens it. */
   let picked: PickedUsbDevice | null = null;
   let view: VaultView | null = null;
+  const pinnedRoot = options.issuerRoot === undefined ? parseIssuerRoot(import.meta.env['VITE_ISSUER_ROOT'] as string | undefined) : options.issuerRoot;
   const notes = new BackupNotes(options.notes ?? (typeof localStorage === 'undefined' ? memoryKeyValue() : localStorage));
   const listeners = new Set<Parameters<Services['onCardEvent']>[0]>();
 
@@ -273,9 +277,10 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
       onCard(async (t) => {
         const v = await vaultView();
         try {
-          // A demo card is checked up to the demo issuer's root before the vault first keeps
-          // its certificate. (A build for a real issuer would pin that issuer's root here.)
-          const root = world() && demoMode ? demoMode.demoRoot() : undefined;
+          // A card is checked up to its issuer's root before the vault first keeps its
+          // certificate: the demo issuer's for a demo card, the build's pinned root
+          // (VITE_ISSUER_ROOT, issuer-root.ts) for a card in a real reader.
+          const root = world() && demoMode ? demoMode.demoRoot() : (pinnedRoot ?? undefined);
           const r = await runBackup(t, v.vault, notes, o, root);
           // Up to the issuer after the card is done (the upload is not part of the backup).
           const card = inReader();
