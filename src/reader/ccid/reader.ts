@@ -60,6 +60,31 @@ function choice(i: CcidInterface): InterfaceChoice {
   return { interfaceNumber: i.interfaceNumber, level: caps.level, slots: caps.slots, usable: reason === undefined, ...(reason ? { reason } : {}) };
 }
 
+/**
+ * Open the device, select its configuration if none is, read the configuration
+ * descriptor (USB 2.0 §9.6: WebUSB does not expose class descriptors) and find its CCID
+ * and ICCD interfaces. Every WebUSB refusal or malformed descriptor is a ReaderError.
+ */
+async function readCcidInterfaces(device: UsbDeviceLike): Promise<CcidInterface[]> {
+  try {
+    if (!device.opened) await device.open();
+  } catch (e) {
+    throw mapOpenError(e);
+  }
+  let raw: Uint8Array;
+  try {
+    if (device.configuration === null) await device.selectConfiguration(1);
+    raw = await readConfigurationDescriptor(device);
+  } catch (e) {
+    throw mapTransferError(e);
+  }
+  const cfg = parseConfigurationDescriptor(raw);
+  if (!cfg.ok) throw new ReaderError('NOT_A_READER', cfg.error.message, { cause: cfg.error });
+  const found = findCcidInterfaces(cfg.value);
+  if (!found.ok) throw new ReaderError('NOT_A_READER', found.error.message, { cause: found.error });
+  return found.value;
+}
+
 /** GET_DATA_RATES (CCID rev 1.1 §5.3.3): the reader's table, or undefined (libccid get_data_rates()). */
 async function readDataRates(device: UsbDeviceLike, iface: CcidInterface): Promise<number[] | undefined> {
   const n = iface.descriptor.bNumDataRatesSupported;
@@ -135,26 +160,11 @@ export class CcidReader {
 
   /** Open, read descriptors, claim. Throws ReaderError for every WebUSB refusal. */
   static async open(device: UsbDeviceLike, options: OpenOptions = {}): Promise<CcidReader> {
-    try {
-      if (!device.opened) await device.open();
-    } catch (e) {
-      throw mapOpenError(e);
-    }
-    let raw: Uint8Array;
-    try {
-      if (device.configuration === null) await device.selectConfiguration(1);
-      raw = await readConfigurationDescriptor(device);
-    } catch (e) {
-      throw mapTransferError(e);
-    }
-    const cfg = parseConfigurationDescriptor(raw);
-    if (!cfg.ok) throw new ReaderError('NOT_A_READER', cfg.error.message, { cause: cfg.error });
-    const found = findCcidInterfaces(cfg.value);
-    if (!found.ok) throw new ReaderError('NOT_A_READER', found.error.message, { cause: found.error });
-    if (found.value.length === 0) throw new ReaderError('NOT_A_READER', 'no CCID interface');
-    const interfaces = found.value.map(choice);
+    const found = await readCcidInterfaces(device);
+    if (found.length === 0) throw new ReaderError('NOT_A_READER', 'no CCID interface');
+    const interfaces = found.map(choice);
     const wanted = options.interfaceNumber;
-    const iface = wanted === undefined ? found.value.find((i) => !unusableReason(i)) : found.value.find((i) => i.interfaceNumber === wanted);
+    const iface = wanted === undefined ? found.find((i) => !unusableReason(i)) : found.find((i) => i.interfaceNumber === wanted);
     if (!iface) {
       if (wanted !== undefined) throw new ReaderError('NOT_A_READER', `no CCID interface ${wanted} (the device has ${interfaces.map((i) => i.interfaceNumber).join(', ')})`);
       throw new ReaderError('UNSUPPORTED', interfaces.map((i) => i.reason).join('; '));
@@ -187,23 +197,7 @@ export class CcidReader {
 
   /** The CCID interfaces of a device, so the user can choose one (OpenOptions.interfaceNumber). */
   static async listInterfaces(device: UsbDeviceLike): Promise<InterfaceChoice[]> {
-    try {
-      if (!device.opened) await device.open();
-    } catch (e) {
-      throw mapOpenError(e);
-    }
-    let raw: Uint8Array;
-    try {
-      if (device.configuration === null) await device.selectConfiguration(1);
-      raw = await readConfigurationDescriptor(device);
-    } catch (e) {
-      throw mapTransferError(e);
-    }
-    const cfg = parseConfigurationDescriptor(raw);
-    if (!cfg.ok) throw new ReaderError('NOT_A_READER', cfg.error.message, { cause: cfg.error });
-    const found = findCcidInterfaces(cfg.value);
-    if (!found.ok) throw new ReaderError('NOT_A_READER', found.error.message, { cause: found.error });
-    return found.value.map(choice);
+    return (await readCcidInterfaces(device)).map(choice);
   }
 
   get stats(): BusStats {
