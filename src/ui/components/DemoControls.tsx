@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { formatYen } from '../format.ts';
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
-import { Dialog } from './Dialog.tsx';
+import { ConfirmDialog } from './ConfirmDialog.tsx';
 
 export function DemoControls() {
   const { t, lang } = useI18n();
@@ -64,25 +64,17 @@ export function DemoControls() {
         {busy !== null ? t('demo.busy') : ''}
       </p>
       {confirmReset && (
-        <Dialog labelledBy="reset-title" onClose={() => setConfirmReset(false)} className="confirm-dialog">
-          <h2 id="reset-title">{t('demo.reset.confirm.title')}</h2>
-          <p>{t('demo.reset.confirm.body')}</p>
-          <div className="dialog-actions">
-            <button type="button" className="btn btn-quiet" onClick={() => setConfirmReset(false)}>
-              {t('common.cancel')}
-            </button>
-            <button
-              type="button"
-              className="btn btn-danger"
-              onClick={() => {
-                setConfirmReset(false);
-                void card.resetDemo();
-              }}
-            >
-              {t('demo.reset.confirm.yes')}
-            </button>
-          </div>
-        </Dialog>
+        <ConfirmDialog
+          id="reset-title"
+          title={t('demo.reset.confirm.title')}
+          body={t('demo.reset.confirm.body')}
+          confirm={t('demo.reset.confirm.yes')}
+          onCancel={() => setConfirmReset(false)}
+          onConfirm={() => {
+            setConfirmReset(false);
+            void card.resetDemo();
+          }}
+        />
       )}
     </section>
   );

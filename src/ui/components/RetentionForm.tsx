@@ -8,7 +8,7 @@ import type { RetentionReason, RetentionRow } from '../model.ts';
 import { formatBytes, formatCardNumber, formatDate } from '../format.ts';
 import { countOf, type Translate } from '../i18n/index.ts';
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
-import { Dialog } from './Dialog.tsx';
+import { ConfirmDialog } from './ConfirmDialog.tsx';
 
 const clampInt = (v: string, min: number, max: number) => Math.min(max, Math.max(min, Math.floor(Number(v)) || min));
 
@@ -106,25 +106,17 @@ export function RetentionForm() {
       </div>
       {plan && plan.rows.length > 0 && <PlanTable rows={plan.rows} />}
       {confirming && (
-        <Dialog labelledBy="retention-confirm-title" onClose={() => setConfirming(false)} className="confirm-dialog">
-          <h2 id="retention-confirm-title">{t('retention.confirm.title', { backups: countOf(t, lang, 'backups', toRemove.length) })}</h2>
-          <p>{t('retention.confirm.body', { list })}</p>
-          <div className="dialog-actions">
-            <button type="button" className="btn btn-quiet" onClick={() => setConfirming(false)}>
-              {t('common.cancel')}
-            </button>
-            <button
-              type="button"
-              className="btn btn-danger"
-              onClick={() => {
-                setConfirming(false);
-                void vault.applyRetention();
-              }}
-            >
-              {t('retention.confirm.yes')}
-            </button>
-          </div>
-        </Dialog>
+        <ConfirmDialog
+          id="retention-confirm-title"
+          title={t('retention.confirm.title', { backups: countOf(t, lang, 'backups', toRemove.length) })}
+          body={t('retention.confirm.body', { list })}
+          confirm={t('retention.confirm.yes')}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => {
+            setConfirming(false);
+            void vault.applyRetention();
+          }}
+        />
       )}
     </form>
   );
