@@ -80,7 +80,8 @@ async function pool(jobs: (() => Promise<void>)[], clients: number) {
 /** The load generator process: one cell per request, answered with its timings. */
 function loadClient(url: string, seed: Uint8Array, firstSerial: number) {
   const child: ChildProcess = fork(LOAD_CLIENT, [url, hex(seed), String(firstSerial)], { execArgv: ['--import', 'tsx'], serialization: 'advanced' });
-  let waiting: { resolve: (r: LoadResult) => void; reject: (e: Error) => void } | undefined;
+  type Reply = { ready?: true; ok?: boolean; prepared?: true; result?: LoadResult; error?: string };
+  let waiting: { resolve: (r: Reply) => void; reject: (e: Error) => void } | undefined;
   const ready = new Promise<void>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => {
@@ -88,21 +89,30 @@ function loadClient(url: string, seed: Uint8Array, firstSerial: number) {
       reject(e);
       waiting?.reject(e);
     });
-    child.on('message', (m: { ready?: true; ok?: boolean; result?: LoadResult; error?: string }) => {
+    child.on('message', (m: Reply) => {
       if (m.ready) return resolve();
       const w = waiting;
       waiting = undefined;
-      if (m.ok && m.result) w?.resolve(m.result);
+      if (m.ok) w?.resolve(m);
       else w?.reject(new Error(m.error ?? 'bench load client failed'));
     });
   });
+  const ask = (m: LoadCell | { go: true }) =>
+    new Promise<Reply>((resolve, reject) => {
+      waiting = { resolve, reject };
+      child.send(m);
+    });
   return {
     ready,
-    run: (cell: LoadCell) =>
-      new Promise<LoadResult>((resolve, reject) => {
-        waiting = { resolve, reject };
-        child.send(cell);
-      }),
+    /** Logins, signing and a diff's base upload: untimed, outside the CPU figures. */
+    prepare: async (cell: LoadCell) => {
+      await ask(cell);
+    },
+    run: async () => {
+      const r = (await ask({ go: true })).result;
+      if (!r) throw new Error('bench load client answered no result');
+      return r;
+    },
     stop: () => {
       child.removeAllListeners('exit');
       child.kill();
@@ -131,12 +141,13 @@ async function benchFloor(): Promise<Cell[]> {
 
 /**
  * One cell of uploads through `load`, with this process's CPU per upload (the server's,
- * including the untimed login and base uploads of the cell: an upper bound) and the load
- * generator's.
+ * over the timed uploads only: the cell's logins and a diff's base uploads come before)
+ * and the load generator's.
  */
 async function uploadCell(load: ReturnType<typeof loadClient>, driver: Driver, clients: number, kind: 'full' | 'diff') {
+  await load.prepare({ clients, kind, uploads: UPLOADS, pageSize: PAGE_SIZE, pageCount: PAGE_COUNT, diffPages: DIFF_PAGES });
   const cpu = process.cpuUsage();
-  const r = await load.run({ clients, kind, uploads: UPLOADS, pageSize: PAGE_SIZE, pageCount: PAGE_COUNT, diffPages: DIFF_PAGES });
+  const r = await load.run();
   const serverCpu = process.cpuUsage(cpu);
   const cell: Cell = {
     driver,
@@ -207,20 +218,26 @@ const entry: BenchEntry = {
     // before and after says how much of its two cores the bench had.
     const loadBefore = loadavg()[0] ?? 0;
     const cells: Cell[] = [];
-    const dir = mkdtempSync(join(tmpdir(), 'icvault-issuer-bench-'));
-    try {
-      const lite = await openPglite(join(dir, 'db'));
+    // ISSUER_BENCH_ONLY=pg,http-floor: a subset, for profiling one driver (the ratios
+    // of a subset run lack what was not measured; the file's key is replaced as a whole).
+    const only = process.env['ISSUER_BENCH_ONLY']?.split(',');
+    const want = (d: Driver) => !only || only.includes(d);
+    if (want('pglite')) {
+      const dir = mkdtempSync(join(tmpdir(), 'icvault-issuer-bench-'));
       try {
-        cells.push(...(await benchDriver('pglite', lite)));
+        const lite = await openPglite(join(dir, 'db'));
+        try {
+          cells.push(...(await benchDriver('pglite', lite)));
+        } finally {
+          await lite.close();
+        }
       } finally {
-        await lite.close();
+        rmSync(dir, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
     }
-    cells.push(...(await onPgCluster('pg', true)));
-    cells.push(...(await onPgCluster('pg-fsync-off', false)));
-    cells.push(...(await benchFloor()));
+    if (want('pg')) cells.push(...(await onPgCluster('pg', true)));
+    if (want('pg-fsync-off')) cells.push(...(await onPgCluster('pg-fsync-off', false)));
+    if (want('http-floor')) cells.push(...(await benchFloor()));
     const ratio = (c: Cell) => {
       const raw = cells.find((r) => r.driver === c.driver && r.clients === c.clients && r.kind === `raw-${c.kind}`);
       return raw ? c.perSecond / raw.perSecond : 0;

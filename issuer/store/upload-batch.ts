@@ -97,8 +97,8 @@ interface Waiting {
  * wait and then go together in one statement (one round trip, one transaction, one WAL
  * flush for all of them), at most `maxBatch`, one per card and no card in two running
  * statements (two next backups of one card are a race the chain head decides, statement
- * after statement). One client alone never waits: with nothing in flight its upload goes
- * at once, as a batch of one. Another process's statement can still hold a card's head
+ * after statement). A statement leaves at the end of the event loop's turn, so one
+ * client alone waits for no one: its upload goes as a batch of one. Another process's statement can still hold a card's head
  * (several processes on one database): PostgreSQL then makes one wait for the row lock,
  * or refuses one as a deadlock, whose uploads are then tried one by one.
  */
@@ -108,6 +108,8 @@ export class UploadBatcher {
    *  so this process's statements never wait for each other's row locks (nor deadlock). */
   private readonly busy = new Set<string>();
   private running = 0;
+  /** A pump is due at the end of this turn of the event loop. */
+  private due = false;
 
   constructor(
     private readonly q: Queryable,
@@ -119,7 +121,18 @@ export class UploadBatcher {
   store(up: ReadyUpload): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       this.queue.push({ up, resolve, reject });
-      this.pump();
+      // Not at once: at the end of this turn of the event loop (setImmediate runs after
+      // the turn's I/O callbacks), so the uploads whose bytes arrived in the same turn go
+      // in the same statement. PGlite runs its statement in this thread without yielding
+      // to I/O, so a statement started at once always went alone there (192 statements
+      // for 192 uploads at 16 clients, docs/issuer-scale.md).
+      if (!this.due) {
+        this.due = true;
+        setImmediate(() => {
+          this.due = false;
+          this.pump();
+        });
+      }
     });
   }
 

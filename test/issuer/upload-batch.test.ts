@@ -21,12 +21,16 @@ describe.each<Driver>(['pglite', 'pg'])('upload batches on %s', (driver) => {
     await w?.close();
   });
 
-  /** The service's database, counting the upload statements sent through it. */
-  function counted() {
+  /** The service's database, counting the upload statements sent through it; `sent`
+   *  runs as each upload statement is sent (before it has run). */
+  function counted(sent?: () => void) {
     const sizes: number[] = [];
     const q: Queryable = {
       query: (sql, params) => {
-        if (sql.includes('INSERT INTO backups')) sizes.push(((params?.length ?? 1) - 1) / 10);
+        if (sql.includes('INSERT INTO backups')) {
+          sizes.push(((params?.length ?? 1) - 1) / 10);
+          sent?.();
+        }
         return w.db.query(sql, params);
       },
       exec: (sql) => w.db.exec(sql),
@@ -48,14 +52,29 @@ describe.each<Driver>(['pglite', 'pg'])('upload batches on %s', (driver) => {
     return Object.fromEntries(rows.map((r) => [r['card_number'], Number(r['seq'])]));
   }
 
-  it('sends the first upload alone and the ones that came meanwhile together, each stored', async () => {
+  it('sends the uploads of one turn of the event loop together, and those that came while it ran in the next, each stored', async () => {
     const numbers = await cards(12);
-    const { q, sizes } = counted();
+    const early = numbers.slice(0, 4);
+    const late = numbers.slice(4);
+    let later: Promise<boolean[]> | undefined;
+    // The late uploads arrive while the first statement is running (one at a time here).
+    const { q, sizes } = counted(() => {
+      later ??= Promise.all(late.map((n) => b.store(first(n))));
+    });
     const b = new UploadBatcher(q, 1e9, 1, 32);
-    const stored = await Promise.all(numbers.map((n) => b.store(first(n))));
-    expect(stored).toEqual(numbers.map(() => true));
-    expect(sizes).toEqual([1, 11]);
+    const stored = await Promise.all(early.map((n) => b.store(first(n))));
+    expect(stored).toEqual(early.map(() => true));
+    expect(await later).toEqual(late.map(() => true));
+    expect(sizes).toEqual([4, 8]);
     expect(Object.values(await heads(numbers))).toEqual(numbers.map(() => 1));
+  });
+
+  it('sends one upload alone when no other comes in its turn', async () => {
+    const [n] = await cards(1);
+    const { q, sizes } = counted();
+    const b = new UploadBatcher(q, 1e9, 4, 32);
+    expect(await b.store(first(n as string))).toBe(true);
+    expect(sizes).toEqual([1]);
   });
 
   it('keeps one card out of two running statements: of two next backups of one card the first wins', async () => {
@@ -95,7 +114,7 @@ describe.each<Driver>(['pglite', 'pg'])('upload batches on %s', (driver) => {
     const settled = await Promise.allSettled(all);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     expect(settled.filter((s) => s.status === 'fulfilled').map((s) => s.value)).toEqual([true, true, true]);
-    expect(sizes).toEqual([1, 3, 1, 1, 1]);
+    expect(sizes).toEqual([4, 1, 1, 1, 1]);
     const h = await heads(numbers);
     expect(numbers.map((n) => h[n])).toEqual([1, 1, 0, 1]);
   });
