@@ -33,10 +33,10 @@ export async function packFromPages(card: string, seq: number, recordBytes: numb
 
 /**
  * Every header the file holds, checked against the certificate the file carries for its
- * card (BAD_FILE). The certificate the vault keeps is checked by the import itself
- * (CONFLICT), since only it knows what the vault holds.
+ * card: the first problem as BAD_FILE, or undefined. The certificate the vault keeps is
+ * checked by the import itself (CONFLICT), since only it knows what the vault holds.
  */
-export async function checkFileSignatures(cards: Iterable<PackedCard>): Promise<void> {
+export async function fileSignatureProblem(cards: Iterable<PackedCard>): Promise<VaultError | undefined> {
   const jobs: { cn: string; seq: number; p: Promise<string | undefined> }[] = [];
   for (const ic of cards) {
     const cn = ic.card.cardNumber;
@@ -45,5 +45,5 @@ export async function checkFileSignatures(cards: Iterable<PackedCard>): Promise<
   const problems = await Promise.all(jobs.map((j) => j.p));
   const first = problems.findIndex((p) => p !== undefined);
   const job = jobs[first];
-  if (job) throw bad(`card ${job.cn} seq ${job.seq}: ${problems[first] ?? ''}`);
+  return job ? bad(`card ${job.cn} seq ${job.seq}: ${problems[first] ?? ''}`) : undefined;
 }

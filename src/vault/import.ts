@@ -15,12 +15,13 @@ import { checkContents, type ImportCard } from './export-check.ts';
 import { checkContentsV2, mapHashesOf } from './export-check-v2.ts';
 import { decodeExportV1, EXPORT_V1, readContainer } from './export-format.ts';
 import { decodeExportV2 } from './export-packs.ts';
-import { checkFileSignatures, packFromPages, type PackedCard } from './import-set.ts';
+import { fileSignatureProblem, packFromPages, type PackedCard } from './import-set.ts';
 import { sameBytes, signatureProblem } from './signature.ts';
-import { recordOf, refsOf, usesOf } from './manifest.ts';
+import { distinctSeqs, recordOf, usesOf } from './manifest.ts';
+import { unwrap } from 'idb';
 import { writeAllTx, type WriteAllTx } from './head.ts';
 import { cardRange, type BackupRow, type CardRow, type PackRow, type TombstoneRow, type VaultDB } from './schema.ts';
-import { inTransaction, type Track } from './tx.ts';
+import { inTransaction } from './tx.ts';
 
 export interface ImportReport {
   cards: number;
@@ -35,23 +36,31 @@ export interface ImportReport {
 
 const conflict = (cn: string, seq: number, what: string) => new VaultError('CONFLICT', `import refused: card ${cn} seq ${seq}: ${what}; nothing was imported`);
 
+/** What the write transaction reads of one card first, all cards' reads at once. */
+interface Held {
+  known: CardRow | undefined;
+  rows: BackupRow[];
+  tombs: TombstoneRow[];
+  packKeys: Set<number>;
+}
+
 /** Decide, for one card, what to write; throws CONFLICT when the file and vault disagree. */
-async function planCard(tx: WriteAllTx, ic: PackedCard, read: CardRow | undefined) {
+function planCard(ic: PackedCard, read: CardRow | undefined, h: Held) {
   const cn = ic.card.cardNumber;
-  const known = await tx.objectStore('cards').get(cn);
-  // The signatures were checked against the certificate read before this transaction.
+  const { known } = h;
+  // The signatures are checked against the certificate read before this transaction.
   if (!sameBytes(known?.certificate, read?.certificate)) throw new VaultError('CONFLICT', `import refused: card ${cn} changed while importing; nothing was imported, try again`);
   if (known && (known.issuer !== ic.card.issuer || known.memorySize !== ic.card.memorySize || known.pageSize !== ic.card.pageSize))
     throw new VaultError('CONFLICT', `import refused: card ${cn} in the file has another issuer or memory layout than in the vault; nothing was imported`);
-  const held = new Map((await tx.objectStore('backups').getAll(cardRange(cn))).map((b) => [b.seq, b]));
-  const dead = new Map((await tx.objectStore('tombstones').getAll(cardRange(cn))).map((t) => [t.seq, t]));
+  const held = new Map(h.rows.map((b) => [b.seq, b]));
+  const dead = new Map(h.tombs.map((t) => [t.seq, t]));
   const add: BackupRow[] = [];
   const confirm: BackupRow[] = [];
   const revive: number[] = [];
   const bury: TombstoneRow[] = [];
   for (const b of ic.backups) {
-    const h = held.get(b.seq) ?? dead.get(b.seq);
-    if (h && h.headerHash !== b.headerHash) throw conflict(cn, b.seq, 'the vault holds a different backup with this sequence number');
+    const x = held.get(b.seq) ?? dead.get(b.seq);
+    if (x && x.headerHash !== b.headerHash) throw conflict(cn, b.seq, 'the vault holds a different backup with this sequence number');
     const row = held.get(b.seq);
     if (row) {
       if (b.confirmed && !row.confirmed) confirm.push(row);
@@ -61,9 +70,9 @@ async function planCard(tx: WriteAllTx, ic: PackedCard, read: CardRow | undefine
     add.push(b);
   }
   for (const t of ic.tombstones) {
-    const h = held.get(t.seq) ?? dead.get(t.seq);
-    if (h && h.headerHash !== t.headerHash) throw conflict(cn, t.seq, 'the vault holds a different backup with this sequence number');
-    if (!h) bury.push(t);
+    const x = held.get(t.seq) ?? dead.get(t.seq);
+    if (x && x.headerHash !== t.headerHash) throw conflict(cn, t.seq, 'the vault holds a different backup with this sequence number');
+    if (!x) bury.push(t);
   }
   // The merged chain must hold too: a file from another card's history must not splice in.
   const links = new Map<number, { seq: number; headerHash: string; prevHash: string; settled: boolean }>();
@@ -71,7 +80,16 @@ async function planCard(tx: WriteAllTx, ic: PackedCard, read: CardRow | undefine
   for (const b of [...held.values(), ...add]) links.set(b.seq, { ...b, settled: b.confirmed || confirm.some((c) => c.seq === b.seq) });
   const broken = checkChain([...links.values()]).find((p) => p.severity === 'damage');
   if (broken) throw conflict(cn, broken.seq, `the merged chain would break: ${broken.message}`);
-  return { known, held, dead, add, confirm, revive, bury };
+  // The packs the added points need, and which of them the vault holds already.
+  const manifests = new Map(ic.manifests.map((m) => [m.seq, m]));
+  const needed = new Set<number>();
+  for (const b of add) {
+    needed.add(b.seq);
+    const m = manifests.get(b.seq);
+    if (m) for (const s of distinctSeqs(m.seqs)) needed.add(s);
+  }
+  const heldNeeded = [...needed].filter((s) => h.packKeys.has(s));
+  return { ic, known, held, dead, add, confirm, revive, bury, manifests, needed, heldNeeded };
 }
 
 /** A version-1 file's card with its per-page copies joined into one pack per backup seq. */
@@ -93,29 +111,30 @@ async function packedFromV1(ic: ImportCard, blobs: Uint8Array[]): Promise<Packed
   return { ...rest, packs };
 }
 
+/** A version-2 card cannot be merged into the history of a version-1 card with the same number. */
+function versionClash(cards: PackedCard[], known: (CardRow | undefined)[]): void {
+  cards.forEach((ic, i) => {
+    const k = known[i];
+    if (k && !k.certificate && ic.certificate && k.headSeq > 0)
+      throw new VaultError('CONFLICT', `import refused: card ${ic.card.cardNumber} is held as a protocol version 1 card, the file's is a version-2 card with the same number; nothing was imported`);
+  });
+}
+
 /**
- * The file's headers against the certificate the vault keeps for each card it knows: a
- * forged header with its hashes recomputed is refused even when the file leaves the
- * certificate out, and a version-2 card cannot be merged into a version-1 card's history.
+ * The file's headers against the certificate the vault keeps for each card it knows
+ * (where that differs from the file's, which fileSignatureProblem checked): a forged
+ * header with its hashes recomputed is refused even when the file leaves the certificate out.
  */
-async function checkAgainstVault(cards: PackedCard[], known: (CardRow | undefined)[]): Promise<void> {
-  const jobs: Promise<void>[] = [];
+async function vaultSignatureProblem(cards: PackedCard[], known: (CardRow | undefined)[]): Promise<VaultError | undefined> {
+  const jobs: Promise<VaultError | undefined>[] = [];
   cards.forEach((ic, i) => {
     const k = known[i];
     const cn = ic.card.cardNumber;
-    if (!k) return;
-    if (!k.certificate && ic.certificate && k.headSeq > 0)
-      throw new VaultError('CONFLICT', `import refused: card ${cn} is held as a protocol version 1 card, the file's is a version-2 card with the same number; nothing was imported`);
-    const cert = k.certificate ?? ic.certificate;
-    if (sameBytes(cert, ic.certificate)) return; // checked against the file's, which is the same
-    for (const x of [...ic.backups, ...ic.tombstones])
-      jobs.push(
-        signatureProblem(cert, cn, x).then((sig) => {
-          if (sig) throw conflict(cn, x.seq, sig);
-        }),
-      );
+    const cert = k?.certificate ?? ic.certificate;
+    if (!k || sameBytes(cert, ic.certificate)) return;
+    for (const x of [...ic.backups, ...ic.tombstones]) jobs.push(signatureProblem(cert, cn, x).then((sig) => (sig ? conflict(cn, x.seq, sig) : undefined)));
   });
-  await Promise.all(jobs);
+  return (await Promise.all(jobs)).find((p) => p !== undefined);
 }
 
 /** The held pack grown by the file's pages, or undefined if it already holds them all; CONFLICT if a page differs. */
@@ -129,7 +148,7 @@ function merged(held: PackRow, file: PackRow): Map<number, Uint8Array> | undefin
     if (!mine) {
       pages.set(p, theirs);
       grew = true;
-    } else if (mine.length !== theirs.length || mine.some((x, j) => x !== theirs[j])) throw conflict(held.cardNumber, held.seq, `page ${p} differs from the copy the vault holds`);
+    } else if (!sameBytes(mine, theirs)) throw conflict(held.cardNumber, held.seq, `page ${p} differs from the copy the vault holds`);
   });
   return grew ? pages : undefined;
 }
@@ -142,106 +161,157 @@ function mergedOrNothing(held: PackRow, file: PackRow): Map<number, Uint8Array> 
   }
 }
 
-export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportReport> {
+/** The file decoded and checked (BAD_FILE), one PackedCard per card, signatures not yet checked. */
+async function checkedCards(file: Uint8Array): Promise<PackedCard[]> {
   const container = readContainer(file);
-  let cards: PackedCard[];
   if (container.version === EXPORT_V1) {
     const set = checkContents(decodeExportV1(file, container));
-    cards = await Promise.all([...set.cards.values()].map((ic) => packedFromV1(ic, set.blobs)));
-  } else {
-    const contents = await decodeExportV2(file, container);
-    cards = [...checkContentsV2(contents, await mapHashesOf(contents)).values()];
+    return Promise.all([...set.cards.values()].map((ic) => packedFromV1(ic, set.blobs)));
   }
-  await checkFileSignatures(cards);
+  const contents = await decodeExportV2(file, container);
+  return [...checkContentsV2(contents, await mapHashesOf(contents)).values()];
+}
+
+/**
+ * Keep the transaction open until `p` settles: awaiting anything but a request of it would
+ * let it commit. One small read at a time; it runs after every write issued before it.
+ */
+async function holdOpen<T>(tx: WriteAllTx, p: Promise<T>): Promise<T> {
+  let settled = false;
+  void p.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  while (!settled) await tx.objectStore('cards').count();
+  return p;
+}
+
+type Grown = Map<string, { pack: PackRow; from: string }>;
+
+/** Packs the vault holds and the file grows, read and hashed before the write transaction (which checks they did not change). */
+async function growable(db: VaultDB, cards: PackedCard[]): Promise<Grown> {
+  const tx = db.transaction('packs');
+  const wanted: [string, number, PackRow][] = [];
+  const keys = await Promise.all(cards.map((ic) => tx.store.getAllKeys(cardRange(ic.card.cardNumber))));
+  cards.forEach((ic, i) => {
+    const held = new Set((keys[i] ?? []).map((k) => k[1]));
+    for (const [seq, fp] of ic.packs) if (held.has(seq)) wanted.push([ic.card.cardNumber, seq, fp]);
+  });
+  const helds = await Promise.all(wanted.map(([cn, seq]) => tx.store.get([cn, seq])));
+  const grown: Grown = new Map();
+  for (const [i, [cn, seq, fp]] of wanted.entries()) {
+    const held = helds[i];
+    // A disagreement is refused inside the write transaction, after the clearer chain checks.
+    const pages = held && mergedOrNothing(held, fp);
+    if (held && pages) grown.set(`${cn}/${seq}`, { pack: await packFromPages(cn, seq, held.recordBytes, pages), from: held.hash });
+  }
+  return grown;
+}
+
+/** The card row after the merge: the head from what it holds now (as head.ts's refreshCard would read it back). */
+function mergedCard(plan: ReturnType<typeof planCard>): CardRow {
+  const { ic, known, held, dead, add, confirm, revive, bury } = plan;
+  const rows = new Map([...held.values(), ...add].map((r) => [r.seq, r]));
+  const confirmed = new Set([...rows.values()].filter((r) => r.confirmed).map((r) => r.seq));
+  for (const r of confirm) confirmed.add(r.seq);
+  const seqs = [...rows.keys()].sort((a, b) => a - b);
+  const newest = rows.get(seqs[seqs.length - 1] ?? -1);
+  const tombs = [...dead.keys(), ...bury.map((t) => t.seq)].filter((s) => !revive.includes(s));
+  const { certificate: _hex, ...layout } = ic.card;
+  const base = known ?? { ...layout, createdAt: ic.card.createdAt };
+  const certificate = known?.certificate ?? ic.certificate;
+  return {
+    ...base,
+    ...(certificate ? { certificate } : {}),
+    headSeq: Math.max(newest?.seq ?? 0, ...tombs),
+    headHash: newest?.headerHash ?? '',
+    confirmedSeq: Math.max(0, ...confirmed),
+  };
+}
+
+export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportReport> {
+  const cards = await checkedCards(file);
   const read = await Promise.all(cards.map((ic) => db.get('cards', ic.card.cardNumber))).catch((e: unknown) => Promise.reject(storageError(e, 'import', 0)));
-  await checkAgainstVault(cards, read);
-  const readOf = new Map(cards.map((ic, i) => [ic.card.cardNumber, read[i]]));
+  // Every header's card signature: against the file's certificate (BAD_FILE), then the
+  // vault's where it keeps another (CONFLICT). WebCrypto's Ed25519 runs in the call, on
+  // this thread, so the checks start once the writes are issued, while the engine stores
+  // them, inside the write transaction, which they abort if one fails (holdOpen).
+  let verdict: Promise<VaultError | undefined> | undefined;
+  const signatures = () => (verdict ??= fileSignatureProblem(cards).then(async (p) => p ?? (await vaultSignatureProblem(cards, read))));
+  // Any other refusal is reported after a signature refusal, as when signatures came first.
+  const refuse = async (e: unknown): Promise<never> => {
+    throw e instanceof VaultError ? ((await signatures()) ?? e) : e;
+  };
   const report: ImportReport = { cards: cards.length, added: 0, alreadyHeld: 0, tombstones: 0, packs: 0 };
-  const packs = new Map(cards.map((ic) => [ic.card.cardNumber, ic.packs]));
-  // Packs the vault holds and the file grows, hashed outside the transaction; the write
-  // transaction below checks that the vault's pack is still the one grown from.
-  const toGrow: { cn: string; seq: number; recordBytes: number; pages: Map<number, Uint8Array>; from: string }[] = [];
-  {
-    // Which of the file's packs the vault holds: keys first (cheap), then only those values, pipelined.
-    const tx = db.transaction('packs');
-    const wanted: [string, number, PackRow][] = [];
-    for (const [cn, byseq] of packs) {
-      const keys = new Set((await tx.store.getAllKeys(IDBKeyRange.bound([cn, 0], [cn, 0x1_0000_0000]))).map((k) => k[1]));
-      for (const [seq, fp] of byseq) if (keys.has(seq)) wanted.push([cn, seq, fp]);
-    }
-    const helds = await Promise.all(wanted.map(([cn, seq]) => tx.store.get([cn, seq])));
-    wanted.forEach(([cn, seq, fp], i) => {
-      const held = helds[i];
-      // A disagreement is refused inside the write transaction, after the clearer chain checks.
-      const pages = held && mergedOrNothing(held, fp);
-      if (held && pages) toGrow.push({ cn, seq, recordBytes: held.recordBytes, pages, from: held.hash });
-    });
+  const grown = await growable(db, cards).catch(refuse);
+  try {
+    versionClash(cards, read);
+  } catch (e) {
+    await refuse(e);
   }
-  const grown = new Map<string, { pack: PackRow; from: string }>();
-  for (const g of toGrow) grown.set(`${g.cn}/${g.seq}`, { pack: await packFromPages(g.cn, g.seq, g.recordBytes, g.pages), from: g.from });
   const tx = writeAllTx(db);
   try {
-    await inTransaction(tx, async (track: Track) => {
-      const plans = [];
-      for (const ic of cards) plans.push({ ic, ...(await planCard(tx, ic, readOf.get(ic.card.cardNumber))) });
-      for (const { ic, known, held, dead, add, confirm, revive, bury } of plans) {
-        const cn = ic.card.cardNumber;
-        const manifests = new Map(ic.manifests.map((m) => [m.seq, m]));
-        const needed = new Set<number>();
-        for (const b of add) {
-          const m = manifests.get(b.seq);
-          if (!m) continue; // checkContents guarantees one
-          needed.add(b.seq);
-          for (const [, s] of refsOf(cn, m.seqs)) needed.add(s);
-          track(tx.objectStore('manifests').put(m));
-          track(tx.objectStore('uses').put(usesOf(m)));
-          track(tx.objectStore('backups').put(b));
-        }
-        const fileByseq = packs.get(cn) as Map<number, PackRow>;
-        // Which needed packs the vault holds: one key read, then only those values.
-        const heldKeys = new Set((await tx.objectStore('packs').getAllKeys(cardRange(cn))).map((k) => k[1]));
-        const order = [...needed].filter((s) => heldKeys.has(s));
-        const helds = await Promise.all(order.map((s) => tx.objectStore('packs').get([cn, s])));
-        for (const s of needed) {
-          if (heldKeys.has(s)) continue;
-          track(tx.objectStore('packs').put(fileByseq.get(s) as PackRow));
-          report.packs++;
-        }
-        for (const [i, s] of order.entries()) {
-          const fp = fileByseq.get(s) as PackRow;
-          const h = helds[i];
-          if (!h || !merged(h, fp)) continue;
-          const g = grown.get(`${cn}/${s}`);
-          if (!g || g.from !== h.hash) throw new VaultError('CONFLICT', `import refused: card ${cn} seq ${s} changed while importing; nothing was imported, try again`);
-          track(tx.objectStore('packs').put(g.pack));
-          report.packs++;
-        }
-        for (const r of confirm) track(tx.objectStore('backups').put({ ...r, confirmed: true }));
-        for (const seq of revive) track(tx.objectStore('tombstones').delete([cn, seq]));
-        for (const t of bury) track(tx.objectStore('tombstones').put(t));
-        // The card's head from what it holds now (as head.ts's refreshCard would read it back).
-        const rows = new Map([...held.values(), ...add].map((r) => [r.seq, r]));
-        const confirmed = new Set([...rows.values()].filter((r) => r.confirmed).map((r) => r.seq));
-        for (const r of confirm) confirmed.add(r.seq);
-        const seqs = [...rows.keys()].sort((a, b) => a - b);
-        const newest = rows.get(seqs[seqs.length - 1] ?? -1);
-        const tombs = [...dead.keys(), ...bury.map((t) => t.seq)].filter((s) => !revive.includes(s));
-        const { certificate: _hex, ...layout } = ic.card;
-        const base = known ?? { ...layout, createdAt: ic.card.createdAt };
-        const certificate = known?.certificate ?? ic.certificate;
-        track(
-          tx.objectStore('cards').put({
-            ...base,
-            ...(certificate ? { certificate } : {}),
-            headSeq: Math.max(newest?.seq ?? 0, ...tombs),
-            headHash: newest?.headerHash ?? '',
-            confirmedSeq: Math.max(0, ...confirmed),
-          }),
-        );
-        report.added += add.length;
-        report.alreadyHeld += ic.backups.length - add.length;
-        report.tombstones += bury.length;
+    await inTransaction(tx, async () => {
+      // Every read first, all at once, so no read waits behind the writes.
+      const held: Held[] = await Promise.all(
+        cards.map(async (ic) => {
+          const cn = ic.card.cardNumber;
+          const r = cardRange(cn);
+          const [known, rows, tombs, keys] = await Promise.all([tx.objectStore('cards').get(cn), tx.objectStore('backups').getAll(r), tx.objectStore('tombstones').getAll(r), tx.objectStore('packs').getAllKeys(r)]);
+          return { known, rows, tombs, packKeys: new Set(keys.map((k) => k[1])) };
+        }),
+      );
+      let plans: ReturnType<typeof planCard>[] = [];
+      try {
+        plans = cards.map((ic, i) => planCard(ic, read[i], held[i] as Held));
+      } catch (e) {
+        await refuse(e);
       }
+      // The held packs the added points need (none in a fresh vault), then every write.
+      const heldPacks = await Promise.all(plans.map((p) => Promise.all(p.heldNeeded.map((s) => tx.objectStore('packs').get([p.ic.card.cardNumber, s])))));
+      const writes: { store: 'packs' | 'manifests' | 'uses' | 'backups' | 'tombstones' | 'cards'; value: unknown }[] = [];
+      const deletes: [string, number][] = [];
+      try {
+        for (const [i, plan] of plans.entries()) {
+          const { ic, add, confirm, revive, bury, manifests, needed, heldNeeded } = plan;
+          const cn = ic.card.cardNumber;
+          const heldSet = new Set(heldNeeded);
+          for (const s of needed) {
+            if (heldSet.has(s)) continue;
+            writes.push({ store: 'packs', value: ic.packs.get(s) as PackRow });
+            report.packs++;
+          }
+          for (const [j, s] of heldNeeded.entries()) {
+            const h = heldPacks[i]?.[j];
+            if (!h || !merged(h, ic.packs.get(s) as PackRow)) continue;
+            const g = grown.get(`${cn}/${s}`);
+            if (!g || g.from !== h.hash) throw new VaultError('CONFLICT', `import refused: card ${cn} seq ${s} changed while importing; nothing was imported, try again`);
+            writes.push({ store: 'packs', value: g.pack });
+            report.packs++;
+          }
+          for (const b of add) {
+            const m = manifests.get(b.seq);
+            if (!m) continue; // checkContents guarantees one
+            writes.push({ store: 'manifests', value: m }, { store: 'uses', value: usesOf(m) }, { store: 'backups', value: b });
+          }
+          for (const r of confirm) writes.push({ store: 'backups', value: { ...r, confirmed: true } });
+          for (const seq of revive) deletes.push([cn, seq]);
+          for (const t of bury) writes.push({ store: 'tombstones', value: t });
+          writes.push({ store: 'cards', value: mergedCard(plan) });
+          report.added += add.length;
+          report.alreadyHeld += ic.backups.length - add.length;
+          report.tombstones += bury.length;
+        }
+      } catch (e) {
+        await refuse(e);
+      }
+      // Bare requests, no promise each (hundreds of them): a failing one aborts the
+      // transaction, and inTransaction reports the transaction's error.
+      const raw = unwrap(tx);
+      for (const w of writes) raw.objectStore(w.store).put(w.value);
+      for (const k of deletes) raw.objectStore('tombstones').delete(k);
+      const problem = await holdOpen(tx, signatures());
+      if (problem) throw problem;
     });
   } catch (e) {
     throw storageError(e, 'import', file.length);

@@ -21,9 +21,17 @@ export function entryOf(m: ManifestRow, page: number): ManifestEntry {
   return { page, seq: m.seqs[page] as number, kind: m.kinds[page] === KIND_CODE.full ? 'full' : 'diff' };
 }
 
+/** Every distinct seq of a page map, ascending (a typed sort: native, no Set). */
+export function distinctSeqs(seqs: Uint32Array): Uint32Array {
+  const sorted = seqs.slice().sort();
+  let n = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i] as number;
+  return sorted.subarray(0, n);
+}
+
 /** [card, seq] of every distinct pack the page map names, ascending by seq. */
 export function refsOf(card: string, seqs: Uint32Array): [string, number][] {
-  return [...new Set(seqs)].sort((a, b) => a - b).map((s) => [card, s]);
+  return Array.from(distinctSeqs(seqs), (s) => [card, s]);
 }
 
 /** The manifest of `seq`: `base` (or nothing, for a full) overlaid with the carried pages. */
@@ -39,7 +47,8 @@ export function overlay(card: string, seq: number, kind: BackupKind, pageCount: 
 
 /** The uses row of a manifest: the packs it names. */
 export function usesOf(m: ManifestRow): UsesRow {
-  const packs = Uint32Array.from(new Set(m.seqs)).sort();
+  // A copy (slice), not a view on the sorted scratch array: the row is cloned whole into storage.
+  const packs = distinctSeqs(m.seqs).slice();
   return { cardNumber: m.cardNumber, seq: m.seq, packs };
 }
 

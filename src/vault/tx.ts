@@ -29,6 +29,17 @@ export async function inTransaction<T>(tx: Abortable, body: (track: Track) => Pr
     } catch {
       // already committed or aborted: the error below is what matters
     }
+    // A request that failed because its transaction aborted says only AbortError; the
+    // transaction's own error (quota, disk) says why, e.g. under a bare request's failure.
+    if (nameOf(e) === 'AbortError') {
+      const why = await tx.done.then(
+        () => undefined,
+        (x: unknown) => x,
+      );
+      if (why !== undefined && nameOf(why) !== 'AbortError') throw why;
+    }
     throw e;
   }
 }
+
+const nameOf = (e: unknown): unknown => (typeof e === 'object' && e !== null && 'name' in e ? e.name : undefined);
