@@ -68,8 +68,14 @@ export function checkContentsV2(c: ContentsV2, mapHashes?: MapHashes): Map<strin
     return f;
   };
   // The kind of each backup seq the file knows of, for the page maps' kind codes.
-  const kindOf = new Map<string, number>();
-  const usedPacks = new Set<string>();
+  const sources: Sources = new Map();
+  const sourceOf = (cn: string, seq: number): Source => {
+    let byseq = sources.get(cn);
+    if (!byseq) sources.set(cn, (byseq = new Map()));
+    let src = byseq.get(seq);
+    if (!src) byseq.set(seq, (src = { used: false }));
+    return src;
+  };
   for (const b of index.backups) {
     const ic = cardOf(b.card, `backup seq ${b.seq}`);
     const header = hexBytes(b.header);
@@ -95,7 +101,7 @@ export function checkContentsV2(c: ContentsV2, mapHashes?: MapHashes): Map<strin
     if (!own) throw bad(`card ${b.card} seq ${b.seq}: the pages it stored are missing from the file`);
     if (own.recordBytes !== f.pageSize + TAG_BYTES) throw bad(`card ${b.card} seq ${b.seq}: its records are ${own.recordBytes} bytes, the card's are ${f.pageSize + TAG_BYTES}`);
     if (!sameList(own.pages, carried)) throw bad(`card ${b.card} seq ${b.seq}: its pack holds other pages than the ones its page map says it carried`);
-    kindOf.set(key(b.card, b.seq), KIND_CODE[f.kind]);
+    sourceOf(b.card, b.seq).kind = KIND_CODE[f.kind];
     ic.manifests.push(m);
     ic.backups.push({
       cardNumber: b.card,
@@ -120,7 +126,7 @@ export function checkContentsV2(c: ContentsV2, mapHashes?: MapHashes): Map<strin
     const ic = cardOf(t.card, `tombstone seq ${t.seq}`);
     const header = hexBytes(t.header);
     const f = headerOf(ic, t.seq, header, t.headerHash);
-    kindOf.set(key(t.card, t.seq), KIND_CODE[f.kind]);
+    sourceOf(t.card, t.seq).kind = KIND_CODE[f.kind];
     ic.tombstones.push({
       cardNumber: t.card,
       seq: t.seq,
@@ -134,19 +140,18 @@ export function checkContentsV2(c: ContentsV2, mapHashes?: MapHashes): Map<strin
     });
   }
   const backed = new Set(index.backups.map((b) => key(b.card, b.seq)));
-  const holdings: Holdings = new Map();
   for (const p of c.packs) {
     const ic = cardOf(p.cardNumber, `pack seq ${p.seq}`);
     const shape = packShapeProblem(p, ic.card.memorySize / ic.card.pageSize, ic.card.pageSize + TAG_BYTES);
     if (shape) throw bad(`the pages of card ${p.cardNumber} seq ${p.seq}: ${shape}`);
+    sourceOf(p.cardNumber, p.seq).pack = p;
   }
   for (const m of c.maps) {
     if (!backed.has(key(m.cardNumber, m.seq))) throw bad(`page map of card ${m.cardNumber} seq ${m.seq} has no backup`);
-    usePacks(m, packs, holdings, kindOf, usedPacks);
+    usePacks(m, sources.get(m.cardNumber) ?? new Map());
   }
   for (const p of c.packs) {
-    const k = key(p.cardNumber, p.seq);
-    if (!usedPacks.has(k) && !backed.has(k)) throw bad(`the pages of card ${p.cardNumber} seq ${p.seq} are used by no point`);
+    if (!sourceOf(p.cardNumber, p.seq).used && !backed.has(key(p.cardNumber, p.seq))) throw bad(`the pages of card ${p.cardNumber} seq ${p.seq} are used by no point`);
     cardOf(p.cardNumber, `pack seq ${p.seq}`).packs.set(p.seq, p);
   }
   for (const ic of cards.values()) {
@@ -157,8 +162,19 @@ export function checkContentsV2(c: ContentsV2, mapHashes?: MapHashes): Map<strin
   return cards;
 }
 
-/** Which pages each pack holds, as a bitmap by page: built once per pack, looked up per page of every map. */
-type Holdings = Map<string, Uint8Array>;
+/**
+ * What the file holds of one backup seq of a card, looked up by number (not by a
+ * "card/seq" string per page run: a diff chain's page map changes source almost every page).
+ */
+interface Source {
+  pack?: PackRow;
+  /** Which pages the pack holds, by page: made on first use. */
+  bits?: Uint8Array;
+  /** Kind code of that backup: from its header, else from the first page map naming it. */
+  kind?: number;
+  used: boolean;
+}
+type Sources = Map<string, Map<number, Source>>;
 
 function holdingsOf(pack: PackRow, pageCount: number): Uint8Array {
   const bits = new Uint8Array(pageCount);
@@ -167,28 +183,22 @@ function holdingsOf(pack: PackRow, pageCount: number): Uint8Array {
 }
 
 /** Every page a map takes from seq s is in s's pack, with s's kind. */
-function usePacks(m: ManifestRow, packs: Map<string, PackRow>, holdings: Holdings, kindOf: Map<string, number>, used: Set<string>): void {
+function usePacks(m: ManifestRow, bySeq: Map<number, Source>): void {
   const cn = m.cardNumber;
-  // Pages come in runs of one source seq: look the pack up once per run, not per page.
   let last = -1;
-  let bits: Uint8Array | undefined;
-  let kind: number | undefined;
+  let src: Source | undefined;
   for (let p = 0; p < m.seqs.length; p++) {
     const s = m.seqs[p] as number;
     if (s !== last) {
       last = s;
-      const k = key(cn, s);
-      bits = holdings.get(k);
-      if (!bits) {
-        const pack = packs.get(k);
-        if (!pack) throw bad(`card ${cn} seq ${m.seq} page ${p}: the pages stored by seq ${s} are missing from the file`);
-        holdings.set(k, (bits = holdingsOf(pack, m.seqs.length)));
-      }
-      kind = kindOf.get(k);
-      if (kind === undefined) kindOf.set(k, (kind = m.kinds[p] as number));
-      used.add(k);
+      src = bySeq.get(s);
+      if (!src?.pack) throw bad(`card ${cn} seq ${m.seq} page ${p}: the pages stored by seq ${s} are missing from the file`);
+      src.bits ??= holdingsOf(src.pack, m.seqs.length);
+      src.kind ??= m.kinds[p] as number;
+      src.used = true;
     }
-    if ((bits as Uint8Array)[p] !== 1) throw bad(`card ${cn} seq ${m.seq} page ${p}: the pack of seq ${s} does not hold it`);
-    if (m.kinds[p] !== kind) throw bad(`card ${cn} seq ${m.seq} page ${p}: names seq ${s} as another kind of backup than it is`);
+    const x = src as Source;
+    if ((x.bits as Uint8Array)[p] !== 1) throw bad(`card ${cn} seq ${m.seq} page ${p}: the pack of seq ${s} does not hold it`);
+    if (m.kinds[p] !== x.kind) throw bad(`card ${cn} seq ${m.seq} page ${p}: names seq ${s} as another kind of backup than it is`);
   }
 }
