@@ -1,8 +1,9 @@
 // Profiles the issuer service's process during timed upload cells only (not the cluster's
 // start, the logins or the raw reference): `npx tsx bench/issuer-profile.ts <driver>
-// <kind> <clients> [rounds] [out.cpuprofile]`, driver pglite | pg | pg-fsync-off. The
-// same load generator as bench/entries/issuer.ts, in a child process of its own; prints
-// the rate and this process's CPU per upload of each round.
+// <kind> <clients> [rounds] [out.cpuprofile]`, driver pglite | pg | pg-fsync-off |
+// http-floor. The same load generator as bench/entries/issuer.ts, in a child process of
+// its own; prints each round's rate, this process's and the client's CPU per upload, and
+// the statements sent.
 import { fork } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { startIssuer } from '../issuer/server.ts';
 import { hex } from '../src/protocol/bytes.ts';
 import { testAuthority } from '../test/issuer/support/test-authority.ts';
 import { startPgCluster } from '../test/issuer/support/pg-cluster.ts';
+import { startHttpFloor } from '../test/issuer/support/http-floor.ts';
 import type { LoadCell, LoadResult } from '../test/issuer/support/load-client.ts';
 
 const [driver = 'pg-fsync-off', kind = 'diff', clientsArg = '16', roundsArg = '5', out] = process.argv.slice(2);
@@ -27,7 +29,10 @@ const LOAD_CLIENT = fileURLToPath(new URL('../test/issuer/support/load-client.ts
 async function main(): Promise<void> {
   let db: Db;
   let stop: () => Promise<void>;
-  if (driver === 'pglite') {
+  if (driver === 'http-floor') {
+    db = undefined as unknown as Db;
+    stop = async () => undefined;
+  } else if (driver === 'pglite') {
     const dir = mkdtempSync(join(tmpdir(), 'icvault-issuer-prof-'));
     db = await openPglite(join(dir, 'db'));
     stop = async () => {
@@ -44,10 +49,15 @@ async function main(): Promise<void> {
   }
   // Statements per round (group commit's batch sizes).
   let statements = 0;
-  const query = db.query.bind(db);
-  db = { ...db, query: (sql: string, params?: readonly unknown[]) => (statements++, query(sql, params)) } as Db;
+  if (db) {
+    const query = db.query.bind(db);
+    db = { ...db, query: (sql: string, params?: readonly unknown[]) => (statements++, query(sql, params)) } as Db;
+  }
   const seed = randomBytes(32);
-  const issuer = await startIssuer({ db, authority: testAuthority(seed), config: { perIpPerMinute: 1e9, perCardPerMinute: 1e9, quotaBytes: 1e12, appOrigin: 'http://bench' } });
+  const issuer =
+    driver === 'http-floor'
+      ? await startHttpFloor()
+      : await startIssuer({ db, authority: testAuthority(seed), config: { perIpPerMinute: 1e9, perCardPerMinute: 1e9, quotaBytes: 1e12, appOrigin: 'http://bench' } });
   const child = fork(LOAD_CLIENT, [issuer.url, hex(seed), String((Date.now() % 1e6) * 1e6)], { execArgv: ['--import', 'tsx'], serialization: 'advanced' });
   const replies: ((m: { ready?: true; ok?: boolean; result?: LoadResult; error?: string }) => void)[] = [];
   child.on('message', (m: { ready?: true; ok?: boolean; result?: LoadResult; error?: string }) => replies.shift()?.(m));

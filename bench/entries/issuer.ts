@@ -49,6 +49,9 @@ interface Cell {
    *  client), and of the load generator (service cells only). */
   cpuMsPerUpload: number;
   clientCpuMsPerUpload?: number;
+  /** CPU ms per upload of the PostgreSQL cluster's processes (pg cells; PGlite runs in
+   *  the service's process, so its cells count it in cpuMsPerUpload). */
+  dbCpuMsPerUpload?: number;
 }
 
 const pct = (xs: number[], p: number) => {
@@ -144,11 +147,13 @@ async function benchFloor(): Promise<Cell[]> {
  * over the timed uploads only: the cell's logins and a diff's base uploads come before)
  * and the load generator's.
  */
-async function uploadCell(load: ReturnType<typeof loadClient>, driver: Driver, clients: number, kind: 'full' | 'diff') {
+async function uploadCell(load: ReturnType<typeof loadClient>, driver: Driver, clients: number, kind: 'full' | 'diff', dbCpuMs?: () => number) {
   await load.prepare({ clients, kind, uploads: UPLOADS, pageSize: PAGE_SIZE, pageCount: PAGE_COUNT, diffPages: DIFF_PAGES });
+  const db0 = dbCpuMs?.();
   const cpu = process.cpuUsage();
   const r = await load.run();
   const serverCpu = process.cpuUsage(cpu);
+  const db = db0 === undefined || !dbCpuMs ? undefined : (dbCpuMs() - db0) / r.uploads;
   const cell: Cell = {
     driver,
     kind,
@@ -160,11 +165,12 @@ async function uploadCell(load: ReturnType<typeof loadClient>, driver: Driver, c
     bytes: r.sample.length,
     cpuMsPerUpload: (serverCpu.user + serverCpu.system) / 1000 / r.uploads,
     clientCpuMsPerUpload: r.clientCpuMs / r.uploads,
+    ...(db === undefined ? {} : { dbCpuMsPerUpload: db }),
   };
   return { cell, r };
 }
 
-async function benchDriver(driver: Driver, db: Db): Promise<Cell[]> {
+async function benchDriver(driver: Driver, db: Db, dbCpuMs?: () => number): Promise<Cell[]> {
   const seed = randomBytes(32);
   const authority = testAuthority(seed);
   const issuer = await startIssuer({ db, authority, config: { perIpPerMinute: 1e9, perCardPerMinute: 1e9, quotaBytes: 1e12, appOrigin: 'http://bench' } });
@@ -175,7 +181,7 @@ async function benchDriver(driver: Driver, db: Db): Promise<Cell[]> {
     await db.query('CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, hash bytea NOT NULL, bytes bytea NOT NULL)');
     for (const clients of CLIENTS) {
       for (const kind of ['full', 'diff'] as const) {
-        const { cell, r } = await uploadCell(load, driver, clients, kind);
+        const { cell, r } = await uploadCell(load, driver, clients, kind, dbCpuMs);
         cells.push(cell);
         const bytes = cell.bytes;
         // The reference: the same bytes as single-row INSERTs, each its own transaction in
@@ -184,10 +190,12 @@ async function benchDriver(driver: Driver, db: Db): Promise<Cell[]> {
         const jobs = Array.from({ length: r.uploads }, (_, j) => async () => {
           await db.query('INSERT INTO bench_raw (hash, bytes) VALUES ($1, $2)', [Uint8Array.of(j & 255, clients, kind === 'full' ? 1 : 2), r.sample]);
         });
+        const db0 = dbCpuMs?.();
         const cpu = process.cpuUsage();
         const raw = await pool(jobs, clients);
         const rawCpu = process.cpuUsage(cpu);
-        cells.push({ driver, kind: kind === 'full' ? 'raw-full' : 'raw-diff', clients, uploads: r.uploads, ...raw, bytes, cpuMsPerUpload: (rawCpu.user + rawCpu.system) / 1000 / r.uploads });
+        const dbCpu = db0 === undefined || !dbCpuMs ? {} : { dbCpuMsPerUpload: (dbCpuMs() - db0) / r.uploads };
+        cells.push({ driver, kind: kind === 'full' ? 'raw-full' : 'raw-diff', clients, uploads: r.uploads, ...raw, bytes, cpuMsPerUpload: (rawCpu.user + rawCpu.system) / 1000 / r.uploads, ...dbCpu });
       }
     }
   } finally {
@@ -202,7 +210,7 @@ async function onPgCluster(driver: 'pg' | 'pg-fsync-off', durable: boolean): Pro
   try {
     const pg = await openPg(cluster.url, POOL);
     try {
-      return await benchDriver(driver, pg);
+      return await benchDriver(driver, pg, () => cluster.cpuMs());
     } finally {
       await pg.close();
     }

@@ -1,7 +1,6 @@
 import { scryptAsync } from '@noble/hashes/scrypt.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 // Recovery codes and operator credentials: shown once, stored as a slow hash (scrypt,
 // N=2^15 r=8 p=1, OWASP's minimum). Session tokens are random 256-bit values stored as
@@ -40,4 +39,5 @@ export function sameSecret(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 export const newToken = () => bytesToHex(randomBytes(32));
-export const tokenHash = (token: string) => sha256(new TextEncoder().encode(token));
+// Every request of a card hashes its token (the session cache's key): through OpenSSL.
+export const tokenHash = (token: string) => new Uint8Array(createHash('sha256').update(token, 'utf8').digest());

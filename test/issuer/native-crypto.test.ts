@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { ed25519Verify, sha256 } from '../../issuer/native-crypto.ts';
+import { headerHash, HEADER_BYTES } from '../../src/protocol/backup-format.ts';
+import { tokenHash } from '../../issuer/keys/secrets.ts';
 
 // The service's hot path verifies and hashes with OpenSSL (issuer/native-crypto.ts); the
 // card and the browser sign and hash with @noble. They must agree on every input.
@@ -11,6 +13,17 @@ describe('issuer native crypto agrees with @noble', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 5000 }), (d) => {
       expect(sha256(d)).toEqual(nobleSha256(d));
     }), { numRuns: 50 });
+  });
+
+  it("hashes a backup header as the protocol's headerHash does (the chain's links)", () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: HEADER_BYTES, maxLength: HEADER_BYTES }), (h) => {
+      expect(sha256(h)).toEqual(headerHash(h));
+    }), { numRuns: 50 });
+  });
+
+  it('hashes a session token as the sessions table keeps it', () => {
+    const token = 'ab'.repeat(32);
+    expect(tokenHash(token)).toEqual(nobleSha256(new TextEncoder().encode(token)));
   });
 
   it('accepts the signatures @noble makes and refuses any altered message, signature or key', () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, chownSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, chownSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +26,40 @@ async function freePort(): Promise<number> {
 
 export interface PgCluster {
   url: string;
+  /** CPU time (ms) the cluster's processes (the postmaster and its children: backends,
+   *  WAL writer, checkpointer…) have run so far, from Linux's /proc/<pid>/schedstat
+   *  (nanoseconds on the CPU; the bench's database CPU per upload). */
+  cpuMs(): number;
   stop(): Promise<void>;
+}
+
+/** On-CPU nanoseconds of `root` and every process under it (Linux /proc). */
+function treeCpuNs(root: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The command name is in parentheses and may hold spaces: fields after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let ns = 0;
+  const todo = [root];
+  for (let pid = todo.pop(); pid !== undefined; pid = todo.pop()) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // ended meanwhile
+    }
+    todo.push(...(children.get(pid) ?? []));
+  }
+  return ns;
 }
 
 const asPostgres = (cmd: string, args: string[]) => run('runuser', ['-u', 'postgres', '--', join(BIN, cmd), ...args], { timeout: 120_000 });
@@ -52,8 +85,10 @@ export async function startPgCluster(opts: { durable?: boolean } = {}): Promise<
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`PostgreSQL 15 test cluster did not start in ${dir}: ${(cause as Error).message}`, { cause });
   }
+  const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    cpuMs: () => treeCpuNs(postmaster) / 1e6,
     async stop() {
       await asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
