@@ -188,16 +188,23 @@ async function holdOpen<T>(tx: WriteAllTx, p: Promise<T>): Promise<T> {
 
 type Grown = Map<string, { pack: PackRow; from: string }>;
 
-/** Packs the vault holds and the file grows, read and hashed before the write transaction (which checks they did not change). */
-async function growable(db: VaultDB, cards: PackedCard[]): Promise<Grown> {
-  const tx = db.transaction('packs');
+/**
+ * Before the write transaction, in one read transaction: the vault's row of each card (its
+ * certificate checks the file's signatures) and the packs it holds that the file grows,
+ * read and hashed now (the write transaction checks they did not change meanwhile).
+ */
+async function readBefore(db: VaultDB, cards: PackedCard[]): Promise<{ read: (CardRow | undefined)[]; grown: Grown }> {
+  const tx = db.transaction(['cards', 'packs']);
+  const [read, keys] = await Promise.all([
+    Promise.all(cards.map((ic) => tx.objectStore('cards').get(ic.card.cardNumber))),
+    Promise.all(cards.map((ic) => tx.objectStore('packs').getAllKeys(cardRange(ic.card.cardNumber)))),
+  ]);
   const wanted: [string, number, PackRow][] = [];
-  const keys = await Promise.all(cards.map((ic) => tx.store.getAllKeys(cardRange(ic.card.cardNumber))));
   cards.forEach((ic, i) => {
     const held = new Set((keys[i] ?? []).map((k) => k[1]));
     for (const [seq, fp] of ic.packs) if (held.has(seq)) wanted.push([ic.card.cardNumber, seq, fp]);
   });
-  const helds = await Promise.all(wanted.map(([cn, seq]) => tx.store.get([cn, seq])));
+  const helds = await Promise.all(wanted.map(([cn, seq]) => tx.objectStore('packs').get([cn, seq])));
   const grown: Grown = new Map();
   for (const [i, [cn, seq, fp]] of wanted.entries()) {
     const held = helds[i];
@@ -205,7 +212,7 @@ async function growable(db: VaultDB, cards: PackedCard[]): Promise<Grown> {
     const pages = held && mergedOrNothing(held, fp);
     if (held && pages) grown.set(`${cn}/${seq}`, { pack: await packFromPages(cn, seq, held.recordBytes, pages), from: held.hash });
   }
-  return grown;
+  return { read, grown };
 }
 
 /** The card row after the merge: the head from what it holds now (as head.ts's refreshCard would read it back). */
@@ -231,7 +238,7 @@ function mergedCard(plan: ReturnType<typeof planCard>): CardRow {
 
 export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportReport> {
   const cards = await checkedCards(file);
-  const read = await Promise.all(cards.map((ic) => db.get('cards', ic.card.cardNumber))).catch((e: unknown) => Promise.reject(storageError(e, 'import', 0)));
+  const { read, grown } = await readBefore(db, cards).catch((e: unknown) => Promise.reject(storageError(e, 'import', 0)));
   // Every header's card signature: against the file's certificate (BAD_FILE), then the
   // vault's where it keeps another (CONFLICT). WebCrypto's Ed25519 runs in the call, on
   // this thread, so the checks start once the writes are issued, while the engine stores
@@ -243,7 +250,6 @@ export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportR
     throw e instanceof VaultError ? ((await signatures()) ?? e) : e;
   };
   const report: ImportReport = { cards: cards.length, added: 0, alreadyHeld: 0, tombstones: 0, packs: 0 };
-  const grown = await growable(db, cards).catch(refuse);
   try {
     versionClash(cards, read);
   } catch (e) {
