@@ -147,9 +147,23 @@ test('the smart-card source lists the readers, connects exclusive to the one wit
   const { violations } = await new AxeBuilder({ page }).analyze();
   expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`)).toEqual([]);
 
+  // The list follows PC/SC: a card put into the other reader shows without "Find readers" again; the choice stays.
+  const emptyRow = list.locator('label', { hasText: EMPTY_READER });
+  await expect(emptyRow).toContainText(en['connect.smartcard.noCard']);
+  await page.evaluate((name) => {
+    const r = (window as unknown as { __sc: { readers: Array<{ name: string; present: boolean; count: number }> } }).__sc.readers.find((x) => x.name === name);
+    if (!r) throw new Error(name);
+    r.present = true;
+    r.count++;
+  }, EMPTY_READER);
+  await expect(emptyRow).toContainText(en['connect.smartcard.cardIn']);
+  await expect(list.getByRole('radio', { name: new RegExp(CARD_READER) })).toBeChecked();
+
   await page.locator('.reader-choice').getByRole('button', { name: en['connect.smartcard.connect'] }).click();
   await expect(page.getByTestId('card-number')).toContainText(TEST_CARD.cardNumber.slice(-4), { timeout: 30_000 });
   expect(await page.evaluate(() => (window as unknown as { __sc: { accessModes: string[] } }).__sc.accessModes)).toEqual(['exclusive']);
+  // The card panel names the reader and the protocol PC/SC connected with.
+  await expect(page.getByTestId('card-reader')).toHaveText(`${CARD_READER}, protocol T=1`);
 
   await page.locator('.backup .btn-primary').click();
   const dialog = page.getByRole('dialog', { name: 'Enter your PIN to back up' });

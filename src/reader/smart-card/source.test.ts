@@ -3,7 +3,7 @@ import { isReaderError } from '../errors.ts';
 import type { SmartCardContext, SmartCardReaderStateIn, SmartCardReaderStateOut, SmartCardResourceManager } from './api.ts';
 import { smartCardApi } from './api.ts';
 import { fromSmartCardError, SMART_CARD_ERRORS } from './errors.ts';
-import { listSmartCardReaders, openSmartCardReader } from './source.ts';
+import { listSmartCardReaders, openSmartCardReader, watchSmartCardReaders } from './source.ts';
 
 /** A card that answers every command with its INS byte and 90 00 (T=1 ATR with extended length). */
 const createSimCard = (_o: { seed: string }) => ({
@@ -114,6 +114,40 @@ describe('openSmartCardReader', () => {
       return s.protocol;
     };
     expect([await said('t0'), await said('t1'), await said('raw'), await said('unsaid')]).toEqual(['T=0', 'T=1', null, null]);
+  });
+
+  it('follows the listed readers: a card put in and taken out is told each time, until the watch is stopped', async () => {
+    const f = fakeApi({ A: undefined, B: createSimCard({ seed: 'w' }) });
+    // Each time the watch waits on PC/SC (a getStatusChange with no timeout), the test moves a card.
+    let waited = () => undefined as void;
+    const api: SmartCardResourceManager = {
+      establishContext: async () => {
+        const ctx = await f.api.establishContext();
+        return {
+          ...ctx,
+          getStatusChange: (states, options) => {
+            const answer = ctx.getStatusChange(states, options);
+            if (options?.timeout === undefined) waited();
+            return answer;
+          },
+        };
+      },
+    };
+    const seen: string[] = [];
+    const stop = new AbortController();
+    const moves = [() => f.set('A', createSimCard({ seed: 'w2' })), () => f.set('B', undefined)];
+    const done = new Promise<void>((res) => {
+      waited = () => {
+        const move = moves.shift();
+        if (move) move();
+        else res();
+      };
+    });
+    const watching = watchSmartCardReaders(api, (rs) => seen.push(rs.map((r) => `${r.name}:${r.cardPresent ? 'card' : 'empty'}`).join(' ')), stop.signal);
+    await done;
+    stop.abort();
+    await expect(watching).resolves.toBeUndefined();
+    expect(seen).toEqual(['A:card B:card', 'A:card B:empty']);
   });
 
   it('waits for a card when asked, and reports its removal; a transmit then fails as CARD_REMOVED', async () => {

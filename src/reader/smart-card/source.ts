@@ -69,6 +69,30 @@ export async function listSmartCardReaders(api: SmartCardResourceManager): Promi
   return (await states(ctx)).map(info);
 }
 
+/**
+ * Follows the listed readers as PC/SC's status changes (a card put in or taken out,
+ * another program taking the card, a reader unplugged): `onChange` gets the readers each
+ * time one changes, until `signal` aborts (then it resolves). Only the readers listed at
+ * the start are followed: one plugged in later shows when the list is read again.
+ * Fails with the ReaderError of the call that failed.
+ */
+export async function watchSmartCardReaders(api: SmartCardResourceManager, onChange: (readers: SmartCardReaderInfo[]) => void, signal: AbortSignal): Promise<void> {
+  const ctx = await call('establishContext', () => api.establishContext());
+  let last = await states(ctx);
+  while (!signal.aborted && last.length > 0) {
+    try {
+      last = await ctx.getStatusChange(
+        last.map((s) => ({ readerName: s.readerName, currentState: s.eventState, currentCount: s.eventCount })),
+        { signal },
+      );
+    } catch (e) {
+      if (signal.aborted) return;
+      throw fromSmartCardError(e, 'getStatusChange');
+    }
+    if (!signal.aborted) onChange(last.map(info));
+  }
+}
+
 export async function openSmartCardReader(api: SmartCardResourceManager, options: OpenOptions = {}): Promise<SmartCardSession> {
   const ctx = await call('establishContext', () => api.establishContext());
   let all = await states(ctx);

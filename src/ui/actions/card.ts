@@ -2,6 +2,7 @@
 import { errorCode } from '../errors.ts';
 import type { ConnectedReader } from '../model.ts';
 import type { DemoControls, Services } from '../services/contract.ts';
+import type { SmartCardReaderRow } from '../services/smart-card.ts';
 import { silentChoice, type UsbInterfaceRow } from '../services/usb-choice.ts';
 import type { Stores } from '../state/stores.ts';
 
@@ -118,6 +119,9 @@ export function cardActions(services: Services, stores: Stores, onCardChanged: (
     connectSmartCard: (reader?: string) => connect('smartcard', reader ?? ''),
     /** The computer's smart-card readers; fails with the service's error (its `reason`). */
     smartCardReaders: () => (services.smartCardReaders ? services.smartCardReaders() : Promise.reject(Object.assign(new Error('this build has no Web Smart Card source'), { code: 'unavailable' }))),
+    /** Follow those readers as they change until `signal` aborts; a build without the source has nothing to follow. */
+    followSmartCardReaders: (onRows: (rows: SmartCardReaderRow[]) => void, signal: AbortSignal) =>
+      services.followSmartCardReaders ? services.followSmartCardReaders(onRows, signal) : Promise.resolve(),
     disconnect,
     refreshCard,
     spend: (amount: number) => demo('spend', (d) => d.spend(amount)),

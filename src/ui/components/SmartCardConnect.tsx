@@ -4,7 +4,7 @@
  * computer's readers as PC/SC sees them; the cardholder picks one and connects (exclusive).
  * Whatever the smart-card service refuses is said in plain words (connect.smartcard.why.*).
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { ServiceErrorCode } from '../errors.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { isMessageKey } from '../i18n/index.ts';
@@ -53,6 +53,22 @@ export function SmartCardConnect({ busy, connecting, failed }: { busy: boolean; 
       setFinding(false);
     }
   };
+
+  // While the list is shown, it follows PC/SC: a card put in, taken out, or taken by
+  // another program shows at once (not only at the next "Find readers"). The choice stays
+  // unless its reader went; a failure to follow leaves the list as it was.
+  const listed = readers !== null && readers.length > 0 && !connecting;
+  useEffect(() => {
+    if (!listed) return;
+    const stop = new AbortController();
+    card
+      .followSmartCardReaders((rows) => {
+        setReaders(rows);
+        setChosen((was) => (rows.some((r) => r.name === was) ? was : ((rows.find((r) => r.cardPresent && !r.busy) ?? rows[0])?.name ?? null)));
+      }, stop.signal)
+      .catch(() => undefined);
+    return () => stop.abort();
+  }, [listed, card]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -88,6 +88,8 @@ export interface Services {
   connectBridge?(pairingCode: string): Promise<ConnectedReader>;
   /** The computer's readers through the Web Smart Card API (navigator.smartCard). Absent: not offered. */
   smartCardReaders?(): Promise<SmartCardReaderRow[]>;
+  /** Those readers as PC/SC's status changes, each time one changes, until `signal` aborts. */
+  followSmartCardReaders?(onRows: (rows: SmartCardReaderRow[]) => void, signal: AbortSignal): Promise<void>;
   /** Connect exclusive to a reader of the Web Smart Card API (default: the first with a card). Fails with a SmartCardServiceError (its `reason`) when PC/SC says no. */
   connectSmartCard?(reader?: string): Promise<ConnectedReader>;
   disconnect(): Promise<void>;

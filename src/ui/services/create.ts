@@ -30,7 +30,7 @@ import { previewRestore } from './preview.ts';
 import { ccidSource } from '../../reader/session-sources.ts';
 import { openKeptBridge } from './bridge-connect.ts';
 import { appBridgeSettings } from './bridge-settings.ts';
-import { openSmartCard, smartCardReaders } from './smart-card.ts';
+import { followSmartCardReaders, openSmartCard, smartCardReaders } from './smart-card.ts';
 import { demoProtocolOptions } from './demo-protocols.ts';
 import { runBackup, runRestore, runVerify } from './transfers.ts';
 import { connectUsbReader, pickUsbDevice, type PickedUsbDevice } from '../../reader/session-usb.ts';
@@ -249,6 +249,7 @@ export function createServices(usb: UsbLike | undefined, options: ServicesOption
         return open('bridge', source.name, source, {});
       }),
     smartCardReaders: () => smartCardReaders(),
+    followSmartCardReaders: (onRows, signal) => followSmartCardReaders(onRows, signal),
     connectSmartCard: async (reader) => {
       // Errors keep their smart-card reason (smart-card.ts): not through mapped().
       const { name, source } = await openSmartCard(reader);

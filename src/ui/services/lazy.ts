@@ -37,6 +37,7 @@ export function lazyServices(usb: UsbLike | undefined): Services {
     pickUsbReader: call('pickUsbReader') as NonNullable<Services['pickUsbReader']>,
     connectBridge: call('connectBridge') as NonNullable<Services['connectBridge']>,
     smartCardReaders: call('smartCardReaders') as NonNullable<Services['smartCardReaders']>,
+    followSmartCardReaders: call('followSmartCardReaders') as NonNullable<Services['followSmartCardReaders']>,
     connectSmartCard: call('connectSmartCard') as NonNullable<Services['connectSmartCard']>,
     disconnect: call('disconnect') as Services['disconnect'],
     cardPresent: call('cardPresent') as Services['cardPresent'],

@@ -10,7 +10,7 @@ import type { Transport } from '../../host/surface.ts';
 import { ReaderError } from '../../reader/errors.ts';
 import type { CardSource } from '../../reader/session-link.ts';
 import { smartCardSource } from '../../reader/session-sources.ts';
-import { listSmartCardReaders, SMART_CARD_ERRORS, smartCardApi, type SmartCardResourceManager } from '../../reader/smart-card/index.ts';
+import { listSmartCardReaders, SMART_CARD_ERRORS, smartCardApi, watchSmartCardReaders, type SmartCardReaderInfo, type SmartCardResourceManager } from '../../reader/smart-card/index.ts';
 import { ServiceError, toServiceError } from './errors.ts';
 
 /** Why the smart-card service refused: every SmartCardError responseCode, the DOMExceptions the API throws, and "no reader at all". */
@@ -70,13 +70,27 @@ function needApi(): SmartCardResourceManager {
 
 const noReaders = () => new SmartCardServiceError(new ServiceError('reader-lost', 'the smart-card service lists no reader'), 'no-readers');
 
+const rowOf = (r: SmartCardReaderInfo): SmartCardReaderRow => ({ name: r.name, cardPresent: r.cardPresent, busy: r.busy });
+
 /** The computer's readers as PC/SC lists them: name, card in, held by another program. */
 export async function smartCardReaders(api: SmartCardResourceManager | undefined = smartCardApi()): Promise<SmartCardReaderRow[]> {
   try {
     if (!api) needApi();
     const rows = await listSmartCardReaders(api as SmartCardResourceManager);
     if (rows.length === 0) throw noReaders();
-    return rows.map((r) => ({ name: r.name, cardPresent: r.cardPresent, busy: r.busy }));
+    return rows.map(rowOf);
+  } catch (e) {
+    throw smartCardFailure(e);
+  }
+}
+
+/**
+ * The listed readers as they change (a card put in or taken out, another program taking
+ * it), so the list on the connect screen is not a snapshot; until `signal` aborts.
+ */
+export async function followSmartCardReaders(onRows: (rows: SmartCardReaderRow[]) => void, signal: AbortSignal, api: SmartCardResourceManager | undefined = smartCardApi()): Promise<void> {
+  try {
+    await watchSmartCardReaders(api ?? needApi(), (readers) => onRows(readers.map(rowOf)), signal);
   } catch (e) {
     throw smartCardFailure(e);
   }
