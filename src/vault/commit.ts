@@ -11,8 +11,8 @@ import { storageError, VaultError } from './errors.ts';
 import { certificateProblem, sameBytes, signatureProblem, signatureProblemNow } from './signature.ts';
 import { decodeStoredHeader, decodeStoredKey, pairProblem, type StoredHeader } from './versions.ts';
 import { digestHex, shortHash, toHex } from './hash.ts';
-import { distinctSeqs, manifestMapHash, overlay, pageCountOf, usesOf } from './manifest.ts';
-import type { BackupRow, CardRow, ManifestRow, PackRow, VaultDB } from './schema.ts';
+import { manifestMapHash, overlay, pageCountOf, refsOf, usesOf } from './manifest.ts';
+import type { BackupRow, CardRow, PackRow, VaultDB } from './schema.ts';
 import { keptSignature } from './signed-chain.ts';
 import { inTransaction } from './tx.ts';
 
@@ -120,22 +120,10 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
   const tx = db.transaction(['packs', 'manifests', 'uses', 'backups', 'cards'], 'readwrite');
   try {
     return await inTransaction(tx, async (track) => {
-      // The reads go first and the pack right after them: the engine answers the reads
-      // before it stores the pack, so the checks and the small writes below run while it
-      // stores the pack, not after (a diff reads its base, then the base's pack keys, first).
-      // Any refusal below aborts the transaction and takes the pack back.
-      const cards = track(tx.objectStore('cards').get(cn));
-      let base: ManifestRow | undefined;
-      let heldPacks: Promise<[string, number][]> | undefined;
-      if (f.kind === 'diff') {
-        base = await tx.objectStore('manifests').get([cn, f.baseSeq]);
-        if (base) {
-          const refs = distinctSeqs(base.seqs);
-          heldPacks = track(tx.objectStore('packs').getAllKeys(IDBKeyRange.bound([cn, refs[0] ?? 0], [cn, refs[refs.length - 1] ?? 0])));
-        }
-      }
+      // The pack first, before the reads: its bytes are cloned into the request now, while
+      // the reads travel; any refusal below aborts the transaction and takes it back.
       track(tx.objectStore('packs').put(p.pack));
-      const known = await cards;
+      const known = await tx.objectStore('cards').get(cn);
       if (known) checkCard(known, f);
       if (checked && known?.certificate && !sameBytes(known.certificate, checked))
         throw new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: the certificate handed differs from the one the vault keeps for this card`);
@@ -153,15 +141,20 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
       if (f.seq <= headSeq)
         throw new VaultError('SEQ_NOT_NEWER', `backup refused: card ${cn} seq ${f.seq} is not newer than seq ${headSeq} already in the vault`);
       const pageCount = f.memorySize / f.pageSize;
+      let base;
       if (f.kind === 'diff') {
+        base = await tx.objectStore('manifests').get([cn, f.baseSeq]);
         if (!base) throw new VaultError('MISSING_BASE', `backup refused: diff seq ${f.seq} of card ${cn} is relative to seq ${f.baseSeq}, which the vault does not hold`);
         if (pageCountOf(base) !== pageCount) throw new VaultError('CORRUPT', `manifest of card ${cn} seq ${f.baseSeq} does not cover ${pageCount} pages`);
         // A base whose packs are gone cannot carry a diff: the host falls back to a full.
-        // One key-range read (above), whatever the number of packs the base draws on.
-        const held = new Set((await heldPacks)?.map((k) => k[1]));
-        const lost = distinctSeqs(base.seqs).find((s) => !held.has(s));
-        if (lost !== undefined)
-          throw new VaultError('MISSING_BASE', `backup refused: diff seq ${f.seq} of card ${cn} builds on seq ${f.baseSeq}, whose pages from seq ${lost} are lost; make a full backup`);
+        // One key-range read, whatever the number of packs the base draws on.
+        const refs = refsOf(cn, base.seqs);
+        const lo = refs[0]?.[1] ?? 0;
+        const hi = refs[refs.length - 1]?.[1] ?? 0;
+        const held = new Set((await tx.objectStore('packs').getAllKeys(IDBKeyRange.bound([cn, lo], [cn, hi]))).map((k) => k[1]));
+        const lost = refs.find((r) => !held.has(r[1]));
+        if (lost)
+          throw new VaultError('MISSING_BASE', `backup refused: diff seq ${f.seq} of card ${cn} builds on seq ${f.baseSeq}, whose pages from seq ${lost[1]} are lost; make a full backup`);
       }
       const manifest = overlay(cn, f.seq, f.kind, pageCount, base, p.carried);
       const mapHash = manifestMapHash(manifest);
