@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inProcessLocks, openVault, VaultError, type Vault } from '../../src/vault/index.ts';
 import { CardModel } from './card-model.ts';
-import { dump, freshFactory, store } from './setup.ts';
+import { headerHash } from '../../src/protocol/backup-format.ts';
+import { fromHex } from '../../src/protocol/bytes.ts';
+import { readV2, rebuildV2 } from './export-file.ts';
+import { dump, freshFactory, hexOf, store } from './setup.ts';
 
 /** Make IndexedDB fail on the n-th put into `storeName`, as a crash or a full disk would. */
 function failPut(storeName: string, error: () => Error, after = 0) {
@@ -45,6 +48,52 @@ describe('atomicity', () => {
     expect((e as VaultError).cause).toMatchObject({ name: 'QuotaExceededError' });
     vi.restoreAllMocks();
     expect(await dump(v)).toEqual({ cards: [], backups: [], manifests: [], uses: [], packs: [], tombstones: [] });
+    v.close();
+  });
+});
+
+describe('import atomicity (the signatures are checked inside the write transaction)', () => {
+  /** A vault holding another card, and the export file of a 4-backup version-2 chain. */
+  async function setup() {
+    const src = await freshFactory().open();
+    const card = new CardModel({ version: 2, seed: 5 });
+    await store(src, card.next('full'));
+    for (let i = 0; i < 3; i++) await store(src, card.next('diff', 2));
+    const file = await src.exportFile();
+    src.close();
+    const v = await freshFactory().open();
+    await store(v, new CardModel({ cardNumber: '6543210987654321', seed: 6 }).next('full'));
+    return { v, file, before: await dump(v) };
+  }
+
+  it('an import failing half way (quota on a pack) is refused as QUOTA and leaves the vault as it was; the same file then imports whole', async () => {
+    const { v, file, before } = await setup();
+    failPut('packs', () => new DOMException('quota', 'QuotaExceededError'), 2);
+    const e = await v.importFile(file).catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'QUOTA', message: expect.stringContaining('nothing was written') });
+    vi.restoreAllMocks();
+    expect(await dump(v)).toEqual(before);
+    expect(await v.importFile(file)).toMatchObject({ added: 4, packs: 4 });
+    expect(await v.verify()).toEqual([]);
+    v.close();
+  });
+
+  it('a forged header (hashes recomputed) is refused after the writes were issued, and the transaction is aborted: the vault is unchanged', async () => {
+    const { v, file, before } = await setup();
+    const forged = await readV2(file);
+    const newest = forged.index.backups[3];
+    if (!newest) throw new Error('no backup');
+    const h = fromHex(newest.header);
+    h[30] = (h[30] as number) ^ 1; // a byte of the date
+    newest.header = hexOf(h);
+    newest.headerHash = hexOf(headerHash(h));
+    const puts = vi.spyOn(IDBObjectStore.prototype, 'put');
+    const e = await v.importFile(await rebuildV2(forged)).catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'BAD_FILE', message: expect.stringContaining('seq 4: the header\'s card signature does not verify') });
+    // The writes had been issued (the refusal came from inside the write transaction).
+    expect(puts.mock.calls.some((c) => (c[0] as { seq?: number }).seq === 4)).toBe(true);
+    vi.restoreAllMocks();
+    expect(await dump(v)).toEqual(before);
     v.close();
   });
 });
