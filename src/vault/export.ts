@@ -10,8 +10,8 @@ import { EXPORT_VERSION } from './export-format.ts';
 import type { ExportIndexV2 } from './export-packs.ts';
 import { encodeExportV2 } from './export-packs.ts';
 import { toHex } from './hash.ts';
-import { refsOf } from './manifest.ts';
-import { cardRange, type CardRow, type ManifestRow, type PackRow, type VaultDB } from './schema.ts';
+import { distinctSeqs } from './manifest.ts';
+import { cardRange, type VaultDB } from './schema.ts';
 
 export interface ExportOptions {
   /** Only this card's chain (default: the whole vault). */
@@ -21,13 +21,18 @@ export interface ExportOptions {
 export async function exportVault(db: VaultDB, opts: ExportOptions, now: () => number): Promise<Uint8Array> {
   // One read transaction: the file is a consistent snapshot even if a backup lands meanwhile.
   const tx = db.transaction(['cards', 'backups', 'manifests', 'tombstones', 'packs']);
-  let cards: CardRow[];
-  if (opts.card === undefined) cards = await tx.objectStore('cards').getAll();
-  else {
-    const c = await tx.objectStore('cards').get(opts.card);
-    if (!c) throw new VaultError('NOT_FOUND', `no card ${opts.card} in the vault`);
-    cards = [c];
-  }
+  // Every read requested at once, the cards with the rest: one card's key range, or the
+  // whole stores (in key order, so card by card, as the index lists them).
+  const range = opts.card === undefined ? undefined : cardRange(opts.card);
+  const reads = Promise.all([
+    opts.card === undefined ? tx.objectStore('cards').getAll() : tx.objectStore('cards').get(opts.card).then((c) => (c ? [c] : [])),
+    tx.objectStore('backups').getAll(range),
+    tx.objectStore('tombstones').getAll(range),
+    tx.objectStore('manifests').getAll(range),
+    tx.objectStore('packs').getAll(range),
+  ]);
+  const [cards, backups, tombs, manifests, held] = await reads;
+  if (opts.card !== undefined && cards.length === 0) throw new VaultError('NOT_FOUND', `no card ${opts.card} in the vault`);
   const index: Omit<ExportIndexV2, 'maps' | 'packs'> = {
     format: 'icvault-export',
     version: EXPORT_VERSION,
@@ -46,18 +51,10 @@ export async function exportVault(db: VaultDB, opts: ExportOptions, now: () => n
     backups: [],
     tombstones: [],
   };
-  const maps: ManifestRow[] = [];
-  const packs: PackRow[] = [];
-  // Every card's reads are requested at once; the transaction answers them in order.
-  const read = await Promise.all(
-    cards.map((c) => {
-      const range = cardRange(c.cardNumber);
-      return Promise.all([tx.objectStore('backups').getAll(range), tx.objectStore('tombstones').getAll(range), tx.objectStore('manifests').getAll(range), tx.objectStore('packs').getAll(range)]);
-    }),
-  );
-  for (const [i, [backups, tombs, manifests, held]] of read.entries()) {
-    const cn = (cards[i] as CardRow).cardNumber;
-    for (const b of backups)
+  // Rows of a card the vault does not list (none, unless damaged) stay out of the file.
+  const listed = new Set(cards.map((c) => c.cardNumber));
+  for (const b of backups)
+    if (listed.has(b.cardNumber))
       index.backups.push({
         card: b.cardNumber,
         seq: b.seq,
@@ -68,7 +65,8 @@ export async function exportVault(db: VaultDB, opts: ExportOptions, now: () => n
         ...(b.headerSignature ? { headerSignature: toHex(b.headerSignature) } : {}),
         headerHash: b.headerHash,
       });
-    for (const t of tombs)
+  for (const t of tombs)
+    if (listed.has(t.cardNumber))
       index.tombstones.push({
         card: t.cardNumber,
         seq: t.seq,
@@ -79,13 +77,15 @@ export async function exportVault(db: VaultDB, opts: ExportOptions, now: () => n
         deletedAt: t.deletedAt,
         reason: t.reason,
       });
-    const have = new Set(held.map((p) => p.seq));
-    for (const m of manifests) {
-      const lost = refsOf(cn, m.seqs).find(([, s]) => !have.has(s));
-      if (lost) throw new VaultError('CORRUPT', `cannot export card ${cn}: the point seq ${m.seq} needs the pages stored by seq ${lost[1]}, which are missing (run verify to see which points it breaks)`);
-      maps.push(m);
-    }
-    packs.push(...held);
+  const packs = held.filter((p) => listed.has(p.cardNumber));
+  const have = new Map<string, Set<number>>();
+  for (const p of packs) (have.get(p.cardNumber) ?? have.set(p.cardNumber, new Set()).get(p.cardNumber))?.add(p.seq);
+  const maps = manifests.filter((m) => listed.has(m.cardNumber));
+  for (const m of maps) {
+    const held = have.get(m.cardNumber);
+    const lost = distinctSeqs(m.seqs).find((s) => !held?.has(s));
+    if (lost !== undefined)
+      throw new VaultError('CORRUPT', `cannot export card ${m.cardNumber}: the point seq ${m.seq} needs the pages stored by seq ${lost}, which are missing (run verify to see which points it breaks)`);
   }
   return encodeExportV2(index, maps, packs);
 }
