@@ -24,7 +24,7 @@ async function run(): Promise<{ result: unknown; rows: BenchRow[] }> {
   const distinctPages = plan.pages;
   const distinctPageBytes = plan.sealedBytes;
   const replayPlan = await vault.restorePlan(CARD_A, point, 'replay');
-  const replayPages = replayPlan.mode === 'replay' ? replayPlan.steps.reduce((n, s) => n + s.segment.records.length, 0) : 0;
+  const replayPages = replayPlan.mode === 'replay' ? replayPlan.pages : 0;
 
   const measure = async (label: string, o: { mode: 'compacted' | 'replay'; extendedLength: boolean; other?: boolean }) => {
     const target = o.other ? makeCard(CARD_B) : card;

@@ -17,14 +17,13 @@ import {
   type RestoreTarget,
 } from '../protocol/commands/index.ts';
 import type { Transport } from '../protocol/transport.ts';
-import type { RestoreMode, Vault } from '../vault/index.ts';
+import { VaultError, type RestoreMode, type Vault } from '../vault/index.ts';
 import { presentPin, readIdentity, readStatus } from './card.ts';
 import { HostError, toHostError } from './errors.ts';
 import type { RestoreAuthority } from './issuer-authority.ts';
 import { CardLink } from './link.ts';
 import { Meter, type ProgressListener } from './progress.ts';
-import { planSteps, runStep, type Step } from './restore-step.ts';
-
+import { planSteps, runStep, stepsOf, type Step, type StepSize } from './restore-step.ts';
 
 export interface RestoreOptions {
   pin: string;
@@ -82,16 +81,22 @@ export async function restore(transport: Transport, vault: Vault, opts: RestoreO
       // Also ends a backup session a failed flow left open: RESTORE refuses during one.
       await readStatus(link);
       meter.emit('planning');
-      const steps = planSteps(await vault.restorePlan(opts.card, opts.seq, mode));
+      const plan = planSteps(vault, await vault.restorePlan(opts.card, opts.seq, mode));
       const authorise = target === 'other' ? await authoriser(link, vault, opts) : undefined;
-      meter.totalPages = steps.reduce((n, s) => n + s.pages, 0);
-      meter.totalBytes = steps.reduce((n, s) => n + s.bytes, 0);
+      meter.totalPages = plan.sizes.reduce((n, s) => n + s.pages, 0);
+      meter.totalBytes = plan.sizes.reduce((n, s) => n + s.bytes, 0);
       meter.emit('verifying-pin');
       await presentPin(link, opts.pin);
       const date = opts.date ?? Date.now();
-      for (const step of steps) {
-        const authorisation = await authorise?.(step);
-        await runStep(link, meter, step, { target, mode, authorisation, date });
+      let done = 0;
+      try {
+        for await (const step of stepsOf(plan)) {
+          const authorisation = await authorise?.(step);
+          await runStep(link, meter, step, { target, mode, authorisation, date });
+          done++;
+        }
+      } catch (e) {
+        throw stoppedAfter(e, done, plan.sizes);
       }
       meter.emit('reading-result');
       const apTable = await link.run(getApTable.getApdu(), (r) => getApTable.parseResponse(r), false);
@@ -102,7 +107,7 @@ export async function restore(transport: Transport, vault: Vault, opts: RestoreO
         targetCard: id.cardNumber,
         seq: opts.seq,
         mode,
-        steps: steps.length,
+        steps: plan.sizes.length,
         pages: meter.pages,
         apdus: link.wire.apdus,
         wireBytes: link.wire.bytes,
@@ -114,6 +119,19 @@ export async function restore(transport: Transport, vault: Vault, opts: RestoreO
   } catch (e) {
     throw toHostError(e, 'restore');
   }
+}
+
+/**
+ * A replay step read from the vault when it was due and found missing or damaged: the
+ * steps before it completed on the card, each a whole point of the chain, and the one
+ * that failed was never started. Say which point the card now holds.
+ */
+function stoppedAfter(e: unknown, done: number, sizes: readonly StepSize[]): unknown {
+  const last = sizes[done - 1];
+  if (!(e instanceof VaultError) || !last) return e;
+  const h = toHostError(e, 'restore');
+  const msg = `restore stopped after step ${done} of ${sizes.length}: the card now holds seq ${last.seq}, a whole earlier point of the chain (restore again once the vault is mended, or restore compacted). ${h.message}`;
+  return new HostError(h.code, msg, { cause: e });
 }
 
 /**

@@ -13,7 +13,7 @@ import { presentPin, readIdentity, readStatus } from './card.ts';
 import { HostError, toHostError } from './errors.ts';
 import { CardLink } from './link.ts';
 import { Meter, type ProgressListener } from './progress.ts';
-import { planSteps, runStep } from './restore-step.ts';
+import { planSteps, runStep, stepsOf } from './restore-step.ts';
 
 export interface VerifyOptions {
   /** With a transport (and the PIN), the deep check runs against the card in the reader. */
@@ -70,9 +70,9 @@ export async function verify(vault: Vault, opts: VerifyOptions = {}): Promise<Ve
 }
 
 async function deepOne(link: CardLink, meter: Meter, vault: Vault, card: string, seq: number): Promise<DeepFinding> {
-  let steps;
+  let plan;
   try {
-    steps = planSteps(await vault.restorePlan(card, seq, 'compacted'));
+    plan = planSteps(vault, await vault.restorePlan(card, seq, 'compacted'));
   } catch (e) {
     if (e instanceof VaultError) return { seq, ok: false, message: `cannot even be planned: ${e.message}` };
     // A version-1 point: this card cannot open it (it stays in the vault, exportable).
@@ -80,7 +80,7 @@ async function deepOne(link: CardLink, meter: Meter, vault: Vault, card: string,
     throw e;
   }
   try {
-    for (const step of steps) await runStep(link, meter, step, { target: 'same', mode: 'verify', date: 0 });
+    for await (const step of stepsOf(plan)) await runStep(link, meter, step, { target: 'same', mode: 'verify', date: 0 });
     return { seq, ok: true, message: 'every record opens and the set is the point' };
   } catch (e) {
     // The card's refusal is the finding; a failing link or a cancellation ends the check.

@@ -4,7 +4,7 @@ export { VaultError, type VaultErrorCode } from './errors.ts';
 export type { CommitInput } from './commit.ts';
 export type { DeleteResult } from './delete.ts';
 export type { ChainStatus, TimelineEntry, TimelineOptions } from './read.ts';
-export type { CompactedPlan, ReplayPlan, ReplayStep, RestoreMode, RestorePlan } from './restore-plan.ts';
+export type { CompactedPlan, ReplayPlan, ReplayStep, ReplayStepData, RestoreMode, RestorePlan } from './restore-plan.ts';
 export type { BackupRow, CardRow } from './schema.ts';
 export { decodeStoredHeader, headerVersion, V1_NOTE, type ProtocolVersion } from './versions.ts';
 export { inProcessLocks, type LockManagerLike } from './lock.ts';

@@ -53,32 +53,43 @@ export async function latest(db: VaultDB, card: string, opts: { includeUnconfirm
   return undefined;
 }
 
+type TimelineTx = ReturnType<typeof timelineTx>;
+const timelineTx = (db: VaultDB) => db.transaction(['backups', 'tombstones']);
+
 /** A card's backups, newest first, with what changed in each and how it links. */
 export async function timeline(db: VaultDB, card: string, opts: TimelineOptions = {}): Promise<TimelineEntry[]> {
   const limit = opts.limit ?? Infinity;
   if (!(limit >= 0)) throw new RangeError(`timeline limit must be >= 0, got ${limit}`);
-  const tx = db.transaction(['backups', 'tombstones']);
+  if (limit === 0) return [];
+  const tx = timelineTx(db);
   const range = cardRange(card, opts.before);
-  const rows: BackupRow[] = [];
-  if (limit === Infinity) {
-    rows.push(...(await tx.objectStore('backups').getAll(range)).reverse());
-  } else {
-    for (let c = await tx.objectStore('backups').openCursor(range, 'prev'); c && rows.length < limit; c = await c.continue()) rows.push(c.value);
-  }
+  const store = tx.objectStore('backups');
+  const rows = (await store.getAll(limit === Infinity ? range : await newest(tx, range, card, limit, opts.before))).reverse();
   const held = new Set(rows.map((r) => r.headerHash));
-  const out: TimelineEntry[] = [];
-  for (const r of rows) {
+  // A predecessor outside this page (the page's oldest row, a gap): looked up by hash, all at once.
+  const outside = rows.filter((r) => r.prevHash !== ZERO_HEX && !held.has(r.prevHash));
+  const found = await Promise.all(
+    outside.map(async (r) => {
+      const [b, t] = await Promise.all([tx.objectStore('backups').index('byHash').getKey(r.prevHash), tx.objectStore('tombstones').index('byHash').getKey(r.prevHash)]);
+      const k = b ?? t;
+      return [r.seq, k !== undefined && k[0] === card && k[1] < r.seq] as const;
+    }),
+  );
+  const linkedOutside = new Map(found);
+  return rows.map((r) => {
     const { header: _h, wrappedKey: _w, headerSignature: _s, ...rest } = r;
     const version = headerVersion(r.header);
-    let chain: ChainStatus = 'linked';
-    if (r.prevHash === ZERO_HEX) chain = 'first';
-    else if (!held.has(r.prevHash)) {
-      const found =
-        (await tx.objectStore('backups').index('byHash').getKey(r.prevHash)) ??
-        (await tx.objectStore('tombstones').index('byHash').getKey(r.prevHash));
-      chain = found && found[0] === card && found[1] < r.seq ? 'linked' : 'gap';
-    }
-    out.push({ ...rest, chain, version, ...(version === 1 ? { note: V1_NOTE } : {}) });
-  }
-  return out;
+    const chain: ChainStatus = r.prevHash === ZERO_HEX ? 'first' : linkedOutside.get(r.seq) === false ? 'gap' : 'linked';
+    return { ...rest, chain, version, ...(version === 1 ? { note: V1_NOTE } : {}) };
+  });
+}
+
+/**
+ * The key range of the newest `limit` rows of `range`: a key cursor moved `limit - 1` back
+ * in one request, then one getAll, instead of a value cursor's request per row.
+ */
+async function newest(tx: TimelineTx, range: IDBKeyRange, card: string, limit: number, before: number | undefined): Promise<IDBKeyRange> {
+  const top = await tx.objectStore('backups').openKeyCursor(range, 'prev');
+  const last = top && limit > 1 ? await top.advance(limit - 1) : top;
+  return last ? IDBKeyRange.bound(last.key, [card, before ?? 0x1_0000_0000], false, true) : range;
 }

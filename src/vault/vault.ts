@@ -10,6 +10,7 @@ import { storageHealth, type StorageHealth, type StorageLike } from './health.ts
 import { cardLockName, defaultLocks, type LockManagerLike } from './lock.ts';
 import { getBackup, getCard, latest, listCards, setLabel, timeline, type TimelineEntry, type TimelineOptions } from './read.ts';
 import { restorePlan, type RestoreMode, type RestorePlan } from './restore-plan.ts';
+import { replaySteps, type ReplayPlan, type ReplayStepData } from './replay-plan.ts';
 import { exportVault, type ExportOptions } from './export.ts';
 import { importFile, type ImportReport } from './import.ts';
 import { applyRetention, type RetentionOptions, type RetentionReport } from './retention.ts';
@@ -96,6 +97,10 @@ export class Vault {
   }
   restorePlan(card: string, seq: number, mode: RestoreMode): Promise<RestorePlan> {
     return restorePlan(this.db, card, seq, mode);
+  }
+  /** Steps [from, to) of a replay plan with their header, wrapped key, signature and records (one transaction). */
+  replaySteps(plan: ReplayPlan, from: number, to: number): Promise<ReplayStepData[]> {
+    return replaySteps(this.db, plan, from, to);
   }
   /** The whole vault, or one card's chain, as one self-validating file (docs/vault-format.md). */
   exportFile(opts: ExportOptions = {}): Promise<Uint8Array> {
