@@ -227,7 +227,7 @@ export const en = {
   'timeline.row': 'Backup no. {seq}, {kind}, {date}, {size}, {pages}, {health}',
 
   'restore.title': 'Restore backup no. {seq}',
-  'restore.from': 'Made on {date}',
+  'restore.from': 'Made on {date}.',
   'restore.target': 'Restore onto',
   'restore.other': 'A replacement card',
   'restore.other.help': 'A new card from the same issuer, in the reader now.',

@@ -203,7 +203,7 @@ export const ja: Messages = {
   'timeline.row': '第{seq}回のバックアップ、{kind}、{date}、{size}、{pages}、{health}',
 
   'restore.title': '第{seq}回のバックアップを復元',
-  'restore.from': '{date}に作成',
+  'restore.from': '{date}に作成。',
   'restore.target': '復元先',
   'restore.other': '再発行カード',
   'restore.other.help': '同じ発行者の新しいカード（いまリーダーに入っているもの）に移します。',
