@@ -15,8 +15,8 @@ import { checkHeader, checkManifest, findingText } from './checks.ts';
 import { bad } from './export-format.ts';
 import type { ContentsV2 } from './export-packs.ts';
 import type { PackedCard } from './import-set.ts';
-import { digestHex, hexBytes, toHex } from './hash.ts';
-import { mapBytes, packShapeProblem } from './manifest.ts';
+import { hexBytes, toHex } from './hash.ts';
+import { packShapeProblem } from './manifest.ts';
 import { listCards } from './export-cards.ts';
 import type { ManifestRow, PackRow } from './schema.ts';
 import { decodeStoredKey, pairProblem, type StoredHeader } from './versions.ts';
@@ -34,15 +34,8 @@ function byKey<T extends { cardNumber: string; seq: number }>(rows: T[], what: s
 
 const sameList = (a: ArrayLike<number>, b: readonly number[]) => a.length === b.length && b.every((x, i) => a[i] === x);
 
-/** SHA-256 hex of each page map's bytes, by `card/seq`: made all at once with WebCrypto before the checks. */
-export type MapHashes = Map<string, string>;
-
-export async function mapHashesOf(c: ContentsV2): Promise<MapHashes> {
-  const hashes = await Promise.all(c.maps.map((m) => digestHex(mapBytes(m))));
-  return new Map(c.maps.map((m, i) => [key(m.cardNumber, m.seq), hashes[i] as string]));
-}
-
-export function checkContentsV2(c: ContentsV2, mapHashes?: MapHashes): Map<string, PackedCard> {
+/** Synchronous (page maps hashed with the library): import runs it inside its write transaction. */
+export function checkContentsV2(c: ContentsV2): Map<string, PackedCard> {
   const { index } = c;
   const { cards, cardOf } = listCards<PackedCard>(index.cards, (card, certificate) => ({
     card,
@@ -87,7 +80,7 @@ export function checkContentsV2(c: ContentsV2, mapHashes?: MapHashes): Map<strin
     if (pair) throw bad(`card ${b.card} seq ${b.seq}: ${pair}`);
     const m = maps.get(key(b.card, b.seq));
     if (!m) throw bad(`card ${b.card} seq ${b.seq}: its page map is missing`);
-    const mf = checkManifest(b.card, b.seq, f, m, mapHashes?.get(key(b.card, b.seq)))[0];
+    const mf = checkManifest(b.card, b.seq, f, m)[0];
     if (mf) throw bad(findingText(mf));
     const carried: number[] = [];
     const code = KIND_CODE[f.kind];

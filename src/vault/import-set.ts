@@ -6,7 +6,7 @@
  */
 import { VaultError } from './errors.ts';
 import type { ExportCard } from './export-format.ts';
-import { digestHex } from './hash.ts';
+import { digestHex, sha256Hex } from './hash.ts';
 import { signatureProblem } from './signature.ts';
 import type { BackupRow, ManifestRow, PackRow, TombstoneRow } from './schema.ts';
 
@@ -23,12 +23,24 @@ export interface PackedCard {
 
 const bad = (msg: string) => new VaultError('BAD_FILE', `not a usable vault export: ${msg}`);
 
-/** One pack from per-page copies (version-1 files), hashed. */
-export async function packFromPages(card: string, seq: number, recordBytes: number, pp: Map<number, Uint8Array>): Promise<PackRow> {
+/** Per-page copies joined into one pack's page list and records, ascending by page. */
+function joinPages(recordBytes: number, pp: Map<number, Uint8Array>): { pages: Uint32Array; sealed: Uint8Array } {
   const order = [...pp.keys()].sort((a, b) => a - b);
   const sealed = new Uint8Array(order.length * recordBytes);
   order.forEach((p, i) => sealed.set(pp.get(p) as Uint8Array, i * recordBytes));
-  return { cardNumber: card, seq, pages: Uint32Array.from(order), recordBytes, sealed, hash: await digestHex(sealed) };
+  return { pages: Uint32Array.from(order), sealed };
+}
+
+/** One pack from per-page copies (version-1 files), hashed with WebCrypto. */
+export async function packFromPages(card: string, seq: number, recordBytes: number, pp: Map<number, Uint8Array>): Promise<PackRow> {
+  const { pages, sealed } = joinPages(recordBytes, pp);
+  return { cardNumber: card, seq, pages, recordBytes, sealed, hash: await digestHex(sealed) };
+}
+
+/** The same, hashed with the library: for inside a transaction, where awaiting WebCrypto would let it commit. */
+export function packFromPagesNow(card: string, seq: number, recordBytes: number, pp: Map<number, Uint8Array>): PackRow {
+  const { pages, sealed } = joinPages(recordBytes, pp);
+  return { cardNumber: card, seq, pages, recordBytes, sealed, hash: sha256Hex(sealed) };
 }
 
 /**

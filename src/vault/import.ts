@@ -1,21 +1,24 @@
 /**
- * Import an export file (version 2, or version 1 from before). Everything is checked
- * first (export-format, export-packs and export-check-v2, or export-check for version 1;
- * every header's card signature, import-set), against the file and against the
- * certificate the vault already keeps for the card; then one readwrite transaction reads
- * what the vault holds of the same cards, refuses on any disagreement, and merges:
- * backups the vault already holds are skipped, backups it deleted come back, new ones are
- * added. A refusal at any point leaves it unchanged. A pack the vault already holds must
- * agree byte for byte on every page both have, and grows by pages only the file has.
+ * Import an export file (version 2, or version 1 from before), in ONE readwrite
+ * transaction. A version-2 file's container, digest and pack hashes are checked first
+ * (export-format, export-packs); a version-1 file is checked whole (export-check). The
+ * transaction reads what the vault holds of the file's cards, puts the file's packs it does
+ * not hold (so the engine stores them while the rest is checked), then checks what the file
+ * means (export-check-v2), refuses on any disagreement with the vault, writes the merge,
+ * and checks every header's card signature (import-set) while the engine stores it. Any
+ * refusal aborts the transaction, so a refused or interrupted import leaves the vault
+ * unchanged. Backups the vault holds are skipped, backups it deleted come back, new ones
+ * are added; a pack it holds must agree byte for byte on every page both have, and grows
+ * by pages only the file has.
  */
 import { checkChain } from './chain.ts';
 import { storageError, VaultError } from './errors.ts';
 import { TAG_BYTES } from '../protocol/backup-format.ts';
 import { checkContents, type ImportCard } from './export-check.ts';
-import { checkContentsV2, mapHashesOf } from './export-check-v2.ts';
+import { checkContentsV2 } from './export-check-v2.ts';
 import { decodeExportV1, EXPORT_V1, readContainer } from './export-format.ts';
-import { decodeExportV2 } from './export-packs.ts';
-import { fileSignatureProblem, packFromPages, type PackedCard } from './import-set.ts';
+import { decodeExportV2, type ContentsV2 } from './export-packs.ts';
+import { fileSignatureProblem, packFromPages, packFromPagesNow, type PackedCard } from './import-set.ts';
 import { sameBytes, signatureProblem } from './signature.ts';
 import { distinctSeqs, recordOf, usesOf } from './manifest.ts';
 import { unwrap } from 'idb';
@@ -45,11 +48,9 @@ interface Held {
 }
 
 /** Decide, for one card, what to write; throws CONFLICT when the file and vault disagree. */
-function planCard(ic: PackedCard, read: CardRow | undefined, h: Held) {
+function planCard(ic: PackedCard, h: Held) {
   const cn = ic.card.cardNumber;
   const { known } = h;
-  // The signatures are checked against the certificate read before this transaction.
-  if (!sameBytes(known?.certificate, read?.certificate)) throw new VaultError('CONFLICT', `import refused: card ${cn} changed while importing; nothing was imported, try again`);
   if (known && (known.issuer !== ic.card.issuer || known.memorySize !== ic.card.memorySize || known.pageSize !== ic.card.pageSize))
     throw new VaultError('CONFLICT', `import refused: card ${cn} in the file has another issuer or memory layout than in the vault; nothing was imported`);
   const held = new Map(h.rows.map((b) => [b.seq, b]));
@@ -112,9 +113,9 @@ async function packedFromV1(ic: ImportCard, blobs: Uint8Array[]): Promise<Packed
 }
 
 /** A version-2 card cannot be merged into the history of a version-1 card with the same number. */
-function versionClash(cards: PackedCard[], known: (CardRow | undefined)[]): void {
-  cards.forEach((ic, i) => {
-    const k = known[i];
+function versionClash(cards: PackedCard[], known: (cn: string) => CardRow | undefined): void {
+  cards.forEach((ic) => {
+    const k = known(ic.card.cardNumber);
     if (k && !k.certificate && ic.certificate && k.headSeq > 0)
       throw new VaultError('CONFLICT', `import refused: card ${ic.card.cardNumber} is held as a protocol version 1 card, the file's is a version-2 card with the same number; nothing was imported`);
   });
@@ -125,11 +126,11 @@ function versionClash(cards: PackedCard[], known: (CardRow | undefined)[]): void
  * (where that differs from the file's, which fileSignatureProblem checked): a forged
  * header with its hashes recomputed is refused even when the file leaves the certificate out.
  */
-async function vaultSignatureProblem(cards: PackedCard[], known: (CardRow | undefined)[]): Promise<VaultError | undefined> {
+async function vaultSignatureProblem(cards: PackedCard[], known: (cn: string) => CardRow | undefined): Promise<VaultError | undefined> {
   const jobs: Promise<VaultError | undefined>[] = [];
-  cards.forEach((ic, i) => {
-    const k = known[i];
+  cards.forEach((ic) => {
     const cn = ic.card.cardNumber;
+    const k = known(cn);
     const cert = k?.certificate ?? ic.certificate;
     if (!k || sameBytes(cert, ic.certificate)) return;
     for (const x of [...ic.backups, ...ic.tombstones]) jobs.push(signatureProblem(cert, cn, x).then((sig) => (sig ? conflict(cn, x.seq, sig) : undefined)));
@@ -153,25 +154,6 @@ function merged(held: PackRow, file: PackRow): Map<number, Uint8Array> | undefin
   return grew ? pages : undefined;
 }
 
-function mergedOrNothing(held: PackRow, file: PackRow): Map<number, Uint8Array> | undefined {
-  try {
-    return merged(held, file);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The file decoded and checked (BAD_FILE), one PackedCard per card, signatures not yet checked. */
-async function checkedCards(file: Uint8Array): Promise<PackedCard[]> {
-  const container = readContainer(file);
-  if (container.version === EXPORT_V1) {
-    const set = checkContents(decodeExportV1(file, container));
-    return Promise.all([...set.cards.values()].map((ic) => packedFromV1(ic, set.blobs)));
-  }
-  const contents = await decodeExportV2(file, container);
-  return [...checkContentsV2(contents, await mapHashesOf(contents)).values()];
-}
-
 /**
  * Keep the transaction open until `p` settles: awaiting anything but a request of it would
  * let it commit. One small read at a time; it runs after every write issued before it.
@@ -184,35 +166,6 @@ async function holdOpen<T>(tx: WriteAllTx, p: Promise<T>): Promise<T> {
   );
   while (!settled) await tx.objectStore('cards').count();
   return p;
-}
-
-type Grown = Map<string, { pack: PackRow; from: string }>;
-
-/**
- * Before the write transaction, in one read transaction: the vault's row of each card (its
- * certificate checks the file's signatures) and the packs it holds that the file grows,
- * read and hashed now (the write transaction checks they did not change meanwhile).
- */
-async function readBefore(db: VaultDB, cards: PackedCard[]): Promise<{ read: (CardRow | undefined)[]; grown: Grown }> {
-  const tx = db.transaction(['cards', 'packs']);
-  const [read, keys] = await Promise.all([
-    Promise.all(cards.map((ic) => tx.objectStore('cards').get(ic.card.cardNumber))),
-    Promise.all(cards.map((ic) => tx.objectStore('packs').getAllKeys(cardRange(ic.card.cardNumber)))),
-  ]);
-  const wanted: [string, number, PackRow][] = [];
-  cards.forEach((ic, i) => {
-    const held = new Set((keys[i] ?? []).map((k) => k[1]));
-    for (const [seq, fp] of ic.packs) if (held.has(seq)) wanted.push([ic.card.cardNumber, seq, fp]);
-  });
-  const helds = await Promise.all(wanted.map(([cn, seq]) => tx.objectStore('packs').get([cn, seq])));
-  const grown: Grown = new Map();
-  for (const [i, [cn, seq, fp]] of wanted.entries()) {
-    const held = helds[i];
-    // A disagreement is refused inside the write transaction, after the clearer chain checks.
-    const pages = held && mergedOrNothing(held, fp);
-    if (held && pages) grown.set(`${cn}/${seq}`, { pack: await packFromPages(cn, seq, held.recordBytes, pages), from: held.hash });
-  }
-  return { read, grown };
 }
 
 /** The card row after the merge: the head from what it holds now (as head.ts's refreshCard would read it back). */
@@ -236,86 +189,119 @@ function mergedCard(plan: ReturnType<typeof planCard>): CardRow {
   };
 }
 
+/** Every read of the write transaction, all at once before any write: what the vault holds of each card. */
+async function readHeld(tx: WriteAllTx, cardNumbers: string[]): Promise<Map<string, Held>> {
+  const held = await Promise.all(
+    cardNumbers.map(async (cn): Promise<[string, Held]> => {
+      const r = cardRange(cn);
+      const [known, rows, tombs, keys] = await Promise.all([tx.objectStore('cards').get(cn), tx.objectStore('backups').getAll(r), tx.objectStore('tombstones').getAll(r), tx.objectStore('packs').getAllKeys(r)]);
+      return [cn, { known, rows, tombs, packKeys: new Set(keys.map((k) => k[1])) }];
+    }),
+  );
+  return new Map(held);
+}
+
+type Write = { store: 'packs' | 'manifests' | 'uses' | 'backups' | 'tombstones' | 'cards'; value: unknown } | { store: 'packs' | 'tombstones'; delete: [string, number] };
+
+/** The merge's writes for the planned cards; `early`: packs already put, by card. CONFLICT if a held pack disagrees. */
+function writesOf(plans: ReturnType<typeof planCard>[], heldPacks: (PackRow | undefined)[][], early: Map<string, Set<number>>, report: ImportReport): Write[] {
+  const writes: Write[] = [];
+  for (const [i, plan] of plans.entries()) {
+    const { ic, add, confirm, revive, bury, manifests, needed, heldNeeded } = plan;
+    const cn = ic.card.cardNumber;
+    const put = early.get(cn) ?? new Set<number>();
+    const heldSet = new Set(heldNeeded);
+    for (const s of needed) {
+      if (heldSet.has(s)) continue;
+      if (!put.has(s)) writes.push({ store: 'packs', value: ic.packs.get(s) as PackRow });
+      report.packs++;
+    }
+    // A pack put early that no added point needs (the vault holds every backup naming it): taken back.
+    for (const s of put) if (!needed.has(s)) writes.push({ store: 'packs', delete: [cn, s] });
+    for (const [j, s] of heldNeeded.entries()) {
+      const h = heldPacks[i]?.[j];
+      const pages = h && merged(h, ic.packs.get(s) as PackRow);
+      if (!h || !pages) continue;
+      writes.push({ store: 'packs', value: packFromPagesNow(cn, s, h.recordBytes, pages) });
+      report.packs++;
+    }
+    for (const b of add) {
+      const m = manifests.get(b.seq);
+      if (!m) continue; // the checks guarantee one
+      writes.push({ store: 'manifests', value: m }, { store: 'uses', value: usesOf(m) }, { store: 'backups', value: b });
+    }
+    for (const r of confirm) writes.push({ store: 'backups', value: { ...r, confirmed: true } });
+    for (const seq of revive) writes.push({ store: 'tombstones', delete: [cn, seq] });
+    for (const t of bury) writes.push({ store: 'tombstones', value: t });
+    writes.push({ store: 'cards', value: mergedCard(plan) });
+    report.added += add.length;
+    report.alreadyHeld += ic.backups.length - add.length;
+    report.tombstones += bury.length;
+  }
+  return writes;
+}
+
 export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportReport> {
-  const cards = await checkedCards(file);
-  const { read, grown } = await readBefore(db, cards).catch((e: unknown) => Promise.reject(storageError(e, 'import', 0)));
+  const container = readContainer(file);
+  let cards: PackedCard[] = [];
+  let contents: ContentsV2 | undefined;
+  if (container.version === EXPORT_V1) {
+    const set = checkContents(decodeExportV1(file, container));
+    cards = await Promise.all([...set.cards.values()].map((ic) => packedFromV1(ic, set.blobs)));
+  } else contents = await decodeExportV2(file, container);
+  const cardNumbers = [...new Set(contents ? contents.index.cards.map((c) => c.cardNumber) : cards.map((ic) => ic.card.cardNumber))];
+  const report: ImportReport = { cards: 0, added: 0, alreadyHeld: 0, tombstones: 0, packs: 0 };
+  let known: (cn: string) => CardRow | undefined = () => undefined;
   // Every header's card signature: against the file's certificate (BAD_FILE), then the
   // vault's where it keeps another (CONFLICT). WebCrypto's Ed25519 runs in the call, on
   // this thread, so the checks start once the writes are issued, while the engine stores
-  // them, inside the write transaction, which they abort if one fails (holdOpen).
+  // them, and the transaction is held open until they are in (holdOpen).
   let verdict: Promise<VaultError | undefined> | undefined;
-  const signatures = () => (verdict ??= fileSignatureProblem(cards).then(async (p) => p ?? (await vaultSignatureProblem(cards, read))));
-  // Any other refusal is reported after a signature refusal, as when signatures came first.
+  const signatures = () => (verdict ??= fileSignatureProblem(cards).then(async (p) => p ?? (await vaultSignatureProblem(cards, known))));
+  // A refusal of what the file means against the vault comes after a signature refusal, as when signatures came first.
   const refuse = async (e: unknown): Promise<never> => {
     throw e instanceof VaultError ? ((await signatures()) ?? e) : e;
   };
-  const report: ImportReport = { cards: cards.length, added: 0, alreadyHeld: 0, tombstones: 0, packs: 0 };
-  try {
-    versionClash(cards, read);
-  } catch (e) {
-    await refuse(e);
-  }
   const tx = writeAllTx(db);
   try {
     await inTransaction(tx, async () => {
-      // Every read first, all at once, so no read waits behind the writes.
-      const held: Held[] = await Promise.all(
-        cards.map(async (ic) => {
-          const cn = ic.card.cardNumber;
-          const r = cardRange(cn);
-          const [known, rows, tombs, keys] = await Promise.all([tx.objectStore('cards').get(cn), tx.objectStore('backups').getAll(r), tx.objectStore('tombstones').getAll(r), tx.objectStore('packs').getAllKeys(r)]);
-          return { known, rows, tombs, packKeys: new Set(keys.map((k) => k[1])) };
-        }),
-      );
+      const held = await readHeld(tx, cardNumbers);
+      known = (cn) => held.get(cn)?.known;
+      // Bare requests, no promise each (hundreds of them): a failing one aborts the
+      // transaction, and inTransaction reports the transaction's error.
+      const raw = unwrap(tx);
+      const early = new Map<string, Set<number>>();
+      if (contents) {
+        // The file's packs the vault does not hold, put first: the engine stores them
+        // while the checks below run on this thread. Any refusal takes them back.
+        for (const p of contents.packs) {
+          const h = held.get(p.cardNumber);
+          if (!h || h.packKeys.has(p.seq)) continue;
+          raw.objectStore('packs').put(p);
+          (early.get(p.cardNumber) ?? early.set(p.cardNumber, new Set()).get(p.cardNumber))?.add(p.seq);
+        }
+        // What the file means (BAD_FILE): page maps hashed here with the library, since
+        // awaiting WebCrypto inside the transaction could let it commit half way.
+        cards = [...checkContentsV2(contents).values()];
+      }
+      report.cards = cards.length;
       let plans: ReturnType<typeof planCard>[] = [];
       try {
-        plans = cards.map((ic, i) => planCard(ic, read[i], held[i] as Held));
+        versionClash(cards, known);
+        plans = cards.map((ic) => planCard(ic, held.get(ic.card.cardNumber) as Held));
       } catch (e) {
         await refuse(e);
       }
       // The held packs the added points need (none in a fresh vault), then every write.
       const heldPacks = await Promise.all(plans.map((p) => Promise.all(p.heldNeeded.map((s) => tx.objectStore('packs').get([p.ic.card.cardNumber, s])))));
-      const writes: { store: 'packs' | 'manifests' | 'uses' | 'backups' | 'tombstones' | 'cards'; value: unknown }[] = [];
-      const deletes: [string, number][] = [];
+      let writes: Write[] = [];
       try {
-        for (const [i, plan] of plans.entries()) {
-          const { ic, add, confirm, revive, bury, manifests, needed, heldNeeded } = plan;
-          const cn = ic.card.cardNumber;
-          const heldSet = new Set(heldNeeded);
-          for (const s of needed) {
-            if (heldSet.has(s)) continue;
-            writes.push({ store: 'packs', value: ic.packs.get(s) as PackRow });
-            report.packs++;
-          }
-          for (const [j, s] of heldNeeded.entries()) {
-            const h = heldPacks[i]?.[j];
-            if (!h || !merged(h, ic.packs.get(s) as PackRow)) continue;
-            const g = grown.get(`${cn}/${s}`);
-            if (!g || g.from !== h.hash) throw new VaultError('CONFLICT', `import refused: card ${cn} seq ${s} changed while importing; nothing was imported, try again`);
-            writes.push({ store: 'packs', value: g.pack });
-            report.packs++;
-          }
-          for (const b of add) {
-            const m = manifests.get(b.seq);
-            if (!m) continue; // checkContents guarantees one
-            writes.push({ store: 'manifests', value: m }, { store: 'uses', value: usesOf(m) }, { store: 'backups', value: b });
-          }
-          for (const r of confirm) writes.push({ store: 'backups', value: { ...r, confirmed: true } });
-          for (const seq of revive) deletes.push([cn, seq]);
-          for (const t of bury) writes.push({ store: 'tombstones', value: t });
-          writes.push({ store: 'cards', value: mergedCard(plan) });
-          report.added += add.length;
-          report.alreadyHeld += ic.backups.length - add.length;
-          report.tombstones += bury.length;
-        }
+        writes = writesOf(plans, heldPacks, early, report);
       } catch (e) {
         await refuse(e);
       }
-      // Bare requests, no promise each (hundreds of them): a failing one aborts the
-      // transaction, and inTransaction reports the transaction's error.
-      const raw = unwrap(tx);
-      for (const w of writes) raw.objectStore(w.store).put(w.value);
-      for (const k of deletes) raw.objectStore('tombstones').delete(k);
+      for (const w of writes) if ('delete' in w) raw.objectStore(w.store).delete(w.delete);
+      else raw.objectStore(w.store).put(w.value);
       const problem = await holdOpen(tx, signatures());
       if (problem) throw problem;
     });

@@ -49,6 +49,20 @@ describe('export and import', () => {
     w.close();
   });
 
+  it('a pack the vault lost, needed only by backups it holds, is not brought back by an import (as before the packs were put first)', async () => {
+    const v = await freshFactory().open();
+    const card = new CardModel({ seed: 4 });
+    await store(v, card.next('full'));
+    await store(v, card.next('diff', 3));
+    const file = await v.exportFile();
+    await v.db.delete('packs', [card.cardNumber, 2]); // damage: the pack of seq 2 is gone
+    const damaged = await dump(v);
+    expect(await v.importFile(file)).toMatchObject({ added: 0, alreadyHeld: 2, packs: 0 });
+    expect(await dump(v)).toEqual(damaged);
+    expect((await v.verify()).map((f) => f.code)).toContain('PACK_MISSING');
+    v.close();
+  });
+
   it('merges into a vault holding part of the chain, without duplicates; importing twice changes nothing', async () => {
     const { v, a } = await populated();
     const w = await freshFactory().open();
