@@ -18,7 +18,9 @@ export function TimelineRow({ entry, marked, onRestore }: { entry: BackupEntry |
   const changed = remoteOnly
     ? t('timeline.issuerOnly')
     : entry.apps
-      ? t('timeline.changed', { apps: entry.apps.map((a) => t(`appname.${a}`)).join(', ') })
+      ? entry.apps.length > 0
+        ? t('timeline.changed', { apps: entry.apps.map((a) => t(`appname.${a}`)).join(', ') })
+        : t('timeline.changed.none')
       : t('timeline.changed.unknown');
   return (
     <div className={`trow health-${entry.health}${marked ? ' trow-marked' : ''}`} data-seq={entry.seq} data-marked={marked ? 'remove' : undefined}>

@@ -299,6 +299,8 @@ export const en = {
   'timeline.card.count': '{card}: {backups}',
   'timeline.changed': 'Changed: {apps}',
   'timeline.changed.unknown': 'Changes not noted',
+  // The pages it carried belong to no application (the card's own system area, free pages).
+  'timeline.changed.none': 'No application changed',
   'timeline.marked': 'Would be removed',
   'restore.source': 'A backup of card {card}.',
   'restore.same': 'This card',

@@ -275,6 +275,7 @@ export const ja: Messages = {
   'timeline.card.count': '{card}：{backups}',
   'timeline.changed': '変更：{apps}',
   'timeline.changed.unknown': '変更内容の記録なし',
+  'timeline.changed.none': 'アプリケーションの変更なし',
   'timeline.marked': '削除予定',
   'restore.source': 'カード{card}のバックアップです。',
   'restore.same': 'このカード',
