@@ -123,6 +123,8 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
       // The pack first, before the reads: its bytes are cloned into the request now, while
       // the reads travel; any refusal below aborts the transaction and takes it back.
       track(tx.objectStore('packs').put(p.pack));
+      // A diff's base is read with the card row, in the same round.
+      const baseRead = f.kind === 'diff' ? track(tx.objectStore('manifests').get([cn, f.baseSeq])) : undefined;
       const known = await tx.objectStore('cards').get(cn);
       if (known) checkCard(known, f);
       if (checked && known?.certificate && !sameBytes(known.certificate, checked))
@@ -143,7 +145,7 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
       const pageCount = f.memorySize / f.pageSize;
       let base;
       if (f.kind === 'diff') {
-        base = await tx.objectStore('manifests').get([cn, f.baseSeq]);
+        base = await baseRead;
         if (!base) throw new VaultError('MISSING_BASE', `backup refused: diff seq ${f.seq} of card ${cn} is relative to seq ${f.baseSeq}, which the vault does not hold`);
         if (pageCountOf(base) !== pageCount) throw new VaultError('CORRUPT', `manifest of card ${cn} seq ${f.baseSeq} does not cover ${pageCount} pages`);
         // A base whose packs are gone cannot carry a diff: the host falls back to a full.
