@@ -32,6 +32,14 @@ export async function longChain(e: Engine, diffs: number) {
   const replayFirstMs = ms(t0);
   const planned = await timed(5, () => replay(v, cn, newest));
   const readAll = await timed(3, async () => readAllSteps(v, await replay(v, cn, newest)));
+  // What the replay plan read before issue 15's change, as raw requests: every backup row
+  // and every pack of the range, in one transaction (the plan also sliced every record).
+  const everyRow = await timed(3, async () => {
+    const tx = v.db.transaction(['backups', 'packs']);
+    const range = IDBKeyRange.bound([cn, 0], [cn, newest]);
+    const [rows, packs] = await Promise.all([tx.objectStore('backups').getAll(range), tx.objectStore('packs').getAll(range)]);
+    return rows.length + packs.length;
+  });
   const firstPage = await timed(5, () => v.timeline(cn, { limit: 50 }));
   // The raw floor of the first page: the same 50 rows by one cursor over the backups store.
   const rawFirst = await timed(5, async () => {
@@ -61,6 +69,7 @@ export async function longChain(e: Engine, diffs: number) {
     replayAfterBackupSteps: after.steps.length,
     replayPlanAndReadAllMs: readAll.ms,
     replayRecordsRead: readAll.value,
+    rawEveryRowAndPackMs: everyRow.ms,
     timelineFirstPage: { entries: firstPage.value.length, ...ratio(firstPage.ms, rawFirst.ms) },
   };
 }

@@ -26,6 +26,7 @@ interface Suite {
     replayFirstPlanMs?: number;
     replayAfterBackupMs?: number;
     replayPlanAndReadAllMs?: number;
+    rawEveryRowAndPackMs?: number;
     buildMs: number;
     timelineFirstPage: R & { entries: number };
   };
@@ -82,6 +83,7 @@ const entry: BenchEntry = {
       if (c.replayFirstPlanMs !== undefined) rows.push({ case: '  the first replay plan of the card (its links built from every backup row)', ms: c.replayFirstPlanMs, goal: '-', engine: 'chromium' });
       if (c.replayAfterBackupMs !== undefined) rows.push({ case: '  the replay plan right after one more backup (links appended)', ms: c.replayAfterBackupMs, goal: '-', engine: 'chromium' });
       if (c.replayPlanAndReadAllMs !== undefined) rows.push({ case: "  the plan plus reading every step's records (64 steps a read, as the host sends them)", ms: c.replayPlanAndReadAllMs, goal: '-', engine: 'chromium' });
+      if (c.rawEveryRowAndPackMs !== undefined) rows.push({ case: '  raw getAll of every backup row and pack of the range (what the replay plan read before)', ms: c.rawEveryRowAndPackMs, goal: '-', engine: 'chromium' });
       rows.push(row('timeline first page (50) of 10,001 (vs raw cursor of 50 rows)', s.chain10k.timelineFirstPage, '-'));
     }
     if (s.verify1000) {
