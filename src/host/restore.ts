@@ -130,7 +130,7 @@ function stoppedAfter(e: unknown, done: number, sizes: readonly StepSize[]): unk
   const last = sizes[done - 1];
   if (!(e instanceof VaultError) || !last) return e;
   const h = toHostError(e, 'restore');
-  const msg = `restore stopped after step ${done} of ${sizes.length}: the card now holds seq ${last.seq}, a whole earlier point of the chain (restore again once the vault is mended, or restore compacted). ${h.message}`;
+  const msg = `restore stopped after step ${done} of ${sizes.length}: the card now holds seq ${last.seq}, a whole earlier point of the chain (a compacted restore needs only each page's newest copy and may still work). ${h.message}`;
   return new HostError(h.code, msg, { cause: e });
 }
 

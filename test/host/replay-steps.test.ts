@@ -65,7 +65,7 @@ describe('replay restore, steps read as sent', () => {
     const err = (await restore(t, vault, { pin: PIN, card: CARD_A, seq: 70, mode: 'replay' }).catch((e: unknown) => e)) as HostError;
     expect(err.code).toBe('VAULT');
     expect(err.message).toBe(
-      `restore stopped after step 64 of 70: the card now holds seq 64, a whole earlier point of the chain (restore again once the vault is mended, or restore compacted). restore: card ${CARD_A} seq 70: the pages stored by seq 66 are missing`,
+      `restore stopped after step 64 of 70: the card now holds seq 64, a whole earlier point of the chain (a compacted restore needs only each page's newest copy and may still work). restore: card ${CARD_A} seq 70: the pages stored by seq 66 are missing`,
     );
     expect(card.inspect().point).toEqual({ card: CARD_A, seq: 64 });
     expect(card.inspect().restoreInProgress).toBe(false);
