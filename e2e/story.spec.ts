@@ -105,3 +105,30 @@ test('three wrong PINs block the card; the blocked state is shown', async ({ pag
   await expect(dialog.getByRole('alert')).toContainText('Your PIN is blocked');
   await expect(page.getByText('No backups yet.')).toBeVisible();
 });
+
+test('step by step (replay, claim 15): the full backup, then every change in order, onto a replacement card', async ({ page }) => {
+  const errors = collectErrors(page);
+  await startDemo(page);
+  await backUp(page, 1);
+  for (const [seq, allergy] of [[2, 'cedar pollen'], [3, 'birch pollen']] as const) {
+    await page.getByLabel('Allergy (adds a medical record)').fill(allergy);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(app(page, 'medical')).toContainText(`Allergy: ${allergy}`);
+    await backUp(page, seq);
+  }
+  await page.getByRole('button', { name: 'Issue a replacement card' }).click();
+  await expect(page.getByTestId('card-number')).toHaveText('4900 0000 0000 0002');
+  await expect(app(page, 'medical')).not.toContainText('cedar pollen');
+
+  await page.getByRole('button', { name: 'Restore… #3' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Restore backup no. 3' });
+  await dialog.getByRole('radio', { name: /Step by step/ }).check();
+  await dialog.getByRole('button', { name: 'Restore', exact: true }).click();
+  await enterPin(page, 'restore');
+  await expect(dialog.getByTestId('restore-result')).toContainText('Backup no. 3 is now on the new card', { timeout: 60_000 });
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  // Each step's records came from the vault as the host sent them: both later records are on the new card.
+  await expect(app(page, 'medical')).toContainText('Allergy: cedar pollen');
+  await expect(app(page, 'medical')).toContainText('Allergy: birch pollen');
+  expect(errors).toEqual([]);
+});
