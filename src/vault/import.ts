@@ -258,11 +258,13 @@ export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportR
   // them, and the transaction is held open until they are in (holdOpen).
   let verdict: Promise<VaultError | undefined> | undefined;
   const signatures = () => (verdict ??= fileSignatureProblem(cards).then(async (p) => p ?? (await vaultSignatureProblem(cards, known))));
-  // A refusal of what the file means against the vault comes after a signature refusal, as when signatures came first.
-  const refuse = async (e: unknown): Promise<never> => {
-    throw e instanceof VaultError ? ((await signatures()) ?? e) : e;
-  };
   const tx = writeAllTx(db);
+  // A refusal of the file against the vault comes after a signature refusal, as when
+  // signatures came first. Waited for inside the transaction, held open: the packs put
+  // early must not commit while the signatures are checked (the abort takes them back).
+  const refuse = async (e: unknown): Promise<never> => {
+    throw e instanceof VaultError ? ((await holdOpen(tx, signatures())) ?? e) : e;
+  };
   try {
     await inTransaction(tx, async () => {
       const held = await readHeld(tx, cardNumbers);

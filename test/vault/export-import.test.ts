@@ -181,6 +181,24 @@ describe('export and import', () => {
     w.close();
   });
 
+  it('a version-2 file refused for disagreeing with the vault (CONFLICT, its packs already put) leaves the vault unchanged', async () => {
+    const src = await freshFactory().open();
+    const a = new CardModel({ seed: 21, version: 2 });
+    await store(src, a.next('full'));
+    for (let i = 0; i < 3; i++) await store(src, a.next('diff', 2));
+    const w = await freshFactory().open();
+    // Another history under the same card number and certificate: seq 1 differs, seqs 2-4 (and their packs) are new.
+    const twin = new CardModel({ seed: 21, version: 2 });
+    twin.rng.next();
+    await store(w, twin.next('full'));
+    const before = await dump(w);
+    const e = await refused(w.importFile(await src.exportFile()));
+    expect(e).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('seq 1: the vault holds a different backup') });
+    expect(await dump(w)).toEqual(before);
+    src.close();
+    w.close();
+  });
+
   it('refuses a file whose backups disagree with what the vault holds', async () => {
     const { v, a } = await populated();
     // another vault saw a different seq 1 for the same card number (another card history)
