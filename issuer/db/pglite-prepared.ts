@@ -56,6 +56,8 @@ const concat = (parts: readonly Uint8Array[]) => {
 };
 
 const SYNC = message('S', []);
+/** Statement names, unique in this process (two query functions may share one PGlite). */
+let counter = 0;
 const EXECUTE_SYNC = message('E', [cstring(''), int32(0)], SYNC);
 
 interface Prepared {
@@ -70,36 +72,39 @@ interface BackendMessage {
   fields?: ({ name: string; dataTypeID: number } | string | null)[];
 }
 
-/** A query function over `pg` with named statements (at most `max` texts kept). */
+/** A query function over `pg` with named statements for its first `max` statement texts
+ *  (the service has a few dozen); texts past those go through PGlite's own `query`, so no
+ *  prepared statement is ever dropped while a caller may still bind it. */
 export function preparedQuery(pg: PGlite, max = 1000) {
-  const statements = new Map<string, Prepared>();
-  let counter = 0;
+  // The promise, so that callers of one new text at the same moment share its Parse.
+  const statements = new Map<string, Promise<Prepared>>();
 
   const run = (msg: Uint8Array) =>
     pg._runExclusiveTransaction(() => pg._runExclusiveQuery(async () => (await pg.execProtocol(msg)).messages as unknown as BackendMessage[]));
 
-  async function prepare(sql: string): Promise<Prepared> {
-    const known = statements.get(sql);
-    if (known) return known;
-    // Past the bound, texts are prepared again under new names (the service's are a few
-    // dozen; the bound only stops a caller's varying texts from growing the map).
-    if (statements.size >= max) statements.clear();
+  async function parse(sql: string): Promise<Prepared> {
     const name = `icv_${++counter}`;
     const replies = await run(concat([message('P', [cstring(name), cstring(sql), int16(0)]), message('D', [utf8.encode('S'), cstring(name)]), SYNC]));
     const params = replies.find((m) => m.name === 'parameterDescription');
     const rows = replies.find((m) => m.name === 'rowDescription');
-    const p: Prepared = {
+    return {
       name,
       paramTypes: params?.dataTypeIDs ?? [],
       fields: ((rows?.fields ?? []) as { name: string; dataTypeID: number }[]).map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })),
     };
-    statements.set(sql, p);
-    return p;
   }
 
   return async function query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     await pg.waitReady;
-    const st = await prepare(sql);
+    let prepared = statements.get(sql);
+    if (!prepared) {
+      if (statements.size >= max) return (await pg.query<T>(sql, [...params])).rows;
+      prepared = parse(sql);
+      statements.set(sql, prepared);
+      // A text that does not parse is not kept: the next call reports its error again.
+      prepared.catch(() => statements.delete(sql));
+    }
+    const st = await prepared;
     if (params.length !== st.paramTypes.length) {
       throw new Error(`statement takes ${st.paramTypes.length} parameters, ${params.length} given`);
     }

@@ -40,14 +40,17 @@ describe('PGlite prepared statements', () => {
   });
 
   it('refuses as query does (a constraint, bad SQL, the wrong number of parameters), and goes on working', async () => {
+    const query = preparedQuery(pg); // its own, far from its bound of texts
     await expect(query('INSERT INTO t (id) VALUES ($1)', [1])).rejects.toThrow(/duplicate key/);
     await expect(query('SELEC 1')).rejects.toThrow(/syntax error/);
     await expect(query('SELECT $1::integer AS v', [])).rejects.toThrow(/1 parameters, 0 given/);
     expect(await query('SELECT $1::integer AS v', [5])).toEqual([{ v: 5 }]);
   });
 
-  it('keeps working past its bound of statement texts', async () => {
+  it('keeps working past its bound of statement texts, and shares one Parse between callers of a new text', async () => {
     for (let k = 0; k < 10; k++) expect(await query(`SELECT $1::integer + ${k} AS v`, [1])).toEqual([{ v: 1 + k }]);
+    const again = await Promise.all([1, 2, 3].map((v) => query('SELECT $1::integer * 2 AS v', [v])));
+    expect(again).toEqual([[{ v: 2 }], [{ v: 4 }], [{ v: 6 }]]);
   });
 
   it('waits for a transaction in progress instead of running inside it', async () => {
