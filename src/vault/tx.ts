@@ -6,6 +6,8 @@
 interface Abortable {
   readonly done: Promise<void>;
   abort(): void;
+  /** Why the engine aborted the transaction (a failed request, quota), if it did. */
+  readonly error?: DOMException | null;
 }
 
 export type Track = <P>(p: Promise<P>) => Promise<P>;
@@ -24,21 +26,15 @@ export async function inTransaction<T>(tx: Abortable, body: (track: Track) => Pr
     await tx.done;
     return value;
   } catch (e) {
+    // A request that failed because its transaction aborted says only AbortError; the
+    // transaction's own error (a bare request's failure, quota, disk) says why.
+    const why = nameOf(e) === 'AbortError' ? tx.error : undefined;
     try {
       tx.abort();
     } catch {
       // already committed or aborted: the error below is what matters
     }
-    // A request that failed because its transaction aborted says only AbortError; the
-    // transaction's own error (quota, disk) says why, e.g. under a bare request's failure.
-    if (nameOf(e) === 'AbortError') {
-      const why = await tx.done.then(
-        () => undefined,
-        (x: unknown) => x,
-      );
-      if (why !== undefined && nameOf(why) !== 'AbortError') throw why;
-    }
-    throw e;
+    throw why ?? e;
   }
 }
 
