@@ -2,8 +2,8 @@
  * The write path: one backup from the card into the vault, all or nothing.
  * Validation that needs no storage runs first; then ONE readwrite transaction reads the
  * card row and the base manifest, checks sequence and page map, and writes
- * pack -> manifest -> backup row -> card head: four requests, whatever the card's size
- * (one request per sealed page cost 15x a raw put of the same bytes, issue 15). Any
+ * pack -> manifest -> uses -> backup row -> card head: a handful of requests whatever the
+ * card's size (one request per sealed page cost 15x a raw put of the same bytes, issue 15). Any
  * refusal aborts it, so nothing of a refused or interrupted backup is ever visible.
  */
 import { headerHash, TAG_BYTES, type SealedRecord } from '../protocol/backup-format.ts';
@@ -79,7 +79,9 @@ function prepare(input: CommitInput, pending: Promise<void>[]): Prepared {
     sealed.set(r.sealed, i * recordBytes);
     pages[i] = r.page;
   }
-  // Hashed while the signature is checked (both WebCrypto, both before the transaction).
+  // Hashed before the transaction, as the signature is checked (both WebCrypto: awaiting
+  // either inside would let it commit; Chromium 156 does both inside the call, so they add
+  // to the put: the floor in bench/vault-measure.ts).
   const pack: PackRow = { cardNumber: f.cardNumber, seq: f.seq, pages, recordBytes, sealed, hash: '' };
   pending.push(digestHex(sealed).then((h) => void (pack.hash = h)));
   const bytes = input.wrappedKey.length + input.header.length + (input.headerSignature?.length ?? 0) + ordered.length * (2 + recordBytes);

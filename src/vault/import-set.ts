@@ -1,8 +1,8 @@
 /**
  * What an import writes, whichever file version it came from: per card, the rows to add
  * and one pack per backup seq. Built by export-check (version 1, from per-page blobs) or
- * export-check-v2 (version 2, packs as stored); then every header's card signature is
- * checked here, all at once, before anything is written.
+ * export-check-v2 (version 2, packs as stored); every header's card signature is checked
+ * here, inside import's write transaction before it commits (import.ts says why).
  */
 import { VaultError } from './errors.ts';
 import type { ExportCard } from './export-format.ts';

@@ -12,8 +12,9 @@
  * card signs nothing). A version-2 header the vault cannot check (no certificate) is
  * refused, never taken on trust.
  *
- * Ed25519 is checked by WebCrypto where the platform has it (native, and async, so many
- * headers are checked at once: verify and import check hundreds), else by @noble/curves.
+ * Ed25519 is checked by WebCrypto where the platform has it (native; Chromium 156 does the
+ * work inside each call, on the calling thread, measured: so issuing many at once only
+ * helps where the platform runs them elsewhere, as Node does), else by @noble/curves.
  */
 import { decodeCardCertificate, HEADER_SIGNATURE_BYTES, headerSignatureMessage, verifyHeaderSignature, WRAPPED_KEY_V2_BYTES } from '../protocol/trust/index.ts';
 import { toHex } from './hash.ts';

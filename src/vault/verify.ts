@@ -108,8 +108,8 @@ interface Signed {
 }
 
 /**
- * The card signatures of the anchors (or of every header), all at once (WebCrypto, off the
- * main thread). If an anchor fails, what it vouched for is unproven, so every header is
+ * The card signatures of the anchors (or of every header), issued together (WebCrypto;
+ * Chromium 156 does the work in each call, on this thread). If an anchor fails, what it vouched for is unproven, so every header is
  * then checked. Findings in seq order.
  */
 async function checkSignatures(c: CardRow, signed: readonly Signed[], mode: 'chain' | 'every'): Promise<Finding[]> {
@@ -186,8 +186,8 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
     if (m && !mf.some((f) => f.code === 'MANIFEST_SHAPE')) noteUses(uses, m);
   }
   await tx.done;
-  // The signatures are checked (off the main thread) while the packs are read and hashed;
-  // their findings go here, after the headers', when they are in.
+  // The signatures are issued now, before the packs are read and hashed; their findings
+  // go here, after the headers', when they are in.
   const signaturesAt = out.length;
   const signatureFindings = checkSignatures(c, signed, opts.signatures ?? 'chain');
   // Every pack a manifest or a backup names must exist, whether or not this run reads it.
@@ -216,8 +216,8 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
       : await rtx.store.getAll(IDBKeyRange.bound([card, batch[0] as number], [card, batch[batch.length - 1] as number]), batch.length);
     const bySeq = new Map(read.filter((p) => p !== undefined).map((p) => [p.seq, p]));
     const packs = batch.map((s) => bySeq.get(s));
-    // A batch's hashes all at once (WebCrypto runs them off the main thread); the budget is
-    // then spent a batch at a time, the first batch always.
+    // A batch's hashes together (WebCrypto; in Chromium 156 each runs in its call, on
+    // this thread); the budget is then spent a batch at a time, the first batch always.
     if ((stop = overBudget())) break;
     const hashes = await Promise.all(packs.map((p) => (p && !packShapeProblem(p, c.memorySize / c.pageSize, c.pageSize + TAG_BYTES) ? digestHex(p.sealed) : undefined)));
     for (const [j, s] of batch.entries()) {
