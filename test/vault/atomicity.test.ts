@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inProcessLocks, openVault, VaultError, type Vault } from '../../src/vault/index.ts';
 import { CardModel } from './card-model.ts';
-import { headerHash } from '../../src/protocol/backup-format.ts';
-import { fromHex } from '../../src/protocol/bytes.ts';
-import { readV2, rebuildV2 } from './export-file.ts';
-import { dump, freshFactory, hexOf, store } from './setup.ts';
+import { forgeHeader, rebuildV2 } from './export-file.ts';
+import { dump, freshFactory, store } from './setup.ts';
 
 /** Make IndexedDB fail on the n-th put into `storeName`, as a crash or a full disk would. */
 function failPut(storeName: string, error: () => Error, after = 0) {
@@ -80,13 +78,7 @@ describe('import atomicity (the signatures are checked inside the write transact
 
   it('a forged header (hashes recomputed) is refused after the writes were issued, and the transaction is aborted: the vault is unchanged', async () => {
     const { v, file, before } = await setup();
-    const forged = await readV2(file);
-    const newest = forged.index.backups[3];
-    if (!newest) throw new Error('no backup');
-    const h = fromHex(newest.header);
-    h[30] = (h[30] as number) ^ 1; // a byte of the date
-    newest.header = hexOf(h);
-    newest.headerHash = hexOf(headerHash(h));
+    const forged = await forgeHeader(file, 3);
     const puts = vi.spyOn(IDBObjectStore.prototype, 'put');
     const e = await v.importFile(await rebuildV2(forged)).catch((x: unknown) => x);
     expect(e).toMatchObject({ code: 'BAD_FILE', message: expect.stringContaining('seq 4: the header\'s card signature does not verify') });

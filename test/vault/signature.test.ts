@@ -6,7 +6,7 @@ import { concat, fromHex } from '../../src/protocol/bytes.ts';
 import { signHeader } from '../../src/protocol/trust/index.ts';
 import type { Vault } from '../../src/vault/index.ts';
 import { CardModel, Rng, type ModelBackup } from './card-model.ts';
-import { rebuildV2, readV2 } from './export-file.ts';
+import { forgeHeader, rebuildV2, readV2 } from './export-file.ts';
 import { dump, freshFactory, hexOf, refused } from './setup.ts';
 
 const v2card = (seed: number) => new CardModel({ seed, version: 2 });
@@ -180,13 +180,7 @@ describe('card-signed headers', () => {
       return e;
     };
     // A newest header forged, its hashes recomputed (and the chain's digest too).
-    const forged = await readV2(file);
-    const newest = forged.index.backups[3];
-    if (!newest) throw new Error('no backup');
-    const h = fromHex(newest.header);
-    h[30] = (h[30] as number) ^ 1; // a byte of the date
-    newest.header = hexOf(h);
-    newest.headerHash = hexOf(headerHash(h));
+    const forged = await forgeHeader(file, 3);
     await refuse(await rebuildV2(forged), `not a usable vault export: card ${card.cardNumber} seq 4: the header's card signature does not verify: the header or the wrapped key is not the one the card made`);
     // The same with the certificate and signatures left out: a version-2 header cannot be taken on trust.
     const stripped = await readV2(await rebuildV2(forged));
