@@ -24,7 +24,9 @@
 import { concat } from '../protocol/bytes.ts';
 import { sha256Hex } from './hash.ts';
 
-const keptHash = (wrappedKey: Uint8Array, signature: Uint8Array): string => sha256Hex(concat(wrappedKey, signature));
+/** The bytes `signatureHash` is the SHA-256 of: wrapped key ‖ signature. */
+export const keptBytes = (wrappedKey: Uint8Array, signature: Uint8Array): Uint8Array => concat(wrappedKey, signature);
+const keptHash = (wrappedKey: Uint8Array, signature: Uint8Array): string => sha256Hex(keptBytes(wrappedKey, signature));
 
 /** The signature as the vault keeps it, with the SHA-256 that wrapped key ‖ signature had when it was checked. */
 export function keptSignature(wrappedKey: Uint8Array | undefined, signature: Uint8Array | undefined): { headerSignature?: Uint8Array; signatureHash?: string } {
@@ -57,7 +59,18 @@ export function anchorsOf(links: readonly SignedLink[]): Set<number> {
   return anchors;
 }
 
-/** Is the stored signature of the signing kind and, with its wrapped key, unaltered since it was checked? */
-export function signatureIntact(certificate: Uint8Array | undefined, headerVersion: number, wrappedKey: Uint8Array | undefined, signature: Uint8Array | undefined, signatureHash: string | undefined): boolean {
-  return certificate !== undefined && headerVersion === 2 && signature?.length === 64 && wrappedKey !== undefined && signatureHash !== undefined && keptHash(wrappedKey, signature) === signatureHash;
+/**
+ * Is the stored signature of the signing kind and, with its wrapped key, unaltered since it
+ * was checked? `actual`: the SHA-256 hex of keptBytes, if already made (verify makes them
+ * all with its other hashes).
+ */
+export function signatureIntact(
+  certificate: Uint8Array | undefined,
+  headerVersion: number,
+  wrappedKey: Uint8Array | undefined,
+  signature: Uint8Array | undefined,
+  signatureHash: string | undefined,
+  actual?: string,
+): boolean {
+  return certificate !== undefined && headerVersion === 2 && signature?.length === 64 && wrappedKey !== undefined && signatureHash !== undefined && (actual ?? keptHash(wrappedKey, signature)) === signatureHash;
 }

@@ -19,7 +19,7 @@ import { checkChain } from './chain.ts';
 import { asWholeCheck, lastChecks, recordChecks, wholeCheckKey } from './check-log.ts';
 import { checkHeader, checkManifest, checkRow, type Finding } from './checks.ts';
 import { signatureProblem, type SignedParts } from './signature.ts';
-import { anchorsOf, signatureIntact, type SignedLink } from './signed-chain.ts';
+import { anchorsOf, keptBytes, signatureIntact, type SignedLink } from './signed-chain.ts';
 import type { StoredHeader } from './versions.ts';
 import { mapBytes, packShapeProblem } from './manifest.ts';
 import { cardRange, type CardRow, type CheckRow, type ManifestRow, type PackRow, type VaultDB } from './schema.ts';
@@ -87,7 +87,9 @@ function checkPack(c: CardRow, seq: number, pack: PackRow | undefined, actual: s
   if (bits) {
     const held = new Uint8Array(bits.length);
     for (const p of pack.pages) held[p] = 1;
-    if (bits.some((b, p) => b === 1 && held[p] === 0))
+    let lacking = false;
+    for (let p = 0; p < bits.length && !lacking; p++) lacking = bits[p] === 1 && held[p] === 0;
+    if (lacking)
       for (const m of uses.manifests) {
         const lost: number[] = [];
         m.seqs.forEach((s, p) => s === seq && held[p] === 0 && lost.push(p));
@@ -155,28 +157,31 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
   const uses: Uses = { need: new Map(), manifests: [] };
   // Header and page-map hashes all at once with WebCrypto (the reads above are done, so
   // letting this transaction commit meanwhile is fine).
-  const [headerHashes, tombHashes, mapHashes] = await Promise.all([
+  const kept = (x: SignedParts) => (x.wrappedKey && x.headerSignature?.length === 64 ? digestHex(keptBytes(x.wrappedKey, x.headerSignature)) : undefined);
+  const [headerHashes, tombHashes, rowKept, tombKept, mapHashes] = await Promise.all([
     Promise.all(rows.map((r) => digestHex(r.header))),
     Promise.all(tombs.map((t) => digestHex(t.header))),
+    Promise.all(rows.map(kept)),
+    Promise.all(tombs.map(kept)),
     Promise.all([...manifests.values()].map(async (m) => [m.seq, await digestHex(mapBytes(m))] as const)).then((xs) => new Map(xs)),
   ]);
   const own = new Map<number, number[]>();
   // Every header's place in the signed chain; which signatures are checked is decided below.
   const signed: Signed[] = [];
-  const note = (x: SignedParts & { seq: number; signatureHash?: string }, actual: string, f: StoredHeader | undefined) =>
+  const note = (x: SignedParts & { seq: number; signatureHash?: string }, actual: string, f: StoredHeader | undefined, keptActual: string | undefined) =>
     signed.push({
       parts: x,
-      link: { seq: x.seq, actualHash: actual, prevHash: f && toHex(f.prevHash), signatureIntact: signatureIntact(c.certificate, f?.version ?? 0, x.wrappedKey, x.headerSignature, x.signatureHash) },
+      link: { seq: x.seq, actualHash: actual, prevHash: f && toHex(f.prevHash), signatureIntact: signatureIntact(c.certificate, f?.version ?? 0, x.wrappedKey, x.headerSignature, x.signatureHash, keptActual) },
     });
   for (const [i, t] of tombs.entries()) {
     const h = checkHeader(card, t.seq, t.header, t.headerHash, tombHashes[i]);
     out.push(...h.findings);
-    note(t, tombHashes[i] as string, h.fields);
+    note(t, tombHashes[i] as string, h.fields, tombKept[i]);
   }
   for (const [i, row] of rows.entries()) {
     const h = checkHeader(card, row.seq, row.header, row.headerHash, headerHashes[i]);
     out.push(...h.findings);
-    note(row, headerHashes[i] as string, h.fields);
+    note(row, headerHashes[i] as string, h.fields, rowKept[i]);
     if (!h.fields) continue;
     out.push(...checkRow(row, h.fields));
     const m = manifests.get(row.seq);
