@@ -6,6 +6,7 @@
  * Shared by verify and import, so both judge a chain the same way.
  */
 import { ZERO_HEX } from './read.ts';
+import { lowerBound } from './sorted.ts';
 
 export interface ChainLink {
   seq: number;
@@ -26,18 +27,7 @@ export function checkChain(links: readonly ChainLink[]): ChainProblem[] {
   const byHash = new Map(sorted.map((l) => [l.headerHash, l]));
   const out: ChainProblem[] = [];
   const settled = sorted.filter((l) => l.settled).map((l) => l.seq);
-  // How many settled seqs are below `seq` (binary search: chains run to 10,000s of links).
-  const below = (seq: number) => {
-    let lo = 0;
-    let hi = settled.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((settled[mid] as number) < seq) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  const nearestBelow = (seq: number) => settled[below(seq) - 1];
+  const nearestBelow = (seq: number) => settled[lowerBound(settled, seq) - 1];
   for (const l of sorted) {
     if (l.prevHash === ZERO_HEX) {
       const earlier = nearestBelow(l.seq);
@@ -50,7 +40,7 @@ export function checkChain(links: readonly ChainLink[]): ChainProblem[] {
         out.push({ seq: l.seq, severity: 'damage', message: `seq ${l.seq} chains to seq ${prev.seq}, which is not older` });
         continue;
       }
-      const skipped = settled.slice(below(prev.seq + 1), below(l.seq));
+      const skipped = settled.slice(lowerBound(settled, prev.seq + 1), lowerBound(settled, l.seq));
       if (skipped.length > 0)
         out.push({ seq: l.seq, severity: 'damage', message: `seq ${l.seq} chains to seq ${prev.seq}, skipping acknowledged seq ${skipped.join(', ')}` });
       continue;

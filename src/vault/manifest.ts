@@ -6,6 +6,7 @@
  */
 import { KIND_CODE, pageMapHash, type BackupKind } from '../protocol/backup-format.ts';
 import { toHex } from './hash.ts';
+import { indexInSorted } from './sorted.ts';
 import type { ManifestRow, PackRow, UsesRow } from './schema.ts';
 
 export interface ManifestEntry {
@@ -82,16 +83,7 @@ export function manifestShapeProblem(m: ManifestRow, pageCount: number): string 
 }
 
 /** Index of `page` in the pack's ascending page list, or -1. */
-export function indexOfPage(pack: PackRow, page: number): number {
-  let lo = 0;
-  let hi = pack.pages.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((pack.pages[mid] as number) < page) lo = mid + 1;
-    else hi = mid;
-  }
-  return pack.pages[lo] === page ? lo : -1;
-}
+export const indexOfPage = (pack: PackRow, page: number): number => indexInSorted(pack.pages, page);
 
 /** Sealed bytes of `page` in the pack, or undefined when the pack does not hold it. */
 export function recordOf(pack: PackRow, page: number): Uint8Array | undefined {

@@ -21,6 +21,7 @@
  */
 import { KIND_CODE, type BackupKind } from '../protocol/backup-format.ts';
 import { cardRange, type BackupRow, type VaultDB } from './schema.ts';
+import { indexInSorted } from './sorted.ts';
 
 export interface Links {
   /** Every held seq of the card, ascending; the other arrays are parallel to it. */
@@ -60,16 +61,7 @@ export function linksOf(rows: readonly BackupRow[], prefix?: Links): Links {
 }
 
 /** Index of `seq` in the links, or -1. */
-export function indexOf(l: Links, seq: number): number {
-  let lo = 0;
-  let hi = l.seqs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((l.seqs[mid] as number) < seq) lo = mid + 1;
-    else hi = mid;
-  }
-  return l.seqs[lo] === seq ? lo : -1;
-}
+export const indexOf = (l: Links, seq: number): number => indexInSorted(l.seqs, seq);
 
 const isLinks = (v: unknown): v is Links =>
   typeof v === 'object' && v !== null && 'seqs' in v && v.seqs instanceof Uint32Array && 'bases' in v && v.bases instanceof Uint32Array && 'pages' in v && v.pages instanceof Uint32Array && 'kinds' in v && v.kinds instanceof Uint8Array && 'topHash' in v && typeof v.topHash === 'string';

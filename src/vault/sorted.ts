@@ -1,0 +1,19 @@
+/** Binary search in an ascending array of numbers (a pack's page list, a card's seqs): chains run to 10,000s of backups. */
+
+/** How many entries are below `x`: where `x` is, or would go. */
+export function lowerBound(sorted: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of `x`, or -1. */
+export function indexInSorted(sorted: ArrayLike<number>, x: number): number {
+  const i = lowerBound(sorted, x);
+  return sorted[i] === x ? i : -1;
+}
