@@ -109,7 +109,7 @@ describe('the issuer in the views', () => {
     expect(w.render()).toContain('data-error="recovery-code-wrong"');
     await w.actions.issuer.reportLost('4980123456789012', CODE);
     const html = w.render();
-    expect(html).toContain('Card 4980123456789012 is stop-listed (entry no. 7).');
+    expect(html).toContain('Card 4980 1234 5678 9012 is stop-listed (entry no. 7).');
     expect(html).not.toContain('data-error="recovery-code-wrong"');
     expect(w.lostCalls).toHaveLength(2);
   });

@@ -4,6 +4,7 @@
  * Shown only when the build names an issuer.
  */
 import { useState, type FormEvent } from 'react';
+import { formatCardNumber } from '../format.ts';
 import { countOf } from '../i18n/index.ts';
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
@@ -57,7 +58,7 @@ function LostForm({ demo }: { demo: boolean }) {
       </div>
       {lost && (
         <p className="notice notice-ok" role="status" data-testid="lost-done">
-          {t('lost.done', { card: lost.cardNumber, number: lost.stopNumber })}
+          {t('lost.done', { card: formatCardNumber(lost.cardNumber), number: lost.stopNumber })}
         </p>
       )}
       {/* The demo plays the issuer's personalisation desk: the service personalises a blank card with the same code. */}

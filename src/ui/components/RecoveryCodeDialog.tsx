@@ -4,6 +4,7 @@
  * says it is written down; then the app forgets it too.
  */
 import { useState } from 'react';
+import { formatCardNumber } from '../format.ts';
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
 import { Dialog } from './Dialog.tsx';
 
@@ -23,7 +24,7 @@ export function RecoveryCodeDialog() {
     // Escape does not dismiss it: the code is never shown again.
     <Dialog labelledBy="recovery-title" onClose={() => undefined} className="recovery-dialog">
       <h2 id="recovery-title">{t('recovery.title')}</h2>
-      <p className="muted">{t('recovery.card', { card: recovery.cardNumber })}</p>
+      <p className="muted">{t('recovery.card', { card: formatCardNumber(recovery.cardNumber) })}</p>
       <p>{t('recovery.body')}</p>
       <p className="recovery-code" data-testid="recovery-code" aria-label={t('recovery.title')}>
         {recovery.code}
