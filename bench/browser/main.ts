@@ -32,7 +32,8 @@ const chromiumName = () => `Chromium IndexedDB (${navigator.userAgent.match(/Chr
 async function vaultSuite() {
   const only = new URLSearchParams(location.search).get('only');
   const want = (k: string) => only === null || only.split(',').includes(k);
-  const out: Record<string, unknown> = { engine: chromiumName() };
+  // crossOriginIsolated: whether performance.now() ticked in microseconds (serve.ts sends COOP/COEP) or in 0.1 ms.
+  const out: Record<string, unknown> = { engine: chromiumName(), crossOriginIsolated };
   if (want('full')) out.fullBackup = { '64KiB': await storeFull(engine, 64 << 10, 9), '1MiB': await storeFull(engine, 1 << 20, 9), '8MiB': await storeFull(engine, 8 << 20, 5) };
   if (want('diff')) out.diff5pc1MiB = await storeDiff(engine, 9);
   if (want('chain')) out.chain10k = await longChain(engine, 10_000);

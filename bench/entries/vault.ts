@@ -16,6 +16,7 @@ interface R {
 }
 interface Suite {
   engine: string;
+  crossOriginIsolated?: boolean;
   fullBackup?: Record<'64KiB' | '1MiB' | '8MiB', R & { bytes: number; pages: number; floor?: R }>;
   diff5pc1MiB?: R & { pages: number };
   chain10k?: {
@@ -65,6 +66,8 @@ const entry: BenchEntry = {
   async run() {
     const only = process.env.VAULT_BENCH_ONLY;
     const measured = await runInChromium(only);
+    // The 2 ms references need the fine clock (serve.ts); a coarse one would make their ratios noise.
+    if (!measured.crossOriginIsolated) throw new Error('vault bench: the page is not cross-origin isolated, so its clock ticks in 0.1 ms (serve.ts sends COOP and COEP)');
     // A subset run keeps the vault figures already on file that it did not measure again.
     const s: Suite = only ? { ...previousSuite(), ...measured } : measured;
     const rows: BenchRow[] = [];
