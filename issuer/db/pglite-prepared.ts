@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { concat } from '../../src/protocol/bytes.ts';
 import type { Row } from './db.ts';
 
 // Statements through PGlite's wire protocol as named prepared statements (PostgreSQL
@@ -45,15 +46,6 @@ const int32 = (n: number) => {
   new DataView(b.buffer).setInt32(0, n);
   return b;
 };
-const concat = (parts: readonly Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
 
 const SYNC = message('S', []);
 /** Statement names, unique in this process (two query functions may share one PGlite). */
@@ -84,7 +76,7 @@ export function preparedQuery(pg: PGlite, max = 1000) {
 
   async function parse(sql: string): Promise<Prepared> {
     const name = `icv_${++counter}`;
-    const replies = await run(concat([message('P', [cstring(name), cstring(sql), int16(0)]), message('D', [utf8.encode('S'), cstring(name)]), SYNC]));
+    const replies = await run(concat(message('P', [cstring(name), cstring(sql), int16(0)]), message('D', [utf8.encode('S'), cstring(name)]), SYNC));
     const params = replies.find((m) => m.name === 'parameterDescription');
     const rows = replies.find((m) => m.name === 'rowDescription');
     return {
