@@ -74,7 +74,7 @@ async function killDuring(page: Page, n: number, fn: string, ...args: unknown[])
 test.describe('renderer killed at write points', () => {
   test('a commit: the vault reopens whole, with or without that backup, verify clean', async ({ browser }) => {
     const context = await browser.newContext();
-    for (const n of [1, 2, 3, 4, 5, 6, 7]) {
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8]) {
       const db = `kill-commit-${n}`;
       const card = '1111000011110000';
       let page = await harness(context);
@@ -84,9 +84,9 @@ test.describe('renderer killed at write points', () => {
       await killDuring(page, n, 'backup', db, card, 'diff', 7);
       page = await harness(context);
       const seqs = await value<number[]>(page, 'seqs', db, card);
-      // Writes 1-5 are the commit's one transaction (pack, manifest, uses, row, head): killed there, none of it is held.
-      // Writes 6-7 are confirmBackup's: the backup is held (unconfirmed), which the host reconciles with the card.
-      expect(seqs, `kill at write ${n}`).toEqual(n <= 5 ? [2, 1] : [3, 2, 1]);
+      // Writes 1-6 are the commit's one transaction (pack, manifest, uses, row, pack hash, head): killed there, none of it is held.
+      // Writes 7-8 are confirmBackup's: the backup is held (unconfirmed), which the host reconciles with the card.
+      expect(seqs, `kill at write ${n}`).toEqual(n <= 6 ? [2, 1] : [3, 2, 1]);
       expect(await value(page, 'verify', db), `kill at write ${n}`).toEqual([]);
       await page.close();
     }
@@ -144,7 +144,7 @@ test.describe('renderer killed at write points', () => {
       await page.evaluate(([d, s]) => (window as unknown as { vh: { writeV1(d: string, s: unknown): Promise<void> } }).vh.writeV1(d as string, s), [db, fixture.stores] as const);
       await killDuring(page, n, 'open', db);
       page = await harness(context);
-      expect(await value(page, 'open', db)).toBe(3);
+      expect(await value(page, 'open', db)).toBe(4);
       expect(await value(page, 'verify', db), `kill at write ${n}`).toEqual([]);
       expect(await value(page, 'seqs', db, '1234567890123456')).toEqual([8, 7, 6, 5, 4, 1]);
       await page.close();
@@ -162,7 +162,7 @@ test.describe('renderer killed at write points', () => {
       await page.evaluate(([d, s]) => (window as unknown as { vh: { writeV2(d: string, s: unknown): Promise<void> } }).vh.writeV2(d as string, s), [db, fixture.stores] as const);
       await killDuring(page, n, 'open', db);
       page = await harness(context);
-      expect(await value(page, 'open', db)).toBe(3);
+      expect(await value(page, 'open', db)).toBe(4);
       expect(await value(page, 'verify', db), `kill at write ${n}`).toEqual([]);
       expect(await value(page, 'seqs', db, '1234567890123456')).toEqual([9, 8, 7, 6, 5, 4, 1]);
       await page.close();

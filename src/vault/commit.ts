@@ -1,10 +1,11 @@
 /**
  * The write path: one backup from the card into the vault, all or nothing.
  * Validation that needs no storage runs first; then ONE readwrite transaction reads the
- * card row and the base manifest, checks sequence and page map, and writes
- * pack -> manifest -> uses -> backup row -> card head: a handful of requests whatever the
- * card's size (one request per sealed page cost 15x a raw put of the same bytes, issue 15). Any
- * refusal aborts it, so nothing of a refused or interrupted backup is ever visible.
+ * card row and the base manifest, puts the pack, hashes it while the engine stores it,
+ * checks sequence and page map, and writes manifest -> uses -> backup row -> pack hash ->
+ * card head: a handful of requests whatever the card's size (one request per sealed page
+ * cost 15x a raw put of the same bytes, issue 15). Any refusal aborts it, so nothing of a
+ * refused or interrupted backup is ever visible.
  */
 import { headerHash, TAG_BYTES, type SealedRecord } from '../protocol/backup-format.ts';
 import { storageError, VaultError } from './errors.ts';
@@ -14,7 +15,7 @@ import { digestHex, shortHash, toHex } from './hash.ts';
 import { manifestMapHash, overlay, pageCountOf, refsOf, usesOf } from './manifest.ts';
 import type { BackupRow, CardRow, PackRow, VaultDB } from './schema.ts';
 import { keptSignature } from './signed-chain.ts';
-import { inTransaction } from './tx.ts';
+import { holdOpen, inTransaction } from './tx.ts';
 
 export interface CommitInput {
   /** Wrapped card-unique key as the card sent it: 79 bytes (protocol version 1) or 99 (version 2). */
@@ -46,8 +47,8 @@ interface Prepared {
 
 const bad = (msg: string) => new VaultError('BAD_INPUT', `backup refused: ${msg}`);
 
-/** Checks that need no storage: header and key decode, records fit the header; the pack, its hash pushed onto `pending`. */
-function prepare(input: CommitInput, pending: Promise<void>[]): Prepared {
+/** Checks that need no storage: header and key decode, records fit the header; the pack (hashed later, in the transaction). */
+function prepare(input: CommitInput): Prepared {
   const h = decodeStoredHeader(input.header);
   if (!h.ok) throw new VaultError('BAD_INPUT', `backup refused: ${h.error.message}`, { cause: h.error });
   const f = h.value;
@@ -79,11 +80,9 @@ function prepare(input: CommitInput, pending: Promise<void>[]): Prepared {
     sealed.set(r.sealed, i * recordBytes);
     pages[i] = r.page;
   }
-  // Hashed before the transaction, as the signature is checked (both WebCrypto: awaiting
-  // either inside would let it commit; Chromium 156 does both inside the call, so they add
-  // to the put: the floor in bench/vault-measure.ts).
-  const pack: PackRow = { cardNumber: f.cardNumber, seq: f.seq, pages, recordBytes, sealed, hash: '' };
-  pending.push(digestHex(sealed).then((h) => void (pack.hash = h)));
+  // No hash inside: it is computed once the pack is put, while the engine stores it, and
+  // kept in packHashes (pack-hash.ts).
+  const pack: PackRow = { cardNumber: f.cardNumber, seq: f.seq, pages, recordBytes, sealed };
   const bytes = input.wrappedKey.length + input.header.length + (input.headerSignature?.length ?? 0) + ordered.length * (2 + recordBytes);
   return { fields: f, headerHash: toHex(headerHash(input.header)), carried: Array.from(pages), pack, bytes };
 }
@@ -98,43 +97,46 @@ function checkCard(card: CardRow, f: StoredHeader): void {
 
 /** Store one backup. Returns the stored row (unconfirmed until confirmBackup). */
 export async function commitBackup(db: VaultDB, input: CommitInput, now: () => number): Promise<BackupRow> {
-  const pending: Promise<void>[] = [];
-  const p = prepare(input, pending);
+  const p = prepare(input);
   const f = p.fields;
   const cn = f.cardNumber;
-  // With the certificate handed (the host's way), the signature is checked before the
-  // write transaction (WebCrypto awaits, which would let a transaction commit early), and
-  // the transaction makes sure the card row keeps that same certificate. Without it, the
-  // one kept on the card row is used, checked inside the transaction, synchronously.
+  // With the certificate handed (the host's way), the signature is checked inside the
+  // write transaction, while the engine stores the pack (WebCrypto: in its call, on this
+  // thread), and the transaction makes sure the card row keeps that same certificate.
+  // Without it, the one kept on the card row is used, checked synchronously. Either way a
+  // bad signature aborts the transaction before it commits.
   let checked: Uint8Array | undefined;
   if (input.cardCertificate) {
     const c = certificateProblem(input.cardCertificate, cn);
     if (c) throw new VaultError('BAD_SIGNATURE', `backup refused: ${c}`);
-    const sig = signatureProblem(input.cardCertificate, cn, input);
-    pending.push(
-      sig.then((problem) => {
-        if (problem) throw new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: ${problem}`);
-      }),
-    );
     checked = input.cardCertificate;
   }
-  await Promise.all(pending);
-  const tx = db.transaction(['packs', 'manifests', 'uses', 'backups', 'cards'], 'readwrite');
+  const badSignature = (problem: string) => new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: ${problem}`);
+  let signed: Promise<string | undefined> = Promise.resolve(undefined);
+  const tx = db.transaction(['packs', 'packHashes', 'manifests', 'uses', 'backups', 'cards'], 'readwrite');
   try {
     return await inTransaction(tx, async (track) => {
-      // The pack first, before the reads: its bytes are cloned into the request now, while
-      // the reads travel; any refusal below aborts the transaction and takes it back.
-      track(tx.objectStore('packs').put(p.pack));
-      // A diff's base is read with the card row, in the same round.
+      // The card row and a diff's base are asked for first (requests run in order, so they
+      // are answered before the pack is stored), then the pack is put: its bytes are cloned
+      // into the request now. Its hash is computed while the engine stores it (WebCrypto
+      // does the work in its call, on this thread, in Chromium 156: hashing before the put
+      // added its time to the put's; measured in bench/vault-measure.ts), and the checks
+      // below run on the card row meanwhile. Any refusal aborts the transaction, pack and all.
+      const knownRead = track(tx.objectStore('cards').get(cn));
       const baseRead = f.kind === 'diff' ? track(tx.objectStore('manifests').get([cn, f.baseSeq])) : undefined;
-      const known = await tx.objectStore('cards').get(cn);
+      track(tx.objectStore('packs').put(p.pack));
+      const hashed = digestHex(p.pack.sealed);
+      if (checked) signed = signatureProblem(checked, cn, input);
+      hashed.catch(() => undefined);
+      signed.catch(() => undefined);
+      const known = await knownRead;
       if (known) checkCard(known, f);
       if (checked && known?.certificate && !sameBytes(known.certificate, checked))
         throw new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: the certificate handed differs from the one the vault keeps for this card`);
       const certificate = checked ?? known?.certificate;
       if (!checked) {
         const sig = signatureProblemNow(certificate, cn, input);
-        if (sig) throw new VaultError('BAD_SIGNATURE', `backup refused: card ${cn} seq ${f.seq}: ${sig}`);
+        if (sig) throw badSignature(sig);
       }
       if (certificate && known && !known.certificate && known.headSeq > 0)
         throw new VaultError(
@@ -202,10 +204,18 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
       track(tx.objectStore('manifests').put(manifest));
       track(tx.objectStore('uses').put(usesOf(manifest)));
       track(tx.objectStore('backups').put(row));
+      // The pack's hash and the signature's verdict, once in: the transaction is held
+      // open by small reads until then.
+      const [hash, problem] = await holdOpen(() => tx.objectStore('cards').count(), Promise.all([hashed, signed]));
+      if (problem) throw badSignature(problem);
+      track(tx.objectStore('packHashes').put({ cardNumber: cn, seq: f.seq, hash }));
       track(tx.objectStore('cards').put(card));
       return row;
     });
   } catch (e) {
+    // A forged header is reported as that, whatever else its backup got wrong.
+    const problem = e instanceof VaultError && e.code !== 'BAD_SIGNATURE' ? await signed.catch(() => undefined) : undefined;
+    if (problem) throw badSignature(problem);
     throw storageError(e, `backup of card ${cn} seq ${f.seq}`, p.bytes + (f.memorySize / f.pageSize) * 5);
   }
 }

@@ -60,6 +60,7 @@ async function removeRows(tx: WriteAllTx, card: string, seqs: readonly number[],
   for (const s of candidates) {
     if (named.has(s)) continue;
     track(tx.objectStore('packs').delete([card, s]));
+    track(tx.objectStore('packHashes').delete([card, s]));
     track(tx.objectStore('checks').delete([card, s]));
     packsCollected++;
   }

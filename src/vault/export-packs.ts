@@ -54,7 +54,7 @@ export interface ContentsV2 {
   index: ExportIndexV2;
   maps: ManifestRow[];
   /** Each pack's hash already recomputed from its bytes and equal to the announced one. */
-  packs: PackRow[];
+  packs: HashedPack[];
 }
 
 /** Big-endian u32s into `out` at `at` (the file's byte order, whatever the platform's). */
@@ -71,7 +71,10 @@ function getU32s(b: Uint8Array, at: number, n: number): Uint32Array {
 }
 
 /** The whole file in one buffer: no intermediate copies of the packs. */
-export async function encodeExportV2(index: Omit<ExportIndexV2, 'maps' | 'packs'>, maps: ManifestRow[], packs: PackRow[]): Promise<Uint8Array> {
+/** A pack with the hash the vault keeps for it (pack-hash.ts), as the file carries it. */
+export type HashedPack = PackRow & { hash: string };
+
+export async function encodeExportV2(index: Omit<ExportIndexV2, 'maps' | 'packs'>, maps: ManifestRow[], packs: HashedPack[]): Promise<Uint8Array> {
   const full: ExportIndexV2 = {
     ...index,
     maps: maps.map((m) => ({ card: m.cardNumber, seq: m.seq, bytes: m.seqs.length * 5 })),
@@ -136,7 +139,7 @@ export async function decodeExportV2(file: Uint8Array, c: Container): Promise<Co
     at += m.bytes;
     return row;
   });
-  const packs = index.packs.map((p): PackRow => {
+  const packs = index.packs.map((p): HashedPack => {
     // slice, never subarray: a stored view would drag the whole file's buffer into the database.
     const row = { cardNumber: p.card, seq: p.seq, pages: getU32s(file, at, p.count), recordBytes: p.recordBytes, sealed: file.slice(at + p.count * 4, at + p.bytes), hash: p.hash };
     at += p.bytes;

@@ -8,9 +8,10 @@
 import { VaultError } from './errors.ts';
 import { EXPORT_VERSION } from './export-format.ts';
 import type { ExportIndexV2 } from './export-packs.ts';
-import { encodeExportV2 } from './export-packs.ts';
+import { encodeExportV2, type HashedPack } from './export-packs.ts';
 import { toHex } from './hash.ts';
 import { distinctSeqs } from './manifest.ts';
+import { packHashOf } from './pack-hash.ts';
 import { cardRange, type VaultDB } from './schema.ts';
 
 export interface ExportOptions {
@@ -20,7 +21,7 @@ export interface ExportOptions {
 
 export async function exportVault(db: VaultDB, opts: ExportOptions, now: () => number): Promise<Uint8Array> {
   // One read transaction: the file is a consistent snapshot even if a backup lands meanwhile.
-  const tx = db.transaction(['cards', 'backups', 'manifests', 'tombstones', 'packs']);
+  const tx = db.transaction(['cards', 'backups', 'manifests', 'tombstones', 'packs', 'packHashes']);
   // Every read requested at once, the cards with the rest: one card's key range, or the
   // whole stores (in key order, so card by card, as the index lists them).
   const range = opts.card === undefined ? undefined : cardRange(opts.card);
@@ -30,8 +31,9 @@ export async function exportVault(db: VaultDB, opts: ExportOptions, now: () => n
     tx.objectStore('tombstones').getAll(range),
     tx.objectStore('manifests').getAll(range),
     tx.objectStore('packs').getAll(range),
+    tx.objectStore('packHashes').getAll(range),
   ]);
-  const [cards, backups, tombs, manifests, held] = await reads;
+  const [cards, backups, tombs, manifests, held, hashRows] = await reads;
   if (opts.card !== undefined && cards.length === 0) throw new VaultError('NOT_FOUND', `no card ${opts.card} in the vault`);
   const index: Omit<ExportIndexV2, 'maps' | 'packs'> = {
     format: 'icvault-export',
@@ -77,7 +79,16 @@ export async function exportVault(db: VaultDB, opts: ExportOptions, now: () => n
         deletedAt: t.deletedAt,
         reason: t.reason,
       });
-  const packs = held.filter((p) => listed.has(p.cardNumber));
+  // Each pack goes out with the hash the vault keeps for it (pack-hash.ts), never one
+  // computed now: a pack altered in storage is then refused by the import, not laundered.
+  const hashes = new Map(hashRows.map((h) => [`${h.cardNumber}/${h.seq}`, h.hash]));
+  const packs: HashedPack[] = [];
+  for (const p of held) {
+    if (!listed.has(p.cardNumber)) continue;
+    const hash = packHashOf(p, hashes.get(`${p.cardNumber}/${p.seq}`));
+    if (hash === undefined) throw new VaultError('CORRUPT', `cannot export card ${p.cardNumber}: the pages stored by seq ${p.seq} have no stored hash (run verify)`);
+    packs.push({ ...p, hash });
+  }
   const have = new Map<string, Set<number>>();
   for (const p of packs) (have.get(p.cardNumber) ?? have.set(p.cardNumber, new Set()).get(p.cardNumber))?.add(p.seq);
   const maps = manifests.filter((m) => listed.has(m.cardNumber));

@@ -3,7 +3,7 @@ import { cardRange, type VaultDB } from './schema.ts';
 import type { Track } from './tx.ts';
 
 /** A readwrite transaction over every store that holds backups, for deletes and imports. */
-export const writeAllTx = (db: VaultDB) => db.transaction(['backups', 'manifests', 'uses', 'tombstones', 'cards', 'packs', 'checks'], 'readwrite');
+export const writeAllTx = (db: VaultDB) => db.transaction(['backups', 'manifests', 'uses', 'tombstones', 'cards', 'packs', 'packHashes', 'checks'], 'readwrite');
 export type WriteAllTx = ReturnType<typeof writeAllTx>;
 
 /** Recompute the card's head after deletions: newest held backup and newest confirmed. */

@@ -24,7 +24,7 @@ import { distinctSeqs, recordOf, usesOf } from './manifest.ts';
 import { unwrap } from 'idb';
 import { writeAllTx, type WriteAllTx } from './head.ts';
 import { cardRange, type BackupRow, type CardRow, type PackRow, type TombstoneRow, type VaultDB } from './schema.ts';
-import { inTransaction } from './tx.ts';
+import { holdOpen, inTransaction } from './tx.ts';
 
 export interface ImportReport {
   cards: number;
@@ -154,20 +154,6 @@ function merged(held: PackRow, file: PackRow): Map<number, Uint8Array> | undefin
   return grew ? pages : undefined;
 }
 
-/**
- * Keep the transaction open until `p` settles: awaiting anything but a request of it would
- * let it commit. One small read at a time; it runs after every write issued before it.
- */
-async function holdOpen<T>(tx: WriteAllTx, p: Promise<T>): Promise<T> {
-  let settled = false;
-  void p.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  while (!settled) await tx.objectStore('cards').count();
-  return p;
-}
-
 /** The card row after the merge: the head from what it holds now (as head.ts's refreshCard would read it back). */
 function mergedCard(plan: ReturnType<typeof planCard>): CardRow {
   const { ic, known, held, dead, add, confirm, revive, bury } = plan;
@@ -201,7 +187,7 @@ async function readHeld(tx: WriteAllTx, cardNumbers: string[]): Promise<Map<stri
   return new Map(held);
 }
 
-type Write = { store: 'packs' | 'manifests' | 'uses' | 'backups' | 'tombstones' | 'cards'; value: unknown } | { store: 'packs' | 'tombstones'; delete: [string, number] };
+type Write = { store: 'packs' | 'manifests' | 'uses' | 'backups' | 'tombstones' | 'cards'; value: unknown } | { store: 'packs' | 'packHashes' | 'tombstones'; delete: [string, number] };
 
 /** The merge's writes for the planned cards; `early`: packs already put, by card. CONFLICT if a held pack disagrees. */
 function writesOf(plans: ReturnType<typeof planCard>[], heldPacks: (PackRow | undefined)[][], early: Map<string, Set<number>>, report: ImportReport): Write[] {
@@ -222,7 +208,8 @@ function writesOf(plans: ReturnType<typeof planCard>[], heldPacks: (PackRow | un
       const h = heldPacks[i]?.[j];
       const pages = h && merged(h, ic.packs.get(s) as PackRow);
       if (!h || !pages) continue;
-      writes.push({ store: 'packs', value: packFromPagesNow(cn, s, h.recordBytes, pages) });
+      // Rewritten with its new hash inside; a commit's hash of the old bytes goes (pack-hash.ts).
+      writes.push({ store: 'packs', value: packFromPagesNow(cn, s, h.recordBytes, pages) }, { store: 'packHashes', delete: [cn, s] });
       report.packs++;
     }
     for (const b of add) {
@@ -263,7 +250,7 @@ export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportR
   // signatures came first. Waited for inside the transaction, held open: the packs put
   // early must not commit while the signatures are checked (the abort takes them back).
   const refuse = async (e: unknown): Promise<never> => {
-    throw e instanceof VaultError ? ((await holdOpen(tx, signatures())) ?? e) : e;
+    throw e instanceof VaultError ? ((await holdOpen(() => tx.objectStore('cards').count(), signatures())) ?? e) : e;
   };
   try {
     await inTransaction(tx, async () => {
@@ -304,7 +291,7 @@ export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportR
       }
       for (const w of writes) if ('delete' in w) raw.objectStore(w.store).delete(w.delete);
       else raw.objectStore(w.store).put(w.value);
-      const problem = await holdOpen(tx, signatures());
+      const problem = await holdOpen(() => tx.objectStore('cards').count(), signatures());
       if (problem) throw problem;
     });
   } catch (e) {

@@ -9,6 +9,7 @@ import { deleteBackups } from './delete.ts';
 import { VaultError } from './errors.ts';
 import { digestHex } from './hash.ts';
 import { packShapeProblem, pagesFrom, recordOf, refsOf } from './manifest.ts';
+import { packHashOf } from './pack-hash.ts';
 import { decideRetention, type RetentionDecision, type RetentionPolicy } from './retention-policy.ts';
 import { cardRange, type BackupRow, type VaultDB } from './schema.ts';
 
@@ -30,15 +31,16 @@ async function sound(db: VaultDB, row: BackupRow): Promise<boolean> {
   const h = checkHeader(row.cardNumber, row.seq, row.header, row.headerHash);
   if (!h.fields || h.findings.length > 0) return false;
   const f = h.fields;
-  const tx = db.transaction(['manifests', 'packs']);
+  const tx = db.transaction(['manifests', 'packs', 'packHashes']);
   const m = await tx.objectStore('manifests').get([row.cardNumber, row.seq]);
   if (checkManifest(row.cardNumber, row.seq, f, m).length > 0 || !m) return false;
   const refs = refsOf(row.cardNumber, m.seqs);
-  const packs = await Promise.all(refs.map((r) => tx.objectStore('packs').get(r)));
+  const [packs, entries] = await Promise.all([Promise.all(refs.map((r) => tx.objectStore('packs').get(r))), Promise.all(refs.map((r) => tx.objectStore('packHashes').get(r)))]);
   for (const [i, pack] of packs.entries()) {
     if (!pack || packShapeProblem(pack, m.seqs.length, f.pageSize + TAG_BYTES) !== undefined) return false;
     if (pagesFrom(m, pack.seq).some((p) => recordOf(pack, p) === undefined)) return false;
-    if ((await digestHex(pack.sealed)) !== pack.hash || refs[i]?.[1] !== pack.seq) return false;
+    const stored = packHashOf(pack, entries[i]);
+    if (stored === undefined || (await digestHex(pack.sealed)) !== stored || refs[i]?.[1] !== pack.seq) return false;
   }
   return true;
 }

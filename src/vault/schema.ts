@@ -1,8 +1,10 @@
 /**
- * The vault's IndexedDB schema (idb typed), version 3 (docs/vault-format.md). Stores:
+ * The vault's IndexedDB schema (idb typed), version 4 (docs/vault-format.md). Stores:
  *   cards      cardNumber -> what the vault knows of the card and its chain head
  *   backups    [cardNumber, seq] -> the patent's stored info (fig. 5) and the raw header
  *   packs      [cardNumber, seq] -> the sealed records that backup carried, as ONE value
+ *   packHashes [cardNumber, seq] -> the SHA-256 of a pack a commit stored (schema 4): written
+ *              in the commit's transaction once hashed, while the engine stores the pack
  *   manifests  [cardNumber, seq] -> page -> seq of the pack holding its newest copy, for
  *              EVERY page of that point
  *   uses       [cardNumber, seq] -> the seqs of the packs that point's manifest names
@@ -90,7 +92,18 @@ export interface PackRow {
   /** Length of each sealed record (page size + AEAD tag). */
   recordBytes: number;
   sealed: Uint8Array;
-  /** SHA-256 hex of `sealed`, computed once when stored. */
+  /**
+   * SHA-256 hex of `sealed`, inside the pack: packs stored before schema 4, and packs an
+   * import stores (the file carries their hash). A pack a commit stores has none here: its
+   * hash is its `packHashes` row (pack-hash.ts says which one counts).
+   */
+  hash?: string;
+}
+
+/** The SHA-256 of one pack a commit stored (schema 4), kept apart so the hash runs while the engine stores the pack. */
+export interface PackHashRow {
+  cardNumber: string;
+  seq: number;
   hash: string;
 }
 
@@ -122,6 +135,7 @@ export interface VaultSchema extends DBSchema {
   manifests: { key: [string, number]; value: ManifestRow };
   uses: { key: [string, number]; value: UsesRow };
   packs: { key: [string, number]; value: PackRow };
+  packHashes: { key: [string, number]; value: PackHashRow };
   checks: { key: [string, number]; value: CheckRow };
   tombstones: { key: [string, number]; value: TombstoneRow; indexes: { byHash: string } };
   meta: { key: string; value: unknown };
@@ -149,6 +163,9 @@ const MIGRATIONS: ((db: VaultDB, tx: UpgradeTx) => void | Promise<void>)[] = [
   (db, tx) => migrateToPacks(db, tx),
   // 3: uses rows as seq lists, without the byPack index (migrate-v3.ts)
   (_db, tx) => migrateUsesToSeqs(tx),
+  // 4: a committed pack's hash in its own store, written once the hash is in (commit.ts);
+  // packs already stored keep theirs inside them, so nothing is converted
+  (db) => void db.createObjectStore('packHashes', { keyPath: ['cardNumber', 'seq'] }),
 ];
 
 export const DB_VERSION = MIGRATIONS.length;

@@ -39,3 +39,18 @@ export async function inTransaction<T>(tx: Abortable, body: (track: Track) => Pr
 }
 
 const nameOf = (e: unknown): unknown => (typeof e === 'object' && e !== null && 'name' in e ? e.name : undefined);
+
+/**
+ * Wait for `p` inside a transaction without letting it commit: awaiting anything but one
+ * of its requests would. `read` makes one small request of the transaction at a time (it
+ * runs after every write issued before it) until `p` has settled.
+ */
+export async function holdOpen<T>(read: () => Promise<unknown>, p: Promise<T>): Promise<T> {
+  let settled = false;
+  void p.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  while (!settled) await read();
+  return p;
+}

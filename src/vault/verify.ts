@@ -22,6 +22,7 @@ import { signatureProblem, type SignedParts } from './signature.ts';
 import { anchorsOf, keptBytes, signatureIntact, type SignedLink } from './signed-chain.ts';
 import type { StoredHeader } from './versions.ts';
 import { mapBytes, packShapeProblem } from './manifest.ts';
+import { hashesBySeq, packHashOf } from './pack-hash.ts';
 import { cardRange, type CardRow, type CheckRow, type ManifestRow, type PackRow, type VaultDB } from './schema.ts';
 
 export interface VerifyOptions {
@@ -72,16 +73,18 @@ const pointsOf = (uses: Uses, seq: number): number[] => uses.manifests.filter((m
 const neededBy = (points: number[]) =>
   points.length === 0 ? 'its own backup only' : points.length === 1 ? `needed by seq ${points[0]} only` : `needed by ${points.length} points, seq ${points[0]}..${points[points.length - 1]}`;
 
-/** Findings for a pack already read and hashed (`actual`: the SHA-256 of its bytes). */
-function checkPack(c: CardRow, seq: number, pack: PackRow | undefined, actual: string | undefined, uses: Uses, ownPages: number[] | undefined): Finding[] {
+/** Findings for a pack already read and hashed (`actual`: the SHA-256 of its bytes; `entry`: its packHashes row's hash). */
+function checkPack(c: CardRow, seq: number, pack: PackRow | undefined, actual: string | undefined, entry: string | undefined, uses: Uses, ownPages: number[] | undefined): Finding[] {
   const card = c.cardNumber;
   const needed = () => neededBy(pointsOf(uses, seq));
   const at = { card, seq, severity: 'damage' as const };
   if (!pack) return [{ ...at, code: 'PACK_MISSING', message: `the pages stored by seq ${seq} are missing (${needed()})` }];
   const shape = packShapeProblem(pack, c.memorySize / c.pageSize, c.pageSize + TAG_BYTES);
   if (shape) return [{ ...at, code: 'PACK_SHAPE', message: `the pages stored by seq ${seq}: ${shape} (${needed()})` }];
-  if (actual !== pack.hash)
-    return [{ ...at, code: 'PACK_HASH', message: `the pages stored by seq ${seq} hash to ${shortHash(actual ?? '')}, stored as ${shortHash(pack.hash)}: their bytes were altered (${needed()})` }];
+  const stored = packHashOf(pack, entry);
+  if (stored === undefined) return [{ ...at, code: 'PACK_HASH', message: `the pages stored by seq ${seq} have no stored hash, so they cannot be checked (${needed()})` }];
+  if (actual !== stored)
+    return [{ ...at, code: 'PACK_HASH', message: `the pages stored by seq ${seq} hash to ${shortHash(actual ?? '')}, stored as ${shortHash(stored)}: their bytes were altered (${needed()})` }];
   const out: Finding[] = [];
   const bits = uses.need.get(seq);
   if (bits) {
@@ -142,18 +145,20 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
   const card = c.cardNumber;
   const out: Finding[] = [];
   // The small values in one read transaction: rows, tombstones, manifests, pack keys, checks.
-  const tx = db.transaction(['backups', 'manifests', 'packs', 'tombstones', 'checks', 'meta']);
+  const tx = db.transaction(['backups', 'manifests', 'packs', 'packHashes', 'tombstones', 'checks', 'meta']);
   // Every manifest is kept until the packs are checked (they name the points a damaged
   // pack breaks), so they are read in one request with the rest, all pipelined.
-  const [rows, tombs, packKeys, checks, whole, manifestRows] = await Promise.all([
+  const [rows, tombs, packKeys, hashRows, checks, whole, manifestRows] = await Promise.all([
     tx.objectStore('backups').getAll(cardRange(card)),
     tx.objectStore('tombstones').getAll(cardRange(card)),
     tx.objectStore('packs').getAllKeys(cardRange(card)),
+    tx.objectStore('packHashes').getAll(cardRange(card)),
     tx.objectStore('checks').getAll(cardRange(card)),
     tx.objectStore('meta').get(wholeCheckKey(card)),
     tx.objectStore('manifests').getAll(cardRange(card)),
   ]);
   const manifests = new Map(manifestRows.map((m) => [m.seq, m]));
+  const packHashes = hashesBySeq(hashRows);
   const uses: Uses = { need: new Map(), manifests: [] };
   // Header and page-map hashes all at once with WebCrypto (the reads above are done, so
   // letting this transaction commit meanwhile is fine).
@@ -226,7 +231,7 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
     if ((stop = overBudget())) break;
     const hashes = await Promise.all(packs.map((p) => (p && !packShapeProblem(p, c.memorySize / c.pageSize, c.pageSize + TAG_BYTES) ? digestHex(p.sealed) : undefined)));
     for (const [j, s] of batch.entries()) {
-      const found = checkPack(c, s, packs[j], hashes[j], uses, own.get(s));
+      const found = checkPack(c, s, packs[j], hashes[j], packHashes.get(s), uses, own.get(s));
       out.push(...found);
       records.push({ cardNumber: card, seq: s, checkedAt: now(), ok: found.length === 0 });
     }

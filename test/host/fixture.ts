@@ -87,12 +87,8 @@ export const demoAuthority: RestoreAuthority = testRestoreAuthority();
 
 export const direct = (card: SimCard, o: { extendedLength?: boolean } = {}) => new DirectTransport(card, o);
 
-/** Every row of every store, for "the vault is unchanged" checks. */
-export async function dump(v: Vault): Promise<Record<string, unknown[]>> {
-  const out: Record<string, unknown[]> = {};
-  for (const name of ['cards', 'backups', 'manifests', 'packs', 'tombstones'] as const) out[name] = await v.db.getAll(name);
-  return out;
-}
+/** Every row of every store, for "the vault is unchanged" checks (the vault tests' own). */
+export { dump } from '../vault/setup.ts';
 
 /** The stored chain is whole: seqs rise, each backup names the previous one's header. */
 export async function expectChainIntact(v: Vault, card: string): Promise<number[]> {

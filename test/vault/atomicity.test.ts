@@ -45,7 +45,7 @@ describe('atomicity', () => {
     expect(e).toMatchObject({ code: 'QUOTA', message: expect.stringMatching(/needed about [\d.]+ KiB and nothing was written/) });
     expect((e as VaultError).cause).toMatchObject({ name: 'QuotaExceededError' });
     vi.restoreAllMocks();
-    expect(await dump(v)).toEqual({ cards: [], backups: [], manifests: [], uses: [], packs: [], tombstones: [] });
+    expect(await dump(v)).toEqual({ cards: [], backups: [], manifests: [], uses: [], packs: [], tombstones: [], strayPackHashes: [] });
     v.close();
   });
 });

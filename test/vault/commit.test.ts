@@ -1,8 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeHeader, pageMapHash } from '../../src/protocol/backup-format.ts';
 import { decodeStoredHeader } from '../../src/vault/index.ts';
 import { CardModel } from './card-model.ts';
-import { dump, freshFactory, refused, store } from './setup.ts';
+import { dump, freshFactory, hexOf, refused, store } from './setup.ts';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('commitBackup', () => {
   it('stores a full and diffs, and the chain survives a new connection', async () => {
@@ -130,6 +135,32 @@ describe('commitBackup', () => {
     await v.db.delete('packs', [card.cardNumber, 1]);
     const e = await refused(v.commitBackup(card.backup('diff', [6]).input));
     expect(e).toMatchObject({ code: 'MISSING_BASE', message: 'backup refused: diff seq 3 of card 1234567890123456 builds on seq 2, whose pages from seq 1 are lost; make a full backup' });
+    v.close();
+  });
+
+  it('keeps the SHA-256 of each committed pack in packHashes, hashed from the bytes stored, and none inside the pack', async () => {
+    const v = await freshFactory().open();
+    const card = new CardModel();
+    await store(v, card.next('full'));
+    await store(v, card.next('diff', [5, 6]));
+    const packs = await v.db.getAll('packs');
+    expect(packs.map((p) => p.hash)).toEqual([undefined, undefined]);
+    expect(await v.db.getAll('packHashes')).toEqual(packs.map((p) => ({ cardNumber: card.cardNumber, seq: p.seq, hash: hexOf(sha256(p.sealed)) })));
+    v.close();
+  });
+
+  it('a hash that fails inside the transaction takes the whole backup back: nothing is written', async () => {
+    const v = await freshFactory().open();
+    const card = new CardModel();
+    await store(v, card.next('full'));
+    const before = await dump(v);
+    vi.spyOn(globalThis.crypto.subtle, 'digest').mockRejectedValueOnce(new DOMException('the engine went away', 'OperationError'));
+    const e = await refused(v.commitBackup(card.backup('diff', [3]).input));
+    expect(e).toMatchObject({ code: 'STORAGE', message: expect.stringContaining('backup of card 1234567890123456 seq 2: storage failed (OperationError: the engine went away); nothing was written') });
+    expect(await dump(v)).toEqual(before);
+    // and the same backup goes in once the hash works
+    await store(v, card.next('diff', [3]));
+    expect(await v.verify()).toEqual([]);
     v.close();
   });
 });

@@ -141,7 +141,7 @@ describe('export and import', () => {
     };
     expect((await refused(w.importFile(rebuilt(alteredJson)))).message).toContain('card 1234567890123456 seq 5: header hashes to');
     expect((await refused(w.importFile(rebuilt(json.replace('"icvault-export"', '"something-else"'))))).code).toBe('BAD_FILE');
-    expect(await dump(w)).toEqual({ cards: [], backups: [], manifests: [], uses: [], packs: [], tombstones: [] });
+    expect(await dump(w)).toEqual({ cards: [], backups: [], manifests: [], uses: [], packs: [], tombstones: [], strayPackHashes: [] });
     // The unaltered version-1 file still imports whole.
     await w.importFile(file);
     expect(await w.verify()).toEqual([]);
@@ -174,7 +174,7 @@ describe('export and import', () => {
     const noMap = await readV2(file);
     noMap.maps.pop();
     expect((await refused(w.importFile(await rebuildV2(noMap)))).message).toContain('its page map is missing');
-    expect(await dump(w)).toEqual({ cards: [], backups: [], manifests: [], uses: [], packs: [], tombstones: [] });
+    expect(await dump(w)).toEqual({ cards: [], backups: [], manifests: [], uses: [], packs: [], tombstones: [], strayPackHashes: [] });
     await w.importFile(await rebuildV2(parts));
     expect(await w.verify()).toEqual([]);
     v.close();

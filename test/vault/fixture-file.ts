@@ -1,5 +1,5 @@
 /**
- * Reading the vault fixtures (test/fixtures/vault-v1, vault-v2: raw stores written by the
+ * Reading the vault fixtures (test/fixtures/vault-v1, vault-v2, vault-v3: raw stores written by the
  * make-v*-fixture.ts scripts of that schema's code, bytes as {$u8: hex}, page lists as
  * {$u32: [...]}) back into rows a migration test puts into a database of that schema.
  */
@@ -13,7 +13,7 @@ export interface VaultFixture<S extends number> {
   points: Record<string, Record<string, string[]>>;
 }
 
-export const readVaultFixture = <S extends number>(folder: 'vault-v1' | 'vault-v2'): VaultFixture<S> =>
+export const readVaultFixture = <S extends number>(folder: 'vault-v1' | 'vault-v2' | 'vault-v3'): VaultFixture<S> =>
   JSON.parse(readFileSync(new URL(`../fixtures/${folder}/vault.json`, import.meta.url), 'utf8')) as VaultFixture<S>;
 
 /** A stored row as the fixture wrote it, back to its Uint8Arrays and Uint32Arrays. */

@@ -65,9 +65,9 @@ describe('schema migration 2 -> 3', () => {
     await writeV2(f.factory);
     expect(await rawState(f.factory)).toEqual({ version: 2, indexes: ['byPack'], pairs: 10, rows: 10 });
     const v = await f.open();
-    expect(v.db.version).toBe(3);
+    expect(v.db.version).toBe(4);
     v.close();
-    expect(await rawState(f.factory)).toEqual({ version: 3, indexes: [], pairs: 0, rows: 10 });
+    expect(await rawState(f.factory)).toEqual({ version: 4, indexes: [], pairs: 0, rows: 10 });
     const w = await f.open();
     // seq 4 of card a names the packs of deleted seqs 2 and 3 (they stay) and its own
     expect(Array.from((await w.db.get('uses', [CARD_A, 4]))?.packs ?? [])).toEqual([1, 2, 3, 4]);
@@ -106,10 +106,10 @@ describe('schema migration 2 -> 3', () => {
     expect(n).toBe(5);
     expect(await rawState(f.factory)).toEqual(before);
     const v = await f.open();
-    expect(v.db.version).toBe(3);
+    expect(v.db.version).toBe(4);
     expect(await v.verify()).toEqual([]);
     await pointsRestore(v);
     v.close();
-    expect(await rawState(f.factory)).toMatchObject({ version: 3, indexes: [], pairs: 0 });
+    expect(await rawState(f.factory)).toMatchObject({ version: 4, indexes: [], pairs: 0 });
   });
 });

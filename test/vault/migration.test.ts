@@ -46,8 +46,8 @@ describe('schema migration 1 -> 2', () => {
     const f = freshFactory();
     await writeV1(f.factory);
     const v = await f.open();
-    expect(v.db.version).toBe(3);
-    expect([...v.db.objectStoreNames].sort()).toEqual(['backups', 'cards', 'checks', 'manifests', 'meta', 'packs', 'tombstones', 'uses']);
+    expect(v.db.version).toBe(4);
+    expect([...v.db.objectStoreNames].sort()).toEqual(['backups', 'cards', 'checks', 'manifests', 'meta', 'packHashes', 'packs', 'tombstones', 'uses']);
     expect(await v.db.count('uses')).toBe(8);
     // card a: 6 backups held + 2 deleted whose pages later points use; card b: 2
     expect(await v.db.count('packs')).toBe(10);

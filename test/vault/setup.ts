@@ -2,6 +2,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { openVault, VaultError, type Vault } from '../../src/vault/index.ts';
+import { packHashOf } from '../../src/vault/pack-hash.ts';
 import type { ModelBackup } from './card-model.ts';
 
 export interface Fresh {
@@ -20,10 +21,20 @@ export async function store(v: Vault, b: ModelBackup): Promise<void> {
   await v.confirmBackup(b.card, b.seq);
 }
 
-/** Every row of every store, for "the vault is unchanged" checks. */
+/**
+ * Every row of every store, for "the vault is unchanged" checks. Each pack is listed with
+ * the hash it is checked against, wherever it is kept (inside it, or its packHashes row:
+ * src/vault/pack-hash.ts), so a vault and its export imported elsewhere compare equal;
+ * a packHashes row without its pack is listed apart.
+ */
 export async function dump(v: Vault): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
-  for (const name of ['cards', 'backups', 'manifests', 'uses', 'packs', 'tombstones'] as const) out[name] = await v.db.getAll(name);
+  for (const name of ['cards', 'backups', 'manifests', 'uses', 'tombstones'] as const) out[name] = await v.db.getAll(name);
+  const [packs, hashes] = await Promise.all([v.db.getAll('packs'), v.db.getAll('packHashes')]);
+  const byKey = new Map(hashes.map((h) => [`${h.cardNumber}/${h.seq}`, h.hash]));
+  out.packs = packs.map((p) => ({ ...p, hash: packHashOf(p, byKey.get(`${p.cardNumber}/${p.seq}`)) }));
+  const held = new Set(packs.map((p) => `${p.cardNumber}/${p.seq}`));
+  out.strayPackHashes = hashes.filter((h) => !held.has(`${h.cardNumber}/${h.seq}`));
   return out;
 }
 
