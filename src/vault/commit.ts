@@ -178,7 +178,7 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
         epoch: f.epoch,
         bytes: p.bytes,
         pagesCarried: p.carried.length,
-        pagesChanged: p.carried,
+        pagesChanged: p.pack.pages,
         header: input.header.slice(),
         wrappedKey: input.wrappedKey.slice(),
         ...keptSignature(input.wrappedKey, input.headerSignature?.slice()),

@@ -18,6 +18,7 @@ import type { PackedCard } from './import-set.ts';
 import { hexBytes, toHex } from './hash.ts';
 import { packShapeProblem } from './manifest.ts';
 import { listCards } from './export-cards.ts';
+import { sameList } from './sorted.ts';
 import type { ManifestRow, PackRow } from './schema.ts';
 import { decodeStoredKey, pairProblem, type StoredHeader } from './versions.ts';
 
@@ -32,7 +33,6 @@ function byKey<T extends { cardNumber: string; seq: number }>(rows: T[], what: s
   return out;
 }
 
-const sameList = (a: ArrayLike<number>, b: readonly number[]) => a.length === b.length && b.every((x, i) => a[i] === x);
 
 /** Synchronous (page maps hashed with the library): import runs it inside its write transaction. */
 export function checkContentsV2(c: ContentsV2): Map<string, PackedCard> {
@@ -105,7 +105,7 @@ export function checkContentsV2(c: ContentsV2): Map<string, PackedCard> {
       epoch: f.epoch,
       bytes: wrappedKey.length + 126 + (b.headerSignature === undefined ? 0 : 64) + carried.length * (2 + f.pageSize + TAG_BYTES),
       pagesCarried: carried.length,
-      pagesChanged: carried,
+      pagesChanged: Uint32Array.from(carried),
       header,
       wrappedKey,
       ...keptSignature(wrappedKey, b.headerSignature === undefined ? undefined : hexBytes(b.headerSignature)),

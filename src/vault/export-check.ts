@@ -130,7 +130,7 @@ export function checkContents(c: ExportContents): ImportSet {
       epoch: f.epoch,
       bytes: 79 + 126 + carried.length * (2 + f.pageSize + TAG_BYTES),
       pagesCarried: carried.length,
-      pagesChanged: carried,
+      pagesChanged: Uint32Array.from(carried),
       header,
       wrappedKey: fromHex(b.wrappedKey),
       ...keptSignature(fromHex(b.wrappedKey), b.headerSignature === undefined ? undefined : fromHex(b.headerSignature)),

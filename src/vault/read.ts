@@ -12,7 +12,11 @@ export const ZERO_HEX = '0'.repeat(64);
  */
 export type ChainStatus = 'first' | 'linked' | 'gap';
 
-export type TimelineEntry = Omit<BackupRow, 'header' | 'wrappedKey' | 'headerSignature'> & {
+/** A stored row as the read API hands it out: its page list as a number[] (schema.ts). */
+export type BackupRecord = Omit<BackupRow, 'pagesChanged'> & { pagesChanged: number[] };
+const asRecord = (r: BackupRow): BackupRecord => (Array.isArray(r.pagesChanged) ? (r as BackupRecord) : { ...r, pagesChanged: Array.from(r.pagesChanged) });
+
+export type TimelineEntry = Omit<BackupRecord, 'header' | 'wrappedKey' | 'headerSignature'> & {
   chain: ChainStatus;
   /** Protocol version of the backup (its header's version byte). */
   version: ProtocolVersion;
@@ -42,13 +46,16 @@ export async function setLabel(db: VaultDB, card: string, label: string): Promis
   await tx.done;
 }
 
-export const getBackup = (db: VaultDB, card: string, seq: number): Promise<BackupRow | undefined> => db.get('backups', [card, seq]);
+export const getBackup = async (db: VaultDB, card: string, seq: number): Promise<BackupRecord | undefined> => {
+  const r = await db.get('backups', [card, seq]);
+  return r && asRecord(r);
+};
 
 /** The newest backup of a card; by default only one the card has acknowledged. */
-export async function latest(db: VaultDB, card: string, opts: { includeUnconfirmed?: boolean } = {}): Promise<BackupRow | undefined> {
+export async function latest(db: VaultDB, card: string, opts: { includeUnconfirmed?: boolean } = {}): Promise<BackupRecord | undefined> {
   const tx = db.transaction('backups');
   for (let c = await tx.store.openCursor(cardRange(card), 'prev'); c; c = await c.continue()) {
-    if (opts.includeUnconfirmed || c.value.confirmed) return c.value;
+    if (opts.includeUnconfirmed || c.value.confirmed) return asRecord(c.value);
   }
   return undefined;
 }
@@ -77,7 +84,7 @@ export async function timeline(db: VaultDB, card: string, opts: TimelineOptions 
   );
   const linkedOutside = new Map(found);
   return rows.map((r) => {
-    const { header: _h, wrappedKey: _w, headerSignature: _s, ...rest } = r;
+    const { header: _h, wrappedKey: _w, headerSignature: _s, ...rest } = asRecord(r);
     const version = headerVersion(r.header);
     const chain: ChainStatus = r.prevHash === ZERO_HEX ? 'first' : linkedOutside.get(r.seq) === false ? 'gap' : 'linked';
     return { ...rest, chain, version, ...(version === 1 ? { note: V1_NOTE } : {}) };

@@ -17,3 +17,10 @@ export function indexInSorted(sorted: ArrayLike<number>, x: number): number {
   const i = lowerBound(sorted, x);
   return sorted[i] === x ? i : -1;
 }
+
+/** The same numbers in the same order (a page list stored as number[] or Uint32Array). */
+export function sameList(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

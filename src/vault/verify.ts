@@ -23,6 +23,7 @@ import { anchorsOf, keptBytes, signatureIntact, type SignedLink } from './signed
 import type { StoredHeader } from './versions.ts';
 import { mapBytes, packShapeProblem } from './manifest.ts';
 import { hashesBySeq, packHashOf } from './pack-hash.ts';
+import { sameList } from './sorted.ts';
 import { cardRange, type CardRow, type CheckRow, type ManifestRow, type PackRow, type VaultDB } from './schema.ts';
 
 export interface VerifyOptions {
@@ -74,7 +75,7 @@ const neededBy = (points: number[]) =>
   points.length === 0 ? 'its own backup only' : points.length === 1 ? `needed by seq ${points[0]} only` : `needed by ${points.length} points, seq ${points[0]}..${points[points.length - 1]}`;
 
 /** Findings for a pack already read and hashed (`actual`: the SHA-256 of its bytes; `entry`: its packHashes row's hash). */
-function checkPack(c: CardRow, seq: number, pack: PackRow | undefined, actual: string | undefined, entry: string | undefined, uses: Uses, ownPages: number[] | undefined): Finding[] {
+function checkPack(c: CardRow, seq: number, pack: PackRow | undefined, actual: string | undefined, entry: string | undefined, uses: Uses, ownPages: Uint32Array | number[] | undefined): Finding[] {
   const card = c.cardNumber;
   const needed = () => neededBy(pointsOf(uses, seq));
   const at = { card, seq, severity: 'damage' as const };
@@ -99,7 +100,7 @@ function checkPack(c: CardRow, seq: number, pack: PackRow | undefined, actual: s
         if (lost.length > 0) out.push({ card, seq: m.seq, page: lost[0] as number, code: 'PACK_SHAPE', severity: 'damage', message: `page ${lost.join(', ')} from seq ${seq} is not in its pack` });
       }
   }
-  if (ownPages && (ownPages.length !== pack.pages.length || ownPages.some((p, i) => pack.pages[i] !== p)))
+  if (ownPages && (!sameList(ownPages, pack.pages)))
     out.push({ ...at, code: 'PACK_SHAPE', message: `the pack of seq ${seq} holds pages other than the ones it carried` });
   return out;
 }
@@ -170,7 +171,7 @@ async function verifyCard(db: VaultDB, c: CardRow, opts: VerifyOptions, now: () 
     Promise.all(tombs.map(kept)),
     Promise.all([...manifests.values()].map(async (m) => [m.seq, await digestHex(mapBytes(m))] as const)).then((xs) => new Map(xs)),
   ]);
-  const own = new Map<number, number[]>();
+  const own = new Map<number, Uint32Array | number[]>();
   // Every header's place in the signed chain; which signatures are checked is decided below.
   const signed: Signed[] = [];
   const note = (x: SignedParts & { seq: number; signatureHash?: string }, actual: string, f: StoredHeader | undefined, keptActual: string | undefined) =>

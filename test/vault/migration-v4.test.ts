@@ -88,6 +88,12 @@ describe('schema migration 3 -> 4', () => {
     expect(pack?.hash).toBeUndefined();
     expect((await v.db.get('packHashes', [b.cardNumber, 2]))?.hash).toBe(hexOf(sha256(pack?.sealed ?? new Uint8Array(0))));
     expect(await v.verify()).toEqual([]);
+    // Page lists: number[] in the schema-3 rows, Uint32Array in new ones; the read API hands out number[] for both.
+    expect(Array.isArray((await v.db.get('backups', [CARD_A, 4]))?.pagesChanged)).toBe(true);
+    expect((await v.db.get('backups', [b.cardNumber, 2]))?.pagesChanged).toBeInstanceOf(Uint32Array);
+    const seen = [...(await v.timeline(CARD_A, { limit: 2 })), ...(await v.timeline(b.cardNumber))];
+    expect(seen.every((e) => Array.isArray(e.pagesChanged) && e.pagesChanged.length === e.pagesCarried)).toBe(true);
+    expect((await v.getBackup(b.cardNumber, 2))?.pagesChanged).toEqual(Array.from(pack?.pages ?? []));
 
     // Altered bytes are found in a pack of either kind.
     await alter(v, 1); // a schema-3 pack: hash inside

@@ -24,12 +24,14 @@ export async function store(v: Vault, b: ModelBackup): Promise<void> {
 /**
  * Every row of every store, for "the vault is unchanged" checks. Each pack is listed with
  * the hash it is checked against, wherever it is kept (inside it, or its packHashes row:
- * src/vault/pack-hash.ts), so a vault and its export imported elsewhere compare equal;
- * a packHashes row without its pack is listed apart.
+ * src/vault/pack-hash.ts), and each backup's page list as a number[] (stored as either,
+ * schema.ts), so a vault and its export imported elsewhere compare equal; a packHashes
+ * row without its pack is listed apart.
  */
 export async function dump(v: Vault): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
-  for (const name of ['cards', 'backups', 'manifests', 'uses', 'tombstones'] as const) out[name] = await v.db.getAll(name);
+  for (const name of ['cards', 'manifests', 'uses', 'tombstones'] as const) out[name] = await v.db.getAll(name);
+  out.backups = (await v.db.getAll('backups')).map((r) => ({ ...r, pagesChanged: Array.from(r.pagesChanged) }));
   const [packs, hashes] = await Promise.all([v.db.getAll('packs'), v.db.getAll('packHashes')]);
   const byKey = new Map(hashes.map((h) => [`${h.cardNumber}/${h.seq}`, h.hash]));
   out.packs = packs.map((p) => ({ ...p, hash: packHashOf(p, byKey.get(`${p.cardNumber}/${p.seq}`)) }));

@@ -23,7 +23,7 @@ export const progressOf = (p: Progress): TransferProgress => ({
 });
 
 /** Applications owning any of `pages` on this card. */
-function appsOf(card: CardReading, pages: readonly number[]): AppKind[] {
+function appsOf(card: CardReading, pages: Iterable<number>): AppKind[] {
   const kinds = new Set<AppKind>();
   for (const p of pages) {
     const owner = card.memory.owners[p];
