@@ -141,7 +141,7 @@ test.describe('renderer killed at write points', () => {
     for (const n of [1, 4, 9]) {
       const db = `kill-migration-${n}`;
       let page = await harness(context);
-      await page.evaluate(([d, s]) => (window as unknown as { vh: { writeV1(d: string, s: unknown): Promise<void> } }).vh.writeV1(d as string, s), [db, fixture.stores] as const);
+      await page.evaluate(([d, s]) => (window as unknown as { vh: { writeFixture(d: string, v: number, s: unknown): Promise<void> } }).vh.writeFixture(d as string, 1, s), [db, fixture.stores] as const);
       await killDuring(page, n, 'open', db);
       page = await harness(context);
       expect(await value(page, 'open', db)).toBe(4);
@@ -159,7 +159,7 @@ test.describe('renderer killed at write points', () => {
     for (const n of [1, 5, 10]) {
       const db = `kill-migration3-${n}`;
       let page = await harness(context);
-      await page.evaluate(([d, s]) => (window as unknown as { vh: { writeV2(d: string, s: unknown): Promise<void> } }).vh.writeV2(d as string, s), [db, fixture.stores] as const);
+      await page.evaluate(([d, s]) => (window as unknown as { vh: { writeFixture(d: string, v: number, s: unknown): Promise<void> } }).vh.writeFixture(d as string, 2, s), [db, fixture.stores] as const);
       await killDuring(page, n, 'open', db);
       page = await harness(context);
       expect(await value(page, 'open', db)).toBe(4);

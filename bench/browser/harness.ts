@@ -6,6 +6,7 @@
  */
 import { openVault, VaultError, type RetentionPolicy, type Vault } from '../../src/vault/index.ts';
 import { CardModel } from '../../test/vault/card-model.ts';
+import { writeFixtureDb, type OldSchema } from '../../test/vault/fixture-rows.ts';
 
 const models = new Map<string, CardModel>();
 const vaults = new Map<string, Vault>();
@@ -32,20 +33,6 @@ async function outcome<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } 
     return { ok: false, code: e instanceof Error ? e.name : 'unknown', message: String(e) };
   }
 }
-
-const req = <T>(r: IDBRequest<T>) => new Promise<T>((ok, no) => ((r.onsuccess = () => ok(r.result)), (r.onerror = () => no(r.error))));
-
-/** A fixture row (test/fixtures/vault-v1 and vault-v2): `$u8` hex and `$u32` lists back to typed arrays. */
-const decodeRow = (x: unknown): unknown => {
-  if (Array.isArray(x)) return x.map(decodeRow);
-  if (typeof x === 'object' && x !== null) {
-    const o = x as Record<string, unknown>;
-    if (typeof o.$u8 === 'string') return Uint8Array.from((o.$u8.match(/../g) ?? []).map((h) => parseInt(h, 16)));
-    if (Array.isArray(o.$u32)) return Uint32Array.from(o.$u32 as number[]);
-    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, decodeRow(v)]));
-  }
-  return x;
-};
 
 const vh = {
   /** Back up `card` (full or a diff of `pages` random pages) and confirm it, under the card's lock. */
@@ -81,44 +68,8 @@ const vh = {
     vaults.get(db)?.close();
     vaults.delete(db);
   },
-  /** Write raw rows into a version-1 database, as schema 1 created it (the migration's starting point). */
-  writeV1: async (db: string, stores: Record<string, unknown[]>) => {
-    const open = indexedDB.open(db, 1);
-    open.onupgradeneeded = () => {
-      const d = open.result;
-      d.createObjectStore('cards', { keyPath: 'cardNumber' });
-      d.createObjectStore('backups', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
-      d.createObjectStore('manifests', { keyPath: ['cardNumber', 'seq'] });
-      d.createObjectStore('blobs', { keyPath: 'hash' });
-      d.createObjectStore('tombstones', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
-      d.createObjectStore('meta');
-    };
-    const d = await req(open);
-    const tx = d.transaction(Object.keys(stores), 'readwrite');
-    for (const [name, rows] of Object.entries(stores)) for (const row of rows) tx.objectStore(name).put(decodeRow(row));
-    await new Promise((ok) => (tx.oncomplete = ok));
-    d.close();
-  },
-  /** Write raw rows into a version-2 database, as schemas 1 and 2 created it (migration 3's starting point). */
-  writeV2: async (db: string, stores: Record<string, unknown[]>) => {
-    const open = indexedDB.open(db, 2);
-    open.onupgradeneeded = () => {
-      const d = open.result;
-      d.createObjectStore('cards', { keyPath: 'cardNumber' });
-      d.createObjectStore('backups', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
-      d.createObjectStore('manifests', { keyPath: ['cardNumber', 'seq'] });
-      d.createObjectStore('tombstones', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
-      d.createObjectStore('meta');
-      d.createObjectStore('packs', { keyPath: ['cardNumber', 'seq'] });
-      d.createObjectStore('checks', { keyPath: ['cardNumber', 'seq'] });
-      d.createObjectStore('uses', { keyPath: ['cardNumber', 'seq'] }).createIndex('byPack', 'packs', { unique: false, multiEntry: true });
-    };
-    const d = await req(open);
-    const tx = d.transaction(Object.keys(stores), 'readwrite');
-    for (const [name, rows] of Object.entries(stores)) for (const row of rows) tx.objectStore(name).put(decodeRow(row));
-    await new Promise((ok) => (tx.oncomplete = ok));
-    d.close();
-  },
+  /** Write raw fixture rows into a database of an older schema, as that schema created it (a migration's starting point). */
+  writeFixture: (db: string, version: OldSchema, stores: Record<string, unknown[]>) => writeFixtureDb(indexedDB, db, version, stores),
   open: (db: string) => outcome(async () => (await vault(db)).db.version),
   /**
    * Crash this renderer at the n-th IndexedDB write request (put or delete) from now:

@@ -5,35 +5,12 @@
  * nothing names; and a migration that fails half way leaves version 2 whole for the next
  * open to convert.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CompactedPlan, Vault } from '../../src/vault/index.ts';
-import { fixtureRow, idbRequest, readVaultFixture } from './fixture-file.ts';
-import { freshFactory, hexOf } from './setup.ts';
+import { idbRequest, readVaultFixture, restoredPoints, writeFixtureDb } from './fixture-file.ts';
+import { freshFactory } from './setup.ts';
 
 const fixture = readVaultFixture<2>('vault-v2');
 const CARD_A = '1234567890123456';
-
-/** Write the fixture's rows into a version-2 database, created as schemas 1 and 2 created it. */
-async function writeV2(factory: IDBFactory): Promise<void> {
-  const open = factory.open('test-vault', 2);
-  open.onupgradeneeded = () => {
-    const db = open.result;
-    db.createObjectStore('cards', { keyPath: 'cardNumber' });
-    db.createObjectStore('backups', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
-    db.createObjectStore('manifests', { keyPath: ['cardNumber', 'seq'] });
-    db.createObjectStore('tombstones', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
-    db.createObjectStore('meta');
-    db.createObjectStore('packs', { keyPath: ['cardNumber', 'seq'] });
-    db.createObjectStore('checks', { keyPath: ['cardNumber', 'seq'] });
-    db.createObjectStore('uses', { keyPath: ['cardNumber', 'seq'] }).createIndex('byPack', 'packs', { unique: false, multiEntry: true });
-  };
-  const db = await idbRequest(open);
-  const tx = db.transaction(Object.keys(fixture.stores), 'readwrite');
-  for (const [name, rows] of Object.entries(fixture.stores)) for (const row of rows) tx.objectStore(name).put(fixtureRow(row));
-  await new Promise((ok) => (tx.oncomplete = ok));
-  db.close();
-}
 
 /** Version, the uses store's indexes and its rows' shapes, read without the vault's code. */
 async function rawState(factory: IDBFactory) {
@@ -45,16 +22,6 @@ async function rawState(factory: IDBFactory) {
   return out;
 }
 
-async function pointsRestore(v: Vault): Promise<void> {
-  for (const [card, points] of Object.entries(fixture.points))
-    for (const [seq, pages] of Object.entries(points)) {
-      const plan = (await v.restorePlan(card, Number(seq), 'compacted')) as CompactedPlan;
-      const got: string[] = [];
-      for (const s of plan.segments) for (const r of s.records) got[r.page] = hexOf(sha256(r.sealed));
-      expect(got, `card ${card} seq ${seq}`).toEqual(pages);
-    }
-}
-
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -62,7 +29,7 @@ afterEach(() => {
 describe('schema migration 2 -> 3', () => {
   it('converts a version-2 vault in place: uses rows as seq lists, no byPack index, same points, verify clean', async () => {
     const f = freshFactory();
-    await writeV2(f.factory);
+    await writeFixtureDb(f.factory, 'test-vault', 2, fixture.stores);
     expect(await rawState(f.factory)).toEqual({ version: 2, indexes: ['byPack'], pairs: 10, rows: 10 });
     const v = await f.open();
     expect(v.db.version).toBe(4);
@@ -73,7 +40,7 @@ describe('schema migration 2 -> 3', () => {
     expect(Array.from((await w.db.get('uses', [CARD_A, 4]))?.packs ?? [])).toEqual([1, 2, 3, 4]);
     expect(await w.verify()).toEqual([]);
     expect(await w.verify({ signatures: 'every' })).toEqual([]);
-    await pointsRestore(w);
+    expect(await restoredPoints(w, fixture.points)).toEqual(fixture.points);
     // Deleting still collects exactly what nothing names: seqs 1-5 go; 6 (a full) starts
     // anew, so the packs of 1-5 are named by no kept point any more.
     const packsBefore = (await w.db.getAllKeys('packs')).filter((k) => k[0] === CARD_A).map((k) => k[1]);
@@ -92,7 +59,7 @@ describe('schema migration 2 -> 3', () => {
 
   it('a migration interrupted half way leaves version 2 whole; the next open converts it', async () => {
     const f = freshFactory();
-    await writeV2(f.factory);
+    await writeFixtureDb(f.factory, 'test-vault', 2, fixture.stores);
     const before = await rawState(f.factory);
     const proto = IDBCursor.prototype;
     const update = proto.update;
@@ -108,7 +75,7 @@ describe('schema migration 2 -> 3', () => {
     const v = await f.open();
     expect(v.db.version).toBe(4);
     expect(await v.verify()).toEqual([]);
-    await pointsRestore(v);
+    expect(await restoredPoints(v, fixture.points)).toEqual(fixture.points);
     v.close();
     expect(await rawState(f.factory)).toMatchObject({ version: 4, indexes: [], pairs: 0 });
   });

@@ -9,34 +9,13 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CompactedPlan, Vault } from '../../src/vault/index.ts';
+import type { Vault } from '../../src/vault/index.ts';
 import { CardModel } from './card-model.ts';
-import { fixtureRow, idbRequest, readVaultFixture } from './fixture-file.ts';
+import { idbRequest, readVaultFixture, restoredPoints, writeFixtureDb } from './fixture-file.ts';
 import { dump, freshFactory, hexOf, store } from './setup.ts';
 
 const fixture = readVaultFixture<3>('vault-v3');
 const CARD_A = '1234567890123456';
-
-/** Write the fixture's rows into a version-3 database, with the stores schemas 1-3 created. */
-async function writeV3(factory: IDBFactory): Promise<void> {
-  const open = factory.open('test-vault', 3);
-  open.onupgradeneeded = () => {
-    const db = open.result;
-    db.createObjectStore('cards', { keyPath: 'cardNumber' });
-    db.createObjectStore('backups', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
-    db.createObjectStore('manifests', { keyPath: ['cardNumber', 'seq'] });
-    db.createObjectStore('tombstones', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
-    db.createObjectStore('meta');
-    db.createObjectStore('packs', { keyPath: ['cardNumber', 'seq'] });
-    db.createObjectStore('checks', { keyPath: ['cardNumber', 'seq'] });
-    db.createObjectStore('uses', { keyPath: ['cardNumber', 'seq'] });
-  };
-  const db = await idbRequest(open);
-  const tx = db.transaction(Object.keys(fixture.stores), 'readwrite');
-  for (const [name, rows] of Object.entries(fixture.stores)) for (const row of rows) tx.objectStore(name).put(fixtureRow(row));
-  await new Promise((ok) => (tx.oncomplete = ok));
-  db.close();
-}
 
 /** Version and store names, read without the vault's code. */
 async function rawState(factory: IDBFactory) {
@@ -44,16 +23,6 @@ async function rawState(factory: IDBFactory) {
   const out = { version: db.version, stores: [...db.objectStoreNames].sort(), packs: await idbRequest(db.transaction('packs').objectStore('packs').count()) };
   db.close();
   return out;
-}
-
-async function pointsRestore(v: Vault): Promise<void> {
-  for (const [card, points] of Object.entries(fixture.points))
-    for (const [seq, pages] of Object.entries(points)) {
-      const plan = (await v.restorePlan(card, Number(seq), 'compacted')) as CompactedPlan;
-      const got: string[] = [];
-      for (const s of plan.segments) for (const r of s.records) got[r.page] = hexOf(sha256(r.sealed));
-      expect(got, `card ${card} seq ${seq}`).toEqual(pages);
-    }
 }
 
 /** Flip one byte of a stored pack, as damage on disk would. */
@@ -71,14 +40,14 @@ afterEach(() => {
 describe('schema migration 3 -> 4', () => {
   it('adds packHashes; old packs keep their hash inside, new commits keep theirs apart; verify, delete, export and import agree', async () => {
     const f = freshFactory();
-    await writeV3(f.factory);
+    await writeFixtureDb(f.factory, 'test-vault', 3, fixture.stores);
     const v = await f.open();
     expect(v.db.version).toBe(4);
     expect(await v.db.count('packHashes')).toBe(0);
     expect((await v.db.getAll('packs')).every((p) => typeof p.hash === 'string' && p.hash.length === 64)).toBe(true);
     expect(await v.verify()).toEqual([]);
     expect(await v.verify({ signatures: 'every' })).toEqual([]);
-    await pointsRestore(v);
+    expect(await restoredPoints(v, fixture.points)).toEqual(fixture.points);
 
     // A backup committed now: its pack has no hash inside, its packHashes row has the SHA-256 of its bytes.
     const b = new CardModel({ cardNumber: '2222333344445555', memorySize: 1024, pageSize: 32, seed: 5, version: 2 });
@@ -110,7 +79,7 @@ describe('schema migration 3 -> 4', () => {
 
   it('collects a pack with its hash row, and a migrated vault exports and imports whole', async () => {
     const f = freshFactory();
-    await writeV3(f.factory);
+    await writeFixtureDb(f.factory, 'test-vault', 3, fixture.stores);
     const v = await f.open();
     const b = new CardModel({ cardNumber: '2222333344445555', memorySize: 1024, pageSize: 32, seed: 6, version: 2 });
     await store(v, b.next('full'));
@@ -133,7 +102,7 @@ describe('schema migration 3 -> 4', () => {
 
   it('a migration refused half way leaves version 3 whole; the next open converts it', async () => {
     const f = freshFactory();
-    await writeV3(f.factory);
+    await writeFixtureDb(f.factory, 'test-vault', 3, fixture.stores);
     const before = await rawState(f.factory);
     expect(before).toEqual({ version: 3, stores: ['backups', 'cards', 'checks', 'manifests', 'meta', 'packs', 'tombstones', 'uses'], packs: 12 });
     const create = IDBDatabase.prototype.createObjectStore;
@@ -147,7 +116,7 @@ describe('schema migration 3 -> 4', () => {
     const v = await f.open();
     expect(v.db.version).toBe(4);
     expect(await v.verify()).toEqual([]);
-    await pointsRestore(v);
+    expect(await restoredPoints(v, fixture.points)).toEqual(fixture.points);
     v.close();
   });
 });

@@ -3,32 +3,11 @@
  * make-v1-fixture.ts): every point restores to the same pages, verify is clean, and a
  * migration that fails half way leaves version 1 whole for the next open to convert.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CompactedPlan } from '../../src/vault/index.ts';
-import { fixtureRow, idbRequest, readVaultFixture } from './fixture-file.ts';
-import { freshFactory, hexOf } from './setup.ts';
+import { idbRequest, readVaultFixture, restoredPoints, writeFixtureDb } from './fixture-file.ts';
+import { freshFactory } from './setup.ts';
 
 const fixture = readVaultFixture<1>('vault-v1');
-
-/** Write the fixture's rows into a version-1 database, created as schema 1 created it. */
-async function writeV1(factory: IDBFactory): Promise<void> {
-  const open = factory.open('test-vault', 1);
-  open.onupgradeneeded = () => {
-    const db = open.result;
-    db.createObjectStore('cards', { keyPath: 'cardNumber' });
-    db.createObjectStore('backups', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
-    db.createObjectStore('manifests', { keyPath: ['cardNumber', 'seq'] });
-    db.createObjectStore('blobs', { keyPath: 'hash' });
-    db.createObjectStore('tombstones', { keyPath: ['cardNumber', 'seq'] }).createIndex('byHash', 'headerHash', { unique: false });
-    db.createObjectStore('meta');
-  };
-  const db = await idbRequest(open);
-  const tx = db.transaction(Object.keys(fixture.stores), 'readwrite');
-  for (const [name, rows] of Object.entries(fixture.stores)) for (const row of rows) tx.objectStore(name).put(fixtureRow(row));
-  await new Promise((ok) => (tx.oncomplete = ok));
-  db.close();
-}
 
 async function v1Counts(factory: IDBFactory): Promise<{ version: number; stores: string[]; blobs: number }> {
   const db = await idbRequest(factory.open('test-vault'));
@@ -44,7 +23,7 @@ afterEach(() => {
 describe('schema migration 1 -> 2', () => {
   it('converts a version-1 vault in place: one pack per backup, same points, verify clean', async () => {
     const f = freshFactory();
-    await writeV1(f.factory);
+    await writeFixtureDb(f.factory, 'test-vault', 1, fixture.stores);
     const v = await f.open();
     expect(v.db.version).toBe(4);
     expect([...v.db.objectStoreNames].sort()).toEqual(['backups', 'cards', 'checks', 'manifests', 'meta', 'packHashes', 'packs', 'tombstones', 'uses']);
@@ -55,13 +34,7 @@ describe('schema migration 1 -> 2', () => {
       // the fixture deleted seqs 2 and 3 of card a: seq 4 follows them across tombstones, no finding;
       // nothing else may be reported
     ]);
-    for (const [card, points] of Object.entries(fixture.points))
-      for (const [seq, pages] of Object.entries(points)) {
-        const plan = (await v.restorePlan(card, Number(seq), 'compacted')) as CompactedPlan;
-        const got: string[] = [];
-        for (const s of plan.segments) for (const r of s.records) got[r.page] = hexOf(sha256(r.sealed));
-        expect(got, `card ${card} seq ${seq}`).toEqual(pages);
-      }
+    expect(await restoredPoints(v, fixture.points)).toEqual(fixture.points);
     // the migrated vault works on: retention, export, import into a fresh vault
     const file = await v.exportFile();
     const w = await freshFactory().open();
@@ -73,7 +46,7 @@ describe('schema migration 1 -> 2', () => {
 
   it('a migration interrupted half way leaves version 1 whole; the next open converts it', async () => {
     const f = freshFactory();
-    await writeV1(f.factory);
+    await writeFixtureDb(f.factory, 'test-vault', 1, fixture.stores);
     const before = await v1Counts(f.factory);
     const proto = IDBObjectStore.prototype;
     const put = proto.put;
