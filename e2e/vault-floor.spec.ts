@@ -169,6 +169,23 @@ test.describe('renderer killed at write points', () => {
     }
     await context.close();
   });
+
+  test('schema migration 4 (the pack hashes store): version 3 stays whole until it commits; the next open adds it', async ({ browser }) => {
+    const fixture = JSON.parse(readFileSync('test/fixtures/vault-v3/vault.json', 'utf8')) as { stores: Record<string, unknown[]> };
+    const context = await browser.newContext();
+    // The migration's one write is the store's creation: killed there, inside the versionchange transaction.
+    const db = 'kill-migration4';
+    let page = await harness(context);
+    await page.evaluate(([d, s]) => (window as unknown as { vh: { writeFixture(d: string, v: number, s: unknown): Promise<void> } }).vh.writeFixture(d as string, 3, s), [db, fixture.stores] as const);
+    await killDuring(page, 1, 'open', db);
+    page = await harness(context);
+    expect(await value(page, 'version', db)).toBe(3);
+    expect(await value(page, 'open', db)).toBe(4);
+    expect(await value(page, 'verify', db)).toEqual([]);
+    expect(await value(page, 'seqs', db, '1234567890123456')).toEqual([9, 8, 7, 6, 5, 4, 1]);
+    await page.close();
+    await context.close();
+  });
 });
 
 test('two tabs backing up and pruning at once: nothing lost, nothing doubled, verify clean', async ({ browser }) => {

@@ -71,8 +71,11 @@ const vh = {
   /** Write raw fixture rows into a database of an older schema, as that schema created it (a migration's starting point). */
   writeFixture: (db: string, version: OldSchema, stores: Record<string, unknown[]>) => writeFixtureDb(indexedDB, db, version, stores),
   open: (db: string) => outcome(async () => (await vault(db)).db.version),
+  /** The database's version as stored, read without opening it (so without upgrading it). */
+  version: (db: string) => outcome(async () => (await indexedDB.databases()).find((d) => d.name === db)?.version ?? 0),
   /**
-   * Crash this renderer at the n-th IndexedDB write request (put or delete) from now:
+   * Crash this renderer at the n-th IndexedDB write request (put, delete, a cursor's update,
+   * a store's creation) from now:
    * `window.crashNow` is a Playwright binding that asks the browser to kill the renderer;
    * the page then spins, so the transaction cannot commit before the kill lands.
    */
@@ -95,6 +98,8 @@ const vh = {
     };
     for (const name of ['put', 'delete', 'add', 'clear']) arm(IDBObjectStore.prototype, name);
     for (const name of ['update', 'delete']) arm(IDBCursor.prototype, name);
+    // Schema writes too: migration 4 writes no row, it only creates a store.
+    arm(IDBDatabase.prototype, 'createObjectStore');
   },
 };
 
