@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Vault } from '../../src/vault/index.ts';
 import { CardModel } from './card-model.ts';
-import { freshFactory, packOf, store } from './setup.ts';
+import { freshFactory, packOf, refused, store } from './setup.ts';
 
 async function chainOf(n: number): Promise<{ v: Vault; card: CardModel }> {
   const v = await freshFactory().open();
@@ -34,6 +34,22 @@ describe('verify', () => {
       expect.objectContaining({ card: card.cardNumber, seq: 3, code: 'PACK_MISSING', severity: 'damage', message: expect.stringContaining('needed by 4 points, seq 3..6') }),
       expect.objectContaining({ card: card.cardNumber, seq: 1, code: 'PACK_HASH', severity: 'damage', message: expect.stringContaining('needed by 6 points') }),
     ]);
+    v.close();
+  });
+
+  it('finds a pack whose hash row is gone, a hash row altered, and export refuses what it cannot vouch for', async () => {
+    const { v, card } = await chainOf(4);
+    const cn = card.cardNumber;
+    await v.db.delete('packHashes', [cn, 2]);
+    const h = await v.db.get('packHashes', [cn, 3]);
+    if (!h) throw new Error('no hash row');
+    await v.db.put('packHashes', { ...h, hash: '0'.repeat(64) });
+    const f = await v.verify();
+    expect(f.map((x) => [x.seq, x.code, x.message])).toEqual([
+      [2, 'PACK_HASH', expect.stringContaining('the pages stored by seq 2 have no stored hash, so they cannot be checked')],
+      [3, 'PACK_HASH', expect.stringContaining('the pages stored by seq 3 hash to ')],
+    ]);
+    expect(await refused(v.exportFile())).toMatchObject({ code: 'CORRUPT', message: `cannot export card ${cn}: the pages stored by seq 2 have no stored hash (run verify)` });
     v.close();
   });
 
