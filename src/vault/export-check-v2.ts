@@ -33,7 +33,6 @@ function byKey<T extends { cardNumber: string; seq: number }>(rows: T[], what: s
   return out;
 }
 
-
 /** Synchronous (page maps hashed with the library): import runs it inside its write transaction. */
 export function checkContentsV2(c: ContentsV2): Map<string, PackedCard> {
   const { index } = c;

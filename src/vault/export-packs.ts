@@ -70,10 +70,10 @@ function getU32s(b: Uint8Array, at: number, n: number): Uint32Array {
   return out;
 }
 
-/** The whole file in one buffer: no intermediate copies of the packs. */
 /** A pack with the hash the vault keeps for it (pack-hash.ts), as the file carries it. */
 export type HashedPack = PackRow & { hash: string };
 
+/** The whole file in one buffer: no intermediate copies of the packs. */
 export async function encodeExportV2(index: Omit<ExportIndexV2, 'maps' | 'packs'>, maps: ManifestRow[], packs: HashedPack[]): Promise<Uint8Array> {
   const full: ExportIndexV2 = {
     ...index,

@@ -249,8 +249,9 @@ export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportR
   // A refusal of the file against the vault comes after a signature refusal, as when
   // signatures came first. Waited for inside the transaction, held open: the packs put
   // early must not commit while the signatures are checked (the abort takes them back).
+  const signaturesIn = () => holdOpen(() => tx.objectStore('cards').count(), signatures());
   const refuse = async (e: unknown): Promise<never> => {
-    throw e instanceof VaultError ? ((await holdOpen(() => tx.objectStore('cards').count(), signatures())) ?? e) : e;
+    throw e instanceof VaultError ? ((await signaturesIn()) ?? e) : e;
   };
   try {
     await inTransaction(tx, async () => {
@@ -291,7 +292,7 @@ export async function importFile(db: VaultDB, file: Uint8Array): Promise<ImportR
       }
       for (const w of writes) if ('delete' in w) raw.objectStore(w.store).delete(w.delete);
       else raw.objectStore(w.store).put(w.value);
-      const problem = await holdOpen(() => tx.objectStore('cards').count(), signatures());
+      const problem = await signaturesIn();
       if (problem) throw problem;
     });
   } catch (e) {
