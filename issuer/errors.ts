@@ -12,6 +12,7 @@ export type IssuerErrorCode =
   | 'NOT_FOUND'
   | 'BAD_SIGNATURE'
   | 'BAD_CERTIFICATE'
+  | 'CARD_NUMBER_TAKEN'
   | 'BAD_CHALLENGE'
   | 'BAD_BACKUP'
   | 'CHAIN_CONFLICT'
@@ -33,6 +34,7 @@ const STATUS: Record<IssuerErrorCode, ContentfulStatusCode> = {
   NOT_FOUND: 404,
   BAD_SIGNATURE: 400,
   BAD_CERTIFICATE: 400,
+  CARD_NUMBER_TAKEN: 409,
   BAD_CHALLENGE: 401,
   BAD_BACKUP: 400,
   CHAIN_CONFLICT: 409,

@@ -36,7 +36,9 @@ export async function ensureCard(db: Db, authority: Authority, certificate: Uint
   });
   const row = await getCard(db, authority, identity.cardNumber);
   if (!equal(row.identity.signKey, identity.signKey)) {
-    throw new IssuerError('BAD_CERTIFICATE', `card ${identity.cardNumber} is known with another key`);
+    // Another card holds this number (its key was seen first). A code of its own: the
+    // demo's sample cards are made in the browser and take the next number then (src/ui/services/demo-world.ts).
+    throw new IssuerError('CARD_NUMBER_TAKEN', `card ${identity.cardNumber} is known with another key: the number belongs to another card`);
   }
   return row;
 }

@@ -15,8 +15,9 @@ import { createServices } from '../../src/ui/services/create.ts';
 import { memoryKeyValue } from '../../src/ui/services/notes.ts';
 
 let issuer: Awaited<ReturnType<typeof startIssuer>>;
+let db: Awaited<ReturnType<typeof openPglite>>;
 beforeAll(async () => {
-  const db = await openPglite();
+  db = await openPglite();
   await migrate(db);
   issuer = await startIssuer({ db, authority: coreAuthority(demoIssuerKeys()), config: { appOrigin: 'http://app.test', demoLoads: true } });
 });
@@ -50,4 +51,16 @@ it('the demo card registers and uploads a full, a diff and an empty diff; the ti
     [1, 'both'],
   ]);
   expect(states.filter((x) => x.kind === 'refused')).toEqual([]);
+});
+
+it('after a reset, the new sample card takes the next number the service does not hold: it registers and the ledger knows its opening value', async () => {
+  // The same browser as above: card 4900000000000001 is the service's, with the first card's key.
+  const s = createServices(undefined, { notes: memoryKeyValue(), issuerUrl: issuer.url });
+  await s.connectDemo();
+  await s.demo()?.resetDemo();
+  expect(await s.cardPresent()).toBe(true);
+  expect((await s.readCard()).cardNumber).toBe('4900000000000002');
+  expect(await s.issuerLink?.()).toMatchObject({ cardNumber: '4900000000000002', recoveryCode: expect.any(String) });
+  const loads = await db.query("SELECT aid, amount FROM ledger WHERE card_number = '4900000000000002' AND entry = 'load' ORDER BY aid");
+  expect(loads.map((r) => Number(r['amount'])).sort((a, b) => a - b)).toEqual([1250, 3200]);
 });

@@ -56,6 +56,11 @@ describe.each<Driver>(['pglite', 'pg'])('issuer API on %s', (driver) => {
     const ch2 = (await (await w.call('POST', '/v1/auth/challenge', { json: {} })).json()) as { challenge: string };
     const fake = await w.call('POST', '/v1/auth/login', { json: { certificate: hex(impostor.certificate), challenge: ch2.challenge, signature: hex(impostor.signChallenge(fromHex(ch2.challenge))) } });
     expect(await errorOf(fake)).toMatchObject({ status: 400, code: 'BAD_CERTIFICATE' });
+    // This issuer's certificate for a number the service knows with another key: the number is taken, nothing stored.
+    const twin = new TestCard(w.authority, card.cardNumber);
+    const ch3 = (await (await w.call('POST', '/v1/auth/challenge', { json: {} })).json()) as { challenge: string };
+    const taken = await w.call('POST', '/v1/auth/login', { json: { certificate: hex(twin.certificate), challenge: ch3.challenge, signature: hex(twin.signChallenge(fromHex(ch3.challenge))) } });
+    expect(await errorOf(taken)).toMatchObject({ status: 409, code: 'CARD_NUMBER_TAKEN', message: `card ${card.cardNumber} is known with another key: the number belongs to another card` });
     expect(await errorOf(await w.call('POST', '/v1/auth/login', { json: { certificate: 'zz' } }))).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
     expect(await errorOf(await w.call('POST', '/v1/auth/login', { body: new Uint8Array([1, 2]) }))).toMatchObject({ status: 415, code: 'WRONG_CONTENT_TYPE' });
     expect(await errorOf(await w.call('POST', '/v1/auth/login', { body: new Uint8Array([1, 2]), headers: { 'content-type': 'application/json' } }))).toMatchObject({ status: 400, code: 'BAD_REQUEST' });

@@ -9,6 +9,7 @@
  */
 import type { SimCard } from '../../card-sim/index.ts';
 import type { Transport } from '../../host/surface.ts';
+import { IssuerRequestError } from '../../host/issuer-client.ts';
 import { addPoints, load, type TokenSource } from '../../host/terminal.ts';
 import { demoIssuer } from '../../../issuer/core/demo.ts';
 import { issuerMachine } from './demo-issuer.ts';
@@ -23,14 +24,31 @@ const localTokens: OpeningTokens = async () => {
   return async (r) => issuer.loadToken(r);
 };
 
-export async function loadOpeningValue(card: SimCard, opening: OpeningTokens = localTokens): Promise<void> {
+/**
+ * The issuer's service knows this card's number with another card's key: a sample card of
+ * another browser, or of this one before the demo was reset (every demo starts numbering
+ * at the same number; the service refuses with CARD_NUMBER_TAKEN).
+ */
+export const numberTaken = (e: unknown): boolean => {
+  const cause = e instanceof Error ? e.cause : undefined;
+  return (cause instanceof IssuerRequestError ? cause : e instanceof IssuerRequestError ? e : undefined)?.code === 'CARD_NUMBER_TAKEN';
+};
+
+/**
+ * `numberTakenIsFinal` false: a number the service holds for another card is thrown
+ * (numberTaken), so the caller makes the sample card again under the next number.
+ */
+export async function loadOpeningValue(card: SimCard, opening: OpeningTokens = localTokens, numberTakenIsFinal = true): Promise<void> {
   card.powerOn();
   const direct = issuerMachine(card);
   try {
-    // The service may not take this card (unreachable, or its number is registered to an
-    // earlier sample card of another browser): the demo issuer then signs the opening value
-    // here, and the service's ledger will not know it (docs/issuer.md "Demo").
-    const tokens = await opening(direct).catch(() => localTokens(direct));
+    // The service may not take this card (unreachable, or, after the caller's last try, its
+    // number held by another card): the demo issuer then signs the opening value here, and
+    // the service's ledger will not know it (docs/issuer.md "Demo").
+    const tokens = await opening(direct).catch((e: unknown) => {
+      if (!numberTakenIsFinal && numberTaken(e)) throw e;
+      return localTokens(direct);
+    });
     await load(direct, OPENING_VALUE.yen, tokens);
     await addPoints(direct, OPENING_VALUE.points, tokens);
   } finally {

@@ -13,7 +13,7 @@ import { SavingCard } from './saving-card.ts';
 import { demoIssuer } from '../../../issuer/core/demo.ts';
 import type { LoadRequest } from '../../host/terminal.ts';
 import { demoPersonaliser, demoRootPublicKey, issuerMachine } from './demo-issuer.ts';
-import { loadOpeningValue, type OpeningTokens } from './demo-opening.ts';
+import { loadOpeningValue, numberTaken, type OpeningTokens } from './demo-opening.ts';
 import { demoReaderConfig } from './demo-reader.ts';
 
 export const FIRST_DEMO_CARD = '4900000000000001';
@@ -35,7 +35,7 @@ const withProtocols = (o: DemoWorldOptions) => (o.protocols ? { protocols: o.pro
  * issuer here, or its service for a replacement). A replacement's value is re-issued by
  * the issuer from its ledger after the restore (docs/issuer.md), not here.
  */
-async function issue(personaliser: Personaliser, replacement: boolean, o: DemoWorldOptions): Promise<SimCard> {
+async function issue(personaliser: Personaliser, replacement: boolean, o: DemoWorldOptions, lastTry = true): Promise<SimCard> {
   const card = createSimCard({ rootPublicKey: demoRootPublicKey(), apps: defaultApplications(), appSeed: replacement ? REPLACEMENT_SEED : {}, ...withProtocols(o) });
   card.powerOn();
   try {
@@ -43,8 +43,30 @@ async function issue(personaliser: Personaliser, replacement: boolean, o: DemoWo
   } finally {
     card.powerOff();
   }
-  if (!replacement) await loadOpeningValue(card, o.opening);
+  if (!replacement) await loadOpeningValue(card, o.opening, lastTry);
   return card;
+}
+
+const nextNumber = (n: string): string => (BigInt(n) + 1n).toString().padStart(16, '0');
+
+/** How many numbers a new sample card tries before its opening value is signed here instead of by the issuer's service. */
+const SAMPLE_NUMBER_TRIES = 20;
+
+/**
+ * A new sample card under the first demo number from FIRST_DEMO_CARD on that the issuer's
+ * service does not hold for another card (a sample card of another browser, or of this one
+ * before a reset), so the service registers it and its ledger knows its opening value
+ * (docs/issuer.md "Demo"). Without a service the first number is taken at once.
+ */
+async function issueSample(o: DemoWorldOptions): Promise<SavingCard> {
+  let n = FIRST_DEMO_CARD;
+  for (let i = 1; ; i++, n = nextNumber(n)) {
+    try {
+      return new SavingCard(await issue(demoPersonaliser(n, DEMO_PIN), false, o, i === SAMPLE_NUMBER_TRIES), n);
+    } catch (e) {
+      if (!numberTaken(e)) throw e;
+    }
+  }
 }
 
 /**
@@ -62,7 +84,6 @@ function loadSaved(bytes: Uint8Array, o: DemoWorldOptions): SimCard | undefined 
   }
 }
 
-const nextNumber = (n: string): string => (BigInt(n) + 1n).toString().padStart(16, '0');
 
 export class DemoWorld {
   private constructor(
@@ -87,8 +108,8 @@ export class DemoWorld {
       const reader = card ? createSimulatedReader(card, level) : new SimUsbReader(level);
       return new DemoWorld(store, reader, card, meta, options);
     }
-    const card = new SavingCard(await issue(demoPersonaliser(FIRST_DEMO_CARD, DEMO_PIN), false, options), FIRST_DEMO_CARD);
-    const world = new DemoWorld(store, createSimulatedReader(card, demoReaderConfig(options.protocols, DEMO_READER_LEVEL)), card, { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] }, options);
+    const card = await issueSample(options);
+    const world = new DemoWorld(store, createSimulatedReader(card, demoReaderConfig(options.protocols, DEMO_READER_LEVEL)), card, { inReader: card.cardNumber, replaced: null, issued: [card.cardNumber] }, options);
     await world.saveAll(card);
     return world;
   }
@@ -149,8 +170,8 @@ export class DemoWorld {
   async reset(): Promise<void> {
     if (this.card) this.reader.removeCard();
     await this.store.clear();
-    const card = new SavingCard(await issue(demoPersonaliser(FIRST_DEMO_CARD, DEMO_PIN), false, this.options), FIRST_DEMO_CARD);
-    this.meta = { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] };
+    const card = await issueSample(this.options);
+    this.meta = { inReader: card.cardNumber, replaced: null, issued: [card.cardNumber] };
     this.reader.insertCard(card);
     this.card = card;
     await this.saveAll(card);
