@@ -58,7 +58,7 @@ test('lost card, end to end: backups at the issuer, laptop wiped, reported lost,
   await expect(page.getByTestId('card-number')).toBeVisible({ timeout: 30_000 });
   await expect(page.locator('.trow')).toHaveCount(0);
   // A fresh sample card under the registered number, with other keys: the issuer does not take it for the registered card.
-  await expect(page.getByTestId('issuer-state')).toContainText('BAD_CERTIFICATE');
+  await expect(page.getByTestId('issuer-state')).toContainText('CARD_NUMBER_TAKEN');
 
   // Report the card lost with the recovery code: stop-listed at once.
   const panel = page.getByTestId('issuer-panel');

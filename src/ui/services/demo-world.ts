@@ -53,10 +53,13 @@ const nextNumber = (n: string): string => (BigInt(n) + 1n).toString().padStart(1
 const SAMPLE_NUMBER_TRIES = 20;
 
 /**
- * A new sample card under the first demo number from FIRST_DEMO_CARD on that the issuer's
- * service does not hold for another card (a sample card of another browser, or of this one
- * before a reset), so the service registers it and its ledger knows its opening value
- * (docs/issuer.md "Demo"). Without a service the first number is taken at once.
+ * The sample card after "Reset the demo": under the first demo number from FIRST_DEMO_CARD
+ * on that the issuer's service does not hold for another card (this browser's sample card
+ * before the reset, or another browser's), so the service registers it and its ledger
+ * knows its opening value (docs/issuer.md "Demo"). Without a service the first number is
+ * taken at once. (A new browser profile's first sample card keeps FIRST_DEMO_CARD: under a
+ * number the service holds it stands for the lost card in the wrong hands, which the
+ * lost-card story shows refused.)
  */
 async function issueSample(o: DemoWorldOptions): Promise<SavingCard> {
   let n = FIRST_DEMO_CARD;
@@ -108,8 +111,8 @@ export class DemoWorld {
       const reader = card ? createSimulatedReader(card, level) : new SimUsbReader(level);
       return new DemoWorld(store, reader, card, meta, options);
     }
-    const card = await issueSample(options);
-    const world = new DemoWorld(store, createSimulatedReader(card, demoReaderConfig(options.protocols, DEMO_READER_LEVEL)), card, { inReader: card.cardNumber, replaced: null, issued: [card.cardNumber] }, options);
+    const card = new SavingCard(await issue(demoPersonaliser(FIRST_DEMO_CARD, DEMO_PIN), false, options), FIRST_DEMO_CARD);
+    const world = new DemoWorld(store, createSimulatedReader(card, demoReaderConfig(options.protocols, DEMO_READER_LEVEL)), card, { inReader: FIRST_DEMO_CARD, replaced: null, issued: [FIRST_DEMO_CARD] }, options);
     await world.saveAll(card);
     return world;
   }
