@@ -57,8 +57,8 @@ test('lost card, end to end: backups at the issuer, laptop wiped, reported lost,
   await page.goto(`${stackOf().appUrl}/?demo`);
   await expect(page.getByTestId('card-number')).toBeVisible({ timeout: 30_000 });
   await expect(page.locator('.trow')).toHaveCount(0);
-  // A fresh sample card under the registered number, with other keys: the issuer does not take it for the registered card.
-  await expect(page.getByTestId('issuer-state')).toContainText('CARD_NUMBER_TAKEN');
+  // A fresh sample card under the registered number, with other keys: the issuer does not take it for the registered card (409 CARD_NUMBER_TAKEN), and the panel says what to do.
+  await expect(page.getByTestId('issuer-state')).toHaveText('The card issuer holds this sample card’s number for the sample card of another browser, so this card’s backups stay on this device only. “Reset the demo” gives this browser a card of its own.');
 
   // Report the card lost with the recovery code: stop-listed at once.
   const panel = page.getByTestId('issuer-panel');

@@ -9,11 +9,20 @@ import { countOf } from '../i18n/index.ts';
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
 
-function SyncLine() {
+function SyncLine({ demo }: { demo: boolean }) {
   const { t, lang } = useI18n();
-  // Refusals that are not the issuer's: the card cannot prove itself, a v1 backup, this device's storage.
+  // Refusals that are not the issuer's: the card cannot prove itself, a v1 backup, this device's storage;
+  // and the issuer's one the holder can act on: its number held for another card (in the demo, another browser's sample card).
   const refusal = (code: string) =>
-    code === 'CARD_PROOF' ? t('issuer.state.unproven') : code === 'NOT_UPLOADABLE' ? t('issuer.state.notUploadable') : code === 'LOCAL' ? t('issuer.state.local') : t('issuer.state.refused', { code });
+    code === 'CARD_PROOF'
+      ? t('issuer.state.unproven')
+      : code === 'NOT_UPLOADABLE'
+        ? t('issuer.state.notUploadable')
+        : code === 'LOCAL'
+          ? t('issuer.state.local')
+          : code === 'CARD_NUMBER_TAKEN'
+            ? t(demo ? 'issuer.state.numberTakenDemo' : 'issuer.state.numberTaken')
+            : t('issuer.state.refused', { code });
   const s = useApp('issuer', (x) => x);
   const text = s.linking
     ? t('issuer.state.linking')
@@ -89,13 +98,14 @@ export function IssuerPanel({ demo = false }: { demo?: boolean }) {
   const available = useApp('issuer', (s) => s.available);
   const linkError = useApp('issuer', (s) => s.linkError);
   const linking = useApp('issuer', (s) => s.linking);
+  const numberTaken = useApp('issuer', (s) => s.sync.kind === 'refused' && s.sync.code === 'CARD_NUMBER_TAKEN');
   if (!available) return null;
   return (
     <section className="panel issuer" aria-labelledby="issuer-heading" data-testid="issuer-panel">
       <h2 id="issuer-heading">{t('issuer.heading')}</h2>
-      <SyncLine />
-      {/* A card without a certificate cannot do better by trying again: the state line says what it means. */}
-      {linkError && linkError !== 'card-unproven' && (
+      <SyncLine demo={demo} />
+      {/* A card without a certificate, or under a number the issuer holds for another card, cannot do better by trying again: the state line says what it means. */}
+      {linkError && linkError !== 'card-unproven' && !numberTaken && (
         <>
           <ErrorNotice code={linkError} />
           <button type="button" className="btn btn-secondary" disabled={linking} onClick={() => void issuer.link()}>

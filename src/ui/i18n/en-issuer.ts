@@ -4,6 +4,8 @@ export const enIssuer = {
   'issuer.state.notUploadable': 'This card’s backups carry no card signature (protocol version 1): the issuer keeps none of them, they stay on this device only.',
   'timeline.issuerOnly': 'Only the issuer still holds it; this device’s copy was cleaned up',
   'timeline.row.issuer': 'Backup no. {seq}, {kind}, {date}, {size}, held by the issuer only',
+  'issuer.state.numberTaken': 'The card issuer holds this card’s number for another card, so it keeps none of this card’s backups: they stay on this device only. Ask your card issuer.',
+  'issuer.state.numberTakenDemo': 'The card issuer holds this sample card’s number for the sample card of another browser, so this card’s backups stay on this device only. “Reset the demo” gives this browser a card of its own.',
   'issuer.state.local': 'This device could not read its backups to send them to the issuer; they are sent at the next chance.',
   'place.device': 'This device',
   'place.issuer': 'Issuer',

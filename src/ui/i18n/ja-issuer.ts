@@ -6,6 +6,8 @@ export const jaIssuer: Readonly<Record<keyof typeof enIssuer, string>> = {
   'issuer.state.notUploadable': 'このカードのバックアップにはカードの署名がありません（プロトコル第1版）。発行者は保管せず、この端末だけにあります。',
   'timeline.issuerOnly': '発行者だけが保管しています（この端末のコピーは整理済み）',
   'timeline.row.issuer': '第{seq}回のバックアップ、{kind}、{date}、{size}、発行者だけが保管',
+  'issuer.state.numberTaken': 'カード発行者はこのカード番号を別のカードのものとして登録しているため、このカードのバックアップを保管しません。この端末だけにあります。カード発行者にお問い合わせください。',
+  'issuer.state.numberTakenDemo': 'カード発行者はこのサンプルカードの番号を別のブラウザのサンプルカードのものとして登録しているため、バックアップはこの端末だけにあります。「デモを最初からやり直す」と、このブラウザ専用のカードになります。',
   'issuer.state.local': 'この端末のバックアップを読み出せず、発行者に送れませんでした。次の機会に送ります。',
   'place.device': 'この端末',
   'place.issuer': '発行者',
