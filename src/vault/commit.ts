@@ -39,8 +39,6 @@ export interface CommitInput {
 interface Prepared {
   fields: StoredHeader;
   headerHash: string;
-  /** Pages carried, ascending. */
-  carried: number[];
   pack: PackRow;
   bytes: number;
 }
@@ -84,7 +82,7 @@ function prepare(input: CommitInput): Prepared {
   // kept in packHashes (pack-hash.ts).
   const pack: PackRow = { cardNumber: f.cardNumber, seq: f.seq, pages, recordBytes, sealed };
   const bytes = input.wrappedKey.length + input.header.length + (input.headerSignature?.length ?? 0) + ordered.length * (2 + recordBytes);
-  return { fields: f, headerHash: toHex(headerHash(input.header)), carried: Array.from(pages), pack, bytes };
+  return { fields: f, headerHash: toHex(headerHash(input.header)), pack, bytes };
 }
 
 function checkCard(card: CardRow, f: StoredHeader): void {
@@ -162,7 +160,7 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
         if (lost)
           throw new VaultError('MISSING_BASE', `backup refused: diff seq ${f.seq} of card ${cn} builds on seq ${f.baseSeq}, whose pages from seq ${lost[1]} are lost; make a full backup`);
       }
-      const manifest = overlay(cn, f.seq, f.kind, pageCount, base, p.carried);
+      const manifest = overlay(cn, f.seq, f.kind, pageCount, base, p.pack.pages);
       const mapHash = manifestMapHash(manifest);
       if (mapHash !== toHex(f.pageMapHash))
         throw new VaultError(
@@ -177,7 +175,7 @@ export async function commitBackup(db: VaultDB, input: CommitInput, now: () => n
         baseSeq: f.baseSeq,
         epoch: f.epoch,
         bytes: p.bytes,
-        pagesCarried: p.carried.length,
+        pagesCarried: p.pack.pages.length,
         pagesChanged: p.pack.pages,
         header: input.header.slice(),
         wrappedKey: input.wrappedKey.slice(),

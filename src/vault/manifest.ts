@@ -36,7 +36,7 @@ export function refsOf(card: string, seqs: Uint32Array): [string, number][] {
 }
 
 /** The manifest of `seq`: `base` (or nothing, for a full) overlaid with the carried pages. */
-export function overlay(card: string, seq: number, kind: BackupKind, pageCount: number, base: ManifestRow | undefined, carried: readonly number[]): ManifestRow {
+export function overlay(card: string, seq: number, kind: BackupKind, pageCount: number, base: ManifestRow | undefined, carried: Iterable<number>): ManifestRow {
   const seqs = base ? base.seqs.slice() : new Uint32Array(pageCount);
   const kinds = base ? base.kinds.slice() : new Uint8Array(pageCount);
   for (const page of carried) {

@@ -1,4 +1,4 @@
-/** Binary search in an ascending array of numbers (a pack's page list, a card's seqs): chains run to 10,000s of backups. */
+/** Ascending arrays of numbers (a pack's page list, a card's seqs): binary search, as chains run to 10,000s of backups, and comparison. */
 
 /** How many entries are below `x`: where `x` is, or would go. */
 export function lowerBound(sorted: ArrayLike<number>, x: number): number {

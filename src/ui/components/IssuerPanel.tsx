@@ -9,20 +9,24 @@ import { countOf } from '../i18n/index.ts';
 import { useActions, useApp, useI18n } from '../state/hooks.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
 
+/**
+ * Refusals with words of their own: the ones that are not the issuer's (the card cannot
+ * prove itself, a v1 backup, this device's storage), and the issuer's one the holder can
+ * act on (its number held for another card; in the demo, another browser's sample card).
+ */
+const REFUSALS = {
+  CARD_PROOF: { app: 'issuer.state.unproven', demo: 'issuer.state.unproven' },
+  NOT_UPLOADABLE: { app: 'issuer.state.notUploadable', demo: 'issuer.state.notUploadable' },
+  LOCAL: { app: 'issuer.state.local', demo: 'issuer.state.local' },
+  CARD_NUMBER_TAKEN: { app: 'issuer.state.numberTaken', demo: 'issuer.state.numberTakenDemo' },
+} as const;
+
 function SyncLine({ demo }: { demo: boolean }) {
   const { t, lang } = useI18n();
-  // Refusals that are not the issuer's: the card cannot prove itself, a v1 backup, this device's storage;
-  // and the issuer's one the holder can act on: its number held for another card (in the demo, another browser's sample card).
-  const refusal = (code: string) =>
-    code === 'CARD_PROOF'
-      ? t('issuer.state.unproven')
-      : code === 'NOT_UPLOADABLE'
-        ? t('issuer.state.notUploadable')
-        : code === 'LOCAL'
-          ? t('issuer.state.local')
-          : code === 'CARD_NUMBER_TAKEN'
-            ? t(demo ? 'issuer.state.numberTakenDemo' : 'issuer.state.numberTaken')
-            : t('issuer.state.refused', { code });
+  const refusal = (code: string) => {
+    const own = Object.hasOwn(REFUSALS, code) ? REFUSALS[code as keyof typeof REFUSALS] : undefined;
+    return own ? t(demo ? own.demo : own.app) : t('issuer.state.refused', { code });
+  };
   const s = useApp('issuer', (x) => x);
   const text = s.linking
     ? t('issuer.state.linking')

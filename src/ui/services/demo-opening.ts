@@ -30,8 +30,9 @@ const localTokens: OpeningTokens = async () => {
  * at the same number; the service refuses with CARD_NUMBER_TAKEN).
  */
 export const numberTaken = (e: unknown): boolean => {
+  // The services hand the client's error on as the cause of their ServiceError (issuer-services.ts).
   const cause = e instanceof Error ? e.cause : undefined;
-  return (cause instanceof IssuerRequestError ? cause : e instanceof IssuerRequestError ? e : undefined)?.code === 'CARD_NUMBER_TAKEN';
+  return cause instanceof IssuerRequestError && cause.code === 'CARD_NUMBER_TAKEN';
 };
 
 /**
